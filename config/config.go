@@ -1,0 +1,194 @@
+// Package config loads .releasegate.yaml (SPEC §4): token scopes, token
+// families, parity specs and the gate settings shared by both halves.
+//
+// Loading is strict: an unknown key, a value of the wrong type or a
+// reference that points nowhere is an error naming file:line:col, because a
+// typo in a policy file must never silently turn a check off.
+package config
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// FileNames are the names searched for, in order.
+var FileNames = []string{".releasegate.yaml", ".releasegate.yml"}
+
+// Config is a loaded configuration file.
+type Config struct {
+	Version  int
+	Secrets  []Secret // in file order
+	Families []Family // in file order
+	Parity   []Parity
+	Gate     Gate
+	Rules    map[string]RuleSetting // per-rule severity override or "off"
+	rulePos  []rulePos
+
+	// Path is the file the configuration came from ("" for the built-in
+	// default), and Dir the directory relative paths in it resolve from.
+	Path string
+	Dir  string
+}
+
+// Secret is a declared secret and where it may and must be used.
+type Secret struct {
+	Name     string
+	Scopes   []string // read, write, delete
+	Allowed  []Scope
+	Required []Scope
+	Pos      Pos
+}
+
+// HasScope reports whether the secret was declared with scope s.
+func (s Secret) HasScope(scope string) bool {
+	for _, x := range s.Scopes {
+		if x == scope {
+			return true
+		}
+	}
+	return false
+}
+
+// Scope is a workflow (glob, relative to .github/workflows) optionally
+// narrowed to jobs ("file.yml#job-glob").
+type Scope struct {
+	Workflow string
+	Job      string // "" means every job
+	Raw      string
+	Pos      Pos
+}
+
+// MatchesWorkflow reports whether the scope covers the workflow file name
+// (relative to .github/workflows) at all, for any job.
+func (s Scope) MatchesWorkflow(name string) bool {
+	ok, _ := path.Match(s.Workflow, name)
+	return ok
+}
+
+// Matches reports whether the scope covers job in workflow name. An empty
+// job means workflow-level (outside any job), which only a job-less scope
+// covers.
+func (s Scope) Matches(name, job string) bool {
+	if !s.MatchesWorkflow(name) {
+		return false
+	}
+	if s.Job == "" {
+		return true
+	}
+	if job == "" {
+		return false
+	}
+	ok, _ := path.Match(s.Job, job)
+	return ok
+}
+
+// Family is a name prefix under which only declared secrets may exist.
+type Family struct {
+	Prefix string
+	Hosts  []string
+	Pos    Pos
+}
+
+// Contains reports whether name belongs to the family.
+func (f Family) Contains(name string) bool {
+	return strings.HasPrefix(strings.ToUpper(name), strings.ToUpper(f.Prefix))
+}
+
+// Parity is a source section and the copies that must mirror it.
+type Parity struct {
+	Name   string
+	Source string // path#anchor, relative to the config directory
+	Mode   string // facts | exact
+	Copies []ParityCopy
+	Pos    Pos
+}
+
+// ParityCopy is one copy of a parity source.
+type ParityCopy struct {
+	File       string
+	Section    string
+	Replace    map[string]string
+	ExtraItems string // deny | allow
+	Pos        Pos
+}
+
+// Gate holds the registry-side settings.
+type Gate struct {
+	Images       []string
+	Platforms    []string
+	ArchTag      string
+	MovingTags   []string
+	OnExisting   string // fail | skip | warn
+	Attestations Attestations
+	Policies     []string
+	Pos          Pos
+}
+
+// Attestations configures signature and attestation verification.
+type Attestations struct {
+	Required       bool
+	TrustedRoot    string
+	PublicKey      string // PEM file, for key-based verification instead of certificates
+	Identity       Identity
+	PredicateTypes []string
+	Pos            Pos
+}
+
+// Identity is the expected signer of an attestation.
+type Identity struct {
+	Issuer           string
+	SANRegex         string
+	SourceRepository string
+	SourceRef        string
+	BuildSignerURI   string
+}
+
+// RuleSetting overrides one rule: a severity, or Off.
+type RuleSetting struct {
+	Off      bool
+	Severity string
+}
+
+// Pos is a position in the configuration file.
+type Pos struct{ Line, Col int }
+
+// Secret returns the declared secret with the given name.
+func (c *Config) Secret(name string) (Secret, bool) {
+	for _, s := range c.Secrets {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Secret{}, false
+}
+
+// FamilyOf returns the family a name belongs to (the longest prefix wins).
+func (c *Config) FamilyOf(name string) (Family, bool) {
+	var best Family
+	found := false
+	for _, f := range c.Families {
+		if f.Contains(name) && len(f.Prefix) > len(best.Prefix) {
+			best, found = f, true
+		}
+	}
+	return best, found
+}
+
+// Where renders a config position for messages.
+func (c *Config) Where(p Pos) string {
+	file := c.Path
+	if file == "" {
+		file = "<default config>"
+	}
+	if p.Line == 0 {
+		return file
+	}
+	return fmt.Sprintf("%s:%d:%d", file, p.Line, p.Col)
+}
+
+// Default is the configuration used when no file is found: no secrets, no
+// families, no parity, gate settings empty.
+func Default(dir string) *Config {
+	return &Config{Version: 1, Dir: dir, Gate: Gate{OnExisting: "fail", ArchTag: ""}, Rules: map[string]RuleSetting{}}
+}

@@ -1,0 +1,173 @@
+package config
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decoder walks yaml.v3 nodes by hand so that every error can name the key
+// and its position; yaml's own strict mode reports positions but not in a
+// form users can act on ("field x not found in type config.raw").
+type decoder struct{ file string }
+
+type fields map[string]func(*yaml.Node) error
+
+func pos(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
+
+func (d *decoder) errf(n *yaml.Node, format string, args ...any) error {
+	return &Error{File: d.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	if n.Tag == "!!null" {
+		return "nothing"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// mapping decodes a mapping node, calling the handler of each key and
+// rejecting keys that have none.
+func (d *decoder) mapping(n *yaml.Node, what string, fs fields) error {
+	n = deref(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return d.errf(n, "%s: expected a mapping, got %s", what, kindName(n))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], deref(n.Content[i+1])
+		h, ok := fs[k.Value]
+		if !ok {
+			return d.errf(k, "%s: unknown key %q (known: %s)", what, k.Value, keys(fs))
+		}
+		if seen[k.Value] {
+			return d.errf(k, "%s: duplicate key %q", what, k.Value)
+		}
+		seen[k.Value] = true
+		if err := h(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// each iterates a mapping with free-form keys (secret names, families).
+func (d *decoder) each(n *yaml.Node, what string, fn func(k, v *yaml.Node) error) error {
+	n = deref(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return d.errf(n, "%s: expected a mapping, got %s", what, kindName(n))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode {
+			return d.errf(k, "%s: keys must be plain names", what)
+		}
+		if seen[k.Value] {
+			return d.errf(k, "%s: duplicate key %q", what, k.Value)
+		}
+		seen[k.Value] = true
+		if err := fn(k, deref(n.Content[i+1])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func keys(fs fields) string {
+	ks := make([]string, 0, len(fs))
+	for k := range fs {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, ", ")
+}
+
+func (d *decoder) str(n *yaml.Node) (string, error) {
+	n = deref(n)
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", d.errf(n, "expected a string, got %s", kindName(n))
+	}
+	return n.Value, nil
+}
+
+func (d *decoder) into(n *yaml.Node, out *string) error {
+	s, err := d.str(n)
+	*out = s
+	return err
+}
+
+func (d *decoder) strings(n *yaml.Node) ([]string, error) {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode {
+		return nil, d.errf(n, "expected a list of strings, got %s", kindName(n))
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, item := range n.Content {
+		s, err := d.str(item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (d *decoder) integer(n *yaml.Node) (int, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		return 0, d.errf(n, "expected an integer, got %s", kindName(n))
+	}
+	v, err := strconv.Atoi(n.Value)
+	if err != nil {
+		return 0, d.errf(n, "expected an integer, got %q", n.Value)
+	}
+	return v, nil
+}
+
+func (d *decoder) boolean(n *yaml.Node, out *bool) error {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		return d.errf(n, "expected true or false, got %s", kindName(n))
+	}
+	return n.Decode(out)
+}
+
+func (d *decoder) enum(n *yaml.Node, out *string, allowed ...string) error {
+	s, err := d.str(n)
+	if err != nil {
+		return err
+	}
+	for _, a := range allowed {
+		if s == a {
+			*out = s
+			return nil
+		}
+	}
+	return d.errf(n, "unknown value %q (want %s)", s, strings.Join(allowed, ", "))
+}
+
+func filepathMatch(glob string) (bool, error) { return path.Match(glob, "") }

@@ -1,0 +1,430 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Error is a configuration problem at a position in the file.
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line == 0:
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	default:
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
+}
+
+// Discover looks for a configuration file in start (a file's directory or
+// a directory) and its parents, stopping at the repository root (the first
+// directory holding .git). It returns "" when there is none.
+func Discover(start string) (string, error) {
+	dir, err := filepath.Abs(start)
+	if err != nil {
+		return "", err
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	for {
+		for _, name := range FileNames {
+			p := filepath.Join(dir, name)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				return p, nil
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return "", nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil
+		}
+		dir = parent
+	}
+}
+
+// Load reads and validates a configuration file.
+func Load(file string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, &Error{File: file, Msg: fmt.Sprintf("cannot read configuration: %v", errors.Unwrap(err))}
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, filepath.Dir(abs), data)
+}
+
+// Parse decodes configuration text. name is used in error messages and dir
+// is where relative paths resolve from.
+func Parse(name, dir string, data []byte) (*Config, error) {
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		return nil, &Error{File: name, Msg: "not a text file (binary content): expected YAML"}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlError(name, err)
+	}
+	c := Default(dir)
+	c.Path = name
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, &Error{File: name, Msg: "configuration is empty: expected a mapping with at least \"version: 1\""}
+	}
+	d := &decoder{file: name}
+	if err := d.config(doc.Content[0], c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// yamlError turns a yaml.v3 syntax error ("yaml: line 3: ...") into an
+// Error with the line pulled out, so every config error has one shape.
+func yamlError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+		return &Error{File: name, Line: line, Col: 1, Msg: "invalid YAML: " + msg}
+	}
+	return &Error{File: name, Msg: "invalid YAML: " + msg}
+}
+
+var (
+	envName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	platformRe  = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
+	tagRe       = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	placeholder = regexp.MustCompile(`\{[^{}]*\}`)
+	hostRe      = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
+)
+
+func (d *decoder) config(n *yaml.Node, c *Config) error {
+	return d.mapping(n, "configuration", fields{
+		"version": func(v *yaml.Node) error {
+			ver, err := d.integer(v)
+			if err != nil {
+				return err
+			}
+			if ver != 1 {
+				return d.errf(v, "unsupported configuration version %d (this releasegate reads version 1)", ver)
+			}
+			c.Version = ver
+			return nil
+		},
+		"secrets":  func(v *yaml.Node) error { return d.secrets(v, c) },
+		"families": func(v *yaml.Node) error { return d.families(v, c) },
+		"parity":   func(v *yaml.Node) error { return d.parity(v, c) },
+		"gate":     func(v *yaml.Node) error { return d.gate(v, &c.Gate) },
+		"rules":    func(v *yaml.Node) error { return d.rules(v, c) },
+	})
+}
+
+func (d *decoder) secrets(n *yaml.Node, c *Config) error {
+	return d.each(n, "secrets", func(k, v *yaml.Node) error {
+		s := Secret{Name: k.Value, Pos: pos(k)}
+		if !envName.MatchString(s.Name) {
+			return d.errf(k, "secret name %q is not a valid identifier", s.Name)
+		}
+		err := d.mapping(v, "secret "+s.Name, fields{
+			"scopes":   func(v *yaml.Node) error { return d.scopes(v, &s) },
+			"allowed":  func(v *yaml.Node) error { return d.workflowScopes(v, &s.Allowed) },
+			"required": func(v *yaml.Node) error { return d.workflowScopes(v, &s.Required) },
+		})
+		if err != nil {
+			return err
+		}
+		if len(s.Scopes) == 0 {
+			return d.errf(k, "secret %s: scopes is required (a list of read, write, delete)", s.Name)
+		}
+		if err := d.requiredWithinAllowed(s); err != nil {
+			return err
+		}
+		c.Secrets = append(c.Secrets, s)
+		return nil
+	})
+}
+
+func (d *decoder) scopes(n *yaml.Node, s *Secret) error {
+	list, err := d.strings(n)
+	if err != nil {
+		return err
+	}
+	for i, v := range list {
+		switch v {
+		case "read", "write", "delete":
+		default:
+			return d.errf(n.Content[i], "unknown scope %q (want read, write or delete)", v)
+		}
+	}
+	s.Scopes = list
+	return nil
+}
+
+func (d *decoder) workflowScopes(n *yaml.Node, out *[]Scope) error {
+	if n.Kind != yaml.SequenceNode {
+		return d.errf(n, "expected a list of workflow files (file.yml or file.yml#job)")
+	}
+	for _, item := range n.Content {
+		raw, err := d.str(item)
+		if err != nil {
+			return err
+		}
+		wf, job, _ := strings.Cut(raw, "#")
+		if wf == "" {
+			return d.errf(item, "empty workflow name in %q", raw)
+		}
+		for _, g := range []string{wf, job} {
+			if _, err := filepathMatch(g); err != nil {
+				return d.errf(item, "bad glob %q: %v", g, err)
+			}
+		}
+		*out = append(*out, Scope{Workflow: wf, Job: job, Raw: raw, Pos: pos(item)})
+	}
+	return nil
+}
+
+// requiredWithinAllowed rejects a required consumer that the allow list
+// forbids: the two rules could never both hold.
+func (d *decoder) requiredWithinAllowed(s Secret) error {
+	if len(s.Allowed) == 0 {
+		return nil
+	}
+	for _, r := range s.Required {
+		covered := false
+		for _, a := range s.Allowed {
+			if a.Matches(r.Workflow, r.Job) || (r.Job == "" && a.MatchesWorkflow(r.Workflow)) {
+				covered = true
+			}
+		}
+		if !covered {
+			return &Error{File: d.file, Line: r.Pos.Line, Col: r.Pos.Col,
+				Msg: fmt.Sprintf("secret %s: required %q is not covered by its allowed list", s.Name, r.Raw)}
+		}
+	}
+	return nil
+}
+
+func (d *decoder) families(n *yaml.Node, c *Config) error {
+	return d.each(n, "families", func(k, v *yaml.Node) error {
+		f := Family{Prefix: k.Value, Pos: pos(k)}
+		if !envName.MatchString(f.Prefix) {
+			return d.errf(k, "family prefix %q is not a valid identifier", f.Prefix)
+		}
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			c.Families = append(c.Families, f)
+			return nil
+		}
+		err := d.mapping(v, "family "+f.Prefix, fields{
+			"hosts": func(v *yaml.Node) error {
+				hosts, err := d.strings(v)
+				for i, h := range hosts {
+					if !hostRe.MatchString(h) {
+						return d.errf(v.Content[i], "host %q must be a bare host name (no scheme or path)", h)
+					}
+				}
+				f.Hosts = hosts
+				return err
+			},
+		})
+		c.Families = append(c.Families, f)
+		return err
+	})
+}
+
+func (d *decoder) parity(n *yaml.Node, c *Config) error {
+	if n.Kind != yaml.SequenceNode {
+		return d.errf(n, "parity: expected a list of parity specs")
+	}
+	seen := map[string]bool{}
+	for _, item := range n.Content {
+		p := Parity{Mode: "facts", Pos: pos(item)}
+		err := d.mapping(item, "parity spec", fields{
+			"name":   func(v *yaml.Node) error { return d.into(v, &p.Name) },
+			"source": func(v *yaml.Node) error { return d.into(v, &p.Source) },
+			"mode": func(v *yaml.Node) error {
+				return d.enum(v, &p.Mode, "facts", "exact")
+			},
+			"copies": func(v *yaml.Node) error { return d.copies(v, &p) },
+		})
+		if err != nil {
+			return err
+		}
+		switch {
+		case p.Name == "":
+			return d.errf(item, "parity spec needs a name")
+		case seen[p.Name]:
+			return d.errf(item, "duplicate parity spec name %q", p.Name)
+		case p.Source == "":
+			return d.errf(item, "parity %s: source is required (path/to/file.md#anchor)", p.Name)
+		case len(p.Copies) == 0:
+			return d.errf(item, "parity %s: copies is required and must not be empty", p.Name)
+		}
+		seen[p.Name] = true
+		c.Parity = append(c.Parity, p)
+	}
+	return nil
+}
+
+func (d *decoder) copies(n *yaml.Node, p *Parity) error {
+	if n.Kind != yaml.SequenceNode {
+		return d.errf(n, "copies: expected a list")
+	}
+	for _, item := range n.Content {
+		cp := ParityCopy{ExtraItems: "deny", Pos: pos(item)}
+		err := d.mapping(item, "parity copy", fields{
+			"file":    func(v *yaml.Node) error { return d.into(v, &cp.File) },
+			"section": func(v *yaml.Node) error { return d.into(v, &cp.Section) },
+			"replace": func(v *yaml.Node) error {
+				cp.Replace = map[string]string{}
+				return d.each(v, "replace", func(k, v *yaml.Node) error {
+					s, err := d.str(v)
+					cp.Replace[k.Value] = s
+					return err
+				})
+			},
+			"extra-items": func(v *yaml.Node) error { return d.enum(v, &cp.ExtraItems, "deny", "allow") },
+		})
+		if err != nil {
+			return err
+		}
+		if cp.File == "" || cp.Section == "" {
+			return d.errf(item, "parity copy needs both file and section")
+		}
+		p.Copies = append(p.Copies, cp)
+	}
+	return nil
+}
+
+func (d *decoder) gate(n *yaml.Node, g *Gate) error {
+	g.Pos = pos(n)
+	return d.mapping(n, "gate", fields{
+		"images": func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			for i, s := range list {
+				if strings.ContainsAny(s, " \t") || s == "" || strings.Contains(s, "://") {
+					return d.errf(v.Content[i], "image %q is not a repository reference like docker.io/org/app", s)
+				}
+			}
+			g.Images = list
+			return err
+		},
+		"platforms": func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			for i, s := range list {
+				if !platformRe.MatchString(s) {
+					return d.errf(v.Content[i], "platform %q is not os/arch[/variant]", s)
+				}
+			}
+			g.Platforms = list
+			return err
+		},
+		"arch-tag": func(v *yaml.Node) error {
+			if err := d.into(v, &g.ArchTag); err != nil {
+				return err
+			}
+			for _, ph := range placeholder.FindAllString(g.ArchTag, -1) {
+				switch ph {
+				case "{version}", "{arch}", "{os}", "{variant}":
+				default:
+					return d.errf(v, "arch-tag: unknown placeholder %s (use {version}, {arch}, {os}, {variant})", ph)
+				}
+			}
+			if g.ArchTag != "" && !strings.Contains(g.ArchTag, "{arch}") {
+				return d.errf(v, "arch-tag %q must contain {arch}", g.ArchTag)
+			}
+			return nil
+		},
+		"moving-tags": func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			for i, s := range list {
+				if !tagRe.MatchString(s) {
+					return d.errf(v.Content[i], "moving tag %q is not a valid tag", s)
+				}
+			}
+			g.MovingTags = list
+			return err
+		},
+		"on-existing":  func(v *yaml.Node) error { return d.enum(v, &g.OnExisting, "fail", "skip", "warn") },
+		"attestations": func(v *yaml.Node) error { return d.attestations(v, &g.Attestations) },
+		"policies": func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			g.Policies = list
+			return err
+		},
+	})
+}
+
+func (d *decoder) attestations(n *yaml.Node, a *Attestations) error {
+	a.Pos = pos(n)
+	return d.mapping(n, "attestations", fields{
+		"required":     func(v *yaml.Node) error { return d.boolean(v, &a.Required) },
+		"trusted-root": func(v *yaml.Node) error { return d.into(v, &a.TrustedRoot) },
+		"public-key":   func(v *yaml.Node) error { return d.into(v, &a.PublicKey) },
+		"identity": func(v *yaml.Node) error {
+			id := &a.Identity
+			return d.mapping(v, "identity", fields{
+				"issuer": func(v *yaml.Node) error { return d.into(v, &id.Issuer) },
+				"san-regex": func(v *yaml.Node) error {
+					if err := d.into(v, &id.SANRegex); err != nil {
+						return err
+					}
+					if _, err := regexp.Compile(id.SANRegex); err != nil {
+						return d.errf(v, "san-regex does not compile: %v", err)
+					}
+					return nil
+				},
+				"source-repository": func(v *yaml.Node) error { return d.into(v, &id.SourceRepository) },
+				"source-ref":        func(v *yaml.Node) error { return d.into(v, &id.SourceRef) },
+				"build-signer-uri":  func(v *yaml.Node) error { return d.into(v, &id.BuildSignerURI) },
+			})
+		},
+		"predicate-types": func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			a.PredicateTypes = list
+			return err
+		},
+	})
+}
+
+func (d *decoder) rules(n *yaml.Node, c *Config) error {
+	return d.each(n, "rules", func(k, v *yaml.Node) error {
+		var s string
+		if err := d.enum(v, &s, "off", "error", "warning", "note"); err != nil {
+			return err
+		}
+		c.Rules[k.Value] = RuleSetting{Off: s == "off", Severity: s}
+		c.rulePos = append(c.rulePos, rulePos{k.Value, pos(k)})
+		return nil
+	})
+}
+
+type rulePos struct {
+	id  string
+	pos Pos
+}
+
+// CheckRuleIDs rejects `rules:` keys that name no rule.
+func (c *Config) CheckRuleIDs(known func(string) bool) error {
+	for _, rp := range c.rulePos {
+		if !known(rp.id) {
+			return &Error{File: c.Path, Line: rp.pos.Line, Col: rp.pos.Col,
+				Msg: fmt.Sprintf("rules: unknown rule %q (see `releasegate rules`)", rp.id)}
+		}
+	}
+	return nil
+}

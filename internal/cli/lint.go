@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/internal/catalog"
+	"github.com/releasegate/releasegate/report"
+)
+
+func newLintCmd(c *common) *cobra.Command {
+	var disable, enableOnly []string
+	cmd := &cobra.Command{
+		Use:   "lint [flags] [PATH ...]",
+		Short: "Statically check workflows, actions, Markdown runbooks and Go release tools",
+		Long: "lint scans GitHub Actions workflows (.github/workflows), action metadata (action.yml anywhere), " +
+			"Markdown files and Go packages under each PATH (default \".\"), using git's file list inside a repository.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLint(c, args, disable, enableOnly)
+		},
+	}
+	cmd.Flags().StringSliceVar(&disable, "disable", nil, "rules to turn off (comma-separated or repeated)")
+	cmd.Flags().StringSliceVar(&enableOnly, "enable-only", nil, "run only these rules")
+	return cmd
+}
+
+func runLint(c *common, paths, disable, enableOnly []string) error {
+	if err := report.CheckFormat(c.format); err != nil {
+		return withCode(ExitError, err)
+	}
+	threshold, err := c.threshold()
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	cfg, err := c.loadConfig(paths[0])
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	ws, err := workspace.Load(workspace.Options{Paths: paths})
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	res, err := lint.Run(lint.Options{
+		Workspace: ws, Config: cfg, Checks: catalog.Checks(), Rules: c.rules,
+		Disable: disable, EnableOnly: enableOnly,
+	})
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	out, closeOut, err := c.openOutput()
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	werr := report.Write(out, c.format, res, report.Options{
+		Color: c.color(), Quiet: c.quiet, Rules: c.rules, Version: Version,
+	})
+	if err := closeOut(); werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return withCode(ExitError, werr)
+	}
+	return withCode(res.ExitCode(threshold), nil)
+}

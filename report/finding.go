@@ -1,0 +1,108 @@
+// Package report holds lint findings and writes them in the formats of
+// SPEC §5: text, json, sarif and github workflow commands.
+package report
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/releasegate/releasegate/internal/rule"
+)
+
+// Finding is one lint result at a position in a file.
+type Finding struct {
+	Rule           string        `json:"rule"`
+	Severity       rule.Severity `json:"severity"`
+	File           string        `json:"file"`
+	Line           int           `json:"line"`
+	Column         int           `json:"column"`
+	Message        string        `json:"message"`
+	Suppressed     bool          `json:"suppressed"`
+	SuppressReason string        `json:"suppress_reason,omitempty"`
+}
+
+// Scanned counts what a lint run looked at, so that "no findings in zero
+// files" cannot be mistaken for a clean pass.
+type Scanned struct {
+	Workflows  int `json:"workflows"`
+	Actions    int `json:"actions"`
+	Markdown   int `json:"markdown"`
+	Fences     int `json:"fences"`
+	GoPackages int `json:"go_packages"`
+}
+
+// Total is the number of files and packages scanned (fences are inside
+// Markdown files and are not counted twice).
+func (s Scanned) Total() int { return s.Workflows + s.Actions + s.Markdown + s.GoPackages }
+
+// InputError is a file that could not be read or parsed. Any input error
+// makes the run exit 2.
+type InputError struct {
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+func (e InputError) Error() string { return Position(e.File, e.Line, e.Column) + e.Message }
+
+// Position renders "file:line:col: " with the parts that are known.
+func Position(file string, line, col int) string {
+	switch {
+	case file == "":
+		return ""
+	case line == 0:
+		return file + ": "
+	case col == 0:
+		return file + ":" + itoa(line) + ": "
+	}
+	return file + ":" + itoa(line) + ":" + itoa(col) + ": "
+}
+
+// Result is the outcome of one lint run.
+type Result struct {
+	Findings []Finding    `json:"findings"`
+	Scanned  Scanned      `json:"scanned"`
+	Errors   []InputError `json:"errors"`
+}
+
+// Sort orders findings by file, position and rule, so output is stable
+// whatever order the checks ran in.
+func (r *Result) Sort() {
+	slices.SortFunc(r.Findings, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Column, b.Column),
+			cmp.Compare(a.Rule, b.Rule),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+	r.Findings = slices.CompactFunc(r.Findings, func(a, b Finding) bool { return a == b })
+	slices.SortFunc(r.Errors, func(a, b InputError) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
+	})
+}
+
+// Failing counts unsuppressed findings at or above the threshold.
+func (r *Result) Failing(threshold rule.Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if !f.Suppressed && f.Severity.Rank() >= threshold.Rank() {
+			n++
+		}
+	}
+	return n
+}
+
+// ExitCode applies SPEC §3: 2 when anything could not be read or nothing
+// was scanned, 1 when a finding reaches the threshold, else 0.
+func (r *Result) ExitCode(threshold rule.Severity) int {
+	if len(r.Errors) > 0 || r.Scanned.Total() == 0 {
+		return 2
+	}
+	if r.Failing(threshold) > 0 {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,160 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/releasegate/releasegate/internal/rule"
+)
+
+// Formats lists the output formats, in the order help text shows them.
+var Formats = []string{"text", "json", "sarif", "github"}
+
+// Options tune the writers.
+type Options struct {
+	Color   bool      // ANSI colour in text output
+	Quiet   bool      // text: no summary line when there is nothing to report
+	Rules   *rule.Set // rule metadata for SARIF
+	Version string    // tool version for SARIF
+}
+
+// Write renders a lint result in the named format.
+func Write(w io.Writer, format string, res *Result, opt Options) error {
+	switch format {
+	case "text":
+		return writeText(w, res, opt)
+	case "json":
+		return writeJSON(w, res)
+	case "sarif":
+		return writeSARIF(w, res, opt)
+	case "github":
+		return writeGitHub(w, res)
+	}
+	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+// CheckFormat validates a --format value before any work is done.
+func CheckFormat(format string) error {
+	for _, f := range Formats {
+		if f == format {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+func writeJSON(w io.Writer, res *Result) error {
+	doc := struct {
+		Version int `json:"version"`
+		*Result
+	}{1, res}
+	if doc.Findings == nil {
+		doc.Findings = []Finding{}
+	}
+	if doc.Errors == nil {
+		doc.Errors = []InputError{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func writeText(w io.Writer, res *Result, opt Options) error {
+	p := newPainter(opt.Color)
+	var b strings.Builder
+	for _, f := range res.Findings {
+		if f.Suppressed {
+			continue
+		}
+		fmt.Fprintf(&b, "%s%s: %s %s\n", Position(f.File, f.Line, f.Column),
+			p.severity(f.Severity), f.Message, p.dim("["+f.Rule+"]"))
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.red("could not check:"), e.Message)
+	}
+	if !opt.Quiet || len(res.Findings) > 0 || len(res.Errors) > 0 {
+		b.WriteString(summary(res) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// summary is the closing line of text output: what was found in what.
+func summary(res *Result) string {
+	counts := map[rule.Severity]int{}
+	suppressed := 0
+	for _, f := range res.Findings {
+		if f.Suppressed {
+			suppressed++
+			continue
+		}
+		counts[f.Severity]++
+	}
+	s := res.Scanned
+	scanned := fmt.Sprintf("%s, %s, %s (%s), %s",
+		plural(s.Workflows, "workflow"), plural(s.Actions, "action"),
+		plural(s.Markdown, "Markdown file"), plural(s.Fences, "shell fence"),
+		plural(s.GoPackages, "Go package"))
+	if s.Total() == 0 {
+		return "releasegate: nothing to scan: found no workflows, actions, Markdown files or Go packages"
+	}
+	total := counts[rule.Error] + counts[rule.Warning] + counts[rule.Note]
+	line := fmt.Sprintf("releasegate: %s (%d errors, %d warnings, %d notes", plural(total, "finding"),
+		counts[rule.Error], counts[rule.Warning], counts[rule.Note])
+	if suppressed > 0 {
+		line += fmt.Sprintf(", %d suppressed", suppressed)
+	}
+	line += ") in " + scanned
+	if n := len(res.Errors); n > 0 {
+		line += fmt.Sprintf("; %s could not be checked", plural(n, "input"))
+	}
+	return line
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// writeGitHub emits workflow commands, which GitHub turns into annotations
+// on the pull request diff.
+func writeGitHub(w io.Writer, res *Result) error {
+	var b strings.Builder
+	for _, f := range res.Findings {
+		if f.Suppressed {
+			continue
+		}
+		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", githubLevel(f.Severity),
+			escapeProperty(f.File), f.Line, f.Column, escapeProperty(f.Rule), escapeData(f.Message))
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintf(&b, "::error file=%s,line=%d,col=%d,title=releasegate::%s\n",
+			escapeProperty(e.File), max(e.Line, 1), max(e.Column, 1), escapeData("could not check: "+e.Message))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func githubLevel(s rule.Severity) string {
+	switch s {
+	case rule.Error:
+		return "error"
+	case rule.Warning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// escapeData and escapeProperty follow the workflow-command escaping rules:
+// data escapes %, CR and LF; properties additionally escape : and ,.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

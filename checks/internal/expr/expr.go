@@ -1,0 +1,114 @@
+// Package expr finds GitHub Actions ${{ }} expressions inside YAML string
+// values and the context references inside them (secrets.X, env.X, ...),
+// using actionlint's expression lexer and parser so that quoting, nesting
+// and `}}` inside string literals are handled the way the runner does.
+package expr
+
+import (
+	"strings"
+
+	"github.com/rhysd/actionlint"
+)
+
+// Expr is one ${{ }} placeholder inside a string value.
+type Expr struct {
+	Start int    // byte offset of "${{" in the value
+	End   int    // byte offset just past "}}"
+	Src   string // the text between ${{ and }}
+	// Node is the parsed expression, nil when it does not parse (actionlint
+	// reports the syntax error under its own rule).
+	Node actionlint.ExprNode
+}
+
+// Offset returns the value offset of a token inside the expression.
+func (e Expr) Offset(tok *actionlint.Token) int {
+	if tok == nil {
+		return e.Start
+	}
+	return e.Start + 3 + tok.Offset
+}
+
+// Find returns every ${{ }} placeholder of s, in order.
+func Find(s string) []Expr {
+	var out []Expr
+	pos := 0
+	for {
+		i := strings.Index(s[pos:], "${{")
+		if i < 0 {
+			return out
+		}
+		start := pos + i
+		body := s[start+3:]
+		lex := actionlint.NewExprLexer(body)
+		node, err := actionlint.NewExprParser().Parse(lex)
+		var end int
+		if err == nil {
+			end = start + 3 + lex.Offset()
+		} else {
+			j := strings.Index(body, "}}")
+			if j < 0 {
+				return out
+			}
+			end = start + 3 + j + 2
+			node = nil
+		}
+		end = min(end, len(s))
+		src := strings.TrimSuffix(s[start+3:end], "}}")
+		out = append(out, Expr{Start: start, End: end, Src: src, Node: node})
+		pos = end
+	}
+}
+
+// Parse parses a bare expression (as in `if:` without ${{ }}).
+func Parse(src string) (actionlint.ExprNode, error) {
+	lex := actionlint.NewExprLexer(src + "}}")
+	node, err := actionlint.NewExprParser().Parse(lex)
+	if err != nil {
+		return nil, err
+	}
+	return node, nil
+}
+
+// Ref is a use of a context: `secrets.NAME`, `secrets['NAME']`,
+// `secrets[expr]` (Dynamic) or the whole object, as in `toJSON(secrets)`
+// (Whole).
+type Ref struct {
+	Context string // lower-case context name: secrets, env, vars, inputs, ...
+	Name    string // property name, lower-cased by the parser; "" when Dynamic or Whole
+	Dynamic bool
+	Whole   bool
+	Token   *actionlint.Token // where the context name starts
+}
+
+// Refs lists the context references of an expression tree.
+func Refs(n actionlint.ExprNode) []Ref {
+	var out []Ref
+	if n == nil {
+		return nil
+	}
+	consumed := map[actionlint.ExprNode]bool{}
+	actionlint.VisitExprNode(n, func(node, _ actionlint.ExprNode, entering bool) {
+		if !entering || consumed[node] {
+			return
+		}
+		switch x := node.(type) {
+		case *actionlint.ObjectDerefNode:
+			if v, ok := x.Receiver.(*actionlint.VariableNode); ok {
+				out = append(out, Ref{Context: v.Name, Name: x.Property, Token: v.Token()})
+				consumed[x.Receiver] = true
+			}
+		case *actionlint.IndexAccessNode:
+			if v, ok := x.Operand.(*actionlint.VariableNode); ok {
+				consumed[x.Operand] = true
+				if s, ok := x.Index.(*actionlint.StringNode); ok {
+					out = append(out, Ref{Context: v.Name, Name: strings.ToLower(s.Value), Token: v.Token()})
+				} else {
+					out = append(out, Ref{Context: v.Name, Dynamic: true, Token: v.Token()})
+				}
+			}
+		case *actionlint.VariableNode:
+			out = append(out, Ref{Context: x.Name, Whole: true, Token: x.Token()})
+		}
+	})
+	return out
+}

@@ -45,7 +45,16 @@ type Workspace struct {
 	GoDirs []string
 	// Errors are files that could not be read or parsed.
 	Errors []report.InputError
+	// Partial is true when individual files were named instead of
+	// directories: repository-wide rules (a required reference somewhere)
+	// cannot be decided from a partial view and are skipped.
+	Partial bool
+
+	cwd string
 }
+
+// Display renders an absolute path the way findings show paths.
+func (ws *Workspace) Display(abs string) string { return displayPath(abs, ws.cwd) }
 
 // Options select what to load.
 type Options struct {
@@ -71,7 +80,7 @@ func Load(opts Options) (*Workspace, error) {
 			return nil, err
 		}
 	}
-	ws := &Workspace{}
+	ws := &Workspace{cwd: cwd}
 	var files []string
 	for i, p := range paths {
 		abs, err := filepath.Abs(p)
@@ -94,6 +103,7 @@ func Load(opts Options) (*Workspace, error) {
 			}
 		}
 		if !st.IsDir() {
+			ws.Partial = true
 			files = append(files, abs)
 			continue
 		}

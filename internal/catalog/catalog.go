@@ -4,7 +4,9 @@ package catalog
 
 import (
 	"github.com/releasegate/releasegate/checks/actionlintrules"
+	"github.com/releasegate/releasegate/checks/deletescope"
 	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/secretscope"
 	"github.com/releasegate/releasegate/internal/rule"
 )
 
@@ -12,6 +14,8 @@ import (
 func Checks() []lint.Check {
 	return []lint.Check{
 		actionlintrules.Check,
+		secretscope.Check,
+		deletescope.Check,
 	}
 }
 

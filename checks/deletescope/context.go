@@ -1,0 +1,143 @@
+package deletescope
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/expr"
+	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/config"
+)
+
+// envChain looks a variable up in step, then job, then workflow env.
+func envChain(envs ...*actionlint.Env) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		for _, e := range envs {
+			if e == nil {
+				continue
+			}
+			for _, v := range e.Vars {
+				if v.Name != nil && v.Value != nil && v.Name.Value == name {
+					return v.Value.Value, true
+				}
+			}
+		}
+		return "", false
+	}
+}
+
+// isShell reports whether a run: step is interpreted by a POSIX shell.
+func isShell(stepShell *actionlint.String, job *actionlint.Job, wf *actionlint.Workflow) bool {
+	for _, s := range []*actionlint.String{stepShell, defaultShell(job.Defaults), defaultShell(wf.Defaults)} {
+		if s != nil {
+			return shellName(s.Value)
+		}
+	}
+	return true // bash on Linux runners
+}
+
+func defaultShell(d *actionlint.Defaults) *actionlint.String {
+	if d == nil || d.Run == nil {
+		return nil
+	}
+	return d.Run.Shell
+}
+
+func shellName(s string) bool {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return true
+	}
+	switch filepath.Base(f[0]) {
+	case "bash", "sh", "zsh", "dash", "ksh":
+		return true
+	}
+	return false
+}
+
+// consoleCommands keeps the command lines of a console transcript ("$ cmd"),
+// dropping the output lines. A block without prompts is taken as a script.
+func consoleCommands(body string) string {
+	var cmds []string
+	prompts := false
+	for _, l := range strings.Split(body, "\n") {
+		t := strings.TrimLeft(l, " ")
+		if strings.HasPrefix(t, "$ ") {
+			prompts = true
+			cmds = append(cmds, t[2:])
+		} else {
+			cmds = append(cmds, "")
+		}
+	}
+	if !prompts {
+		return body
+	}
+	return strings.Join(cmds, "\n")
+}
+
+// callerInput is what one workflow step passes to a composite action input.
+type callerInput struct {
+	input string
+	value string
+}
+
+// compositeCallers maps a local action directory (absolute) to the inputs
+// workflows pass it with `uses: ./path`.
+func compositeCallers(ws *workspace.Workspace) map[string][]callerInput {
+	out := map[string][]callerInput{}
+	for _, wf := range ws.Workflows {
+		root := filepath.Dir(filepath.Dir(filepath.Dir(wf.Abs)))
+		for _, job := range wf.AST.Jobs {
+			for _, step := range job.Steps {
+				a, ok := step.Exec.(*actionlint.ExecAction)
+				if !ok || a.Uses == nil || !strings.HasPrefix(a.Uses.Value, "./") {
+					continue
+				}
+				dir := filepath.Join(root, filepath.FromSlash(a.Uses.Value))
+				for _, in := range a.Inputs {
+					if in.Name != nil && in.Value != nil {
+						out[dir] = append(out[dir], callerInput{input: strings.ToLower(in.Name.Value), value: in.Value.Value})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// expandInputs replaces composite-action inputs by the secrets their
+// callers pass.
+func expandInputs(cfg *config.Config, origins []origin, callers []callerInput) []origin {
+	var out []origin
+	for _, o := range origins {
+		if o.input == "" {
+			out = append(out, o)
+			continue
+		}
+		traced := false
+		for _, c := range callers {
+			if c.input != strings.ToLower(o.input) {
+				continue
+			}
+			for _, e := range expr.Find(c.value) {
+				for _, r := range expr.Refs(e.Node) {
+					if r.Context != "secrets" || r.Name == "" {
+						continue
+					}
+					traced = true
+					if s, ok := declaredSecret(cfg, r.Name); ok {
+						out = append(out, origin{secret: s.Name, declared: true, scopes: s.Scopes})
+					} else {
+						out = append(out, origin{secret: strings.ToUpper(r.Name)})
+					}
+				}
+			}
+		}
+		if !traced {
+			out = append(out, o)
+		}
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+// Package walk visits every string value of a parsed workflow together with
+// the job it belongs to, so that rules about "any expression anywhere"
+// (secret references, parity copies, ...) need not enumerate actionlint's
+// many node types by hand.
+//
+// It walks actionlint's typed AST by reflection. Only YAML values are
+// visited, never comments, and `description:` texts are skipped because the
+// runner does not evaluate expressions in them.
+package walk
+
+import (
+	"reflect"
+	"sort"
+
+	"github.com/rhysd/actionlint"
+)
+
+// Value is one string value of a workflow.
+type Value struct {
+	Str *actionlint.String
+	// Job is the id of the job the value belongs to, "" for workflow-level
+	// values (top-level env, triggers, ...).
+	Job string
+	// Field is the Go field path in actionlint's AST, e.g. "Jobs.Steps.Exec.Run".
+	Field string
+	// Condition is true for `if:` values, which are expressions even
+	// without ${{ }}.
+	Condition bool
+}
+
+// Strings calls fn for every string value of the workflow in source order.
+func Strings(wf *actionlint.Workflow, fn func(Value)) {
+	var out []Value
+	w := walker{emit: func(v Value) { out = append(out, v) }, seen: map[uintptr]bool{}}
+	w.value(reflect.ValueOf(wf), "", "")
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Str.Pos, out[j].Str.Pos
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	for _, v := range out {
+		fn(v)
+	}
+}
+
+type walker struct {
+	emit func(Value)
+	seen map[uintptr]bool
+}
+
+var (
+	stringType = reflect.TypeOf(actionlint.String{})
+	jobType    = reflect.TypeOf(actionlint.Job{})
+	rawString  = reflect.TypeOf(actionlint.RawYAMLString{})
+)
+
+func (w *walker) value(v reflect.Value, job, field string) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		// The AST is a tree, but aliases may share nodes; visit each once.
+		if p := v.Pointer(); w.seen[p] {
+			return
+		} else {
+			w.seen[p] = true
+		}
+		w.pointer(v, job, field)
+	case reflect.Interface:
+		if !v.IsNil() {
+			w.value(v.Elem(), job, field)
+		}
+	case reflect.Struct:
+		w.structFields(v, job, field)
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			w.value(v.Index(i), job, field)
+		}
+	case reflect.Map:
+		w.mapEntries(v, job, field)
+	}
+}
+
+func (w *walker) pointer(v reflect.Value, job, field string) {
+	elem := v.Elem()
+	switch elem.Type() {
+	case stringType:
+		s := v.Interface().(*actionlint.String)
+		if s.Pos != nil {
+			w.emit(Value{Str: s, Job: job, Field: field, Condition: isCondition(field)})
+		}
+		return
+	case rawString:
+		r := v.Interface().(*actionlint.RawYAMLString)
+		w.emit(Value{Str: &actionlint.String{Value: r.Value, Pos: r.Pos()}, Job: job, Field: field})
+		return
+	case jobType:
+		j := v.Interface().(*actionlint.Job)
+		if j.ID != nil {
+			job = j.ID.Value
+		}
+	}
+	w.value(elem, job, field)
+}
+
+func (w *walker) structFields(v reflect.Value, job, field string) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() || f.Name == "Description" || f.Name == "Pos" {
+			continue
+		}
+		w.value(v.Field(i), job, join(field, f.Name))
+	}
+}
+
+func (w *walker) mapEntries(v reflect.Value, job, field string) {
+	keys := v.MapKeys()
+	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+	for _, k := range keys {
+		w.value(v.MapIndex(k), job, field)
+	}
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+func isCondition(field string) bool {
+	n := len(field)
+	return n >= 2 && field[n-2:] == "If" && (n == 2 || field[n-3] == '.')
+}

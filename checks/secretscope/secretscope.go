@@ -1,0 +1,186 @@
+// Package secretscope checks where scoped registry secrets are referenced.
+//
+// A registry token split by scope (a write token for pushing, a delete
+// token for clean-up) only limits damage if each workflow sees only its own
+// token. The configuration declares each secret's scopes, the workflows
+// (or jobs) allowed to reference it and those required to; a family prefix
+// declares that no other name under it may exist. The rules:
+//
+//   - secret-scope: a declared secret referenced where it is not allowed;
+//   - secret-required: a required workflow or job that no longer references
+//     its secret, so an absence check cannot pass because a file was renamed;
+//   - secret-variant: a secrets., vars. or env name inside a family that is
+//     not a declared secret, such as a legacy unsuffixed token;
+//   - secret-bulk: `secrets: inherit`, toJSON(secrets) or secrets[expr],
+//     which hand every secret, scoped ones included, to code that should
+//     not have them.
+//
+// A reference is a real expression (`${{ secrets.NAME }}`,
+// `secrets['NAME']`, or an if: condition); text in comments and
+// descriptions is not evaluated by the runner and is ignored.
+package secretscope
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/internal/rule"
+)
+
+// Check reports the four token-scope rules.
+var Check = lint.Check{
+	Name:  "secretscope",
+	Rules: []rule.Rule{ScopeRule, RequiredRule, VariantRule, BulkRule},
+	Run:   run,
+}
+
+func run(p *lint.Pass) {
+	cfg := p.Config
+	if len(cfg.Secrets) == 0 && len(cfg.Families) == 0 {
+		return
+	}
+	refsByWorkflow := map[*workspace.Workflow][]ref{}
+	for _, wf := range p.Workspace.Workflows {
+		refs := contextRefs(wf)
+		refsByWorkflow[wf] = refs
+		checkScope(p, wf, refs)
+		checkBulk(p, wf, refs)
+		checkVariants(p, wf, refs)
+	}
+	if !p.Workspace.Partial {
+		checkRequired(p, refsByWorkflow)
+	}
+}
+
+// checkScope reports declared secrets referenced outside their allow list.
+func checkScope(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
+	for _, r := range refs {
+		if r.Context != "secrets" || r.Name == "" {
+			continue
+		}
+		s, ok := declared(p.Config, r.Name)
+		if !ok || allowed(s, wf.Name, r.Job) {
+			continue
+		}
+		p.Report(ScopeRule.ID, wf.File, r.Pos, "secret %s is referenced in %s, which its allowed list (%s) does not cover",
+			s.Name, where(wf.Name, r.Job), scopeList(s.Allowed))
+	}
+}
+
+// checkBulk reports expressions that expose every secret at once where
+// some scoped secret is not allowed.
+func checkBulk(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
+	for _, r := range refs {
+		if r.Context != "secrets" || (!r.Dynamic && !r.Whole) {
+			continue
+		}
+		what := "toJSON(secrets) exposes every secret"
+		if r.Dynamic {
+			what = "secrets[...] with a computed name can read any secret"
+		} else if !strings.Contains(strings.ToLower(wf.Line(r.Pos.Line)), "tojson") {
+			what = "the whole secrets context is passed on"
+		}
+		reportBulk(p, wf, r.Job, r.Pos, what)
+	}
+	for _, id := range sortedJobs(wf) {
+		job := wf.AST.Jobs[id]
+		if job.WorkflowCall != nil && job.WorkflowCall.InheritSecrets {
+			reportBulk(p, wf, job.ID.Value, workspace.PosOf(job.WorkflowCall.Uses.Pos),
+				"secrets: inherit hands every secret to "+job.WorkflowCall.Uses.Value)
+		}
+	}
+}
+
+func reportBulk(p *lint.Pass, wf *workspace.Workflow, job string, pos workspace.Pos, what string) {
+	var leaked []string
+	for _, s := range p.Config.Secrets {
+		if !allowed(s, wf.Name, job) {
+			leaked = append(leaked, s.Name)
+		}
+	}
+	if len(leaked) == 0 {
+		return
+	}
+	p.Report(BulkRule.ID, wf.File, pos, "%s, including %s, which %s not allowed in %s; pass only the secrets this job needs",
+		what, strings.Join(leaked, ", "), isAre(len(leaked)), where(wf.Name, job))
+}
+
+// checkVariants reports names inside a family that are not declared.
+func checkVariants(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
+	for _, r := range refs {
+		if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
+			continue
+		}
+		reportVariant(p, wf.File, r.Pos, r.Context+"."+strings.ToUpper(r.Name), r.Name)
+	}
+	for _, key := range envKeys(wf) {
+		reportVariant(p, wf.File, workspace.PosOf(key.Pos), "env key "+key.Value, key.Value)
+	}
+}
+
+func reportVariant(p *lint.Pass, f *workspace.File, pos workspace.Pos, what, name string) {
+	fam, ok := p.Config.FamilyOf(name)
+	if !ok {
+		return
+	}
+	if _, isDeclared := declared(p.Config, name); isDeclared {
+		return
+	}
+	p.Report(VariantRule.ID, f, pos, "%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
+		what, fam.Prefix, strings.Join(familyMembers(p.Config, fam), ", "))
+}
+
+// checkRequired reports required consumers that no longer reference
+// their secret, including required workflows that no longer exist.
+func checkRequired(p *lint.Pass, refs map[*workspace.Workflow][]ref) {
+	for _, s := range p.Config.Secrets {
+		for _, req := range s.Required {
+			checkOneRequired(p, s, req, refs)
+		}
+	}
+}
+
+func checkOneRequired(p *lint.Pass, s config.Secret, req config.Scope, refs map[*workspace.Workflow][]ref) {
+	matched := false
+	for _, wf := range p.Workspace.Workflows {
+		if !req.MatchesWorkflow(wf.Name) {
+			continue
+		}
+		matched = true
+		if uses(refs[wf], s.Name, req, wf.Name) {
+			continue
+		}
+		pos := workspace.Pos{Line: 1, Col: 1}
+		if job := firstJob(wf, req.Job); job != nil {
+			pos = workspace.PosOf(job.Pos)
+		}
+		consumer := wf.Name
+		if req.Job != "" {
+			consumer = where(wf.Name, req.Job)
+		}
+		p.Report(RequiredRule.ID, wf.File, pos, "%s is required to reference secret %s (%s) but no longer does",
+			consumer, s.Name, configPos(p, req.Pos))
+	}
+	if !matched {
+		p.ReportAt(RequiredRule.ID, p.Workspace.Display(p.Config.Path), req.Pos.Line, req.Pos.Col,
+			fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow))
+	}
+}
+
+// configPos renders a position in the configuration file the way findings
+// show paths.
+func configPos(p *lint.Pass, pos config.Pos) string {
+	return fmt.Sprintf("%s:%d:%d", p.Workspace.Display(p.Config.Path), pos.Line, pos.Col)
+}
+
+func uses(refs []ref, secret string, req config.Scope, wfName string) bool {
+	for _, r := range refs {
+		if r.Context == "secrets" && strings.EqualFold(r.Name, secret) && (req.Job == "" || req.Matches(wfName, r.Job)) {
+			return true
+		}
+	}
+	return false
+}

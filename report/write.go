@@ -97,6 +97,9 @@ func summary(res *Result) string {
 		plural(s.Workflows, "workflow"), plural(s.Actions, "action"),
 		plural(s.Markdown, "Markdown file"), plural(s.Fences, "shell fence"),
 		plural(s.GoPackages, "Go package"))
+	if s.Total() == 0 && len(res.Errors) > 0 {
+		return fmt.Sprintf("releasegate: nothing was checked: %s could not be read", plural(len(res.Errors), "input"))
+	}
 	if s.Total() == 0 {
 		return "releasegate: nothing to scan: found no workflows, actions, Markdown files or Go packages"
 	}

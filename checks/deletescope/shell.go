@@ -15,8 +15,8 @@ import (
 // their values, which commands send DELETE requests and which commands log
 // in to a registry (tools such as crane reuse those credentials later).
 type script struct {
-	exprs   []expr.Expr                // ${{ }} placeholders, by index
-	assigns map[string][]*syntax.Word  // variable -> every value assigned to it
+	exprs   []expr.Expr               // ${{ }} placeholders, by index
+	assigns map[string][]*syntax.Word // variable -> every value assigned to it
 	deletes []deleteCall
 	logins  []*syntax.CallExpr
 }

@@ -1,0 +1,467 @@
+// Package emptyexpr reports ${{ }} expressions that can evaluate to the
+// empty string where an empty value breaks the run (rule empty-expression).
+//
+// The runner renders a missing value as the empty string. Where a boolean or number is
+// required (continue-on-error, timeout-minutes, strategy.fail-fast,
+// strategy.max-parallel, concurrency.cancel-in-progress), where a name is
+// required (runs-on, environment), in typed inputs of a local reusable
+// workflow, in required inputs of a local composite action and inside an
+// image reference, the empty string is a broken run: "Unexpected value" (empty), a job on no
+// runner, a push to `repo:`.
+//
+// Each expression is evaluated abstractly (package
+// checks/internal/emptiness) once per trigger that can reach it, with the
+// sources of emptiness this package knows: inputs.X on a trigger that does
+// not populate inputs (or optional without a default), github.event.inputs
+// outside workflow_dispatch, vars.X, secrets a local caller does not pass
+// to a reusable workflow, env.X defined nowhere, outputs of a step that can
+// be skipped, outputs of a needed job read under always(), and matrix keys
+// missing from some combinations.
+//
+// The most common defect of the class is reported in any run:, with:, env:
+// or if: as well: a workflow with workflow_dispatch inputs that also runs
+// on push, schedule or pull_request reads inputs.X as if its default
+// applied on those triggers. It does not: there the inputs context is
+// empty. Such a use is reported when evaluating it with the input empty
+// gives the empty string (or, in if:, false) while evaluating it at the default does not
+// — so `inputs.mode || 'full'`, uses guarded by
+// `github.event_name == 'workflow_dispatch'` (in the same if:, the job's
+// if:, or the if: of a job it needs) and jobs no other trigger reaches stay
+// clean.
+package emptyexpr
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/emptiness"
+	"github.com/releasegate/releasegate/checks/internal/expr"
+	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/internal/rule"
+)
+
+// Rule documents empty-expression.
+var Rule = rule.Rule{
+	ID:       "empty-expression",
+	Half:     rule.Lint,
+	Severity: rule.Error,
+	Summary:  "a ${{ }} expression can evaluate to '' where a boolean, number or non-empty value is required",
+	Why: "GitHub renders a missing value as the empty string, and many fields do not accept it: " +
+		"`continue-on-error: ${{ ... }}` that comes out as '' fails the whole run with \"Unexpected value ''\" " +
+		"before any step starts, an empty `runs-on` never finds a runner, and `docker push repo:${{ x }}` with an empty x " +
+		"pushes the wrong tag. The usual cause is an input of workflow_dispatch read by a workflow that also runs on push or " +
+		"schedule: on those triggers the inputs context is empty and the input's `default:` does not apply, so a nightly " +
+		"job runs with `--mode ''` or silently skips a step guarded by `if: inputs.run_tests`.",
+	Bad: "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      allow_unsigned: {type: boolean, default: false}\n" +
+		"jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
+		"        continue-on-error: ${{ inputs.allow_unsigned }}",
+	Good: "jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
+		"        continue-on-error: ${{ inputs.allow_unsigned || false }}",
+	Fix: "Give the value a non-empty fallback (`inputs.x || 'default'`, `inputs.flag || false`), guard the step or job with " +
+		"`if: github.event_name == 'workflow_dispatch'`, or declare the input where the trigger can populate it " +
+		"(workflow_call inputs, required secrets). The message names the sub-expression that can be empty and why.",
+}
+
+// Check runs the analysis over every workflow.
+var Check = lint.Check{Name: "emptyexpr", Rules: []rule.Rule{Rule}, Run: run}
+
+func run(p *lint.Pass) {
+	ix := newIndex(p.Workspace)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for _, wf := range p.Workspace.Workflows {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			c := &checker{p: p, m: newModel(ix, wf), seen: map[workspace.Pos]bool{}}
+			c.workflow()
+		}()
+	}
+	wg.Wait()
+}
+
+// checker walks one workflow.
+type checker struct {
+	p    *lint.Pass
+	m    *model
+	seen map[workspace.Pos]bool // one finding per expression
+}
+
+func (c *checker) report(s *actionlint.String, off int, format string, args ...any) {
+	pos := c.m.wf.Locate(s, off)
+	if c.seen[pos] {
+		return
+	}
+	c.seen[pos] = true
+	c.p.Report(Rule.ID, c.m.wf.File, pos, format, args...)
+}
+
+// place is where an expression is evaluated.
+type place struct {
+	job    *actionlint.Job
+	step   int
+	events evset
+}
+
+func (c *checker) workflow() {
+	w := c.m.wf.AST
+	top := place{step: -1, events: c.m.all}
+	if w.Concurrency != nil {
+		c.typedBool(top, "concurrency.cancel-in-progress", w.Concurrency.CancelInProgress)
+	}
+	c.envUses(top, w.Env)
+	for _, id := range sortedJobIDs(w) {
+		c.job(id, w.Jobs[id])
+	}
+}
+
+func (c *checker) job(id string, j *actionlint.Job) {
+	at := place{job: j, step: -1, events: c.m.jobEvents(id)}
+	if at.events == 0 {
+		return
+	}
+	c.typedBool(at, "continue-on-error", j.ContinueOnError)
+	c.typedFloat(at, "timeout-minutes", j.TimeoutMinutes)
+	if s := j.Strategy; s != nil {
+		c.typedBool(at, "strategy.fail-fast", s.FailFast)
+		if s.MaxParallel != nil {
+			c.sink(at, "strategy.max-parallel", s.MaxParallel.Expression, "a number")
+		}
+	}
+	if j.Concurrency != nil {
+		c.typedBool(at, "concurrency.cancel-in-progress", j.Concurrency.CancelInProgress)
+	}
+	if r := j.RunsOn; r != nil {
+		c.sink(at, "runs-on", r.LabelsExpr, "a runner label")
+		for _, l := range r.Labels {
+			c.sink(at, "runs-on", l, "a runner label")
+		}
+		c.sink(at, "runs-on.group", r.Group, "a runner group")
+	}
+	if j.Environment != nil {
+		c.sink(at, "environment", j.Environment.Name, "an environment name")
+	}
+	c.inputUse(at, "if", j.If, true)
+	c.envUses(at, j.Env)
+	if j.WorkflowCall != nil {
+		c.workflowCall(at, j.WorkflowCall)
+	}
+	for i, s := range j.Steps {
+		c.step(at, i, s)
+	}
+}
+
+func (c *checker) step(job place, i int, s *actionlint.Step) {
+	at := place{job: job.job, step: i, events: job.events}
+	c.inputUse(at, "if", s.If, true)
+	cond, _, _ := parseCond(s.If)
+	at.events &= c.m.condEvents(cond)
+	if at.events == 0 {
+		return
+	}
+	c.typedBool(at, "continue-on-error", s.ContinueOnError)
+	c.typedFloat(at, "timeout-minutes", s.TimeoutMinutes)
+	switch e := s.Exec.(type) {
+	case *actionlint.ExecRun:
+		if e.Run != nil {
+			c.imageRefs(at, "run", e.Run, true)
+			c.inputUse(at, "run", e.Run, false)
+		}
+	case *actionlint.ExecAction:
+		c.localAction(at, e)
+		for _, k := range sortedKeys(e.Inputs) {
+			in := e.Inputs[k]
+			if in.Value == nil {
+				continue
+			}
+			if imageKeys[k] {
+				c.imageRefs(at, "with."+in.Name.Value, in.Value, false)
+			}
+			c.inputUse(at, "with."+in.Name.Value, in.Value, false)
+		}
+	}
+	c.envUses(at, s.Env)
+}
+
+func (c *checker) typedBool(at place, field string, b *actionlint.Bool) {
+	if b != nil {
+		c.sink(at, field, b.Expression, "a boolean")
+	}
+}
+
+func (c *checker) typedFloat(at place, field string, f *actionlint.Float) {
+	if f != nil {
+		c.sink(at, field, f.Expression, "a number")
+	}
+}
+
+func (c *checker) envUses(at place, e *actionlint.Env) {
+	if e == nil {
+		return
+	}
+	for _, k := range sortedKeys(e.Vars) {
+		v := e.Vars[k]
+		c.inputUse(at, "env."+v.Name.Value, v.Value, false)
+	}
+}
+
+// workflowCall checks the typed inputs of a local reusable workflow at the
+// call site, and every with: value for dispatch-input uses.
+func (c *checker) workflowCall(at place, wc *actionlint.WorkflowCall) {
+	var target *model
+	if wc.Uses != nil {
+		if rel, ok := localPath(c.m.wf.File, wc.Uses.Value); ok {
+			if wf := c.m.ix.workflows[rel]; wf != nil {
+				target = newModel(c.m.ix, wf)
+			}
+		}
+	}
+	for _, k := range sortedKeys(wc.Inputs) {
+		in := wc.Inputs[k]
+		if in.Value == nil {
+			continue
+		}
+		if target != nil {
+			if def := target.callIn[k]; def != nil {
+				switch def.Type {
+				case actionlint.WorkflowCallEventInputTypeBoolean:
+					c.sink(at, "with."+in.Name.Value, in.Value, "a boolean (input of "+wc.Uses.Value+")")
+				case actionlint.WorkflowCallEventInputTypeNumber:
+					c.sink(at, "with."+in.Name.Value, in.Value, "a number (input of "+wc.Uses.Value+")")
+				}
+			}
+		}
+		c.inputUse(at, "with."+in.Name.Value, in.Value, false)
+	}
+}
+
+// localAction checks the required inputs of a local composite action.
+func (c *checker) localAction(at place, e *actionlint.ExecAction) {
+	if e.Uses == nil {
+		return
+	}
+	rel, ok := localPath(c.m.wf.File, e.Uses.Value)
+	if !ok {
+		return
+	}
+	a := c.m.ix.actions[rel]
+	if a == nil || !a.Composite() {
+		return
+	}
+	for _, in := range a.Inputs {
+		if in.Required == nil || !strings.EqualFold(in.Required.Value, "true") {
+			continue
+		}
+		if w := e.Inputs[strings.ToLower(in.Name)]; w != nil && w.Value != nil {
+			c.sink(at, "with."+w.Name.Value, w.Value, "a value (required input of "+e.Uses.Value+")")
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ { // insertion sort: maps here are small
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+// sink reports a field whose value can evaluate to the empty string on some trigger
+// that reaches it, or whose evaluation can fail (fromJSON of the empty string).
+func (c *checker) sink(at place, field string, s *actionlint.String, want string) {
+	if s == nil || !strings.Contains(s.Value, "${{") {
+		return
+	}
+	xs := expr.Find(s.Value)
+	if len(xs) == 0 {
+		return
+	}
+	c.m.each(at.events, func(ev string) bool {
+		r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeSink}
+		v := emptiness.Template(s.Value, xs, r)
+		switch {
+		case v.Err != nil:
+			c.report(s, xs[0].Start, "%s: %s %s, and fromJSON of an empty string fails the run", field, v.Err.Expr, v.Err.Why)
+		case v.MaybeEmpty():
+			c.report(s, xs[0].Start, "%s: %s can evaluate to '' where %s is required: %s %s%s",
+				field, clipExpr(s.Value, xs), want, v.Why.Expr, v.Why.Why, consequence(want))
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func consequence(want string) string {
+	switch {
+	case strings.HasPrefix(want, "a boolean"), strings.HasPrefix(want, "a number"):
+		return " (the run fails with \"Unexpected value ''\")"
+	}
+	return ""
+}
+
+func clipExpr(s string, xs []expr.Expr) string {
+	if len(xs) == 1 {
+		return clip(s[xs[0].Start:xs[0].End])
+	}
+	return clip(s)
+}
+
+// imageKeys are with: arguments that hold image references.
+var imageKeys = map[string]bool{
+	"tags": true, "tag": true, "image": true, "images": true, "image-ref": true,
+	"image-name": true, "image_ref": true, "image_name": true, "image-tag": true, "image_tag": true,
+}
+
+// containerTools are commands whose arguments carry image references.
+var containerTools = []string{"docker ", "podman ", "buildah ", "nerdctl ", "crane ", "skopeo ", "oras ", "regctl ", "cosign "}
+
+// imageRefs reports placeholders that can be empty inside an image
+// reference (`repo:${{ x }}`, `${{ registry }}/app:1`): the reference
+// then names another tag or none.
+func (c *checker) imageRefs(at place, field string, s *actionlint.String, script bool) {
+	if !strings.Contains(s.Value, "${{") {
+		return
+	}
+	for _, x := range expr.Find(s.Value) {
+		tok := tokenAround(s.Value, x.Start, x.End)
+		rest := strings.Replace(tok, s.Value[x.Start:x.End], "", 1)
+		if script && (!onToolLine(s.Value, x.Start) || !strings.ContainsAny(rest, ":/@")) {
+			continue
+		}
+		c.m.each(at.events, func(ev string) bool {
+			r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeSink}
+			v := emptiness.Template(s.Value[x.Start:x.End], []expr.Expr{shift(x)}, r)
+			if !v.MaybeEmpty() {
+				return false
+			}
+			c.report(s, x.Start, "%s: image reference %q can lose a part: %s %s, so it becomes %q",
+				field, clip(tok), v.Why.Expr, v.Why.Why, rest)
+			return true
+		})
+	}
+}
+
+// shift re-bases a placeholder to start at offset 0 of its own text.
+func shift(x expr.Expr) expr.Expr {
+	x.End -= x.Start
+	x.Start = 0
+	return x
+}
+
+// tokenAround is the shell word around [start,end): up to whitespace or a
+// quote on either side.
+func tokenAround(s string, start, end int) string {
+	isSep := func(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '"' || b == '\'' || b == '=' }
+	i := start
+	for i > 0 && !isSep(s[i-1]) {
+		i--
+	}
+	j := end
+	for j < len(s) && !isSep(s[j]) {
+		j++
+	}
+	return s[i:j]
+}
+
+func onToolLine(s string, off int) bool {
+	ls := strings.LastIndexByte(s[:off], '\n') + 1
+	le := strings.IndexByte(s[off:], '\n')
+	line := s[ls:]
+	if le >= 0 {
+		line = s[ls : off+le]
+	}
+	for _, t := range containerTools {
+		if strings.Contains(line, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// inputUse reports a workflow_dispatch input read, on a trigger that does
+// not populate inputs, in a place where its default would have given a
+// value: the run gets the empty string (or, in if:, skips the step or job).
+func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bool) {
+	if s == nil || len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
+		return
+	}
+	if isIf {
+		node, src, off := parseCond(s)
+		if node != nil {
+			c.inputExpr(at, field, s, node, src, off, true)
+		}
+		return
+	}
+	for _, x := range expr.Find(s.Value) {
+		if x.Node != nil && containsFold(x.Src, "inputs") {
+			c.inputExpr(at, field, s, x.Node, x.Src, x.Start, false)
+		}
+	}
+}
+
+func (c *checker) inputExpr(at place, field string, s *actionlint.String, node actionlint.ExprNode, src string, off int, isIf bool) {
+	def := emptiness.Eval(node, src, &resolver{m: c.m, job: at.job, step: at.step, event: "workflow_dispatch", mode: modeDefault})
+	falsy := func(v emptiness.Value) bool {
+		if isIf {
+			return v.Known && !v.Const.Truthy()
+		}
+		return v.Known && v.Const.Render() == ""
+	}
+	if falsy(def) {
+		return
+	}
+	c.m.each(at.events, func(ev string) bool {
+		if ev == "workflow_dispatch" {
+			return false
+		}
+		r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeEmpty}
+		v := emptiness.Eval(node, src, r)
+		if r.hit == nil || !falsy(v) {
+			return false
+		}
+		name := r.hit.Expr
+		d := defaultOf(c.m, name)
+		if isIf {
+			what := "step"
+			if at.step < 0 {
+				what = "job"
+			}
+			c.report(s, off, "%s: %s %s, where its default %s does not apply, so this %s is silently skipped on %s",
+				field, name, r.hit.Why, d, what, ev)
+		} else {
+			c.report(s, off, "%s: %s %s, where its default %s does not apply, so ${{ %s }} expands to ''",
+				field, name, r.hit.Why, d, strings.TrimSpace(clip(src)))
+		}
+		return true
+	})
+}
+
+// defaultOf renders the default of the dispatch input named by a
+// reference such as inputs.mode or github.event.inputs.mode.
+func defaultOf(m *model, ref string) string {
+	name := strings.ToLower(ref[strings.LastIndexAny(ref, ".[")+1:])
+	name = strings.Trim(name, "'\"]")
+	if d := m.dispatch[name]; d != nil && d.Default != nil {
+		if d.Type == actionlint.WorkflowDispatchEventInputTypeBoolean || d.Type == actionlint.WorkflowDispatchEventInputTypeNumber {
+			return d.Default.Value
+		}
+		return fmt.Sprintf("%q", d.Default.Value)
+	}
+	return "value"
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), sub)
+}

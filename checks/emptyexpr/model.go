@@ -1,0 +1,263 @@
+package emptyexpr
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/expr"
+	"github.com/releasegate/releasegate/checks/workspace"
+)
+
+// index resolves local references across files: reusable workflows and
+// composite actions by path, and the local callers of each reusable
+// workflow.
+type index struct {
+	workflows map[string]*workspace.Workflow // by Rel
+	actions   map[string]*workspace.Action   // by directory Rel
+	callers   map[string][]caller            // reusable workflow Rel -> callers
+}
+
+type caller struct {
+	wf  *workspace.Workflow
+	job *actionlint.Job
+}
+
+func newIndex(ws *workspace.Workspace) *index {
+	ix := &index{
+		workflows: make(map[string]*workspace.Workflow, len(ws.Workflows)),
+		actions:   make(map[string]*workspace.Action, len(ws.Actions)),
+		callers:   map[string][]caller{},
+	}
+	for _, wf := range ws.Workflows {
+		ix.workflows[wf.Rel] = wf
+	}
+	for _, a := range ws.Actions {
+		ix.actions[path.Dir(a.Rel)] = a
+	}
+	for _, wf := range ws.Workflows {
+		for _, id := range sortedJobIDs(wf.AST) {
+			j := wf.AST.Jobs[id]
+			if j.WorkflowCall == nil || j.WorkflowCall.Uses == nil {
+				continue
+			}
+			if rel, ok := localPath(wf.File, j.WorkflowCall.Uses.Value); ok {
+				ix.callers[rel] = append(ix.callers[rel], caller{wf, j})
+			}
+		}
+	}
+	return ix
+}
+
+// localPath resolves `uses: ./x` against the repository that holds f (the
+// directory above .github for workflows, the workspace root otherwise).
+func localPath(f *workspace.File, uses string) (string, bool) {
+	if !strings.HasPrefix(uses, "./") || strings.Contains(uses, "@") {
+		return "", false
+	}
+	root := ""
+	if i := strings.Index(f.Rel, ".github/"); i >= 0 {
+		root = f.Rel[:i]
+	}
+	return path.Clean(root + strings.TrimPrefix(uses, "./")), true
+}
+
+func sortedJobIDs(w *actionlint.Workflow) []string {
+	ids := make([]string, 0, len(w.Jobs))
+	for id := range w.Jobs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// evset is a set of the workflow's triggers, by their index in `on:`.
+type evset uint64
+
+// model is what the analysis knows about one workflow.
+type model struct {
+	ix       *index
+	wf       *workspace.Workflow
+	events   []string // trigger names in `on:` order (at most 64)
+	all      evset
+	dispatch map[string]*actionlint.DispatchInput // nil without workflow_dispatch inputs
+	call     *actionlint.WorkflowCallEvent
+	callIn   map[string]*actionlint.WorkflowCallEventInput
+	jobSets  map[string]evset
+}
+
+func newModel(ix *index, wf *workspace.Workflow) *model {
+	m := &model{ix: ix, wf: wf, jobSets: map[string]evset{}}
+	for _, ev := range wf.AST.On {
+		if len(m.events) == 64 {
+			break
+		}
+		m.all |= 1 << len(m.events)
+		m.events = append(m.events, strings.ToLower(ev.EventName()))
+		switch e := ev.(type) {
+		case *actionlint.WorkflowDispatchEvent:
+			m.dispatch = e.Inputs
+		case *actionlint.WorkflowCallEvent:
+			m.call = e
+			m.callIn = make(map[string]*actionlint.WorkflowCallEventInput, len(e.Inputs))
+			for _, in := range e.Inputs {
+				m.callIn[in.ID] = in
+			}
+		}
+	}
+	return m
+}
+
+func (m *model) eventBit(name string) evset {
+	for i, e := range m.events {
+		if e == name {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// each calls fn for each event of s, in `on:` order, until fn returns true.
+func (m *model) each(s evset, fn func(event string) bool) {
+	for i, e := range m.events {
+		if s&(1<<i) != 0 && fn(e) {
+			return
+		}
+	}
+}
+
+// jobEvents is the set of triggers on which a job can run: its `if:` may
+// narrow them (github.event_name == 'x'), and so may the jobs it needs,
+// because a job whose needs were skipped is skipped too unless its `if:`
+// uses a status function other than success().
+func (m *model) jobEvents(id string) evset {
+	if s, ok := m.jobSets[id]; ok {
+		return s
+	}
+	m.jobSets[id] = m.all // breaks cycles; actionlint reports them
+	j := m.wf.AST.Jobs[id]
+	s := m.all
+	if j == nil {
+		return s
+	}
+	var cond actionlint.ExprNode
+	if j.If != nil {
+		cond, _, _ = parseCond(j.If)
+		s &= m.condEvents(cond)
+	}
+	if _, anyStatus := statusFuncs(cond); !anyStatus {
+		for _, n := range j.Needs {
+			s &= m.jobEvents(strings.ToLower(n.Value))
+		}
+	}
+	m.jobSets[id] = s
+	return s
+}
+
+// condEvents is the set of triggers on which cond can be true, judging only
+// by comparisons of github.event_name; anything else allows every trigger.
+func (m *model) condEvents(cond actionlint.ExprNode) evset {
+	switch x := cond.(type) {
+	case *actionlint.LogicalOpNode:
+		l, r := m.condEvents(x.Left), m.condEvents(x.Right)
+		if x.Kind == actionlint.LogicalOpNodeKindAnd {
+			return l & r
+		}
+		return l | r
+	case *actionlint.CompareOpNode:
+		name, ok := eventNameLiteral(x)
+		if !ok {
+			break
+		}
+		switch x.Kind {
+		case actionlint.CompareOpNodeKindEq:
+			return m.eventBit(name)
+		case actionlint.CompareOpNodeKindNotEq:
+			return m.all &^ m.eventBit(name)
+		}
+	}
+	return m.all
+}
+
+// eventNameLiteral matches github.event_name compared with a string.
+func eventNameLiteral(c *actionlint.CompareOpNode) (string, bool) {
+	l, r := c.Left, c.Right
+	if _, ok := l.(*actionlint.StringNode); ok {
+		l, r = r, l
+	}
+	s, ok := r.(*actionlint.StringNode)
+	if !ok {
+		return "", false
+	}
+	d, ok := l.(*actionlint.ObjectDerefNode)
+	if !ok || d.Property != "event_name" {
+		return "", false
+	}
+	if v, ok := d.Receiver.(*actionlint.VariableNode); !ok || v.Name != "github" {
+		return "", false
+	}
+	return strings.ToLower(s.Value), true
+}
+
+// statusFuncs reports whether cond calls success() and whether it calls
+// any of always(), failure() or cancelled(), which let a job or step run
+// after a failure or skip.
+func statusFuncs(cond actionlint.ExprNode) (success, other bool) {
+	if cond == nil {
+		return false, false
+	}
+	actionlint.VisitExprNode(cond, func(n, _ actionlint.ExprNode, entering bool) {
+		f, ok := n.(*actionlint.FuncCallNode)
+		if !ok || !entering {
+			return
+		}
+		switch strings.ToLower(f.Callee) {
+		case "success":
+			success = true
+		case "always", "failure", "cancelled":
+			other = true
+		}
+	})
+	return success, other
+}
+
+// parseCond parses an `if:` value, bare or wrapped in one ${{ }}. It returns
+// the node, the source its token offsets refer to and where that source
+// starts in the value. node is nil for values it cannot read.
+func parseCond(s *actionlint.String) (node actionlint.ExprNode, src string, off int) {
+	if s == nil {
+		return nil, "", 0
+	}
+	v := s.Value
+	if strings.Contains(v, "${{") {
+		xs := expr.Find(v)
+		if len(xs) != 1 || strings.TrimSpace(v[:xs[0].Start]) != "" || strings.TrimSpace(v[xs[0].End:]) != "" {
+			return nil, "", 0
+		}
+		return xs[0].Node, xs[0].Src, xs[0].Start + 3
+	}
+	n, err := expr.Parse(v)
+	if err != nil {
+		return nil, "", 0
+	}
+	return n, v, 0
+}
+
+// onlyStatus reports whether an `if:` holds nothing but status functions,
+// so it does not skip the step in any run where later steps still run.
+func onlyStatus(s *actionlint.String) bool {
+	n, _, _ := parseCond(s)
+	if n == nil {
+		return false
+	}
+	only := true
+	actionlint.VisitExprNode(n, func(x, _ actionlint.ExprNode, entering bool) {
+		switch x.(type) {
+		case *actionlint.VariableNode, *actionlint.ObjectDerefNode, *actionlint.IndexAccessNode, *actionlint.ArrayDerefNode:
+			only = false
+		}
+	})
+	return only
+}

@@ -1,0 +1,361 @@
+package emptyexpr
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/emptiness"
+	"github.com/releasegate/releasegate/checks/internal/expr"
+)
+
+// mode selects what the resolver assumes about inputs.
+type mode uint8
+
+const (
+	// modeSink: every known source of emptiness, as shapes with reasons.
+	modeSink mode = iota
+	// modeDefault: a workflow_dispatch run with every input at its default.
+	modeDefault
+	// modeEmpty: a run on another trigger, where dispatch inputs are empty.
+	modeEmpty
+)
+
+// resolver answers context lookups for one place in a workflow on one
+// trigger.
+type resolver struct {
+	m     *model
+	job   *actionlint.Job // nil at workflow level
+	step  int             // index of the current step; len(steps) for job outputs; -1 for job fields
+	event string
+	mode  mode
+	depth int
+	// hit records, in modeEmpty, the first dispatch input found empty.
+	hit *emptiness.Reason
+}
+
+const maxDepth = 4
+
+func (r *resolver) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
+	if p.Is("github", "event_name") {
+		return emptiness.String(r.event, nil), true
+	}
+	switch {
+	case p.N == 2 && p.Parts[0] == "inputs":
+		return r.input(p, p.Parts[1], false)
+	case p.Is("github", "event", "inputs", "*"):
+		return r.input(p, p.Parts[3], true)
+	}
+	if r.mode != modeSink {
+		return emptiness.Value{}, false
+	}
+	switch {
+	case p.Is("github", "token") || p.Is("secrets", "github_token"):
+		return emptiness.Shapes(emptiness.Str, nil), true
+	case p.Is("vars", "*"):
+		return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr, r.why(p, "is empty wherever the variable is not set (forks, new environments)")), true
+	case p.Is("secrets", "*"):
+		return r.secret(p)
+	case p.Is("env", "*"):
+		return r.env(p)
+	case p.Is("steps", "*", "outputs", "*"):
+		return r.stepOutput(p)
+	case p.Is("needs", "*", "outputs", "*"):
+		return r.needsOutput(p)
+	case p.Is("matrix", "*"):
+		return r.matrix(p)
+	}
+	return emptiness.Value{}, false
+}
+
+func (r *resolver) why(p *emptiness.Path, format string, args ...any) *emptiness.Reason {
+	return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf(format, args...)}
+}
+
+// input resolves inputs.X (event=false) or github.event.inputs.X.
+func (r *resolver) input(p *emptiness.Path, name string, event bool) (emptiness.Value, bool) {
+	d := r.m.dispatch[name]
+	c := r.m.callIn[name]
+	if d == nil && c == nil {
+		return emptiness.Value{}, false
+	}
+	switch r.mode {
+	case modeDefault:
+		if d == nil || d.Default == nil || d.Default.Value == "" {
+			return emptiness.Value{}, false
+		}
+		return dispatchDefault(d, event), true
+	case modeEmpty:
+		if d == nil || d.Default == nil || d.Default.Value == "" || r.event == "workflow_dispatch" ||
+			(r.event == "workflow_call" && c != nil && !event) {
+			return emptiness.Value{}, false
+		}
+		why := r.why(p, "is empty when this workflow runs on %s", r.event)
+		if r.hit == nil {
+			r.hit = why
+		}
+		return emptiness.NullValue(why), true
+	}
+	switch {
+	case r.event == "workflow_dispatch" && d != nil:
+		return dispatchShape(p, d, event), true
+	case r.event == "workflow_dispatch":
+		return emptiness.NullValue(r.why(p, "is not declared under on.workflow_dispatch.inputs, so it is empty when this workflow is dispatched")), true
+	case r.event == "workflow_call" && event:
+		return emptiness.NullValue(r.why(p, "is empty when this workflow is called by workflow_call (github.event is the caller's event)")), true
+	case r.event == "workflow_call" && c != nil:
+		return callShape(p, c), true
+	case r.event == "workflow_call":
+		return emptiness.NullValue(r.why(p, "is not declared under on.workflow_call.inputs, so it is empty when this workflow is called")), true
+	}
+	return emptiness.NullValue(r.why(p, "is empty when this workflow runs on %s", r.event)), true
+}
+
+func boolValue(b *actionlint.Bool) bool { return b != nil && b.Expression == nil && b.Value }
+
+// dispatchDefault is the value a dispatch input has at its default.
+func dispatchDefault(d *actionlint.DispatchInput, event bool) emptiness.Value {
+	v := d.Default.Value
+	if event {
+		return emptiness.String(v, nil) // github.event.inputs holds strings
+	}
+	switch d.Type {
+	case actionlint.WorkflowDispatchEventInputTypeBoolean:
+		return emptiness.Boolean(strings.EqualFold(v, "true"))
+	case actionlint.WorkflowDispatchEventInputTypeNumber:
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return emptiness.Number(f)
+		}
+	}
+	return emptiness.String(v, nil)
+}
+
+// dispatchShape is what a dispatch input can hold on workflow_dispatch.
+func dispatchShape(p *emptiness.Path, d *actionlint.DispatchInput, event bool) emptiness.Value {
+	hasDefault := d.Default != nil && d.Default.Value != ""
+	set := boolValue(d.Required) || hasDefault
+	switch d.Type {
+	case actionlint.WorkflowDispatchEventInputTypeBoolean:
+		if event {
+			return emptiness.Shapes(emptiness.Str, nil)
+		}
+		return emptiness.Shapes(emptiness.Bool, nil)
+	case actionlint.WorkflowDispatchEventInputTypeChoice:
+		if len(d.Options) > 0 {
+			set = true
+		}
+	case actionlint.WorkflowDispatchEventInputTypeNumber:
+		if set && !event {
+			return emptiness.Shapes(emptiness.Zero|emptiness.NonZero, nil)
+		}
+	}
+	if set {
+		return emptiness.Shapes(emptiness.Str, nil)
+	}
+	why := "is optional and has no default"
+	if d.Default != nil {
+		why = "defaults to ''"
+	}
+	return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr, &emptiness.Reason{Expr: p.Text, Why: why})
+}
+
+// callShape is what a workflow_call input can hold: booleans and numbers
+// default to false and 0, strings to the empty string.
+func callShape(p *emptiness.Path, c *actionlint.WorkflowCallEventInput) emptiness.Value {
+	switch c.Type {
+	case actionlint.WorkflowCallEventInputTypeBoolean:
+		return emptiness.Shapes(emptiness.Bool, nil)
+	case actionlint.WorkflowCallEventInputTypeNumber:
+		return emptiness.Shapes(emptiness.Zero|emptiness.NonZero, nil)
+	}
+	if boolValue(c.Required) || (c.Default != nil && c.Default.Value != "") {
+		return emptiness.Shapes(emptiness.Str, nil)
+	}
+	why := "is optional and has no default under workflow_call"
+	if c.Default != nil {
+		why = "defaults to '' under workflow_call"
+	}
+	return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr, &emptiness.Reason{Expr: p.Text, Why: why})
+}
+
+// secret: in a reusable workflow, a secret a local caller does not pass
+// (and does not inherit) is empty. Elsewhere secrets are not modelled.
+func (r *resolver) secret(p *emptiness.Path) (emptiness.Value, bool) {
+	if r.event != "workflow_call" || r.m.call == nil {
+		return emptiness.Value{}, false
+	}
+	name := p.Parts[1]
+	if s, ok := r.m.call.Secrets[name]; ok && s != nil && boolValue(s.Required) {
+		return emptiness.Shapes(emptiness.Str, nil), true
+	}
+	for _, c := range r.m.ix.callers[r.m.wf.Rel] {
+		wc := c.job.WorkflowCall
+		if wc.InheritSecrets {
+			continue
+		}
+		if _, ok := wc.Secrets[name]; ok {
+			continue
+		}
+		return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
+			r.why(p, "is empty when this workflow is called from %s:%d, which does not pass it", c.wf.Path, c.job.Pos.Line)), true
+	}
+	return emptiness.Value{}, false
+}
+
+// env: a variable defined in the step, job or workflow env has the value
+// of its definition; one defined nowhere is empty unless an earlier step
+// could have exported it.
+func (r *resolver) env(p *emptiness.Path) (emptiness.Value, bool) {
+	name := p.Parts[1]
+	var levels []*actionlint.Env
+	if r.job != nil && r.step >= 0 && r.step < len(r.job.Steps) {
+		levels = append(levels, r.job.Steps[r.step].Env)
+	}
+	if r.job != nil {
+		levels = append(levels, r.job.Env)
+	}
+	levels = append(levels, r.m.wf.AST.Env)
+	for _, e := range levels {
+		if e == nil {
+			continue
+		}
+		if e.Expression != nil {
+			return emptiness.Value{}, false
+		}
+		if v, ok := e.Vars[name]; ok && v.Value != nil {
+			inner := *r
+			inner.depth++
+			return r.via(p, &inner, v.Value)
+		}
+	}
+	if r.job == nil || r.mayExportEnv() {
+		return emptiness.Value{}, false
+	}
+	return emptiness.NullValue(r.why(p, "is not defined in the step, job or workflow env")), true
+}
+
+// mayExportEnv reports whether a step before the current one can add to
+// the env context: an action, or a script that writes $GITHUB_ENV.
+func (r *resolver) mayExportEnv() bool {
+	if r.job.WorkflowCall != nil {
+		return true
+	}
+	end := min(max(r.step, 0), len(r.job.Steps))
+	if r.step < 0 {
+		end = len(r.job.Steps)
+	}
+	for _, s := range r.job.Steps[:end] {
+		switch e := s.Exec.(type) {
+		case *actionlint.ExecRun:
+			if e.Run != nil && strings.Contains(e.Run.Value, "GITHUB_ENV") {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// via evaluates a defining value (an env value or a job output) and keeps
+// the reason chain readable: "env.MODE is set from inputs.mode, which ...".
+func (r *resolver) via(p *emptiness.Path, inner *resolver, s *actionlint.String) (emptiness.Value, bool) {
+	if inner.depth > maxDepth {
+		return emptiness.Value{}, false
+	}
+	v := emptiness.Template(s.Value, expr.Find(s.Value), inner)
+	if v.Why != nil {
+		v.Why = r.why(p, "is set from %s, which %s", v.Why.Expr, v.Why.Why)
+	}
+	v.Err = nil // reported where the defining value is read
+	return v, true
+}
+
+// stepOutput: steps.S.outputs.O is empty when S was skipped by its own
+// `if:`, or when S's script writes outputs but never O.
+func (r *resolver) stepOutput(p *emptiness.Path) (emptiness.Value, bool) {
+	if r.job == nil || r.step < 0 {
+		return emptiness.Value{}, false
+	}
+	id, out := p.Parts[1], p.Parts[3]
+	var cur *actionlint.String
+	if r.step < len(r.job.Steps) {
+		cur = r.job.Steps[r.step].If
+	}
+	if cur != nil && strings.Contains(strings.ToLower(cur.Value), "steps."+id) {
+		return emptiness.Value{}, false // the reader checks S itself
+	}
+	for _, s := range r.job.Steps[:min(r.step, len(r.job.Steps))] {
+		if s.ID == nil || strings.ToLower(s.ID.Value) != id {
+			continue
+		}
+		if s.If != nil && !onlyStatus(s.If) {
+			if cur != nil && strings.TrimSpace(cur.Value) == strings.TrimSpace(s.If.Value) {
+				return emptiness.Value{}, false // both run under the same condition
+			}
+			return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
+				r.why(p, "is empty when step %q is skipped by its if: %s", s.ID.Value, clip(s.If.Value))), true
+		}
+		if run, ok := s.Exec.(*actionlint.ExecRun); ok && run.Run != nil {
+			src := run.Run.Value
+			if strings.Contains(src, "GITHUB_OUTPUT") && !strings.Contains(strings.ToLower(src), out) {
+				return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
+					r.why(p, "is never written: step %q writes other outputs to $GITHUB_OUTPUT", s.ID.Value)), true
+			}
+		}
+		return emptiness.Value{}, false
+	}
+	return emptiness.Value{}, false
+}
+
+// needsOutput: needs.J.outputs.O is empty when J was skipped or failed and
+// this job runs anyway (always(), failure(), cancelled()), and otherwise
+// has the emptiness of J's output definition.
+func (r *resolver) needsOutput(p *emptiness.Path) (emptiness.Value, bool) {
+	if r.job == nil {
+		return emptiness.Value{}, false
+	}
+	id, out := p.Parts[1], p.Parts[3]
+	j := r.m.wf.AST.Jobs[id]
+	if j == nil {
+		return emptiness.Value{}, false
+	}
+	if r.job.If != nil {
+		cond, _, _ := parseCond(r.job.If)
+		_, other := statusFuncs(cond)
+		if other && !strings.Contains(strings.ToLower(r.job.If.Value), "needs."+id) {
+			return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
+				r.why(p, "is empty when job %q is skipped or fails, and this job still runs (its if: is %s)", id, clip(r.job.If.Value))), true
+		}
+	}
+	o := j.Outputs[out]
+	if o == nil || o.Value == nil || j.WorkflowCall != nil {
+		return emptiness.Value{}, false
+	}
+	inner := *r
+	inner.job, inner.step, inner.depth = j, len(j.Steps), r.depth+1
+	return r.via(p, &inner, o.Value)
+}
+
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}
+
+// matrix: matrix.K is missing from combinations that no include entry
+// extends with K.
+func (r *resolver) matrix(p *emptiness.Path) (emptiness.Value, bool) {
+	if r.job == nil || r.job.Strategy == nil || r.job.Strategy.Matrix == nil {
+		return emptiness.Value{}, false
+	}
+	if matrixMissing(r.job.Strategy.Matrix, p.Parts[1]) {
+		return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
+			r.why(p, "is not set in every matrix combination (only some include entries define it)")), true
+	}
+	return emptiness.Value{}, false
+}

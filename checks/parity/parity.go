@@ -1,0 +1,389 @@
+// Package parity checks that copies of a runbook section still say what
+// the section says.
+//
+// A configuration `parity:` entry names a source (a Markdown file and a
+// heading anchor) and copies: a file and a section marker inside it. The
+// marker is either a heading ("## Common Docker Hub causes"), whose
+// section runs to the next heading of the same or a higher level, or a
+// lead-in line ("Common causes:") followed by a list. In workflows the
+// marker is searched in every string value: an issue body passed with
+// `with: body:`, a `run:` here-document, an `env:` value, a github-script
+// template literal.
+//
+// Both sides are split into items (list items and bold-led paragraphs,
+// with nested text belonging to its item) and compared item by item after
+// the copy's `replace` map is applied to the source. In `facts` mode only
+// load-bearing facts must match (code spans, link targets, URLs, numbers);
+// in `exact` mode the text must match up to whitespace and emphasis.
+//
+// parity-drift reports a copy item that differs, was dropped, added or
+// reordered, naming the source item's file:line. parity-missing reports a
+// source file, anchor or copy marker that cannot be found, because a copy
+// that cannot be located cannot be said to agree.
+package parity
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/releasegate/releasegate/checks/internal/mdtext"
+	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
+	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/report"
+)
+
+// Drift documents parity-drift.
+var Drift = rule.Rule{
+	ID:       "parity-drift",
+	Half:     rule.Lint,
+	Severity: rule.Error,
+	Summary:  "a copy of a runbook section no longer says what the section says",
+	Why: "Failure issues filed by a workflow, and notes in other workflows, often repeat a runbook's list of " +
+		"likely causes so the person on call has it in front of them. When the runbook changes (a settings URL " +
+		"moves, a token is renamed, a cause is added) the copies are forgotten, and at the worst moment the issue " +
+		"points at a page that is gone or a secret that no longer exists. Each copy is compared item by item with " +
+		"its source; in facts mode prose may be reworded, but code spans, link targets, URLs and numbers must match.",
+	Bad: "# runbook: **Expired token.** Rotate `REGISTRY_TOKEN_RW` at <https://hub.example/settings/tokens>.\n" +
+		"# workflow issue body (## Likely causes):\n" +
+		"- **Expired token.** Rotate `REGISTRY_TOKEN` at https://hub.example/account/tokens",
+	Good: "- **Expired token.** Rotate `REGISTRY_TOKEN_RW` at https://hub.example/settings/tokens",
+	Fix: "Edit the copy reported (or the source, if the copy is right) so the items carry the same facts in the " +
+		"same order. The message names the source item's file:line and the facts missing or added. Use `replace:` " +
+		"for deliberate substitutions (another token name in another workflow) and `extra-items: allow` for a copy " +
+		"that adds its own items.",
+}
+
+// Missing documents parity-missing.
+var Missing = rule.Rule{
+	ID:       "parity-missing",
+	Half:     rule.Lint,
+	Severity: rule.Error,
+	Summary:  "a parity source section or copy marker cannot be found",
+	Why: "A parity rule whose source anchor was renamed, or whose copy lost its heading, would otherwise pass " +
+		"without comparing anything. Not being able to check is reported as a finding, so a rename cannot silently " +
+		"switch the check off.",
+	Bad:  "source: docs/runbooks/registry.md#common-failures   # the heading is now \"## Frequent failures\"",
+	Good: "source: docs/runbooks/registry.md#frequent-failures",
+	Fix: "Point `source:` at an existing heading (GitHub's slug of the heading text, or an explicit " +
+		"<a name=\"...\"></a> in the heading) and make each copy's `section:` match a heading or lead-in line in that " +
+		"file exactly. The section must hold at least one list item or bold-led paragraph.",
+}
+
+// Check runs every configured parity spec.
+var Check = lint.Check{Name: "parity", Rules: []rule.Rule{Drift, Missing}, Run: run}
+
+func run(p *lint.Pass) {
+	if len(p.Config.Parity) == 0 {
+		return
+	}
+	r := newRunner(p)
+	for _, spec := range p.Config.Parity {
+		r.spec(spec)
+	}
+}
+
+// runner checks parity specs against one workspace.
+type runner struct {
+	p      *lint.Pass
+	files  map[string]*workspace.File // by absolute path: workspace files, then ones read here
+	broken map[string]bool            // files the workspace already reported as unreadable
+	cwd    string
+	cfg    string // the configuration file as displayed
+}
+
+func newRunner(p *lint.Pass) *runner {
+	r := &runner{p: p, files: map[string]*workspace.File{}, broken: map[string]bool{}}
+	r.cwd, _ = os.Getwd()
+	ws := p.Workspace
+	// Fresh File values: a File caches its line index on first use, and
+	// other checks use the workspace's Files concurrently.
+	add := func(f *workspace.File) {
+		r.files[f.Abs] = &workspace.File{Path: f.Path, Abs: f.Abs, Rel: f.Rel, Src: f.Src}
+	}
+	for _, w := range ws.Workflows {
+		add(w.File)
+	}
+	for _, m := range ws.Markdown {
+		add(m.File)
+	}
+	for _, a := range ws.Actions {
+		add(a.File)
+	}
+	for _, e := range ws.Errors {
+		r.broken[e.File] = true
+	}
+	r.cfg = r.display(p.Config.Path)
+	return r
+}
+
+func (r *runner) display(p string) string {
+	if abs, err := filepath.Abs(p); err == nil && r.cwd != "" {
+		if rel, err := filepath.Rel(r.cwd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(p)
+}
+
+// file returns a file by path relative to the configuration directory,
+// from the workspace or from disk. ok is false when it was reported.
+func (r *runner) file(rel string) (f *workspace.File, notFound bool, ok bool) {
+	abs := filepath.Join(r.p.Config.Dir, filepath.FromSlash(rel))
+	if f, found := r.files[abs]; found {
+		return f, false, true
+	}
+	disp := r.display(abs)
+	if r.broken[disp] {
+		return nil, false, false // already an input error (exit 2)
+	}
+	src, err := os.ReadFile(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, true, false
+	case err != nil:
+		r.p.Fail(report.InputError{File: disp, Message: fmt.Sprintf("parity: cannot read: %v", err)})
+		return nil, false, false
+	}
+	f = &workspace.File{Path: disp, Abs: abs, Rel: filepath.ToSlash(rel), Src: src}
+	r.files[abs] = f
+	return f, false, true
+}
+
+func (r *runner) missing(pos config.Pos, format string, args ...any) {
+	r.p.ReportAt(Missing.ID, r.cfg, max(pos.Line, 1), max(pos.Col, 1), fmt.Sprintf(format, args...))
+}
+
+func (r *runner) spec(spec config.Parity) {
+	src, ok := r.source(spec)
+	if !ok {
+		return
+	}
+	for _, cp := range spec.Copies {
+		r.copy(spec, src, cp)
+	}
+}
+
+// source is a located source section.
+type source struct {
+	file  *workspace.File
+	items []mdtext.Item
+	texts []string
+}
+
+func (r *runner) source(spec config.Parity) (source, bool) {
+	path, anchor, _ := strings.Cut(spec.Source, "#")
+	f, notFound, ok := r.file(path)
+	if notFound {
+		r.missing(spec.Pos, "parity %s: source file %s does not exist (resolved from %s)", spec.Name, path, r.p.Config.Dir)
+	}
+	if !ok {
+		return source{}, false
+	}
+	if anchor == "" {
+		r.missing(spec.Pos, "parity %s: source %q names no section; add #anchor (a heading's slug)", spec.Name, spec.Source)
+		return source{}, false
+	}
+	doc := mdtext.Parse(string(f.Src))
+	sec, found := doc.FindAnchor(anchor)
+	if !found {
+		r.missing(spec.Pos, "parity %s: anchor #%s not found in %s%s", spec.Name, anchor, f.Path, suggest(doc, anchor))
+		return source{}, false
+	}
+	items := doc.Items(sec.Start, sec.End, false)
+	if len(items) == 0 {
+		r.missing(spec.Pos, "parity %s: section #%s (%s:%d) has no list items or bold-led paragraphs to compare",
+			spec.Name, anchor, f.Path, sec.Heading.Index+1)
+		return source{}, false
+	}
+	return source{file: f, items: items, texts: itemTexts(items)}, true
+}
+
+// suggest names the headings of a document, so a renamed anchor is easy
+// to repair.
+func suggest(doc *mdtext.Doc, anchor string) string {
+	var slugs []string
+	for _, h := range doc.Headings {
+		slugs = append(slugs, "#"+h.Slug)
+	}
+	if len(slugs) == 0 {
+		return " (the file has no headings)"
+	}
+	slices.SortStableFunc(slugs, func(a, b string) int {
+		return cmp.Compare(-commonPrefix(a[1:], anchor), -commonPrefix(b[1:], anchor))
+	})
+	if len(slugs) > 3 {
+		slugs = slugs[:3]
+	}
+	return "; headings there include " + strings.Join(slugs, ", ")
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func itemTexts(items []mdtext.Item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.Text
+	}
+	return out
+}
+
+// found is one located copy: its items and how to place offsets.
+type found struct {
+	items  []mdtext.Item
+	marker workspace.Pos
+	pos    func(off int) workspace.Pos
+	empty  bool // the marker is there but nothing follows it
+}
+
+func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
+	f, notFound, ok := r.file(cp.File)
+	if notFound {
+		r.missing(cp.Pos, "parity %s: copy file %s does not exist", spec.Name, cp.File)
+	}
+	if !ok {
+		return
+	}
+	copies, err := locate(f, cp.Section)
+	if err != nil {
+		if !r.broken[f.Path] {
+			r.p.Fail(report.InputError{File: f.Path, Message: "parity: " + err.Error()})
+		}
+		return
+	}
+	if len(copies) == 0 {
+		r.missing(cp.Pos, "parity %s: section marker %q not found in %s", spec.Name, cp.Section, f.Path)
+		return
+	}
+	srcItems := prepare(src, cp.Replace)
+	for _, c := range copies {
+		if c.empty || len(c.items) == 0 {
+			r.p.Report(Missing.ID, f, c.marker, "parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
+				spec.Name, cp.Section)
+			continue
+		}
+		cmpr := comparison{exact: spec.Mode == "exact", allowExtra: cp.ExtraItems == "allow", marker: c.marker}
+		cpyItems := make([]item, len(c.items))
+		for i, it := range c.items {
+			cpyItems[i] = newItem(it.Text, f, c.pos(it.Off))
+		}
+		for _, is := range cmpr.compare(srcItems, cpyItems) {
+			r.p.Report(Drift.ID, f, is.pos, "parity %s: %s", spec.Name, is.msg)
+		}
+	}
+}
+
+// prepare turns source items into comparable items, applying the copy's
+// replace map to their text first.
+func prepare(src source, repl map[string]string) []item {
+	rp := replacer(repl)
+	out := make([]item, len(src.items))
+	for i, it := range src.items {
+		text := src.texts[i]
+		if rp != nil {
+			text = rp.Replace(text)
+		}
+		out[i] = newItem(text, src.file, src.file.OffsetPos(it.Off))
+	}
+	return out
+}
+
+// replacer applies a replace map in one pass, longest key first, so that
+// {A: B, B: A} swaps and DOCKERHUB_TOKEN_RW is not rewritten as its
+// prefix DOCKERHUB_TOKEN.
+func replacer(m map[string]string) *strings.Replacer {
+	if len(m) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), cmp.Compare(a, b)) })
+	var args []string
+	for _, k := range keys {
+		args = append(args, k, m[k])
+	}
+	return strings.NewReplacer(args...)
+}
+
+// locate finds every copy of a section in a file: in each string value of
+// a YAML file, or in the text of any other file.
+func locate(f *workspace.File, marker string) ([]found, error) {
+	ext := strings.ToLower(filepath.Ext(f.Abs))
+	if ext != ".yml" && ext != ".yaml" {
+		doc := mdtext.Parse(string(f.Src))
+		return findIn(doc, marker, -1, f.OffsetPos), nil
+	}
+	values, err := yamlstrings.Walk(f.Src)
+	if err != nil {
+		return nil, err
+	}
+	needle := strings.ToLower(mdtext.RenderInline(strings.TrimLeft(strings.TrimSpace(marker), "# ")))
+	var out []found
+	for _, v := range values {
+		if !strings.Contains(strings.ToLower(v.Str.Value), needle) {
+			continue
+		}
+		out = append(out, inValue(f, v, marker)...)
+	}
+	return out, nil
+}
+
+// inValue finds the copies of a section inside one YAML string value.
+func inValue(f *workspace.File, v yamlstrings.Value, marker string) []found {
+	value := v.Str.Value
+	lines := mdtext.Split(value)
+	pos := func(off int) workspace.Pos { return f.Locate(v.Str, off) }
+	var out []found
+	for idx, l := range lines {
+		if !mdtext.MatchesMarker(l.Text, marker) {
+			continue
+		}
+		reg, first := region(value, lines, idx, v.Key)
+		doc := mdtext.New(reg)
+		out = append(out, findIn(doc, marker, idx-first, pos)...)
+	}
+	return out
+}
+
+// findIn finds the sections a marker opens in doc. With at >= 0 only the
+// marker on line at counts (the caller already found it there); -1 means
+// every one.
+func findIn(doc *mdtext.Doc, marker string, at int, pos func(int) workspace.Pos) []found {
+	var out []found
+	if mdtext.IsHeadingMarker(marker) {
+		for _, sec := range doc.FindHeading(marker) {
+			if at >= 0 && sec.Heading.Index != at {
+				continue
+			}
+			items := doc.Items(sec.Start, sec.End, false)
+			out = append(out, found{items: items, marker: pos(doc.Lines[sec.Heading.Index].Off), pos: pos, empty: len(items) == 0})
+		}
+		return out
+	}
+	for _, i := range doc.FindLeadIn(marker) {
+		if at >= 0 && i != at {
+			continue
+		}
+		items := doc.Items(i+1, len(doc.Lines), true)
+		out = append(out, found{items: items, marker: pos(doc.Lines[i].Off), pos: pos, empty: len(items) == 0})
+	}
+	return out
+}

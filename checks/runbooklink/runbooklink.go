@@ -1,0 +1,284 @@
+// Package runbooklink reports links to files or anchors of this repository
+// that do not exist.
+//
+// Failure issues and runbooks send the reader to other runbooks: a
+// relative Markdown link (`[recovery](../runbooks/registry.md#tags)`), or
+// in a workflow string an absolute link to this repository
+// (`https://github.com/OWNER/REPO/blob/main/docs/x.md#y`, or the same
+// built from `${{ github.server_url }}/${{ github.repository }}`). Files
+// get renamed and headings reworded; the link keeps pointing at nothing
+// and the reader lands on a 404 in the middle of an incident.
+//
+// Which OWNER/REPO is "this repository" comes from the git remote
+// `origin`, or the gate's attestation source-repository in the
+// configuration; `${{ github.repository }}` always is. Links pinned to a
+// commit (a 40-hex ref) are permalinks and are not checked; other refs
+// are checked against the working tree. Anchors are checked in Markdown
+// targets (GitHub heading slugs and explicit <a name|id> anchors) and as
+// #L<n> line anchors elsewhere.
+package runbooklink
+
+import (
+	"net/url"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/releasegate/releasegate/checks/internal/mdtext"
+	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
+	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/internal/rule"
+)
+
+// Rule documents runbook-link.
+var Rule = rule.Rule{
+	ID:       "runbook-link",
+	Half:     rule.Lint,
+	Severity: rule.Warning,
+	Summary:  "a link to a file or anchor of this repository that does not exist",
+	Why: "The issue a failed release opens, and the runbooks it points to, are read under pressure. A link whose " +
+		"file was moved or whose heading was renamed sends the reader to a 404 or to the top of a long page. " +
+		"Relative links in Markdown and links to this repository's blob/tree URLs in workflow strings are checked " +
+		"against the working tree.",
+	Bad:  "body: See ${{ github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/registry.md#orphan-tags",
+	Good: "body: See ${{ github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/registry.md#orphaned-arch-tags",
+	Fix: "Point the link at the file's current path and the heading's current anchor (GitHub's slug: lower case, " +
+		"spaces to hyphens, punctuation dropped), or add an explicit <a name=\"old-anchor\"></a> to the heading so " +
+		"old links keep working.",
+}
+
+// Check reports broken links in Markdown files, workflows and actions.
+var Check = lint.Check{Name: "runbooklink", Rules: []rule.Rule{Rule}, Run: run}
+
+func run(p *lint.Pass) {
+	ws := p.Workspace
+	c := &checker{p: p, root: ws.RepoRoot, repo: thisRepo(p, ws.RepoRoot), anchors: map[string]map[string]bool{}}
+	for _, md := range ws.Markdown {
+		c.markdown(fresh(md.File))
+	}
+	for _, wf := range ws.Workflows {
+		c.yaml(fresh(wf.File))
+	}
+	for _, a := range ws.Actions {
+		c.yaml(fresh(a.File))
+	}
+}
+
+// fresh copies a workspace File so its lazily built line index is ours:
+// other checks read the shared Files concurrently.
+func fresh(f *workspace.File) *workspace.File {
+	return &workspace.File{Path: f.Path, Abs: f.Abs, Rel: f.Rel, Src: f.Src}
+}
+
+type checker struct {
+	p       *lint.Pass
+	root    string // repository root (absolute)
+	repo    string // "owner/repo", lower case, or "" when unknown
+	anchors map[string]map[string]bool
+}
+
+var (
+	// A link to this repository: https://github.com/OWNER/REPO/blob/REF/PATH#A,
+	// or the same with ${{ github.server_url }} and ${{ github.repository }}.
+	repoURLRe = regexp.MustCompile(`(?:https://github\.com|\$\{\{\s*github\.server_url\s*\}\})/` +
+		`(?:([\w.-]+)/([\w.-]+)|\$\{\{\s*github\.repository\s*\}\})/(?:blob|tree|raw)/` +
+		`(\$\{\{[^}]*\}\}|[^/\s#?]+)/([^\s#?)"'<>\]` + "`" + `]*)(?:\?[^\s#)"'<>\]]*)?(?:#([^\s)"'<>\]` + "`" + `]*))?`)
+	inlineDestRe = regexp.MustCompile(`\]\(\s*<?([^\s()<>]+)`)
+	refDefRe     = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*<?([^\s<>]+)`)
+	hexRef       = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	lineAnchor   = regexp.MustCompile(`^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$`)
+	schemeRe     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+)
+
+func (c *checker) markdown(f *workspace.File) {
+	doc := mdtext.Parse(string(f.Src))
+	for i, l := range doc.Lines {
+		if doc.InCode(i) {
+			continue
+		}
+		text := mdtext.MaskCode(l.Text)
+		for _, m := range repoURLRe.FindAllStringSubmatchIndex(text, -1) {
+			c.repoURL(f, text, m, func(off int) workspace.Pos { return f.OffsetPos(l.Off + off) })
+		}
+		var dests [][]int
+		dests = append(dests, inlineDestRe.FindAllStringSubmatchIndex(text, -1)...)
+		dests = append(dests, refDefRe.FindAllStringSubmatchIndex(text, -1)...)
+		for _, m := range dests {
+			c.relative(f, text[m[2]:m[3]], f.OffsetPos(l.Off+m[2]))
+		}
+	}
+}
+
+func (c *checker) yaml(f *workspace.File) {
+	values, err := yamlstrings.Walk(f.Src)
+	if err != nil {
+		return // the workspace reports unparsable files
+	}
+	for _, v := range values {
+		s := v.Str.Value
+		if !strings.Contains(s, "/blob/") && !strings.Contains(s, "/tree/") && !strings.Contains(s, "/raw/") {
+			continue
+		}
+		for _, m := range repoURLRe.FindAllStringSubmatchIndex(s, -1) {
+			c.repoURL(f, s, m, func(off int) workspace.Pos { return f.Locate(v.Str, off) })
+		}
+	}
+}
+
+// repoURL checks one match of repoURLRe.
+func (c *checker) repoURL(f *workspace.File, s string, m []int, pos func(int) workspace.Pos) {
+	group := func(i int) string {
+		if m[2*i] < 0 {
+			return ""
+		}
+		return s[m[2*i]:m[2*i+1]]
+	}
+	owner, name, ref, p, anchor := group(1), group(2), group(3), group(4), group(5)
+	if owner != "" && (c.repo == "" || !strings.EqualFold(owner+"/"+name, c.repo)) {
+		return // another repository, or we cannot tell which one this is
+	}
+	if hexRef.MatchString(ref) {
+		return // a permalink to a commit stays valid
+	}
+	p = trimTrailing(p)
+	anchor = trimTrailing(anchor)
+	if strings.Contains(p, "${{") || p == "" {
+		return
+	}
+	target := filepath.Join(c.root, filepath.FromSlash(unescape(p)))
+	c.target(f, s[m[0]:m[1]], target, p, anchor, pos(m[0]))
+}
+
+// relative checks a Markdown link destination that is not a URL.
+func (c *checker) relative(f *workspace.File, dest string, at workspace.Pos) {
+	if schemeRe.MatchString(dest) || strings.HasPrefix(dest, "//") || strings.ContainsAny(dest, "{}$") {
+		return
+	}
+	p, anchor, _ := strings.Cut(dest, "#")
+	p, _, _ = strings.Cut(p, "?")
+	var target string
+	switch {
+	case p == "":
+		target = f.Abs
+	case strings.HasPrefix(p, "/"):
+		target = filepath.Join(c.root, filepath.FromSlash(unescape(p)))
+	default:
+		target = filepath.Join(filepath.Dir(f.Abs), filepath.FromSlash(unescape(p)))
+	}
+	if rel, err := filepath.Rel(c.root, target); err != nil || strings.HasPrefix(rel, "..") {
+		return // outside the repository: not ours to judge
+	}
+	c.target(f, dest, target, p, anchor, at)
+}
+
+// target reports when the file, or the anchor in it, does not exist.
+func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at workspace.Pos) {
+	rel, _ := filepath.Rel(c.root, abs)
+	rel = filepath.ToSlash(rel)
+	st, err := os.Stat(abs)
+	if err != nil {
+		c.p.Report(Rule.ID, f, at, "link %s: %s does not exist in this repository", link, rel)
+		return
+	}
+	if anchor == "" || st.IsDir() {
+		return
+	}
+	ext := strings.ToLower(path.Ext(abs))
+	if ext != ".md" && ext != ".markdown" {
+		c.lineAnchor(f, link, abs, rel, anchor, at)
+		return
+	}
+	anchors := c.fileAnchors(abs)
+	want := strings.ToLower(unescape(anchor))
+	if anchors != nil && !anchors[want] && !anchors[strings.TrimPrefix(want, "user-content-")] {
+		c.p.Report(Rule.ID, f, at, "link %s: %s has no heading or anchor #%s", link, rel, anchor)
+	}
+}
+
+// lineAnchor checks #L10 and #L10-L20 against a file's length.
+func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, at workspace.Pos) {
+	m := lineAnchor.FindStringSubmatch(anchor)
+	if m == nil {
+		return
+	}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		return
+	}
+	lines := strings.Count(string(src), "\n")
+	if len(src) > 0 && src[len(src)-1] != '\n' {
+		lines++
+	}
+	for _, g := range m[1:] {
+		if n, err := strconv.Atoi(g); err == nil && n > lines {
+			c.p.Report(Rule.ID, f, at, "link %s: %s has %d lines, so #%s points past its end", link, rel, lines, anchor)
+			return
+		}
+	}
+}
+
+// fileAnchors returns the anchors of a Markdown file, cached; nil when the
+// file cannot be read (then no anchor is reported against it).
+func (c *checker) fileAnchors(abs string) map[string]bool {
+	if a, ok := c.anchors[abs]; ok {
+		return a
+	}
+	var a map[string]bool
+	if src, err := os.ReadFile(abs); err == nil {
+		a = mdtext.Parse(string(src)).Anchors()
+	}
+	c.anchors[abs] = a
+	return a
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// trimTrailing drops sentence punctuation after a URL in prose.
+func trimTrailing(s string) string {
+	return strings.TrimRight(s, ".,;:!?*_'\"")
+}
+
+// thisRepo returns "owner/repo" of the repository being linted: from the
+// attestation source-repository in the configuration, else from the git
+// remote origin, else "".
+func thisRepo(p *lint.Pass, root string) string {
+	if r := ownerRepo(p.Config.Gate.Attestations.Identity.SourceRepository); r != "" {
+		return r
+	}
+	out, err := exec.Command("git", "-C", root, "remote", "get-url", "origin").Output()
+	if err != nil {
+		return ""
+	}
+	return ownerRepo(strings.TrimSpace(string(out)))
+}
+
+// ownerRepo extracts owner/repo from a GitHub remote or repository URL:
+// https://github.com/o/r(.git), git@github.com:o/r.git, ssh://git@github.com/o/r.
+func ownerRepo(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	for _, pre := range []string{"git@github.com:", "ssh://git@github.com/", "https://github.com/", "http://github.com/", "git://github.com/", "github.com/"} {
+		if rest, ok := strings.CutPrefix(s, pre); ok {
+			s = rest
+			break
+		}
+	}
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "/"), ".git")
+	parts := strings.Split(s, "/")
+	if len(parts) != 2 || parts[0] == "" || parts[1] == "" || strings.Contains(s, ":") {
+		return ""
+	}
+	return strings.ToLower(s)
+}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/rhysd/actionlint"
 
-	"github.com/releasegate/releasegate/checks/internal/walk"
 	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
 )
@@ -99,10 +98,10 @@ func firstJob(wf *workspace.Workflow, glob string) *actionlint.Job {
 // envKeys returns the names defined in every env: mapping of a workflow.
 func envKeys(wf *workspace.Workflow) []*actionlint.String {
 	var out []*actionlint.String
-	walk.Strings(wf.AST, func(v walk.Value) {
+	for _, v := range wf.Values() {
 		if strings.HasSuffix(v.Field, "Env.Vars.Name") {
 			out = append(out, v.Str)
 		}
-	})
+	}
 	return out
 }

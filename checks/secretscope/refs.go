@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/releasegate/releasegate/checks/internal/expr"
-	"github.com/releasegate/releasegate/checks/internal/walk"
 	"github.com/releasegate/releasegate/checks/workspace"
 )
 
@@ -19,12 +18,12 @@ type ref struct {
 // in source order, with the job it belongs to and its file position.
 func contextRefs(wf *workspace.Workflow) []ref {
 	var out []ref
-	walk.Strings(wf.AST, func(v walk.Value) {
+	for _, v := range wf.Values() {
 		if v.Condition && !strings.Contains(v.Str.Value, "${{") {
 			// if: conditions are expressions without ${{ }}.
 			node, err := expr.Parse(v.Str.Value)
 			if err != nil {
-				return
+				continue
 			}
 			for _, r := range expr.Refs(node) {
 				off := 0
@@ -33,13 +32,13 @@ func contextRefs(wf *workspace.Workflow) []ref {
 				}
 				out = append(out, ref{Ref: r, Job: v.Job, Pos: wf.Locate(v.Str, off)})
 			}
-			return
+			continue
 		}
 		for _, e := range expr.Find(v.Str.Value) {
 			for _, r := range expr.Refs(e.Node) {
 				out = append(out, ref{Ref: r, Job: v.Job, Pos: wf.Locate(v.Str, e.Offset(r.Token))})
 			}
 		}
-	})
+	}
 	return out
 }

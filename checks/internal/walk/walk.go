@@ -31,7 +31,7 @@ type Value struct {
 // Strings calls fn for every string value of the workflow in source order.
 func Strings(wf *actionlint.Workflow, fn func(Value)) {
 	var out []Value
-	w := walker{emit: func(v Value) { out = append(out, v) }, seen: map[uintptr]bool{}}
+	w := walker{emit: func(v Value) { out = append(out, v) }}
 	w.value(reflect.ValueOf(wf), "", "")
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].Str.Pos, out[j].Str.Pos
@@ -45,9 +45,10 @@ func Strings(wf *actionlint.Workflow, fn func(Value)) {
 	}
 }
 
+// walker needs no cycle detection: actionlint expands YAML aliases into
+// separate nodes, so its AST is a tree.
 type walker struct {
 	emit func(Value)
-	seen map[uintptr]bool
 }
 
 var (
@@ -61,12 +62,6 @@ func (w *walker) value(v reflect.Value, job, field string) {
 	case reflect.Pointer:
 		if v.IsNil() {
 			return
-		}
-		// The AST is a tree, but aliases may share nodes; visit each once.
-		if p := v.Pointer(); w.seen[p] {
-			return
-		} else {
-			w.seen[p] = true
 		}
 		w.pointer(v, job, field)
 	case reflect.Interface:
@@ -118,10 +113,10 @@ func (w *walker) structFields(v reflect.Value, job, field string) {
 }
 
 func (w *walker) mapEntries(v reflect.Value, job, field string) {
-	keys := v.MapKeys()
-	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
-	for _, k := range keys {
-		w.value(v.MapIndex(k), job, field)
+	// Order does not matter here: Strings sorts by position afterwards.
+	it := v.MapRange()
+	for it.Next() {
+		w.value(it.Value(), job, field)
 	}
 }
 

@@ -135,8 +135,12 @@ func checkScript(p *lint.Pass, src string, env func(string) (string, bool), inpu
 
 // mayDelete is a cheap pre-filter before parsing a script.
 func mayDelete(src string) bool {
-	l := strings.ToLower(src)
-	return strings.Contains(l, "delete") || strings.Contains(l, " rm ")
+	for _, w := range []string{"DELETE", "delete", "Delete", " rm "} {
+		if strings.Contains(src, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // judge applies the rule to one delete and the origins of its credential.

@@ -20,6 +20,9 @@ func contextRefs(wf *workspace.Workflow) []ref {
 	var out []ref
 	for _, v := range wf.Values() {
 		if v.Condition && !strings.Contains(v.Str.Value, "${{") {
+			if !mentionsContext(v.Str.Value) {
+				continue
+			}
 			// if: conditions are expressions without ${{ }}.
 			node, err := expr.Parse(v.Str.Value)
 			if err != nil {
@@ -34,11 +37,35 @@ func contextRefs(wf *workspace.Workflow) []ref {
 			}
 			continue
 		}
-		for _, e := range expr.Find(v.Str.Value) {
+		for _, sp := range expr.Spans(v.Str.Value) {
+			if !mentionsContext(sp.Src) {
+				continue
+			}
+			e := sp.Expr()
 			for _, r := range expr.Refs(e.Node) {
 				out = append(out, ref{Ref: r, Job: v.Job, Pos: wf.Locate(v.Str, e.Offset(r.Token))})
 			}
 		}
 	}
 	return out
+}
+
+// mentionsContext is a cheap filter: only expressions that name one of the
+// contexts these rules read are parsed.
+func mentionsContext(src string) bool {
+	for _, c := range []string{"secrets", "vars", "env"} {
+		if containsFold(src, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

@@ -112,3 +112,54 @@ func Refs(n actionlint.ExprNode) []Ref {
 	})
 	return out
 }
+
+// Span is the position of a ${{ }} placeholder found without parsing it.
+type Span struct {
+	Start, End int    // offsets of "${{" and just past "}}"
+	Src        string // the text between them
+}
+
+// Spans finds placeholders with a plain scan that skips `}}` inside
+// single-quoted string literals (the only literals expressions have). It
+// is much cheaper than Find; parse only the spans a rule cares about.
+func Spans(s string) []Span {
+	var out []Span
+	pos := 0
+	for {
+		i := strings.Index(s[pos:], "${{")
+		if i < 0 {
+			return out
+		}
+		start := pos + i
+		end := closing(s, start+3)
+		if end < 0 {
+			return out
+		}
+		out = append(out, Span{Start: start, End: end + 2, Src: s[start+3 : end]})
+		pos = end + 2
+	}
+}
+
+// closing returns the offset of the "}}" ending an expression body that
+// starts at from, or -1.
+func closing(s string, from int) int {
+	quoted := false
+	for i := from; i < len(s); i++ {
+		switch {
+		case s[i] == '\'':
+			quoted = !quoted // '' inside a literal toggles twice
+		case !quoted && s[i] == '}' && i+1 < len(s) && s[i+1] == '}':
+			return i
+		}
+	}
+	return -1
+}
+
+// Expr parses the span. The result's Node is nil when it does not parse.
+func (sp Span) Expr() Expr {
+	node, err := Parse(sp.Src)
+	if err != nil {
+		node = nil
+	}
+	return Expr{Start: sp.Start, End: sp.End, Src: sp.Src, Node: node}
+}

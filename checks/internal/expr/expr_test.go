@@ -61,3 +61,25 @@ func TestRefs(t *testing.T) {
 		}
 	}
 }
+
+// TestSpansAgreesWithFind checks the cheap scanner finds the same spans as
+// the parser-based one on well-formed input.
+func TestSpansAgreesWithFind(t *testing.T) {
+	for _, in := range []string{
+		"a ${{ x }} b ${{ y }}",
+		"${{ '}}' }} tail ${{ format('{0}}}', a) }}",
+		"${{ 'it''s' }}",
+		"no placeholder",
+		"${{ secrets['A'] }}${{ env.B }}",
+	} {
+		spans, exprs := Spans(in), Find(in)
+		if len(spans) != len(exprs) {
+			t.Fatalf("%q: Spans found %d, Find %d", in, len(spans), len(exprs))
+		}
+		for i := range spans {
+			if spans[i].Start != exprs[i].Start || spans[i].End != exprs[i].End || spans[i].Src != exprs[i].Src {
+				t.Errorf("%q: span %+v != expr %+v", in, spans[i], exprs[i])
+			}
+		}
+	}
+}

@@ -1,0 +1,72 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/releasegate/releasegate/internal/rule"
+)
+
+func sample() *Result {
+	return &Result{
+		Findings: []Finding{
+			{Rule: "delete-scope", Severity: rule.Error, File: "docs/a,b.md", Line: 3, Column: 1, Message: "line one\nline two: 100%"},
+			{Rule: "secret-variant", Severity: rule.Warning, File: "w.yml", Line: 9, Column: 5, Message: "legacy name"},
+			{Rule: "secret-scope", Severity: rule.Error, File: "w.yml", Line: 2, Column: 3, Message: "hidden", Suppressed: true, SuppressReason: "ok"},
+		},
+		Scanned: Scanned{Workflows: 1, Markdown: 1, Fences: 2},
+	}
+}
+
+func TestGitHubEscaping(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, "github", sample(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "::error file=docs/a%2Cb.md,line=3,col=1,title=delete-scope::line one%0Aline two: 100%25\n" +
+		"::warning file=w.yml,line=9,col=5,title=secret-variant::legacy name\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestTextSkipsSuppressedAndCounts(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, "text", sample(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "hidden") {
+		t.Error("suppressed finding printed")
+	}
+	if !strings.Contains(out, "2 findings (1 errors, 1 warnings, 0 notes, 1 suppressed) in 1 workflow, 0 actions, 1 Markdown file (2 shell fences)") {
+		t.Errorf("summary wrong:\n%s", out)
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour without a terminal")
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	r := sample()
+	for _, tc := range []struct {
+		threshold rule.Severity
+		want      int
+	}{{rule.Error, 1}, {rule.Warning, 1}, {rule.Note, 1}} {
+		if got := r.ExitCode(tc.threshold); got != tc.want {
+			t.Errorf("ExitCode(%s) = %d, want %d", tc.threshold, got, tc.want)
+		}
+	}
+	onlyWarn := &Result{Findings: r.Findings[1:2], Scanned: r.Scanned}
+	if onlyWarn.ExitCode(rule.Error) != 0 || onlyWarn.ExitCode(rule.Warning) != 1 {
+		t.Error("warning threshold not applied")
+	}
+	if (&Result{}).ExitCode(rule.Error) != 2 {
+		t.Error("nothing scanned must exit 2")
+	}
+	withErr := &Result{Scanned: r.Scanned, Errors: []InputError{{File: "x.yml", Message: "bad"}}}
+	if withErr.ExitCode(rule.Error) != 2 {
+		t.Error("an input error must exit 2")
+	}
+}

@@ -45,9 +45,10 @@ type Workspace struct {
 	GoDirs []string
 	// Errors are files that could not be read or parsed.
 	Errors []report.InputError
-	// Partial is true when individual files were named instead of
-	// directories: repository-wide rules (a required reference somewhere)
-	// cannot be decided from a partial view and are skipped.
+	// Partial is true when the scan cannot see the repository's
+	// workflows as a whole: individual files were named, or no scanned
+	// directory holds a .github folder (e.g. `lint docs/`). Rules about
+	// what must exist somewhere (a required reference) are skipped then.
 	Partial bool
 
 	cwd string
@@ -82,6 +83,7 @@ func Load(opts Options) (*Workspace, error) {
 	}
 	ws := &Workspace{cwd: cwd}
 	var files []string
+	sawGitHubDir := false
 	for i, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -107,11 +109,17 @@ func Load(opts Options) (*Workspace, error) {
 			files = append(files, abs)
 			continue
 		}
+		if st, err := os.Stat(filepath.Join(abs, ".github")); err == nil && st.IsDir() {
+			sawGitHubDir = true
+		}
 		found, err := listFiles(abs)
 		if err != nil {
 			return nil, err
 		}
 		files = append(files, found...)
+	}
+	if !sawGitHubDir {
+		ws.Partial = true
 	}
 	slices.Sort(files)
 	files = slices.Compact(files)

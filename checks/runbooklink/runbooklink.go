@@ -19,6 +19,8 @@
 package runbooklink
 
 import (
+	"bytes"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -33,6 +35,7 @@ import (
 	"github.com/releasegate/releasegate/checks/lint"
 	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/report"
 )
 
 // Rule documents runbook-link.
@@ -56,8 +59,16 @@ var Rule = rule.Rule{
 var Check = lint.Check{Name: "runbooklink", Rules: []rule.Rule{Rule}, Run: run}
 
 func run(p *lint.Pass) {
+	defer func() {
+		// A bug here must not lose every other check's findings, and must
+		// not pass silently: it becomes a could-not-check error (exit 2).
+		if v := recover(); v != nil {
+			p.Fail(report.InputError{Message: fmt.Sprintf("runbook-link check crashed: %v", v)})
+		}
+	}()
 	ws := p.Workspace
-	c := &checker{p: p, root: ws.RepoRoot, repo: thisRepo(p, ws.RepoRoot), anchors: map[string]map[string]bool{}}
+	root := repoRoot(p)
+	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{}}
 	for _, md := range ws.Markdown {
 		c.markdown(fresh(md.File))
 	}
@@ -88,8 +99,9 @@ var (
 	repoURLRe = regexp.MustCompile(`(?:https://github\.com|\$\{\{\s*github\.server_url\s*\}\})/` +
 		`(?:([\w.-]+)/([\w.-]+)|\$\{\{\s*github\.repository\s*\}\})/(?:blob|tree|raw)/` +
 		`(\$\{\{[^}]*\}\}|[^/\s#?]+)/([^\s#?)"'<>\]` + "`" + `]*)(?:\?[^\s#)"'<>\]]*)?(?:#([^\s)"'<>\]` + "`" + `]*))?`)
-	inlineDestRe = regexp.MustCompile(`\]\(\s*<?([^\s()<>]+)`)
-	refDefRe     = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*<?([^\s<>]+)`)
+	// Link destinations: <anything but brackets> or a run without spaces.
+	inlineDestRe = regexp.MustCompile(`\]\(\s*(?:<([^<>\n]*)>|([^\s()<>]+))`)
+	refDefRe     = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*(?:<([^<>\n]*)>|([^\s<>]+))`)
 	hexRef       = regexp.MustCompile(`^[0-9a-f]{40}$`)
 	lineAnchor   = regexp.MustCompile(`^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$`)
 	schemeRe     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
@@ -109,12 +121,20 @@ func (c *checker) markdown(f *workspace.File) {
 		dests = append(dests, inlineDestRe.FindAllStringSubmatchIndex(text, -1)...)
 		dests = append(dests, refDefRe.FindAllStringSubmatchIndex(text, -1)...)
 		for _, m := range dests {
-			c.relative(f, text[m[2]:m[3]], f.OffsetPos(l.Off+m[2]))
+			g := 1
+			if m[2] < 0 {
+				g = 2
+			}
+			c.relative(f, text[m[2*g]:m[2*g+1]], f.OffsetPos(l.Off+m[2*g]))
 		}
 	}
 }
 
 func (c *checker) yaml(f *workspace.File) {
+	// Most workflows link nowhere in this repository; skip parsing them.
+	if !bytes.Contains(f.Src, []byte("/blob/")) && !bytes.Contains(f.Src, []byte("/tree/")) && !bytes.Contains(f.Src, []byte("/raw/")) {
+		return
+	}
 	values, err := yamlstrings.Walk(f.Src)
 	if err != nil {
 		return // the workspace reports unparsable files
@@ -151,7 +171,7 @@ func (c *checker) repoURL(f *workspace.File, s string, m []int, pos func(int) wo
 		return
 	}
 	target := filepath.Join(c.root, filepath.FromSlash(unescape(p)))
-	c.target(f, s[m[0]:m[1]], target, p, anchor, pos(m[0]))
+	c.target(f, trimTrailing(s[m[0]:m[1]]), target, p, anchor, pos(m[0]))
 }
 
 // relative checks a Markdown link destination that is not a URL.
@@ -246,6 +266,20 @@ func unescape(s string) string {
 // trimTrailing drops sentence punctuation after a URL in prose.
 func trimTrailing(s string) string {
 	return strings.TrimRight(s, ".,;:!?*_'\"")
+}
+
+// repoRoot is the directory repository paths resolve from: the
+// configuration's directory when it holds .github or .git (the usual
+// place for .releasegate.yaml), else the git top level.
+func repoRoot(p *lint.Pass) string {
+	if dir := p.Config.Dir; p.Config.Path != "" && dir != "" {
+		for _, marker := range []string{".github", ".git"} {
+			if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
+				return dir
+			}
+		}
+	}
+	return p.Workspace.RepoRoot
 }
 
 // thisRepo returns "owner/repo" of the repository being linted: from the

@@ -36,15 +36,17 @@ func (f *File) OffsetPos(off int) Pos {
 	return Pos{Line: i + 1, Col: off - starts[i] + 1}
 }
 
+// starts returns the byte offset of each line. Checks run concurrently
+// over shared files, so the index is built once under a sync.Once.
 func (f *File) starts() []int {
-	if f.lineStarts == nil {
+	f.linesOnce.Do(func() {
 		f.lineStarts = append(f.lineStarts, 0)
 		for i, b := range f.Src {
-			if b == '\n' && i+1 <= len(f.Src) {
+			if b == '\n' {
 				f.lineStarts = append(f.lineStarts, i+1)
 			}
 		}
-	}
+	})
 	return f.lineStarts
 }
 

@@ -27,6 +27,7 @@ type File struct {
 	Rel  string // relative to the workspace root, slash-separated
 	Src  []byte
 
+	linesOnce  sync.Once
 	lineStarts []int
 }
 

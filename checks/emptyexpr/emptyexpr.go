@@ -1,13 +1,16 @@
 // Package emptyexpr reports ${{ }} expressions that can evaluate to the
-// empty string where an empty value breaks the run (rule empty-expression).
+// empty string where an empty value breaks the run (rule
+// empty-expression).
 //
-// The runner renders a missing value as the empty string. Where a boolean or number is
-// required (continue-on-error, timeout-minutes, strategy.fail-fast,
-// strategy.max-parallel, concurrency.cancel-in-progress), where a name is
-// required (runs-on, environment), in typed inputs of a local reusable
-// workflow, in required inputs of a local composite action and inside an
-// image reference, the empty string is a broken run: "Unexpected value" (empty), a job on no
-// runner, a push to `repo:`.
+// The runner renders a missing value as an empty string. Where a boolean
+// or number is required (continue-on-error, timeout-minutes,
+// strategy.fail-fast, strategy.max-parallel,
+// concurrency.cancel-in-progress), where a name is required (runs-on,
+// environment), in typed inputs of a local reusable workflow, in required
+// inputs of a local composite action and inside an image reference, an
+// empty value is a broken run: "Unexpected value", a job that finds no
+// runner, a push to `repo:`. continue-on-error of a composite action's
+// steps is checked against the action's optional inputs too.
 //
 // Each expression is evaluated abstractly (package
 // checks/internal/emptiness) once per trigger that can reach it, with the
@@ -15,23 +18,24 @@
 // not populate inputs (or optional without a default), github.event.inputs
 // outside workflow_dispatch, vars.X, secrets a local caller does not pass
 // to a reusable workflow, env.X defined nowhere, outputs of a step that can
-// be skipped, outputs of a needed job read under always(), and matrix keys
-// missing from some combinations.
+// be skipped or never writes them, outputs of a needed job read under
+// always(), and matrix keys missing from some combinations.
 //
 // The most common defect of the class is reported in any run:, with:, env:
 // or if: as well: a workflow with workflow_dispatch inputs that also runs
 // on push, schedule or pull_request reads inputs.X as if its default
 // applied on those triggers. It does not: there the inputs context is
-// empty. Such a use is reported when evaluating it with the input empty
-// gives the empty string (or, in if:, false) while evaluating it at the default does not
-// — so `inputs.mode || 'full'`, uses guarded by
-// `github.event_name == 'workflow_dispatch'` (in the same if:, the job's
-// if:, or the if: of a job it needs) and jobs no other trigger reaches stay
-// clean.
+// empty. Such a use is reported when evaluating it on that trigger with the
+// input empty gives an empty string (in if:, false) while evaluating it on
+// the same trigger with the default would not. So `inputs.mode || 'full'`,
+// uses guarded by `github.event_name == 'workflow_dispatch'` (in the same
+// if:, the job's if:, or the if: of a job it needs) and jobs that no other
+// trigger reaches stay clean.
 package emptyexpr
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -84,6 +88,11 @@ func run(p *lint.Pass) {
 		}()
 	}
 	wg.Wait()
+	for _, a := range p.Workspace.Actions {
+		if a.Composite() {
+			compositeSteps(p, a)
+		}
+	}
 }
 
 // checker walks one workflow.
@@ -122,6 +131,9 @@ func (c *checker) workflow() {
 }
 
 func (c *checker) job(id string, j *actionlint.Job) {
+	// The if: itself is judged on every trigger that reaches the job; the
+	// rest only where the if: can let the job run.
+	c.inputUse(place{job: j, step: -1, events: c.m.needsEvents(j)}, "if", j.If, true)
 	at := place{job: j, step: -1, events: c.m.jobEvents(id)}
 	if at.events == 0 {
 		return
@@ -147,7 +159,6 @@ func (c *checker) job(id string, j *actionlint.Job) {
 	if j.Environment != nil {
 		c.sink(at, "environment", j.Environment.Name, "an environment name")
 	}
-	c.inputUse(at, "if", j.If, true)
 	c.envUses(at, j.Env)
 	if j.WorkflowCall != nil {
 		c.workflowCall(at, j.WorkflowCall)
@@ -160,8 +171,7 @@ func (c *checker) job(id string, j *actionlint.Job) {
 func (c *checker) step(job place, i int, s *actionlint.Step) {
 	at := place{job: job.job, step: i, events: job.events}
 	c.inputUse(at, "if", s.If, true)
-	cond, _, _ := parseCond(s.If)
-	at.events &= c.m.condEvents(cond)
+	at.events = c.m.narrow(at.events, s.If, job.job, i)
 	if at.events == 0 {
 		return
 	}
@@ -269,11 +279,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	for i := 1; i < len(keys); i++ { // insertion sort: maps here are small
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
+	slices.Sort(keys)
 	return keys
 }
 
@@ -283,7 +289,7 @@ func (c *checker) sink(at place, field string, s *actionlint.String, want string
 	if s == nil || !strings.Contains(s.Value, "${{") {
 		return
 	}
-	xs := expr.Find(s.Value)
+	xs := c.m.find(s)
 	if len(xs) == 0 {
 		return
 	}
@@ -331,13 +337,13 @@ var containerTools = []string{"docker ", "podman ", "buildah ", "nerdctl ", "cra
 // reference (`repo:${{ x }}`, `${{ registry }}/app:1`): the reference
 // then names another tag or none.
 func (c *checker) imageRefs(at place, field string, s *actionlint.String, script bool) {
-	if !strings.Contains(s.Value, "${{") {
+	if !strings.Contains(s.Value, "${{") || (script && !onToolLine(s.Value, len(s.Value)/2, true)) {
 		return
 	}
-	for _, x := range expr.Find(s.Value) {
+	for _, x := range c.m.find(s) {
 		tok := tokenAround(s.Value, x.Start, x.End)
 		rest := strings.Replace(tok, s.Value[x.Start:x.End], "", 1)
-		if script && (!onToolLine(s.Value, x.Start) || !strings.ContainsAny(rest, ":/@")) {
+		if script && (!onToolLine(s.Value, x.Start, false) || !strings.ContainsAny(rest, ":/@")) {
 			continue
 		}
 		c.m.each(at.events, func(ev string) bool {
@@ -360,27 +366,43 @@ func shift(x expr.Expr) expr.Expr {
 	return x
 }
 
-// tokenAround is the shell word around [start,end): up to whitespace or a
-// quote on either side.
+// tokenAround is the shell word around [start,end): up to whitespace, a
+// quote or '=' on either side, taking other ${{ }} placeholders whole.
 func tokenAround(s string, start, end int) string {
 	isSep := func(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '"' || b == '\'' || b == '=' }
 	i := start
 	for i > 0 && !isSep(s[i-1]) {
+		if strings.HasSuffix(s[:i], "}}") {
+			if k := strings.LastIndex(s[:i], "${{"); k >= 0 {
+				i = k
+				continue
+			}
+		}
 		i--
 	}
 	j := end
 	for j < len(s) && !isSep(s[j]) {
+		if strings.HasPrefix(s[j:], "${{") {
+			if k := strings.Index(s[j:], "}}"); k >= 0 {
+				j += k + 2
+				continue
+			}
+		}
 		j++
 	}
 	return s[i:j]
 }
 
-func onToolLine(s string, off int) bool {
-	ls := strings.LastIndexByte(s[:off], '\n') + 1
-	le := strings.IndexByte(s[off:], '\n')
-	line := s[ls:]
-	if le >= 0 {
-		line = s[ls : off+le]
+// onToolLine reports whether the line of s holding off (or, with whole,
+// any line) runs a container tool.
+func onToolLine(s string, off int, whole bool) bool {
+	line := s
+	if !whole {
+		ls := strings.LastIndexByte(s[:off], '\n') + 1
+		line = s[ls:]
+		if le := strings.IndexByte(line, '\n'); le >= 0 {
+			line = line[:le]
+		}
 	}
 	for _, t := range containerTools {
 		if strings.Contains(line, t) {
@@ -398,13 +420,13 @@ func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bo
 		return
 	}
 	if isIf {
-		node, src, off := parseCond(s)
+		node, src, off := c.m.cond(s)
 		if node != nil {
 			c.inputExpr(at, field, s, node, src, off, true)
 		}
 		return
 	}
-	for _, x := range expr.Find(s.Value) {
+	for _, x := range c.m.find(s) {
 		if x.Node != nil && containsFold(x.Src, "inputs") {
 			c.inputExpr(at, field, s, x.Node, x.Src, x.Start, false)
 		}
@@ -412,15 +434,11 @@ func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bo
 }
 
 func (c *checker) inputExpr(at place, field string, s *actionlint.String, node actionlint.ExprNode, src string, off int, isIf bool) {
-	def := emptiness.Eval(node, src, &resolver{m: c.m, job: at.job, step: at.step, event: "workflow_dispatch", mode: modeDefault})
 	falsy := func(v emptiness.Value) bool {
 		if isIf {
 			return v.Known && !v.Const.Truthy()
 		}
 		return v.Known && v.Const.Render() == ""
-	}
-	if falsy(def) {
-		return
 	}
 	c.m.each(at.events, func(ev string) bool {
 		if ev == "workflow_dispatch" {
@@ -431,7 +449,24 @@ func (c *checker) inputExpr(at place, field string, s *actionlint.String, node a
 		if r.hit == nil || !falsy(v) {
 			return false
 		}
-		name := r.hit.Expr
+		// The counterfactual the author had in mind: the same trigger with
+		// the defaults applied. If that is empty (or false) too, the
+		// empty inputs change nothing, as in
+		// `inputs.x && github.event_name == 'workflow_dispatch'`.
+		if falsy(emptiness.Eval(node, src, &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeDefault})) {
+			return false
+		}
+		why := r.hit
+		if !isIf {
+			// A value is reported only when the '' is the input itself. An
+			// explicit alternative, as in `inputs.snapshot && '--snapshot'
+			// || ''`, shows the author expected the empty case.
+			if v.Why == nil || v.Why.Expr == "''" || v.Why.Expr == "null" {
+				return false
+			}
+			why = v.Why
+		}
+		name := why.Expr
 		d := defaultOf(c.m, name)
 		if isIf {
 			what := "step"
@@ -442,7 +477,7 @@ func (c *checker) inputExpr(at place, field string, s *actionlint.String, node a
 				field, name, r.hit.Why, d, what, ev)
 		} else {
 			c.report(s, off, "%s: %s %s, where its default %s does not apply, so ${{ %s }} expands to ''",
-				field, name, r.hit.Why, d, strings.TrimSpace(clip(src)))
+				field, name, why.Why, d, strings.TrimSpace(clip(src)))
 		}
 		return true
 	})
@@ -462,6 +497,24 @@ func defaultOf(m *model, ref string) string {
 	return "value"
 }
 
+// containsFold reports whether s contains the lower-case ASCII word sub,
+// ignoring case, without allocating.
 func containsFold(s, sub string) bool {
-	return strings.Contains(strings.ToLower(s), sub)
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) && lower(s[i+j]) == sub[j] {
+			j++
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

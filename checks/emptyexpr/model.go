@@ -7,6 +7,7 @@ import (
 
 	"github.com/rhysd/actionlint"
 
+	"github.com/releasegate/releasegate/checks/internal/emptiness"
 	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/checks/workspace"
 )
@@ -86,10 +87,45 @@ type model struct {
 	call     *actionlint.WorkflowCallEvent
 	callIn   map[string]*actionlint.WorkflowCallEventInput
 	jobSets  map[string]evset
+
+	// Parsed expressions, by value: a value is read by several sinks and
+	// on several triggers, and parsing dominates the cost of the check.
+	finds map[*actionlint.String][]expr.Expr
+	conds map[*actionlint.String]cond
+}
+
+type cond struct {
+	node actionlint.ExprNode
+	src  string
+	off  int
+}
+
+// find returns the placeholders of s, parsed once.
+func (m *model) find(s *actionlint.String) []expr.Expr {
+	if xs, ok := m.finds[s]; ok {
+		return xs
+	}
+	xs := expr.Find(s.Value)
+	m.finds[s] = xs
+	return xs
+}
+
+// cond returns the parsed `if:` s, parsed once (see parseCond).
+func (m *model) cond(s *actionlint.String) (actionlint.ExprNode, string, int) {
+	if s == nil {
+		return nil, "", 0
+	}
+	if c, ok := m.conds[s]; ok {
+		return c.node, c.src, c.off
+	}
+	n, src, off := parseCond(s)
+	m.conds[s] = cond{n, src, off}
+	return n, src, off
 }
 
 func newModel(ix *index, wf *workspace.Workflow) *model {
-	m := &model{ix: ix, wf: wf, jobSets: map[string]evset{}}
+	m := &model{ix: ix, wf: wf, jobSets: map[string]evset{},
+		finds: map[*actionlint.String][]expr.Expr{}, conds: map[*actionlint.String]cond{}}
 	for _, ev := range wf.AST.On {
 		if len(m.events) == 64 {
 			break
@@ -129,30 +165,63 @@ func (m *model) each(s evset, fn func(event string) bool) {
 }
 
 // jobEvents is the set of triggers on which a job can run: its `if:` may
-// narrow them (github.event_name == 'x'), and so may the jobs it needs,
-// because a job whose needs were skipped is skipped too unless its `if:`
-// uses a status function other than success().
+// rule some out (github.event_name == 'x', inputs.flag), and so may the
+// jobs it needs (see needsEvents).
 func (m *model) jobEvents(id string) evset {
 	if s, ok := m.jobSets[id]; ok {
 		return s
 	}
 	m.jobSets[id] = m.all // breaks cycles; actionlint reports them
 	j := m.wf.AST.Jobs[id]
-	s := m.all
 	if j == nil {
+		return m.all
+	}
+	s := m.narrow(m.needsEvents(j), j.If, j, -1)
+	m.jobSets[id] = s
+	return s
+}
+
+// needsEvents is the set of triggers on which the jobs that j needs let it
+// run: a job whose needs were skipped is skipped too, unless its `if:`
+// uses a status function other than success().
+func (m *model) needsEvents(j *actionlint.Job) evset {
+	s := m.all
+	var c actionlint.ExprNode
+	if j.If != nil && mentions(j.If.Value, "always", "failure", "cancelled") {
+		c, _, _ = m.cond(j.If)
+	}
+	if _, anyStatus := statusFuncs(c); anyStatus {
 		return s
 	}
-	var cond actionlint.ExprNode
-	if j.If != nil {
-		cond, _, _ = parseCond(j.If)
-		s &= m.condEvents(cond)
+	for _, n := range j.Needs {
+		s &= m.jobEvents(strings.ToLower(n.Value))
 	}
-	if _, anyStatus := statusFuncs(cond); !anyStatus {
-		for _, n := range j.Needs {
-			s &= m.jobEvents(strings.ToLower(n.Value))
+	return s
+}
+
+// narrow removes from s the triggers on which the condition cond (of job
+// j, or of its step) is certainly false, evaluating it as the runner would
+// on each trigger: `github.event_name == 'workflow_dispatch'` is false on
+// push, and so is `inputs.deploy`, since inputs are empty there. Fields of
+// a job or step that is skipped on a trigger are not evaluated on it.
+func (m *model) narrow(s evset, cond *actionlint.String, j *actionlint.Job, step int) evset {
+	if cond == nil || !mentions(cond.Value, "event_name", "inputs") {
+		return s
+	}
+	node, src, _ := m.cond(cond)
+	if node == nil {
+		return s
+	}
+	s &= m.condEvents(node)
+	for i, ev := range m.events {
+		if s&(1<<i) == 0 {
+			continue
+		}
+		v := emptiness.Eval(node, src, &resolver{m: m, job: j, step: step, event: ev, mode: modeSink})
+		if v.Mask&emptiness.Truthy == 0 {
+			s &^= 1 << i
 		}
 	}
-	m.jobSets[id] = s
 	return s
 }
 
@@ -224,8 +293,9 @@ func statusFuncs(cond actionlint.ExprNode) (success, other bool) {
 }
 
 // parseCond parses an `if:` value, bare or wrapped in one ${{ }}. It returns
-// the node, the source its token offsets refer to and where that source
-// starts in the value. node is nil for values it cannot read.
+// the node, the source its token offsets refer to and where the
+// expression starts in the value (its ${{ when wrapped). node is nil for
+// values it cannot read.
 func parseCond(s *actionlint.String) (node actionlint.ExprNode, src string, off int) {
 	if s == nil {
 		return nil, "", 0
@@ -236,7 +306,7 @@ func parseCond(s *actionlint.String) (node actionlint.ExprNode, src string, off 
 		if len(xs) != 1 || strings.TrimSpace(v[:xs[0].Start]) != "" || strings.TrimSpace(v[xs[0].End:]) != "" {
 			return nil, "", 0
 		}
-		return xs[0].Node, xs[0].Src, xs[0].Start + 3
+		return xs[0].Node, xs[0].Src, xs[0].Start
 	}
 	n, err := expr.Parse(v)
 	if err != nil {
@@ -247,8 +317,8 @@ func parseCond(s *actionlint.String) (node actionlint.ExprNode, src string, off 
 
 // onlyStatus reports whether an `if:` holds nothing but status functions,
 // so it does not skip the step in any run where later steps still run.
-func onlyStatus(s *actionlint.String) bool {
-	n, _, _ := parseCond(s)
+func (m *model) onlyStatus(s *actionlint.String) bool {
+	n, _, _ := m.cond(s)
 	if n == nil {
 		return false
 	}
@@ -260,4 +330,15 @@ func onlyStatus(s *actionlint.String) bool {
 		}
 	})
 	return only
+}
+
+// mentions is a cheap pre-filter before parsing: does s contain any of
+// the words, ignoring case?
+func mentions(s string, words ...string) bool {
+	for _, w := range words {
+		if len(s) >= len(w) && containsFold(s, w) {
+			return true
+		}
+	}
+	return false
 }

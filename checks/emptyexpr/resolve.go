@@ -2,13 +2,14 @@ package emptyexpr
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
-	"github.com/releasegate/releasegate/checks/internal/expr"
 )
 
 // mode selects what the resolver assumes about inputs.
@@ -265,7 +266,7 @@ func (r *resolver) via(p *emptiness.Path, inner *resolver, s *actionlint.String)
 	if inner.depth > maxDepth {
 		return emptiness.Value{}, false
 	}
-	v := emptiness.Template(s.Value, expr.Find(s.Value), inner)
+	v := emptiness.Template(s.Value, r.m.find(s), inner)
 	if v.Why != nil {
 		v.Why = r.why(p, "is set from %s, which %s", v.Why.Expr, v.Why.Why)
 	}
@@ -287,27 +288,45 @@ func (r *resolver) stepOutput(p *emptiness.Path) (emptiness.Value, bool) {
 	if cur != nil && strings.Contains(strings.ToLower(cur.Value), "steps."+id) {
 		return emptiness.Value{}, false // the reader checks S itself
 	}
-	for _, s := range r.job.Steps[:min(r.step, len(r.job.Steps))] {
+	for i, s := range r.job.Steps[:min(r.step, len(r.job.Steps))] {
 		if s.ID == nil || strings.ToLower(s.ID.Value) != id {
 			continue
 		}
-		if s.If != nil && !onlyStatus(s.If) {
+		if s.If != nil && !r.m.onlyStatus(s.If) {
 			if cur != nil && strings.TrimSpace(cur.Value) == strings.TrimSpace(s.If.Value) {
 				return emptiness.Value{}, false // both run under the same condition
+			}
+			if r.certainlyTrue(s.If, i) {
+				return emptiness.Value{}, false // S runs on this trigger
 			}
 			return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
 				r.why(p, "is empty when step %q is skipped by its if: %s", s.ID.Value, clip(s.If.Value))), true
 		}
 		if run, ok := s.Exec.(*actionlint.ExecRun); ok && run.Run != nil {
-			src := run.Run.Value
-			if strings.Contains(src, "GITHUB_OUTPUT") && !strings.Contains(strings.ToLower(src), out) {
+			if names, ok := writtenOutputs(run.Run.Value); ok && len(names) > 0 && !slices.Contains(names, out) {
 				return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
-					r.why(p, "is never written: step %q writes other outputs to $GITHUB_OUTPUT", s.ID.Value)), true
+					r.why(p, "is never written: step %q writes only %s to $GITHUB_OUTPUT", s.ID.Value, strings.Join(names, ", "))), true
 			}
 		}
 		return emptiness.Value{}, false
 	}
 	return emptiness.Value{}, false
+}
+
+// certainlyTrue reports whether the `if:` of step i is true on the
+// trigger at hand, such as `github.event_name == 'push'` on push.
+func (r *resolver) certainlyTrue(cond *actionlint.String, i int) bool {
+	if r.depth > maxDepth {
+		return false
+	}
+	node, src, _ := r.m.cond(cond)
+	if node == nil {
+		return false
+	}
+	inner := *r
+	inner.step, inner.depth = i, r.depth+1
+	v := emptiness.Eval(node, src, &inner)
+	return v.Mask&emptiness.Falsy == 0
 }
 
 // needsOutput: needs.J.outputs.O is empty when J was skipped or failed and
@@ -323,7 +342,7 @@ func (r *resolver) needsOutput(p *emptiness.Path) (emptiness.Value, bool) {
 		return emptiness.Value{}, false
 	}
 	if r.job.If != nil {
-		cond, _, _ := parseCond(r.job.If)
+		cond, _, _ := r.m.cond(r.job.If)
 		_, other := statusFuncs(cond)
 		if other && !strings.Contains(strings.ToLower(r.job.If.Value), "needs."+id) {
 			return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
@@ -358,4 +377,27 @@ func (r *resolver) matrix(p *emptiness.Path) (emptiness.Value, bool) {
 			r.why(p, "is not set in every matrix combination (only some include entries define it)")), true
 	}
 	return emptiness.Value{}, false
+}
+
+// outputWrite is the one shape of output write whose name can be read
+// from the script: echo or printf of a literal `name=` or `name<<` on the
+// line that appends to $GITHUB_OUTPUT.
+var outputWrite = regexp.MustCompile(`^\s*(?:echo|printf)\s+(?:-[a-zA-Z]+\s+)*["']?([A-Za-z0-9_-]+)(?:=|<<)`)
+
+// writtenOutputs lists the (lower-cased) outputs a script writes. ok is
+// false when any line touching $GITHUB_OUTPUT has another shape (a loop
+// variable, a script redirected into it, a { ...; } group), because then
+// the names cannot be known.
+func writtenOutputs(script string) (names []string, ok bool) {
+	for line := range strings.SplitSeq(script, "\n") {
+		if !strings.Contains(line, "GITHUB_OUTPUT") {
+			continue
+		}
+		m := outputWrite.FindStringSubmatch(line)
+		if m == nil {
+			return nil, false
+		}
+		names = append(names, strings.ToLower(m[1]))
+	}
+	return names, true
 }

@@ -111,6 +111,9 @@ func (c comparison) compare(src, cpy []item) []issue {
 // lcs returns the pairs of the longest common subsequence of equal items.
 func (c comparison) lcs(src, cpy []item) [][2]int {
 	n, m := len(src), len(cpy)
+	if n*m > maxCells {
+		return c.positional(src, cpy)
+	}
 	dp := make([][]int, n+1)
 	for i := range dp {
 		dp[i] = make([]int, m+1)
@@ -134,6 +137,22 @@ func (c comparison) lcs(src, cpy []item) [][2]int {
 			i++
 		default:
 			j++
+		}
+	}
+	return out
+}
+
+// maxCells bounds the alignment tables; sections are lists a person
+// reads, so only hostile input comes near it.
+const maxCells = 1 << 20
+
+// positional is the fallback alignment for huge sections: equal items at
+// the same index.
+func (c comparison) positional(src, cpy []item) [][2]int {
+	var out [][2]int
+	for i := range min(len(src), len(cpy)) {
+		if c.equal(src[i], cpy[i]) {
+			out = append(out, [2]int{i, i})
 		}
 	}
 	return out
@@ -232,6 +251,13 @@ func (c comparison) pairBySimilarity(src, cpy []item, s, k []int) [][2]int {
 	p, q := len(s), len(k)
 	if p == 0 || q == 0 {
 		return nil
+	}
+	if p*q > maxCells {
+		var out [][2]int
+		for a := range min(p, q) {
+			out = append(out, [2]int{s[a], k[a]})
+		}
+		return out
 	}
 	w := make([][]float64, p+1)
 	for a := range w {

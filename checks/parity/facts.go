@@ -56,9 +56,14 @@ func proseFacts(t string) []fact {
 			}
 		}
 	}
-	take(inlineLinkRe, 1, func(s string) string { return strings.Trim(s, "<>") })
-	take(autoLinkRe, 1, func(s string) string { return s })
-	take(bareURLRe, 0, trimURL)
+	// Each expression runs only when its anchor text occurs at all.
+	if strings.Contains(t, "](") {
+		take(inlineLinkRe, 1, func(s string) string { return strings.Trim(s, "<>") })
+	}
+	if strings.Contains(t, "://") {
+		take(autoLinkRe, 1, func(s string) string { return s })
+		take(bareURLRe, 0, trimURL)
+	}
 	for _, m := range numberRe.FindAllIndex(buf, -1) {
 		if boundary(buf, m[0]-1) && boundary(buf, m[1]) {
 			out = append(out, strings.TrimRight(string(buf[m[0]:m[1]]), ".,:/-"))

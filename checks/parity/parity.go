@@ -23,6 +23,7 @@
 package parity
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -31,6 +32,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
 	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
@@ -51,7 +55,8 @@ var Drift = rule.Rule{
 		"likely causes so the person on call has it in front of them. When the runbook changes (a settings URL " +
 		"moves, a token is renamed, a cause is added) the copies are forgotten, and at the worst moment the issue " +
 		"points at a page that is gone or a secret that no longer exists. Each copy is compared item by item with " +
-		"its source; in facts mode prose may be reworded, but code spans, link targets, URLs and numbers must match.",
+		"its source; in facts mode (the default) prose may be reworded, but code spans, link targets, URLs and numbers " +
+		"must match, and in exact mode the text must match up to whitespace and emphasis.",
 	Bad: "# runbook: **Expired token.** Rotate `REGISTRY_TOKEN_RW` at <https://hub.example/settings/tokens>.\n" +
 		"# workflow issue body (## Likely causes):\n" +
 		"- **Expired token.** Rotate `REGISTRY_TOKEN` at https://hub.example/account/tokens",
@@ -85,6 +90,13 @@ func run(p *lint.Pass) {
 	if len(p.Config.Parity) == 0 {
 		return
 	}
+	defer func() {
+		// A bug here must not lose every other check's findings, and must
+		// not pass: it becomes a could-not-check error (exit 2).
+		if v := recover(); v != nil {
+			p.Fail(report.InputError{File: p.Config.Path, Message: fmt.Sprintf("parity check crashed: %v", v)})
+		}
+	}()
 	r := newRunner(p)
 	for _, spec := range p.Config.Parity {
 		r.spec(spec)
@@ -152,6 +164,9 @@ func (r *runner) file(rel string) (f *workspace.File, notFound bool, ok bool) {
 	case err != nil:
 		r.p.Fail(report.InputError{File: disp, Message: fmt.Sprintf("parity: cannot read: %v", err)})
 		return nil, false, false
+	case bytes.IndexByte(src, 0) >= 0 || !utf8.Valid(src):
+		r.p.Fail(report.InputError{File: disp, Message: "parity: binary file (NUL bytes or invalid UTF-8), not text"})
+		return nil, false, false
 	}
 	f = &workspace.File{Path: disp, Abs: abs, Rel: filepath.ToSlash(rel), Src: src}
 	r.files[abs] = f
@@ -176,7 +191,6 @@ func (r *runner) spec(spec config.Parity) {
 type source struct {
 	file  *workspace.File
 	items []mdtext.Item
-	texts []string
 }
 
 func (r *runner) source(spec config.Parity) (source, bool) {
@@ -204,7 +218,7 @@ func (r *runner) source(spec config.Parity) (source, bool) {
 			spec.Name, anchor, f.Path, sec.Heading.Index+1)
 		return source{}, false
 	}
-	return source{file: f, items: items, texts: itemTexts(items)}, true
+	return source{file: f, items: items}, true
 }
 
 // suggest names the headings of a document, so a renamed anchor is easy
@@ -234,20 +248,11 @@ func commonPrefix(a, b string) int {
 	return n
 }
 
-func itemTexts(items []mdtext.Item) []string {
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = it.Text
-	}
-	return out
-}
-
 // found is one located copy: its items and how to place offsets.
 type found struct {
 	items  []mdtext.Item
 	marker workspace.Pos
 	pos    func(off int) workspace.Pos
-	empty  bool // the marker is there but nothing follows it
 }
 
 func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
@@ -261,7 +266,12 @@ func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 	copies, err := locate(f, cp.Section)
 	if err != nil {
 		if !r.broken[f.Path] {
-			r.p.Fail(report.InputError{File: f.Path, Message: "parity: " + err.Error()})
+			ie := report.InputError{File: f.Path, Message: "parity: " + err.Error()}
+			var ye *yamlstrings.Error
+			if errors.As(err, &ye) {
+				ie.Line = ye.Line
+			}
+			r.p.Fail(ie)
 		}
 		return
 	}
@@ -271,7 +281,7 @@ func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 	}
 	srcItems := prepare(src, cp.Replace)
 	for _, c := range copies {
-		if c.empty || len(c.items) == 0 {
+		if len(c.items) == 0 { // the marker is there but nothing follows it
 			r.p.Report(Missing.ID, f, c.marker, "parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
 				spec.Name, cp.Section)
 			continue
@@ -293,7 +303,7 @@ func prepare(src source, repl map[string]string) []item {
 	rp := replacer(repl)
 	out := make([]item, len(src.items))
 	for i, it := range src.items {
-		text := src.texts[i]
+		text := it.Text
 		if rp != nil {
 			text = rp.Replace(text)
 		}
@@ -350,17 +360,41 @@ func locate(f *workspace.File, marker string) ([]found, error) {
 func inValue(f *workspace.File, v yamlstrings.Value, marker string) []found {
 	value := v.Str.Value
 	lines := mdtext.Split(value)
-	pos := func(off int) workspace.Pos { return f.Locate(v.Str, off) }
+	escaped := hasEscapedNewlines(f, v.Str)
+	pos := func(off int) workspace.Pos {
+		if p := f.Locate(v.Str, off); !escaped && p.Line <= f.Lines() {
+			return p
+		}
+		// Value lines are not file lines here; the string's start is the
+		// best position there is.
+		return workspace.PosOf(v.Str.Pos)
+	}
 	var out []found
+	docs := map[[2]int]*mdtext.Doc{} // by region, so many markers in one value parse it once
 	for idx, l := range lines {
 		if !mdtext.MatchesMarker(l.Text, marker) {
 			continue
 		}
 		reg, first := region(value, lines, idx, v.Key)
-		doc := mdtext.New(reg)
+		key := [2]int{first, len(reg)}
+		doc, ok := docs[key]
+		if !ok {
+			doc = mdtext.New(reg)
+			docs[key] = doc
+		}
 		out = append(out, findIn(doc, marker, idx-first, pos)...)
 	}
 	return out
+}
+
+// hasEscapedNewlines reports whether a double-quoted scalar writes line
+// breaks as \n escapes, so its value lines do not match file lines.
+func hasEscapedNewlines(f *workspace.File, s *actionlint.String) bool {
+	if !s.Quoted || s.Pos == nil {
+		return false
+	}
+	line := f.Line(s.Pos.Line)
+	return strings.Contains(line[min(max(s.Pos.Col-1, 0), len(line)):], `\n`)
 }
 
 // findIn finds the sections a marker opens in doc. With at >= 0 only the
@@ -374,7 +408,7 @@ func findIn(doc *mdtext.Doc, marker string, at int, pos func(int) workspace.Pos)
 				continue
 			}
 			items := doc.Items(sec.Start, sec.End, false)
-			out = append(out, found{items: items, marker: pos(doc.Lines[sec.Heading.Index].Off), pos: pos, empty: len(items) == 0})
+			out = append(out, found{items: items, marker: pos(doc.Lines[sec.Heading.Index].Off), pos: pos})
 		}
 		return out
 	}
@@ -383,7 +417,7 @@ func findIn(doc *mdtext.Doc, marker string, at int, pos func(int) workspace.Pos)
 			continue
 		}
 		items := doc.Items(i+1, len(doc.Lines), true)
-		out = append(out, found{items: items, marker: pos(doc.Lines[i].Off), pos: pos, empty: len(items) == 0})
+		out = append(out, found{items: items, marker: pos(doc.Lines[i].Off), pos: pos})
 	}
 	return out
 }

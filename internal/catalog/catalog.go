@@ -5,9 +5,16 @@ package catalog
 import (
 	"github.com/releasegate/releasegate/checks/actionlintrules"
 	"github.com/releasegate/releasegate/checks/deletescope"
+	"github.com/releasegate/releasegate/checks/emptyexpr"
+	"github.com/releasegate/releasegate/checks/failurestep"
+	"github.com/releasegate/releasegate/checks/goanalysis"
 	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/parity"
+	"github.com/releasegate/releasegate/checks/runbooklink"
 	"github.com/releasegate/releasegate/checks/secretscope"
+	"github.com/releasegate/releasegate/checks/unevaluateddefault"
 	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/policies"
 )
 
 // Checks returns the lint checks in the order they are listed.
@@ -16,6 +23,10 @@ func Checks() []lint.Check {
 		actionlintrules.Check,
 		secretscope.Check,
 		deletescope.Check,
+		emptyexpr.Check, unevaluateddefault.Check, failurestep.Check,
+		parity.Check,
+		runbooklink.Check,
+		goanalysis.Check,
 	}
 }
 
@@ -26,5 +37,7 @@ func Rules() *rule.Set {
 	for _, c := range Checks() {
 		groups = append(groups, c.Rules)
 	}
+	groups = append(groups, policies.Rules)
+	groups = append(groups, policies.AttestationRules)
 	return rule.NewSet(groups...)
 }

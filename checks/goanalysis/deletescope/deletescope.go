@@ -60,6 +60,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/envcall"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
+	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/internal/rule"
 )
@@ -164,7 +165,13 @@ func run(pass *analysis.Pass, src *rgconfig.Source) (any, error) {
 		return nil, err
 	}
 	res := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
-	a := &analysis_{pass: pass, cfg: cfg, tokens: map[*ssa.Function]*TokenFact{}, sinks: map[*ssa.Function]*SinkFact{}}
+	a := &pkgAnalysis{
+		pass:   pass,
+		cfg:    cfg,
+		emit:   suppress.Reporter(pass, Rule.ID, src.HonorSuppressions()),
+		tokens: map[*ssa.Function]*TokenFact{},
+		sinks:  map[*ssa.Function]*SinkFact{},
+	}
 	funcs := calleesFirst(res.SrcFuncs)
 	// Summaries of this package's functions depend on each other; with
 	// callees first one round settles acyclic chains, recursion may need a
@@ -188,10 +195,11 @@ func run(pass *analysis.Pass, src *rgconfig.Source) (any, error) {
 	return nil, nil
 }
 
-// analysis_ holds one package's state.
-type analysis_ struct {
+// pkgAnalysis holds one package's state.
+type pkgAnalysis struct {
 	pass   *analysis.Pass
 	cfg    *config.Config
+	emit   func(analysis.Diagnostic) // pass.Report, minus suppressed findings outside lint
 	tokens map[*ssa.Function]*TokenFact
 	sinks  map[*ssa.Function]*SinkFact
 	calls  map[token.Pos]*ast.CallExpr // by Lparen, built on first report
@@ -199,7 +207,7 @@ type analysis_ struct {
 
 // round recomputes every function's summary; it reports whether any
 // changed.
-func (a *analysis_) round(funcs []*ssa.Function, report bool) bool {
+func (a *pkgAnalysis) round(funcs []*ssa.Function, report bool) bool {
 	changed := false
 	for _, fn := range funcs {
 		fa := newFuncAnalysis(a, fn, report)
@@ -241,7 +249,7 @@ func equalSinks(x, y *SinkFact) bool {
 }
 
 // tokenFact returns what is known about callee's results.
-func (a *analysis_) tokenFact(callee *ssa.Function) *TokenFact {
+func (a *pkgAnalysis) tokenFact(callee *ssa.Function) *TokenFact {
 	if f, ok := a.tokens[callee]; ok {
 		return f
 	}
@@ -255,7 +263,7 @@ func (a *analysis_) tokenFact(callee *ssa.Function) *TokenFact {
 }
 
 // sinkFact returns which of callee's parameters are DELETE credentials.
-func (a *analysis_) sinkFact(callee *ssa.Function) *SinkFact {
+func (a *pkgAnalysis) sinkFact(callee *ssa.Function) *SinkFact {
 	if f, ok := a.sinks[callee]; ok {
 		return f
 	}
@@ -270,7 +278,7 @@ func (a *analysis_) sinkFact(callee *ssa.Function) *SinkFact {
 
 // where renders a position as dir/file.go:line, short enough for a
 // message and stable across drivers that see absolute or relative paths.
-func (a *analysis_) where(pos token.Pos) string {
+func (a *pkgAnalysis) where(pos token.Pos) string {
 	p := a.pass.Fset.Position(pos)
 	if !p.IsValid() {
 		return "?"
@@ -281,7 +289,7 @@ func (a *analysis_) where(pos token.Pos) string {
 
 // callStart maps an SSA call position (the opening parenthesis) back to
 // the start of the call expression, where diagnostics read naturally.
-func (a *analysis_) callStart(lparen token.Pos) token.Pos {
+func (a *pkgAnalysis) callStart(lparen token.Pos) token.Pos {
 	if a.calls == nil {
 		a.calls = map[token.Pos]*ast.CallExpr{}
 		for _, f := range a.pass.Files {

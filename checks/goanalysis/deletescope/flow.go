@@ -12,7 +12,7 @@ import (
 
 // funcAnalysis follows values backwards inside one SSA function.
 type funcAnalysis struct {
-	*analysis_
+	*pkgAnalysis
 	fn     *ssa.Function
 	report bool
 	// memory maps an allocation to the values that may be read back from
@@ -22,8 +22,8 @@ type funcAnalysis struct {
 	memory map[ssa.Value][]ssa.Value
 }
 
-func newFuncAnalysis(a *analysis_, fn *ssa.Function, report bool) *funcAnalysis {
-	fa := &funcAnalysis{analysis_: a, fn: fn, report: report, memory: map[ssa.Value][]ssa.Value{}}
+func newFuncAnalysis(a *pkgAnalysis, fn *ssa.Function, report bool) *funcAnalysis {
+	fa := &funcAnalysis{pkgAnalysis: a, fn: fn, report: report, memory: map[ssa.Value][]ssa.Value{}}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			fa.indexMemory(instr)
@@ -100,7 +100,7 @@ func (fa *funcAnalysis) sources(vs ...ssa.Value) []Source {
 		seen[v] = true
 		switch x := v.(type) {
 		case *ssa.Parameter:
-			if i := slices.Index(fa.fn.Params, x); i >= 0 {
+			if i := slices.Index(fa.fn.Params, x); i >= 0 && carries(x.Type()) {
 				set[Source{Param: i, NameParam: -1}] = true
 			}
 			return
@@ -249,4 +249,23 @@ func (fa *funcAnalysis) constants(v ssa.Value) []string {
 	}
 	walk(v)
 	return out
+}
+
+// carries reports whether a value of type t can hold a credential. Errors,
+// booleans, numbers and contexts are derived from a token often enough
+// (the error of a failed login) but never are one; following them would
+// make every caller of a helper that takes a context a DELETE path.
+func carries(t types.Type) bool {
+	if types.Identical(t, types.Universe.Lookup("error").Type()) {
+		return false
+	}
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		if obj := n.Obj(); obj.Pkg() != nil && obj.Pkg().Path() == "context" && obj.Name() == "Context" {
+			return false
+		}
+	}
+	if b, ok := t.Underlying().(*types.Basic); ok {
+		return b.Info()&types.IsString != 0
+	}
+	return true
 }

@@ -6,7 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/releasegate/releasegate/config"
 )
 
 // Callee names as ssa.Function.RelString(nil) spells them.
@@ -150,11 +153,15 @@ func (fa *funcAnalysis) summarize() (*TokenFact, *SinkFact) {
 	var params []ParamSink
 	for _, s := range fa.sinks(calls) {
 		where := fa.where(s.pos)
-		for _, src := range fa.sources(s.cred...) {
+		srcs := fa.sources(s.cred...)
+		for _, src := range srcs {
 			if src.Param >= 0 {
 				params = append(params, ParamSink{Index: src.Param, Delete: s.what + " at " + where, URL: s.url})
-			} else if msg := fa.judge(src, s.url); msg != "" && fa.report {
-				fa.pass.Reportf(fa.callStart(s.pos), "%s is authorized by a credential derived from %s", s.what, msg)
+			}
+		}
+		if fa.report {
+			for _, msg := range fa.judge(srcs, s.url) {
+				fa.reportf(fa.callStart(s.pos), "%s is authorized by a credential derived from %s", s.what, msg)
 			}
 		}
 	}
@@ -169,21 +176,47 @@ func (fa *funcAnalysis) summarize() (*TokenFact, *SinkFact) {
 		if fact == nil {
 			continue
 		}
-		args := c.Common().Args
-		for _, p := range fact.Params {
-			if p.Index >= len(args) {
-				continue
-			}
-			for _, src := range fa.sources(args[p.Index]) {
-				if src.Param >= 0 {
-					params = append(params, ParamSink{Index: src.Param, Delete: p.Delete, URL: p.URL})
-				} else if msg := fa.judge(src, p.URL); msg != "" && fa.report {
-					fa.pass.Reportf(fa.callStart(c.Pos()), "%s sends a DELETE (%s) authorized by its argument, derived from %s", callee.Name(), p.Delete, msg)
-				}
+		params = append(params, fa.throughHelper(c, callee.Name(), fact)...)
+	}
+	return fa.tokenSummary(), sinkSummary(params)
+}
+
+func (fa *funcAnalysis) reportf(pos token.Pos, format string, args ...any) {
+	fa.emit(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
+}
+
+// throughHelper handles a call to a function whose parameters become a
+// DELETE credential. The arguments that feed one DELETE are judged
+// together (a username next to a delete-scoped token is fine); those that
+// come from this function's own parameters make it such a helper too.
+func (fa *funcAnalysis) throughHelper(c *ssa.Call, name string, fact *SinkFact) []ParamSink {
+	args := c.Common().Args
+	var params []ParamSink
+	byDelete := map[string][]ssa.Value{}
+	var order []ParamSink
+	for _, p := range fact.Params {
+		if p.Index >= len(args) {
+			continue
+		}
+		if _, seen := byDelete[p.Delete]; !seen {
+			order = append(order, p)
+		}
+		byDelete[p.Delete] = append(byDelete[p.Delete], args[p.Index])
+		for _, src := range fa.sources(args[p.Index]) {
+			if src.Param >= 0 {
+				params = append(params, ParamSink{Index: src.Param, Delete: p.Delete, URL: p.URL})
 			}
 		}
 	}
-	return fa.tokenSummary(), sinkSummary(params)
+	if !fa.report {
+		return params
+	}
+	for _, p := range order {
+		for _, msg := range fa.judge(fa.sources(byDelete[p.Delete]...), p.URL) {
+			fa.reportf(fa.callStart(c.Pos()), "%s sends a DELETE (%s) authorized by its argument, derived from %s", name, p.Delete, msg)
+		}
+	}
+	return params
 }
 
 func (fa *funcAnalysis) tokenSummary() *TokenFact {
@@ -193,7 +226,11 @@ func (fa *funcAnalysis) tokenSummary() *TokenFact {
 			continue
 		}
 		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
-			results = append(results, ret.Results...)
+			for _, r := range ret.Results {
+				if carries(r.Type()) {
+					results = append(results, r)
+				}
+			}
 		}
 	}
 	var env []Source
@@ -208,37 +245,65 @@ func (fa *funcAnalysis) tokenSummary() *TokenFact {
 	return &TokenFact{Sources: env}
 }
 
-// sinkSummary keeps one entry per parameter, in parameter order.
+// sinkSummary keeps one entry per parameter and DELETE, in parameter order.
 func sinkSummary(params []ParamSink) *SinkFact {
 	if len(params) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(params, func(x, y ParamSink) int { return x.Index - y.Index })
-	params = slices.CompactFunc(params, func(x, y ParamSink) bool { return x.Index == y.Index })
+	slices.SortStableFunc(params, func(x, y ParamSink) int {
+		if x.Index != y.Index {
+			return x.Index - y.Index
+		}
+		return strings.Compare(x.Delete, y.Delete)
+	})
+	params = slices.CompactFunc(params, func(x, y ParamSink) bool { return x.Index == y.Index && x.Delete == y.Delete })
 	if len(params) > maxParamSinks {
 		params = params[:maxParamSinks]
 	}
 	return &SinkFact{Params: params}
 }
 
-// judge explains why a credential source may not authorize a DELETE to
-// url, or returns "".
-func (fa *funcAnalysis) judge(src Source, url []string) string {
-	if src.Env == "" {
-		return "" // the variable name is not known here
-	}
-	origin := fmt.Sprintf("%s (read by %s at %s)", src.Env, src.Call, src.Where)
-	cfg := fa.cfg
-	if sec, ok := cfg.Secret(src.Env); ok {
-		if sec.HasScope(deleteScope) {
-			return ""
+// judge explains why the environment variables a credential derives from
+// may not authorize a DELETE to url; it returns one message per problem.
+//
+// A declared secret without the delete scope, and an undeclared name of a
+// token family, are always wrong. Other variables (a username, a token
+// outside any family) matter only when nothing in the credential is a
+// delete-scoped secret and the URL names a family host: then the DELETE
+// has no authorization releasegate can vouch for.
+func (fa *funcAnalysis) judge(srcs []Source, url []string) []string {
+	var msgs, unknown []string
+	scoped := false
+	for _, src := range srcs {
+		if src.Env == "" {
+			continue // a parameter, or a variable whose name is not known here
 		}
-		return fmt.Sprintf("%s, a secret declared without the delete scope (scopes: %s)%s", origin, strings.Join(sec.Scopes, ", "), fa.suggest())
+		origin := fmt.Sprintf("%s (read by %s at %s)", src.Env, src.Call, src.Where)
+		if sec, ok := fa.cfg.Secret(src.Env); ok {
+			if sec.HasScope(deleteScope) {
+				scoped = true
+				continue
+			}
+			msgs = append(msgs, fmt.Sprintf("%s, a secret declared without the delete scope (scopes: %s)%s", origin, strings.Join(sec.Scopes, ", "), fa.suggest()))
+			continue
+		}
+		if _, inFamily := fa.cfg.FamilyOf(src.Env); inFamily {
+			msgs = append(msgs, fmt.Sprintf("%s, a %s-family name that is not a declared secret%s", origin, familyPrefix(fa.cfg, src.Env), fa.suggest()))
+			continue
+		}
+		unknown = append(unknown, origin)
 	}
-	if _, inFamily := cfg.FamilyOf(src.Env); inFamily || fa.familyHost(url) != "" {
-		return fmt.Sprintf("%s, which is not a declared secret with the delete scope%s", origin, fa.suggest())
+	if !scoped && len(msgs) == 0 && len(unknown) > 0 {
+		if host := fa.familyHost(url); host != "" {
+			msgs = append(msgs, fmt.Sprintf("%s, not a declared secret with the delete scope, for a DELETE to %s%s", strings.Join(unknown, " and "), host, fa.suggest()))
+		}
 	}
-	return ""
+	return msgs
+}
+
+func familyPrefix(cfg *config.Config, name string) string {
+	f, _ := cfg.FamilyOf(name)
+	return f.Prefix
 }
 
 // familyHost returns the first family host named in the URL pieces.

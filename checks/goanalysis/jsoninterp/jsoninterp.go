@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
+	"go/format"
 	"go/token"
 	"go/types"
 	"regexp"
@@ -39,6 +40,8 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
+	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
 	"github.com/releasegate/releasegate/internal/rule"
 )
 
@@ -56,12 +59,21 @@ var Rule = rule.Rule{
 	Fix:  "Build the value as a struct or map and encode it with encoding/json (json.Marshal or json.NewEncoder).",
 }
 
-// Analyzer is the go-json-interpolation analyzer. It needs no configuration.
-var Analyzer = &analysis.Analyzer{
-	Name: "go_json_interpolation",
-	Doc:  Rule.Summary + "\n\n" + Rule.Why,
-	URL:  "https://github.com/releasegate/releasegate/blob/main/docs/go-analyzers.md#go-json-interpolation",
-	Run:  run,
+// Analyzer is the go-json-interpolation analyzer for go vet and
+// golangci-lint. It reads no configuration.
+var Analyzer = New(nil)
+
+// New returns the analyzer; src only decides whether it applies inline
+// suppressions itself (everywhere but `releasegate lint`).
+func New(src *rgconfig.Source) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name: "go_json_interpolation",
+		Doc:  Rule.Summary + "\n\n" + Rule.Why,
+		URL:  "https://github.com/releasegate/releasegate/blob/main/docs/go-analyzers.md#go-json-interpolation",
+		Run: func(pass *analysis.Pass) (any, error) {
+			return run(pass, suppress.Reporter(pass, Rule.ID, src.HonorSuppressions()))
+		},
+	}
 }
 
 // formatArg is the index of the format argument of the fmt functions that
@@ -70,19 +82,19 @@ var formatArg = map[string]int{
 	"fmt.Sprintf": 0, "fmt.Fprintf": 1, "fmt.Appendf": 1, "fmt.Printf": 0,
 }
 
-func run(pass *analysis.Pass) (any, error) {
+func run(pass *analysis.Pass, report func(analysis.Diagnostic)) (any, error) {
 	ins := inspector.New(pass.Files)
 	inner := map[ast.Expr]bool{} // + expressions that are operands of a larger chain
 	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil), (*ast.BinaryExpr)(nil)}, func(n ast.Node) {
 		switch n := n.(type) {
 		case *ast.CallExpr:
-			checkFormat(pass, n)
+			checkFormat(pass, report, n)
 		case *ast.BinaryExpr:
 			if n.Op != token.ADD || inner[n] {
 				return
 			}
 			markInner(n, inner)
-			checkConcat(pass, n)
+			checkConcat(pass, report, n)
 		}
 	})
 	return nil, nil
@@ -108,7 +120,7 @@ type hole struct {
 	verb  byte
 }
 
-func checkFormat(pass *analysis.Pass, call *ast.CallExpr) {
+func checkFormat(pass *analysis.Pass, report func(analysis.Diagnostic), call *ast.CallExpr) {
 	fn, _ := typeutil.Callee(pass.TypesInfo, call).(*types.Func)
 	if fn == nil || fn.Pkg() == nil {
 		return
@@ -140,7 +152,7 @@ func checkFormat(pass *analysis.Pass, call *ast.CallExpr) {
 			d.SuggestedFixes = []analysis.SuggestedFix{fix}
 		}
 	}
-	pass.Report(d)
+	report(d)
 }
 
 // formatHoles pairs each directive of format with its argument. It gives
@@ -234,7 +246,7 @@ func describe(pass *analysis.Pass, exprs []ast.Expr) string {
 	names := make([]string, len(exprs))
 	for i, e := range exprs {
 		var b bytes.Buffer
-		_ = formatNode(&b, pass.Fset, e)
+		_ = format.Node(&b, pass.Fset, e)
 		names[i] = b.String()
 	}
 	return strings.Join(names, ", ")
@@ -242,7 +254,7 @@ func describe(pass *analysis.Pass, exprs []ast.Expr) string {
 
 // checkConcat looks at a maximal chain of + and follows the JSON quoting
 // state across its constant parts.
-func checkConcat(pass *analysis.Pass, n *ast.BinaryExpr) {
+func checkConcat(pass *analysis.Pass, report func(analysis.Diagnostic), n *ast.BinaryExpr) {
 	if tv, ok := pass.TypesInfo.Types[n]; !ok || tv.Value != nil || !isString(tv.Type) {
 		return
 	}
@@ -263,7 +275,7 @@ func checkConcat(pass *analysis.Pass, n *ast.BinaryExpr) {
 		}
 	}
 	if len(bad) > 0 {
-		pass.Reportf(n.Pos(), "string concatenation builds JSON text with %s pasted inside JSON quotes; a quote or backslash in the value breaks the document: build it with encoding/json", describe(pass, bad))
+		report(analysis.Diagnostic{Pos: n.Pos(), End: n.End(), Message: fmt.Sprintf("string concatenation builds JSON text with %s pasted inside JSON quotes; a quote or backslash in the value breaks the document: build it with encoding/json", describe(pass, bad))})
 	}
 }
 
@@ -305,11 +317,11 @@ var (
 // marshalFix rewrites fmt.Sprintf of a flat object into json.Marshal of a
 // map[string]string. Marshalling such a map cannot fail, so dropping the
 // error is exact; keys come out sorted, which JSON readers ignore.
-func marshalFix(pass *analysis.Pass, call *ast.CallExpr, format string) (analysis.SuggestedFix, bool) {
-	if !flatObject.MatchString(format) {
+func marshalFix(pass *analysis.Pass, call *ast.CallExpr, layout string) (analysis.SuggestedFix, bool) {
+	if !flatObject.MatchString(layout) {
 		return analysis.SuggestedFix{}, false
 	}
-	keys := flatKey.FindAllStringSubmatch(format, -1)
+	keys := flatKey.FindAllStringSubmatch(layout, -1)
 	args := call.Args[1:]
 	if len(keys) != len(args) {
 		return analysis.SuggestedFix{}, false
@@ -329,7 +341,7 @@ func marshalFix(pass *analysis.Pass, call *ast.CallExpr, format string) (analysi
 			b.WriteString(", ")
 		}
 		b.WriteString(strconv.Quote(k[1]) + ": ")
-		if err := formatNode(&b, pass.Fset, args[i]); err != nil {
+		if err := format.Node(&b, pass.Fset, args[i]); err != nil {
 			return analysis.SuggestedFix{}, false
 		}
 	}

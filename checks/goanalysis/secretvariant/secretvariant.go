@@ -40,6 +40,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/envcall"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
+	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/internal/rule"
 )
@@ -104,10 +105,11 @@ func run(pass *analysis.Pass, src *rgconfig.Source) (any, error) {
 	if len(cfg.Families) == 0 {
 		return nil, nil
 	}
+	report := suppress.Reporter(pass, Rule.ID, src.HonorSuppressions())
 	for _, file := range pass.Files {
 		ast.Inspect(file, func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {
-				checkCall(pass, cfg, wrappers, call)
+				checkCall(pass, report, cfg, wrappers, call)
 			}
 			return true
 		})
@@ -141,7 +143,7 @@ func lookupArgs(pass *analysis.Pass, wrappers map[*types.Func]*WrapperFact, call
 	return args, envcall.Name, fn.Name() + " (which calls " + w.Via + ")"
 }
 
-func checkCall(pass *analysis.Pass, cfg *config.Config, wrappers map[*types.Func]*WrapperFact, call *ast.CallExpr) {
+func checkCall(pass *analysis.Pass, report func(analysis.Diagnostic), cfg *config.Config, wrappers map[*types.Func]*WrapperFact, call *ast.CallExpr) {
 	args, kind, via := lookupArgs(pass, wrappers, call)
 	for _, arg := range args {
 		tv, ok := pass.TypesInfo.Types[arg]
@@ -154,7 +156,7 @@ func checkCall(pass *analysis.Pass, cfg *config.Config, wrappers map[*types.Func
 		}
 		for _, name := range names {
 			if msg := verdict(cfg, name); msg != "" {
-				pass.Reportf(arg.Pos(), "%s reads %s", via, msg)
+				report(analysis.Diagnostic{Pos: arg.Pos(), Message: fmt.Sprintf("%s reads %s", via, msg)})
 			}
 		}
 	}

@@ -465,11 +465,9 @@ func join(args []Value) Value {
 		return Unknown()
 	}
 	a := args[0]
-	if a.Known && a.Const.Kind == KString {
-		return a // join of a string is the string
-	}
-	if a.Mask == Str {
-		return Value{Mask: Str}
+	if a.Mask&Object == 0 {
+		a.Err = nil
+		return a // join of a string (or scalar) is that value
 	}
 	return Value{Mask: Str | EmptyStr}
 }
@@ -508,19 +506,34 @@ func (e *evaluator) fromJSON(x *actionlint.FuncCallNode, args []Value, err *Reas
 func (e *evaluator) ref(n actionlint.ExprNode) Value {
 	var p Path
 	if !buildPath(n, &p) {
-		// A dynamic index or a deep chain: evaluate the parts for errors.
-		if ia, ok := n.(*actionlint.IndexAccessNode); ok {
-			v := Unknown()
-			v.Err = firstErr(e.eval(ia.Operand), e.eval(ia.Index))
-			return v
-		}
-		return Unknown()
+		// A dynamic index, a deep chain or a property of a call result:
+		// the value is unknown, but evaluating the parts can fail.
+		v := Unknown()
+		v.Err = e.partsErr(n)
+		return v
 	}
 	p.Text = RefText(e.src, n.Token().Offset)
 	if v, ok := e.r.Resolve(&p); ok {
 		return v
 	}
 	return Unknown()
+}
+
+func (e *evaluator) partsErr(n actionlint.ExprNode) *Reason {
+	switch x := n.(type) {
+	case *actionlint.ObjectDerefNode:
+		return e.partsErr(x.Receiver)
+	case *actionlint.ArrayDerefNode:
+		return e.partsErr(x.Receiver)
+	case *actionlint.IndexAccessNode:
+		if err := e.partsErr(x.Operand); err != nil {
+			return err
+		}
+		return e.eval(x.Index).Err
+	case *actionlint.VariableNode:
+		return nil
+	}
+	return e.eval(n).Err
 }
 
 // buildPath flattens a property chain into p, reversing as it goes.

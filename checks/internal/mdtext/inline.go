@@ -136,13 +136,22 @@ func RenderInline(s string) string {
 }
 
 func stripMarkup(t string) string {
-	t = commentRe.ReplaceAllString(t, "")
-	t = linkRe.ReplaceAllString(t, "$1")
-	t = refLinkRe.ReplaceAllString(t, "$1")
-	t = autolinkRe.ReplaceAllString(t, "$1")
-	t = tagRe.ReplaceAllString(t, "")
+	// The regular expressions are only run when their first character
+	// occurs: most item text has no links or tags.
+	if strings.Contains(t, "<") {
+		t = commentRe.ReplaceAllString(t, "")
+		t = autolinkRe.ReplaceAllString(t, "$1")
+		t = tagRe.ReplaceAllString(t, "")
+	}
+	if strings.Contains(t, "[") {
+		t = linkRe.ReplaceAllString(t, "$1")
+		t = refLinkRe.ReplaceAllString(t, "$1")
+	}
 	t = stripEmphasis(t)
-	return escapeRe.ReplaceAllString(t, "$1")
+	if strings.Contains(t, "\\") {
+		t = escapeRe.ReplaceAllString(t, "$1")
+	}
+	return t
 }
 
 // stripEmphasis removes * always (outside code it is only ever markup in
@@ -150,6 +159,9 @@ func stripMarkup(t string) string {
 // inside a word such as DOCKERHUB_TOKEN_RW.
 func stripEmphasis(t string) string {
 	t = strings.ReplaceAll(t, "*", "")
+	if !strings.Contains(t, "_") {
+		return t
+	}
 	for range 2 { // adjacent matches share a boundary character
 		t = underEmRe.ReplaceAllString(t, "$1$2$3")
 	}
@@ -160,7 +172,10 @@ func stripEmphasis(t string) string {
 // emphasis removed, code spans kept in backticks, whitespace collapsed.
 func NormalizeText(s string) string {
 	var b strings.Builder
-	for _, seg := range Segments(commentRe.ReplaceAllString(s, "")) {
+	if strings.Contains(s, "<!--") {
+		s = commentRe.ReplaceAllString(s, "")
+	}
+	for _, seg := range Segments(s) {
 		if seg.Code {
 			b.WriteString("`" + seg.Text + "`")
 			continue

@@ -84,6 +84,9 @@ func (r *itemReader) line(i int) {
 	case kHeading, kUnderline:
 		r.end()
 	default:
+		if isComment(t) && !r.inFence {
+			return // suppression comments may sit between items
+		}
 		r.text(i, t, ind)
 	}
 	r.prevBlank = false
@@ -203,4 +206,11 @@ func boldLed(s string) bool {
 		}
 	}
 	return false
+}
+
+// isComment reports whether a line is one whole HTML comment, such as
+// <!-- releasegate:ignore[parity-drift] reason -->.
+func isComment(t string) bool {
+	s := strings.TrimSpace(t)
+	return strings.HasPrefix(s, "<!--") && strings.HasSuffix(s, "-->") && strings.Count(s, "-->") == 1
 }

@@ -236,9 +236,13 @@ func (d *Doc) section(h Heading) Section {
 // removed, is the lead-in ("Common causes:").
 func (d *Doc) FindLeadIn(leadIn string) []int {
 	want := NormalizeText(leadIn)
+	probe := strings.Fields(RenderInline(leadIn))
 	var out []int
 	for i, l := range d.Lines {
-		if d.kinds[i] == kText && NormalizeText(l.Text) == want {
+		if d.kinds[i] != kText || (len(probe) > 0 && !strings.Contains(l.Text, probe[0])) {
+			continue
+		}
+		if NormalizeText(l.Text) == want {
 			out = append(out, i)
 		}
 	}

@@ -31,7 +31,7 @@ const maxDepth = 200
 func Walk(src []byte) ([]Value, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, fmt.Errorf("invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, syntaxError(err)
 	}
 	var out []Value
 	walk(&doc, "", 0, &out)
@@ -60,4 +60,21 @@ func walk(n *yaml.Node, key string, depth int, out *[]Value) {
 			walk(c, "", depth+1, out)
 		}
 	}
+}
+
+// Error is a YAML syntax error; Line is 0 when yaml.v3 did not say.
+type Error struct {
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return "invalid YAML: " + e.Msg }
+
+func syntaxError(err error) *Error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+		return &Error{Line: line, Msg: strings.TrimSpace(msg[strings.Index(msg, ":")+1:])}
+	}
+	return &Error{Msg: msg}
 }

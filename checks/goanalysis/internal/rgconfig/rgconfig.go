@@ -45,6 +45,12 @@ func Fixed(cfg *config.Config) *Source { return &Source{Fixed: cfg} }
 // File returns a Source that reads path.
 func File(path string) *Source { return &Source{Path: path} }
 
+// HonorSuppressions reports whether the analyzers must drop findings
+// covered by //releasegate:ignore comments themselves: true for every
+// driver except `releasegate lint` (which fixes the configuration and
+// applies suppressions on its own, keeping them visible in its output).
+func (s *Source) HonorSuppressions() bool { return s == nil || s.Fixed == nil }
+
 // RegisterFlags adds the -config flag to an analyzer's flag set.
 func (s *Source) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&s.Path, "config", s.Path, "releasegate configuration file (default: .releasegate.yaml found upward from the package directory)")

@@ -15,9 +15,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
-func PushToken() string { return os.Getenv("DOCKERHUB_TOKEN_RW") }
+func PushToken() string { return os.Getenv("DOCKERHUB_TOKEN_RW") } // want PushToken:`token from DOCKERHUB_TOKEN_RW`
 
-func DeleteToken() string {
+func DeleteToken() string { // want DeleteToken:`token from DOCKERHUB_TOKEN_DELETE`
 	tok, ok := os.LookupEnv("DOCKERHUB_TOKEN_DELETE")
 	if !ok {
 		panic("DOCKERHUB_TOKEN_DELETE is not set")
@@ -49,7 +49,7 @@ func Login(ctx context.Context, user, password string) (string, error) {
 }
 
 // DeleteTag removes a tag with the Hub API; jwt authorizes it.
-func DeleteTag(ctx context.Context, jwt, repo, tag string) error {
+func DeleteTag(ctx context.Context, jwt, repo, tag string) error { // want DeleteTag:`delete credential: param1 -> HTTP DELETE at hub/hub.go:59`
 	url := fmt.Sprintf("https://hub.docker.com/v2/repositories/%s/tags/%s/", repo, tag)
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, url, nil)
 	if err != nil {
@@ -64,7 +64,7 @@ func DeleteTag(ctx context.Context, jwt, repo, tag string) error {
 }
 
 // Untag removes a tag through the registry API.
-func Untag(ref string, auth authn.Authenticator) error {
+func Untag(ref string, auth authn.Authenticator) error { // want Untag:`delete credential: param1 -> remote.Delete at hub/hub.go:72`
 	tag, err := name.NewTag(ref)
 	if err != nil {
 		return err

@@ -16,6 +16,8 @@ func (b *Basic) Authorization() (*AuthConfig, error) {
 
 type Bearer struct{ Token string }
 
-func (b *Bearer) Authorization() (*AuthConfig, error) { return &AuthConfig{RegistryToken: b.Token}, nil }
+func (b *Bearer) Authorization() (*AuthConfig, error) {
+	return &AuthConfig{RegistryToken: b.Token}, nil
+}
 
 func FromConfig(cfg AuthConfig) Authenticator { return &Basic{cfg.Username, cfg.Password} }

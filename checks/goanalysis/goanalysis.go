@@ -1,0 +1,25 @@
+// Package goanalysis runs releasegate's Go analyzers (go-secret-variant,
+// go-delete-scope, go-json-interpolation) as part of `releasegate lint`.
+// The analyzers themselves are listed in ./suite, which the other drivers
+// use: cmd/releasegate-vet (go vet -vettool) and the golangci-lint module
+// plugin in ./plugin.
+//
+// The lint check loads the Go packages under the scanned paths with
+// go/packages and drives the analyzers with go/analysis/checker. Only the
+// scanned packages are analysed: facts flow between them, while
+// dependencies outside the scanned tree (the standard library,
+// go-containerregistry) are read from export data and never analysed,
+// which is what keeps lint fast. A package that does not type-check makes
+// the run exit 2; a tree without Go code is not an error.
+package goanalysis
+
+import (
+	"github.com/releasegate/releasegate/checks/goanalysis/suite"
+	"github.com/releasegate/releasegate/checks/lint"
+)
+
+// Rules documents the three Go rules.
+var Rules = suite.Rules
+
+// Check runs the analyzers from `releasegate lint`.
+var Check = lint.Check{Name: "go-analyzers", Rules: Rules, Run: run}

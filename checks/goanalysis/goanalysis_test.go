@@ -1,0 +1,370 @@
+package goanalysis_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/releasegate/releasegate/checks/goanalysis"
+	"github.com/releasegate/releasegate/checks/goanalysis/suite"
+	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/report"
+)
+
+const fixtures = "../../fixtures/lint/gotool"
+
+// lintDir runs the Go analyzers check the way `releasegate lint DIR` does.
+func lintDir(t testing.TB, dir string) *report.Result {
+	t.Helper()
+	cfg := config.Default(dir)
+	if file, err := config.Discover(dir); err != nil {
+		t.Fatal(err)
+	} else if file != "" {
+		if cfg, err = config.Load(file); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws, err := workspace.Load(workspace.Options{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := lint.Run(lint.Options{
+		Workspace: ws, Config: cfg, Checks: []lint.Check{goanalysis.Check},
+		Rules: rule.NewSet(goanalysis.Rules),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+type want struct {
+	rule, file string
+	line       int
+	contains   string
+}
+
+func TestLintFixtureTool(t *testing.T) {
+	tests := []struct {
+		name  string
+		dir   string
+		want  []want
+		pkgs  int
+		exitC int
+	}{
+		{
+			name: "violations",
+			dir:  "violations",
+			pkgs: 3,
+			want: []want{
+				{"go-json-interpolation", "hub/hub.go", 18, "fmt.Sprintf builds JSON text with user, token"},
+				{"go-delete-scope", "main.go", 32, "DeleteTag sends a DELETE (HTTP DELETE at hub/hub.go:50) authorized by its argument, derived from DOCKERHUB_TOKEN "},
+				{"go-delete-scope", "main.go", 32, "derived from DOCKERHUB_TOKEN_RW (read by os.Getenv at violations/main.go:42), a secret declared without the delete scope"},
+				{"go-delete-scope", "main.go", 35, "Untag sends a DELETE (remote.Delete at registry/registry.go:21) authorized by its argument, derived from DOCKERHUB_TOKEN "},
+				{"go-delete-scope", "main.go", 35, "derived from DOCKERHUB_TOKEN_RW"},
+				{"go-secret-variant", "main.go", 45, "os.Getenv reads DOCKERHUB_TOKEN, a name of the DOCKERHUB_TOKEN token family"},
+			},
+			exitC: 1,
+		},
+		{name: "clean twin", dir: "clean", pkgs: 3, exitC: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, _ := filepath.Abs(filepath.Join(fixtures, tt.dir))
+			res := lintDir(t, dir)
+			if len(res.Errors) > 0 {
+				t.Fatalf("errors: %v", res.Errors)
+			}
+			if res.Scanned.GoPackages != tt.pkgs {
+				t.Errorf("scanned %d Go packages, want %d", res.Scanned.GoPackages, tt.pkgs)
+			}
+			if len(res.Findings) != len(tt.want) {
+				t.Errorf("got %d findings, want %d:\n%s", len(res.Findings), len(tt.want), dump(res.Findings))
+			}
+			for _, w := range tt.want {
+				found := slices.ContainsFunc(res.Findings, func(f report.Finding) bool {
+					return f.Rule == w.rule && f.Line == w.line &&
+						strings.HasSuffix(f.File, tt.dir+"/"+w.file) && strings.Contains(f.Message, w.contains)
+				})
+				if !found {
+					t.Errorf("missing %s at %s:%d containing %q in:\n%s", w.rule, w.file, w.line, w.contains, dump(res.Findings))
+				}
+			}
+			if got := res.ExitCode(rule.Error); got != tt.exitC {
+				t.Errorf("exit code %d, want %d", got, tt.exitC)
+			}
+		})
+	}
+}
+
+func dump(fs []report.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "  %s:%d:%d [%s] %s\n", f.File, f.Line, f.Column, f.Rule, f.Message)
+	}
+	return b.String()
+}
+
+func TestNoGoCodeIsNotAnError(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("# release notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := lintDir(t, dir)
+	if len(res.Errors) != 0 || res.Scanned.GoPackages != 0 || len(res.Findings) != 0 {
+		t.Fatalf("errors %v, %d packages, findings %v", res.Errors, res.Scanned.GoPackages, res.Findings)
+	}
+	if got := res.ExitCode(rule.Error); got != 0 {
+		t.Errorf("exit code %d, want 0", got)
+	}
+}
+
+func TestPackageThatDoesNotTypeCheck(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":         "module example.test/broken\n\ngo 1.22\n",
+		"main.go":        "package main\n\nfunc main() {\n\tvar n int = \"three\"\n\t_ = n\n}\n",
+		"ok/ok.go":       "package ok\n\nimport \"os\"\n\nvar Token = os.Getenv(\"HOME\")\n",
+		"tools/deps.go":  "//go:build tools\n\npackage tools\n",
+		"only/x_test.go": "package only\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := lintDir(t, dir)
+	if len(res.Errors) != 1 {
+		t.Fatalf("want one input error, got %v", res.Errors)
+	}
+	e := res.Errors[0]
+	if !strings.HasSuffix(e.File, "main.go") || e.Line != 4 || !strings.Contains(e.Message, "does not type-check") {
+		t.Errorf("error %+v: want main.go:4 \"does not type-check\"", e)
+	}
+	if res.Scanned.GoPackages != 1 {
+		t.Errorf("scanned %d packages, want 1 (the package that type-checks)", res.Scanned.GoPackages)
+	}
+	if got := res.ExitCode(rule.Error); got != 2 {
+		t.Errorf("exit code %d, want 2", got)
+	}
+}
+
+// vetTool builds cmd/releasegate-vet once per test binary.
+var vetTool = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "releasegate-vet")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "releasegate-vet")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/releasegate/releasegate/cmd/releasegate-vet").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build releasegate-vet: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// vetFindings runs go vet -vettool=releasegate-vet -json on dir/... and
+// returns its findings as "rule abs-file:line:col message" lines.
+func vetFindings(t testing.TB, dir string) []string {
+	t.Helper()
+	bin, err := vetTool()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "vet", "-vettool="+bin, "-json", "./...")
+	cmd.Dir = dir
+	// -json prints (on stdout or stderr, depending on the Go version) a
+	// "# package" line and one JSON object per package.
+	combined, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go vet: %v\n%s", err, combined)
+	}
+	var js bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(combined))
+	for sc.Scan() {
+		if !strings.HasPrefix(sc.Text(), "#") {
+			js.WriteString(sc.Text() + "\n")
+		}
+	}
+	var out []string
+	dec := json.NewDecoder(&js)
+	for dec.More() {
+		var tree map[string]map[string]json.RawMessage
+		if err := dec.Decode(&tree); err != nil {
+			t.Fatalf("decoding go vet -json output: %v\n%s", err, combined)
+		}
+		for _, byAnalyzer := range tree {
+			for analyzer, raw := range byAnalyzer {
+				var diags []struct{ Posn, Message string }
+				if err := json.Unmarshal(raw, &diags); err != nil {
+					t.Fatalf("%s: %v (%s)", analyzer, err, raw) // an analyzer error, e.g. a bad config
+				}
+				for _, d := range diags {
+					out = append(out, suite.RuleID(analyzer)+" "+d.Posn+" "+d.Message)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func lintFindings(t testing.TB, dir string) []string {
+	res := lintDir(t, dir)
+	if len(res.Errors) > 0 {
+		t.Fatalf("lint errors: %v", res.Errors)
+	}
+	cwd, _ := os.Getwd()
+	var out []string
+	for _, f := range res.Findings {
+		file := filepath.FromSlash(f.File)
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(cwd, file)
+		}
+		out = append(out, fmt.Sprintf("%s %s:%d:%d %s", f.Rule, file, f.Line, f.Column, f.Message))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestVetAndLintAgree proves that `go vet -vettool=releasegate-vet` and
+// `releasegate lint` report the same findings on the fixture tool.
+func TestVetAndLintAgree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds releasegate-vet and runs go vet")
+	}
+	for _, name := range []string{"violations", "clean"} {
+		t.Run(name, func(t *testing.T) {
+			dir, _ := filepath.Abs(filepath.Join(fixtures, name))
+			vet, lnt := vetFindings(t, dir), lintFindings(t, dir)
+			if !slices.Equal(vet, lnt) {
+				t.Errorf("go vet and lint differ\n go vet:\n  %s\n lint:\n  %s", strings.Join(vet, "\n  "), strings.Join(lnt, "\n  "))
+			}
+			if name == "violations" && len(lnt) == 0 {
+				t.Error("no findings on the violations fixture")
+			}
+		})
+	}
+}
+
+// BenchmarkLintVsVet compares `releasegate lint` on the fixture tool's Go
+// packages with two baselines on the same packages: plain `go vet` and
+// `go vet -vettool=releasegate-vet`. It prints the ratios (lower is
+// faster for lint). go vet keeps results in the build cache, so after the
+// first iteration it mostly replays them; lint has no cache and re-loads
+// and re-analyses the packages every time. Run with
+//
+//	go test -run '^$' -bench LintVsVet -benchtime 5x ./checks/goanalysis/
+func BenchmarkLintVsVet(b *testing.B) {
+	dir, _ := filepath.Abs(filepath.Join(fixtures, "violations"))
+	bin, err := vetTool()
+	if err != nil {
+		b.Fatal(err)
+	}
+	goVet := func(args ...string) {
+		cmd := exec.Command("go", append(append([]string{"vet"}, args...), "./...")...)
+		cmd.Dir = dir
+		// Exit status 1 just means findings.
+		if out, err := cmd.CombinedOutput(); err != nil && cmd.ProcessState.ExitCode() != 1 {
+			b.Fatalf("go vet %v: %v\n%s", args, err, out)
+		}
+	}
+	goVet() // warm the build cache for both baselines
+	goVet("-vettool=" + bin)
+	var lintT, vetT, toolT time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		lintDir(b, dir)
+		t1 := time.Now()
+		goVet()
+		t2 := time.Now()
+		goVet("-vettool=" + bin)
+		t3 := time.Now()
+		lintT, vetT, toolT = lintT+t1.Sub(t0), vetT+t2.Sub(t1), toolT+t3.Sub(t2)
+	}
+	b.ReportMetric(float64(lintT)/float64(vetT), "lint/go-vet")
+	b.ReportMetric(float64(lintT)/float64(toolT), "lint/vettool")
+	b.Logf("lint %v, go vet %v, go vet -vettool=releasegate-vet %v (totals over %d runs)", lintT, vetT, toolT, b.N)
+}
+
+func TestInlineSuppression(t *testing.T) {
+	dir := t.TempDir()
+	src := "package body\n\nimport \"fmt\"\n\n" +
+		"func A(s string) string {\n" +
+		"\t//releasegate:ignore[go-json-interpolation] s is a validated slug\n" +
+		"\treturn fmt.Sprintf(`{\"slug\":\"%s\"}`, s)\n}\n\n" +
+		"func B(s string) string {\n" +
+		"\treturn fmt.Sprintf(`{\"slug\":\"%s\"}`, s) //releasegate:ignore[go-json-interpolation]\n}\n"
+	for name, body := range map[string]string{"go.mod": "module example.test/body\n\ngo 1.22\n", "body.go": src} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := lintDir(t, dir)
+	if len(res.Findings) != 2 {
+		t.Fatalf("want 2 findings, got:\n%s", dump(res.Findings))
+	}
+	tests := []struct {
+		line       int
+		suppressed bool
+	}{{7, true}, {11, false}} // a suppression without a reason is not honoured
+	for i, tt := range tests {
+		f := res.Findings[i]
+		if f.Line != tt.line || f.Suppressed != tt.suppressed {
+			t.Errorf("finding %d: line %d suppressed %v, want line %d suppressed %v", i, f.Line, f.Suppressed, tt.line, tt.suppressed)
+		}
+	}
+}
+
+// TestTestFilesAreCheckedOnce: like go vet, lint checks _test.go files,
+// and a finding in a file shared by a package and its test variant is
+// reported once.
+func TestTestFilesAreCheckedOnce(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":         "module example.test/tt\n\ngo 1.22\n",
+		"tt.go":          "package tt\n\nimport \"fmt\"\n\nfunc Body(s string) string { return fmt.Sprintf(`{\"a\":\"%s\"}`, s) }\n",
+		"tt_test.go":     "package tt\n\nimport (\n\t\"fmt\"\n\t\"testing\"\n)\n\nfunc TestX(t *testing.T) { _ = fmt.Sprintf(`{\"b\":\"%s\"}`, t.Name()) }\n",
+		"ext_test.go":    "package tt_test\n\nimport \"testing\"\n\nfunc TestY(t *testing.T) {}\n",
+		"only/o_test.go": "package only\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := lintDir(t, dir)
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line))
+	}
+	if want := []string{"tt.go:5", "tt_test.go:8"}; !slices.Equal(got, want) {
+		t.Errorf("findings at %v, want %v", got, want)
+	}
+	if res.Scanned.GoPackages != 1 {
+		t.Errorf("scanned %d packages, want 1", res.Scanned.GoPackages)
+	}
+}

@@ -1,0 +1,130 @@
+// Package unevaluateddefault reports action metadata that the runner
+// cannot evaluate (rule unevaluated-default).
+//
+// The runner evaluates the `default:` of an action input when it loads the
+// action, before any step, with only the github, strategy, matrix, job and
+// runner contexts and the hashFiles() function. A default such as
+// `${{ inputs.other }}`, `${{ env.REGISTRY }}` or `${{ secrets.TOKEN }}`
+// fails the action in every workflow that uses it. `${{ github.token }}`
+// and `${{ github.ref_name }}` are fine.
+//
+// Composite actions also have no secrets context at all: `secrets.X` in
+// one of their steps is always empty. The caller has to pass the value in
+// as an input.
+package unevaluateddefault
+
+import (
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/emptiness"
+	"github.com/releasegate/releasegate/checks/internal/expr"
+	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/internal/rule"
+)
+
+// Rule documents unevaluated-default.
+var Rule = rule.Rule{
+	ID:       "unevaluated-default",
+	Half:     rule.Lint,
+	Severity: rule.Error,
+	Summary:  "an action input default names a context the runner does not provide there, or a composite action reads secrets",
+	Why: "Input defaults in action.yml are evaluated when the action loads, with only github, strategy, matrix, job, runner " +
+		"and hashFiles() available. A default that reads inputs, env, steps, needs, vars or secrets breaks the action for " +
+		"every caller, usually far from the change that introduced it. Composite actions have no secrets context, so a " +
+		"secret read inside one is silently empty and the step that needs it fails later, for example at `docker login`.",
+	Bad: "inputs:\n  registry:\n    default: ghcr.io\n  image:\n    default: ${{ inputs.registry }}/app\n" +
+		"runs:\n  using: composite\n  steps:\n    - run: echo \"${{ secrets.REGISTRY_TOKEN }}\" | docker login --password-stdin\n      shell: bash",
+	Good: "inputs:\n  registry:\n    default: ghcr.io\n  image:\n    default: ''\n  token:\n    required: true\n" +
+		"runs:\n  using: composite\n  steps:\n    - run: echo \"$TOKEN\" | docker login --password-stdin\n      shell: bash\n" +
+		"      env:\n        TOKEN: ${{ inputs.token }}\n        IMAGE: ${{ inputs.image || format('{0}/app', inputs.registry) }}",
+	Fix: "Leave the default empty and compute the value in a step (`${{ inputs.image || format('{0}/app', inputs.registry) }}`), " +
+		"or use one of the contexts that are available. Pass secrets to composite actions as inputs.",
+}
+
+// Check reports unevaluable defaults and secrets in composite actions.
+var Check = lint.Check{Name: "unevaluateddefault", Rules: []rule.Rule{Rule}, Run: run}
+
+// available are the contexts the runner provides to input defaults.
+var available = map[string]bool{"github": true, "strategy": true, "matrix": true, "job": true, "runner": true}
+
+func run(p *lint.Pass) {
+	for _, a := range p.Workspace.Actions {
+		for _, in := range a.Inputs {
+			checkDefault(p, a, in)
+		}
+		if a.Composite() {
+			for _, s := range a.Steps {
+				checkStep(p, a, s)
+			}
+		}
+	}
+}
+
+func checkDefault(p *lint.Pass, a *workspace.Action, in *workspace.ActionInput) {
+	d := in.Default
+	if d == nil || !strings.Contains(d.Value, "${{") {
+		return
+	}
+	for _, x := range expr.Find(d.Value) {
+		for _, r := range expr.Refs(x.Node) {
+			if available[r.Context] {
+				continue
+			}
+			p.Report(Rule.ID, a.File, a.Locate(d, x.Start),
+				"inputs.%s default: %s names the %s context, which the runner does not provide when it evaluates input defaults (only github, strategy, matrix, job, runner and hashFiles() are)",
+				in.Name, refText(x, r), r.Context)
+			break
+		}
+	}
+}
+
+// checkStep reports secrets read in a composite action's step.
+func checkStep(p *lint.Pass, a *workspace.Action, s *workspace.ActionStep) {
+	fields := []struct {
+		name string
+		v    *actionlint.String
+	}{{"if", s.If}, {"name", s.Name}, {"run", s.Run}, {"uses", s.Uses}, {"shell", s.Shell}, {"continue-on-error", s.ContinueOnError}}
+	for _, f := range fields {
+		secretsIn(p, a, f.name, f.v, f.name == "if")
+	}
+	for _, kv := range s.With {
+		secretsIn(p, a, "with."+kv.Key.Value, kv.Value, false)
+	}
+	for _, kv := range s.Env {
+		secretsIn(p, a, "env."+kv.Key.Value, kv.Value, false)
+	}
+}
+
+func secretsIn(p *lint.Pass, a *workspace.Action, field string, s *actionlint.String, bare bool) {
+	if s == nil || !strings.Contains(strings.ToLower(s.Value), "secrets") {
+		return
+	}
+	xs := expr.Find(s.Value)
+	if bare && !strings.Contains(s.Value, "${{") {
+		if n, err := expr.Parse(s.Value); err == nil {
+			xs = []expr.Expr{{Start: 0, End: len(s.Value), Src: s.Value, Node: n}}
+		}
+	}
+	for _, x := range xs {
+		for _, r := range expr.Refs(x.Node) {
+			if r.Context != "secrets" {
+				continue
+			}
+			p.Report(Rule.ID, a.File, a.Locate(s, x.Start),
+				"%s: %s is always empty in a composite action, which has no secrets context; pass the secret in as an input",
+				field, refText(x, r))
+			break
+		}
+	}
+}
+
+// refText is the reference as written in the expression.
+func refText(x expr.Expr, r expr.Ref) string {
+	if r.Token == nil {
+		return r.Context
+	}
+	return emptiness.RefText(x.Src, r.Token.Offset)
+}

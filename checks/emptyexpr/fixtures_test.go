@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/releasegate/releasegate/checks/failurestep"
-	"github.com/releasegate/releasegate/checks/internal/linttest"
+	"github.com/releasegate/releasegate/checks/lint/linttest"
 	"github.com/releasegate/releasegate/checks/unevaluateddefault"
 )
 
@@ -31,7 +31,7 @@ func TestFixtureRepos(t *testing.T) {
 		t.Run(d.Name(), func(t *testing.T) {
 			dir, _ := filepath.Abs(filepath.Join(root, d.Name()))
 			want := readExpected(t, filepath.Join(dir, "expected.txt"))
-			res := linttest.Run(t, dir, Check, unevaluateddefault.Check, failurestep.Check)
+			res := linttest.RunDir(t, dir, Check, unevaluateddefault.Check, failurestep.Check)
 			var got []string
 			for _, f := range res.Findings {
 				got = append(got, fmt.Sprintf("%s:%d:%d %s", f.File, f.Line, f.Column, f.Rule))

@@ -10,8 +10,8 @@ import (
 
 	"github.com/releasegate/releasegate/checks/actionlintrules"
 	"github.com/releasegate/releasegate/checks/failurestep"
-	"github.com/releasegate/releasegate/checks/internal/linttest"
 	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/lint/linttest"
 	"github.com/releasegate/releasegate/checks/unevaluateddefault"
 	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"

@@ -3,7 +3,7 @@ package failurestep
 import (
 	"testing"
 
-	"github.com/releasegate/releasegate/checks/internal/linttest"
+	"github.com/releasegate/releasegate/checks/lint/linttest"
 )
 
 func wf(body string) map[string]string {

@@ -19,6 +19,13 @@ import (
 // are relative to that directory.
 func Run(t testing.TB, files map[string]string, checks ...lint.Check) *report.Result {
 	t.Helper()
+	return RunDir(t, Write(t, files), checks...)
+}
+
+// Write creates the files (slash-separated relative paths) under a new
+// temporary directory and returns it.
+func Write(t testing.TB, files map[string]string) string {
+	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -29,7 +36,7 @@ func Run(t testing.TB, files map[string]string, checks ...lint.Check) *report.Re
 			t.Fatal(err)
 		}
 	}
-	return RunDir(t, dir, checks...)
+	return dir
 }
 
 // RunDir runs the checks over an existing directory (a fixture).

@@ -9,6 +9,44 @@ import (
 	"github.com/releasegate/releasegate/checks/lint"
 )
 
+// Marker is placed in fixture text where a finding is expected; Strip
+// removes it and returns the marked positions.
+const Marker = "»"
+
+// Pos is an expected finding position.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+// Strip removes every Marker from each file and returns the files and the
+// positions (1-based line and byte column) the markers stood at.
+func Strip(files map[string]string) (map[string]string, []Pos) {
+	out := make(map[string]string, len(files))
+	var want []Pos
+	for name, body := range files {
+		line, col := 1, 1
+		var b []byte
+		for i := 0; i < len(body); {
+			if len(body)-i >= len(Marker) && body[i:i+len(Marker)] == Marker {
+				want = append(want, Pos{name, line, col})
+				i += len(Marker)
+				continue
+			}
+			c := body[i]
+			b = append(b, c)
+			if c == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+			i++
+		}
+		out[name] = string(b)
+	}
+	return out, want
+}
+
 // Case is a fixture repository whose » markers are where findings of Rule
 // are expected; with no marker the fixture must stay clean.
 type Case struct {
@@ -25,7 +63,10 @@ func RunCases(t *testing.T, ruleID string, check lint.Check, cases []Case) {
 	for _, tc := range cases {
 		t.Run(tc.Name, func(t *testing.T) {
 			files, want := Strip(tc.Files)
-			res := Run(t, Write(t, files), check)
+			res := RunDir(t, Write(t, files), check)
+			for _, e := range res.Errors {
+				t.Errorf("input error: %+v", e)
+			}
 			var got []Pos
 			var msgs strings.Builder
 			for _, f := range res.Findings {

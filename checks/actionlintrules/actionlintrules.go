@@ -36,20 +36,11 @@ var Check = lint.Check{Name: "actionlint", Rules: []rule.Rule{Rule}, Run: run}
 
 func run(p *lint.Pass) {
 	projects := newProjects()
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for _, wf := range p.Workspace.Workflows {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			for _, e := range lintWorkflow(wf, projects.at(wf)) {
-				p.Report(Rule.ID, wf.File, workspace.Pos{Line: e.Line, Col: e.Column}, "%s [%s]", e.Message, e.Kind)
-			}
-		}()
-	}
-	wg.Wait()
+	p.ForEachWorkflow(func(wf *workspace.Workflow) {
+		for _, e := range lintWorkflow(wf, projects.at(wf)) {
+			p.Report(Rule.ID, wf.File, workspace.Pos{Line: e.Line, Col: e.Column}, "%s [%s]", e.Message, e.Kind)
+		}
+	})
 }
 
 // lintWorkflow mirrors actionlint's Linter.check: the same rules, minus the

@@ -37,7 +37,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/rhysd/actionlint"
 
@@ -75,19 +74,10 @@ var Check = lint.Check{Name: "emptyexpr", Rules: []rule.Rule{Rule}, Run: run}
 
 func run(p *lint.Pass) {
 	ix := newIndex(p.Workspace)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
-	for _, wf := range p.Workspace.Workflows {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			c := &checker{p: p, m: newModel(ix, wf), seen: map[workspace.Pos]bool{}}
-			c.workflow()
-		}()
-	}
-	wg.Wait()
+	p.ForEachWorkflow(func(wf *workspace.Workflow) {
+		c := &checker{p: p, m: newModel(ix, wf), seen: map[workspace.Pos]bool{}}
+		c.workflow()
+	})
 	for _, a := range p.Workspace.Actions {
 		if a.Composite() {
 			compositeSteps(p, a)

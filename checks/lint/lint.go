@@ -5,6 +5,7 @@ package lint
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -166,4 +167,22 @@ func (s *selection) severity(id string) rule.Severity {
 		return r.Severity
 	}
 	return rule.Error
+}
+
+// ForEachWorkflow calls fn for every workflow, a few at a time, and waits.
+// Checks whose work is independent per workflow use it to spread over the
+// machine's cores.
+func (p *Pass) ForEachWorkflow(fn func(*workspace.Workflow)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.NumCPU())
+	for _, wf := range p.Workspace.Workflows {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(wf)
+		}()
+	}
+	wg.Wait()
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/internal/gate"
+	"github.com/releasegate/releasegate/internal/gateattest"
 	"github.com/releasegate/releasegate/registry"
 )
 
@@ -55,7 +56,7 @@ func newGateCmd(c *common) *cobra.Command {
 	pf.StringArrayVar(&g.policies, "policy", nil, "extra Rego file or directory (repeatable; added to gate.policies)")
 	pf.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root for attestation verification (overrides gate.attestations.trusted-root)")
 	pf.StringArrayVar(&g.insecure, "insecure-registry", nil, "HOST[:PORT] to reach over plain HTTP (loopback test registries only; repeatable)")
-	pf.IntVar(&g.jobs, "jobs", 8, "requests in flight at most")
+	pf.IntVar(&g.jobs, "jobs", 16, "requests in flight at most")
 	pf.IntVar(&g.attempts, "retries", 5, "attempts per request for 429, 5xx and connection errors")
 	pf.DurationVar(&g.retryBackoff, "retry-backoff", 250*time.Millisecond, "first retry delay; doubles per attempt up to 20x, with jitter")
 	pf.DurationVar(&g.attemptLimit, "attempt-timeout", 30*time.Second, "bound for one request including its body")
@@ -110,7 +111,29 @@ func runGate(c *common, g *gateFlags, phase string, args []string) error {
 	if err := c.writeGate(res); err != nil {
 		return withCode(ExitError, err)
 	}
-	return withCode(res.ExitCode(), nil)
+	return withCode(res.ExitCode(), undecided(res))
+}
+
+// undecided is the one stderr line for a run that could not decide: the
+// first fact that could not be established, with its URL and status.
+func undecided(res *gate.Result) error {
+	if res.Decision != gate.Error {
+		return nil
+	}
+	var first string
+	n := 0
+	for _, v := range res.Violations {
+		if v.Rule == "unverifiable" {
+			if n == 0 {
+				first = v.Target + ": " + v.Message
+			}
+			n++
+		}
+	}
+	if n > 1 {
+		first += fmt.Sprintf(" (and %d more)", n-1)
+	}
+	return fmt.Errorf("could not decide: %s", first)
 }
 
 // options merges the config file's gate section with the flags.
@@ -119,7 +142,7 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 	o := gate.Options{
 		Phase: phase, Version: g.version, Images: gc.Images, Platforms: gc.Platforms,
 		ArchTag: gc.ArchTag, MovingTags: gc.MovingTags, OnExisting: gc.OnExisting,
-		Rules: cfg.Rules, Attestations: gc.Attestations, Refs: args,
+		Rules: cfg.Rules, Attestations: gc.Attestations, Refs: args, ConfigDir: cfg.Dir,
 	}
 	if len(g.images) > 0 {
 		o.Images = g.images
@@ -130,8 +153,15 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 	if g.onExisting != "" {
 		o.OnExisting = g.onExisting
 	}
+	o.Attest = gateattest.Collect
 	if g.trustedRoot != "" {
-		o.Attestations.TrustedRoot = g.trustedRoot
+		// The flag is relative to the working directory, config paths to
+		// the config file's directory: make it absolute so both resolve.
+		tr, err := filepath.Abs(g.trustedRoot)
+		if err != nil {
+			return o, fmt.Errorf("--trusted-root %q: %w", g.trustedRoot, err)
+		}
+		o.Attestations.TrustedRoot = tr
 	}
 	for _, p := range gc.Policies {
 		if !filepath.IsAbs(p) {

@@ -55,8 +55,13 @@ var fastFlags = []string{"--retry-backoff", "1ms", "--max-retry-after", "20ms", 
 // code, the decoded result and stderr.
 func (g *gateEnv) run(phase string, extra ...string) (int, gateJSON, string) {
 	g.t.Helper()
-	args := []string{"gate", phase, "--config", g.cfg, "--format", "json", "--version", registryfixture.Version,
-		"--insecure-registry", g.env.Registries[0].Host, "--insecure-registry", g.env.Registries[1].Host}
+	args := []string{"--insecure-registry", g.env.Registries[0].Host, "--insecure-registry", g.env.Registries[1].Host}
+	return g.runArgs(phase, append(args, extra...)...)
+}
+
+func (g *gateEnv) runArgs(phase string, extra ...string) (int, gateJSON, string) {
+	g.t.Helper()
+	args := []string{"gate", phase, "--config", g.cfg, "--format", "json", "--version", registryfixture.Version}
 	args = append(append(args, fastFlags...), extra...)
 	var stdout, stderr bytes.Buffer
 	code := Main(args, strings.NewReader(""), &stdout, &stderr)

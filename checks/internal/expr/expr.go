@@ -28,35 +28,17 @@ func (e Expr) Offset(tok *actionlint.Token) int {
 	return e.Start + 3 + tok.Offset
 }
 
-// Find returns every ${{ }} placeholder of s, in order.
+// Find returns every ${{ }} placeholder of s, in order, parsed.
 func Find(s string) []Expr {
-	var out []Expr
-	pos := 0
-	for {
-		i := strings.Index(s[pos:], "${{")
-		if i < 0 {
-			return out
-		}
-		start := pos + i
-		body := s[start+3:]
-		lex := actionlint.NewExprLexer(body)
-		node, err := actionlint.NewExprParser().Parse(lex)
-		var end int
-		if err == nil {
-			end = start + 3 + lex.Offset()
-		} else {
-			j := strings.Index(body, "}}")
-			if j < 0 {
-				return out
-			}
-			end = start + 3 + j + 2
-			node = nil
-		}
-		end = min(end, len(s))
-		src := strings.TrimSuffix(s[start+3:end], "}}")
-		out = append(out, Expr{Start: start, End: end, Src: src, Node: node})
-		pos = end
+	spans := Spans(s)
+	if len(spans) == 0 {
+		return nil
 	}
+	out := make([]Expr, len(spans))
+	for i, sp := range spans {
+		out[i] = sp.Expr()
+	}
+	return out
 }
 
 // Parse parses a bare expression (as in `if:` without ${{ }}).

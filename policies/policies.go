@@ -1,0 +1,224 @@
+// Package policies holds the gate's decisions: Rego policies (OPA v1,
+// Rego v1 syntax) embedded in the binary, evaluated over the registry
+// facts, and the documentation of every gate rule id.
+//
+// Every package under data.releasegate.gate may define a set named
+// `violation` of objects {rule, severity, target, message}; the engine
+// collects them all, so user policies added with gate.policies or
+// --policy contribute violations the same way the built-ins do.
+// Network builtins (http.send, net.lookup_ip_addr) are not available: a
+// decision depends on the facts and nothing else.
+package policies
+
+import (
+	"cmp"
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+//go:embed *.rego
+var builtin embed.FS
+
+// Namespace is the Rego package prefix whose `violation` sets are read.
+const Namespace = "releasegate.gate"
+
+// query collects the violations of every package under Namespace.
+const query = "v := data.releasegate.gate[_].violation[_]"
+
+// Violation is one policy result.
+type Violation struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Target   string `json:"target"`
+	Message  string `json:"message"`
+}
+
+// Engine is a prepared policy set; prepare once per run, evaluate per
+// phase.
+type Engine struct {
+	pq rego.PreparedEvalQuery
+}
+
+// disabledBuiltins can reach the network or the host; policies decide on
+// the facts alone.
+var disabledBuiltins = map[string]bool{
+	"http.send": true, "net.lookup_ip_addr": true, "opa.runtime": true,
+}
+
+// Prepare compiles the built-in policies and the user policies found at
+// extra (files or directories; *_test.rego files are skipped).
+func Prepare(ctx context.Context, extra ...string) (*Engine, error) {
+	opts := []func(*rego.Rego){
+		rego.Query(query),
+		rego.Capabilities(capabilities()),
+		rego.StrictBuiltinErrors(true),
+		rego.SetRegoVersion(ast.RegoV1),
+	}
+	builtins, err := builtinModules()
+	if err != nil {
+		return nil, err
+	}
+	for name, src := range builtins {
+		opts = append(opts, rego.Module("builtin/"+name, src))
+	}
+	for _, p := range extra {
+		mods, err := userModules(p)
+		if err != nil {
+			return nil, err
+		}
+		for name, src := range mods {
+			if err := checkNamespace(name, src); err != nil {
+				return nil, err
+			}
+			opts = append(opts, rego.Module(name, src))
+		}
+	}
+	pq, err := rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("policies: %w", err)
+	}
+	return &Engine{pq: pq}, nil
+}
+
+func capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	caps.Builtins = slices.DeleteFunc(caps.Builtins, func(b *ast.Builtin) bool { return disabledBuiltins[b.Name] })
+	caps.AllowNet = []string{}
+	return caps
+}
+
+// builtinModules returns the embedded policies without their tests.
+func builtinModules() (map[string]string, error) {
+	out := map[string]string{}
+	entries, err := fs.ReadDir(builtin, ".")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), "_test.rego") {
+			continue
+		}
+		b, err := builtin.ReadFile(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out[e.Name()] = string(b)
+	}
+	return out, nil
+}
+
+// userModules reads a policy file or every .rego file under a directory.
+func userModules(path string) (map[string]string, error) {
+	out := map[string]string{}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s: %w", path, err)
+	}
+	if !st.IsDir() {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("policy %s: %w", path, err)
+		}
+		out[path] = string(b)
+		return out, nil
+	}
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out[p] = string(b)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("policy %s: %w", path, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("policy %s: no .rego files", path)
+	}
+	return out, nil
+}
+
+// checkNamespace rejects a user policy whose package is outside
+// releasegate.gate: its violations would never be read, and a policy that
+// silently does nothing is worse than an error.
+func checkNamespace(file, src string) error {
+	m, err := ast.ParseModuleWithOpts(file, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return fmt.Errorf("policy %w", err)
+	}
+	pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+	if !strings.HasPrefix(pkg, Namespace+".") {
+		return fmt.Errorf("policy %s: package %s is outside %s.*; releasegate reads `violation` from packages under it", file, pkg, Namespace)
+	}
+	return nil
+}
+
+// Eval runs the policies over input (the facts; anything that marshals to
+// a JSON object) and returns the violations, sorted.
+func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
+	b, err := json.Marshal(input)
+	if err != nil {
+		return nil, fmt.Errorf("policies: encode input: %w", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("policies: encode input: %w", err)
+	}
+	rs, err := e.pq.Eval(ctx, rego.EvalInput(doc))
+	if err != nil {
+		return nil, fmt.Errorf("policies: evaluate: %w", err)
+	}
+	var out []Violation
+	for _, r := range rs {
+		v, err := toViolation(r.Bindings["v"])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	SortViolations(out)
+	return slices.Compact(out), nil
+}
+
+func toViolation(x any) (Violation, error) {
+	b, err := json.Marshal(x)
+	if err != nil {
+		return Violation{}, fmt.Errorf("policies: violation: %w", err)
+	}
+	var v Violation
+	if err := json.Unmarshal(b, &v); err != nil || v.Rule == "" || v.Message == "" {
+		return Violation{}, fmt.Errorf("policies: a violation must be an object with string rule, severity, target and message; got %s", b)
+	}
+	switch v.Severity {
+	case "":
+		v.Severity = "error"
+	case "error", "warning", "note":
+	default:
+		return Violation{}, fmt.Errorf("policies: violation %s has severity %q (want error, warning or note)", v.Rule, v.Severity)
+	}
+	return v, nil
+}
+
+// SortViolations orders violations by target, rule and message.
+func SortViolations(vs []Violation) {
+	slices.SortFunc(vs, func(a, b Violation) int {
+		return cmp.Or(cmp.Compare(a.Target, b.Target), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -252,7 +253,12 @@ func (c *Client) retry(ctx context.Context, method, url string, attempt attemptF
 		actx, cancel := context.WithTimeout(ctx, c.opts.attemptTimeout)
 		var wait time.Duration
 		status, wait, err = attempt(actx)
-		stalled := err != nil && actx.Err() != nil && ctx.Err() == nil
+		// A stall shows either as this attempt's deadline or as the
+		// transport's header timeout, whichever fires first; both mean the
+		// server gave no complete answer in time.
+		var netErr net.Error
+		stalled := err != nil && ctx.Err() == nil &&
+			(actx.Err() != nil || (errors.As(err, &netErr) && netErr.Timeout()))
 		cancel()
 		if err == nil {
 			return nil

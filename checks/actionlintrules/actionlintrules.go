@@ -32,15 +32,15 @@ var Rule = rule.Rule{
 }
 
 // Check runs actionlint's rules over every workflow.
-var Check = lint.Check{Name: "actionlint", Rules: []rule.Rule{Rule}, Run: run}
+var Check = lint.Check{Name: "actionlint", Rules: []rule.Rule{Rule}, Workflow: lintOne}
 
-func run(p *lint.Pass) {
-	projects := newProjects()
-	p.ForEachWorkflow(func(wf *workspace.Workflow) {
-		for _, e := range lintWorkflow(wf, projects.at(wf)) {
-			p.Report(Rule.ID, wf.File, workspace.Pos{Line: e.Line, Col: e.Column}, "%s [%s]", e.Message, e.Kind)
-		}
-	})
+type projectsKey struct{}
+
+func lintOne(p *lint.Pass, wf *workspace.Workflow) {
+	projects := p.Shared(projectsKey{}, func() any { return newProjects() }).(*projects)
+	for _, e := range lintWorkflow(wf, projects.at(wf)) {
+		p.Report(Rule.ID, wf.File, workspace.Pos{Line: e.Line, Col: e.Column}, "%s [%s]", e.Message, e.Kind)
+	}
 }
 
 // lintWorkflow mirrors actionlint's Linter.check: the same rules, minus the

@@ -34,16 +34,17 @@ import (
 )
 
 // Check reports delete-scope.
-var Check = lint.Check{Name: "deletescope", Rules: []rule.Rule{Rule}, Run: run}
+var Check = lint.Check{Name: "deletescope", Rules: []rule.Rule{Rule}, Workflow: checkWorkflow, Run: run}
 
+func configured(cfg *config.Config) bool { return len(cfg.Families) > 0 || anyDeleteScoped(cfg) }
+
+// run checks what needs the whole workspace: composite actions (whose
+// credentials come from the workflows that call them) and Markdown.
 func run(p *lint.Pass) {
-	if len(p.Config.Families) == 0 && !anyDeleteScoped(p.Config) {
+	if !configured(p.Config) {
 		return
 	}
 	callers := compositeCallers(p.Workspace)
-	for _, wf := range p.Workspace.Workflows {
-		checkWorkflow(p, wf)
-	}
 	for _, a := range p.Workspace.Actions {
 		checkAction(p, a, callers)
 	}
@@ -62,6 +63,9 @@ func anyDeleteScoped(cfg *config.Config) bool {
 }
 
 func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
+	if !configured(p.Config) {
+		return
+	}
 	for _, job := range wf.AST.Jobs {
 		for _, step := range job.Steps {
 			run, ok := step.Exec.(*actionlint.ExecRun)

@@ -41,14 +41,18 @@ var Rule = rule.Rule{
 
 // Check reports unreachable failure conditions in workflows and composite
 // actions.
-var Check = lint.Check{Name: "failurestep", Rules: []rule.Rule{Rule}, Run: run}
+var Check = lint.Check{Name: "failurestep", Rules: []rule.Rule{Rule}, Workflow: checkWorkflow, Run: run}
 
-func run(p *lint.Pass) {
-	for _, wf := range p.Workspace.Workflows {
-		for _, j := range wf.AST.Jobs {
-			checkJob(p, wf, j)
-		}
+// checkWorkflow needs only the workflow itself, so it runs as each one is
+// parsed.
+func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
+	for _, j := range wf.AST.Jobs {
+		checkJob(p, wf, j)
 	}
+}
+
+// run checks composite actions.
+func run(p *lint.Pass) {
 	for _, a := range p.Workspace.Actions {
 		if !a.Composite() {
 			continue

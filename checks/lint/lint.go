@@ -16,10 +16,17 @@ import (
 )
 
 // Check is one unit of lint work: it reports one or more rules.
+//
+// Workflow, when set, is called once per workflow, concurrently, as soon
+// as that workflow is parsed (p.Workspace is not complete yet then): work
+// that needs one workflow at a time runs while its syntax tree is still in
+// the CPU caches and overlaps with parsing the rest. Run, when set, is
+// called once after every file is loaded, for work across files.
 type Check struct {
-	Name  string
-	Rules []rule.Rule
-	Run   func(*Pass)
+	Name     string
+	Rules    []rule.Rule
+	Workflow func(*Pass, *workspace.Workflow)
+	Run      func(*Pass)
 }
 
 // Pass is what a check sees: the workspace, the configuration and a way to
@@ -33,6 +40,18 @@ type Pass struct {
 	findings   []report.Finding
 	errors     []report.InputError
 	goPackages int
+	shared     sync.Map
+}
+
+// Shared returns the run-wide value stored under key, creating it with
+// init on first use. Checks keep per-run state (caches shared by their
+// Workflow calls) here rather than in package variables.
+func (p *Pass) Shared(key any, init func() any) any {
+	if v, ok := p.shared.Load(key); ok {
+		return v
+	}
+	v, _ := p.shared.LoadOrStore(key, init())
+	return v
 }
 
 // Enabled reports whether a rule will be reported at all, so a check can
@@ -74,7 +93,10 @@ func (p *Pass) CountGoPackages(n int) {
 
 // Options configure a run.
 type Options struct {
+	// Workspace is what to check. When nil, Run loads Load itself and runs
+	// the checks' Workflow functions while it parses.
 	Workspace  *workspace.Workspace
+	Load       workspace.Options
 	Config     *config.Config
 	Checks     []Check
 	Rules      *rule.Set
@@ -89,9 +111,33 @@ func Run(opts Options) (*report.Result, error) {
 		return nil, err
 	}
 	p := &Pass{Workspace: opts.Workspace, Config: opts.Config, sel: sel}
-	var wg sync.WaitGroup
+	var checks []Check
 	for _, c := range opts.Checks {
-		if !slices.ContainsFunc(c.Rules, func(r rule.Rule) bool { return sel.enabled(r.ID) }) {
+		if slices.ContainsFunc(c.Rules, func(r rule.Rule) bool { return sel.enabled(r.ID) }) {
+			checks = append(checks, c)
+		}
+	}
+	perWorkflow := func(wf *workspace.Workflow) {
+		for _, c := range checks {
+			if c.Workflow != nil {
+				c.Workflow(p, wf)
+			}
+		}
+	}
+	if p.Workspace == nil {
+		load := opts.Load
+		load.OnWorkflow = perWorkflow
+		ws, err := workspace.Load(load)
+		if err != nil {
+			return nil, err
+		}
+		p.Workspace = ws
+	} else {
+		p.ForEachWorkflow(perWorkflow)
+	}
+	var wg sync.WaitGroup
+	for _, c := range checks {
+		if c.Run == nil {
 			continue
 		}
 		wg.Add(1)
@@ -102,7 +148,7 @@ func Run(opts Options) (*report.Result, error) {
 	}
 	wg.Wait()
 
-	ws := opts.Workspace
+	ws := p.Workspace
 	res := &report.Result{
 		Findings: p.findings,
 		Errors:   append(slices.Clone(ws.Errors), p.errors...),

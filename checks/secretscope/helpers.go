@@ -7,6 +7,7 @@ import (
 
 	"github.com/rhysd/actionlint"
 
+	"github.com/releasegate/releasegate/checks/internal/walk"
 	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
 )
@@ -96,9 +97,9 @@ func firstJob(wf *workspace.Workflow, glob string) *actionlint.Job {
 }
 
 // envKeys returns the names defined in every env: mapping of a workflow.
-func envKeys(wf *workspace.Workflow) []*actionlint.String {
+func envKeys(values []walk.Value) []*actionlint.String {
 	var out []*actionlint.String
-	for _, v := range wf.Values() {
+	for _, v := range values {
 		if strings.HasSuffix(v.Field, "Env.Vars.Name") {
 			out = append(out, v.Str)
 		}

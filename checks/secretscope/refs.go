@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/releasegate/releasegate/checks/internal/expr"
+	"github.com/releasegate/releasegate/checks/internal/walk"
 	"github.com/releasegate/releasegate/checks/workspace"
 )
 
@@ -16,9 +17,9 @@ type ref struct {
 
 // contextRefs lists every context reference in a workflow's expressions,
 // in source order, with the job it belongs to and its file position.
-func contextRefs(wf *workspace.Workflow) []ref {
+func contextRefs(wf *workspace.Workflow, values []walk.Value) []ref {
 	var out []ref
-	for _, v := range wf.Values() {
+	for _, v := range values {
 		if v.Condition && !strings.Contains(v.Str.Value, "${{") {
 			if !mentionsContext(v.Str.Value) {
 				continue

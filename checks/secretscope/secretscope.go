@@ -23,7 +23,11 @@ package secretscope
 import (
 	"fmt"
 	"strings"
+	"sync"
 
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/walk"
 	"github.com/releasegate/releasegate/checks/lint"
 	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
@@ -32,26 +36,47 @@ import (
 
 // Check reports the four token-scope rules.
 var Check = lint.Check{
-	Name:  "secretscope",
-	Rules: []rule.Rule{ScopeRule, RequiredRule, VariantRule, BulkRule},
-	Run:   run,
+	Name:     "secretscope",
+	Rules:    []rule.Rule{ScopeRule, RequiredRule, VariantRule, BulkRule},
+	Workflow: checkWorkflow,
+	Run:      run,
+}
+
+// refsKey holds, per run, each workflow's references for secret-required.
+type refsKey struct{}
+
+type refsByWorkflow struct {
+	mu   sync.Mutex
+	refs map[*workspace.Workflow][]ref
+}
+
+func configured(cfg *config.Config) bool { return len(cfg.Secrets) > 0 || len(cfg.Families) > 0 }
+
+func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
+	if !configured(p.Config) {
+		return
+	}
+	var values []walk.Value
+	walk.Strings(wf.AST, func(v walk.Value) { values = append(values, v) })
+	refs := contextRefs(wf, values)
+	checkScope(p, wf, refs)
+	checkBulk(p, wf, refs)
+	checkVariants(p, wf, refs, envKeys(values))
+	all := sharedRefs(p)
+	all.mu.Lock()
+	all.refs[wf] = refs
+	all.mu.Unlock()
+}
+
+func sharedRefs(p *lint.Pass) *refsByWorkflow {
+	return p.Shared(refsKey{}, func() any {
+		return &refsByWorkflow{refs: map[*workspace.Workflow][]ref{}}
+	}).(*refsByWorkflow)
 }
 
 func run(p *lint.Pass) {
-	cfg := p.Config
-	if len(cfg.Secrets) == 0 && len(cfg.Families) == 0 {
-		return
-	}
-	refsByWorkflow := map[*workspace.Workflow][]ref{}
-	for _, wf := range p.Workspace.Workflows {
-		refs := contextRefs(wf)
-		refsByWorkflow[wf] = refs
-		checkScope(p, wf, refs)
-		checkBulk(p, wf, refs)
-		checkVariants(p, wf, refs)
-	}
-	if !p.Workspace.Partial {
-		checkRequired(p, refsByWorkflow)
+	if configured(p.Config) && !p.Workspace.Partial {
+		checkRequired(p, sharedRefs(p).refs)
 	}
 }
 
@@ -109,14 +134,14 @@ func reportBulk(p *lint.Pass, wf *workspace.Workflow, job string, pos workspace.
 }
 
 // checkVariants reports names inside a family that are not declared.
-func checkVariants(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
+func checkVariants(p *lint.Pass, wf *workspace.Workflow, refs []ref, keys []*actionlint.String) {
 	for _, r := range refs {
 		if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 			continue
 		}
 		reportVariant(p, wf.File, r.Pos, r.Context+"."+strings.ToUpper(r.Name), r.Name)
 	}
-	for _, key := range envKeys(wf) {
+	for _, key := range keys {
 		reportVariant(p, wf.File, workspace.PosOf(key.Pos), "env key "+key.Value, key.Value)
 	}
 }

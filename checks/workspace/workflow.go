@@ -3,11 +3,8 @@ package workspace
 import (
 	"path"
 	"strings"
-	"sync"
 
 	"github.com/rhysd/actionlint"
-
-	"github.com/releasegate/releasegate/checks/internal/walk"
 
 	"github.com/releasegate/releasegate/report"
 )
@@ -22,18 +19,6 @@ type Workflow struct {
 	// Diagnostics are actionlint's syntax findings from parsing; they are
 	// reported under the actionlint rule, not as input errors.
 	Diagnostics []*actionlint.Error
-
-	valuesOnce sync.Once
-	values     []walk.Value
-}
-
-// Values returns every string value of the workflow with its job, in
-// source order. It is computed once and shared by all checks.
-func (w *Workflow) Values() []walk.Value {
-	w.valuesOnce.Do(func() {
-		walk.Strings(w.AST, func(v walk.Value) { w.values = append(w.values, v) })
-	})
-	return w.values
 }
 
 func parseWorkflow(f *File) (*Workflow, *report.InputError) {

@@ -64,6 +64,9 @@ type Options struct {
 	Paths []string
 	// WorkingDir anchors display paths; empty means os.Getwd.
 	WorkingDir string
+	// OnWorkflow, when set, is called for each workflow as soon as it is
+	// parsed, concurrently from the parsing goroutines.
+	OnWorkflow func(*Workflow)
 }
 
 // skipDirs are never descended into when walking without git.
@@ -124,7 +127,7 @@ func Load(opts Options) (*Workspace, error) {
 	}
 	slices.Sort(files)
 	files = slices.Compact(files)
-	ws.parseAll(classify(files), cwd)
+	ws.parseAll(classify(files), cwd, opts.OnWorkflow)
 	return ws, nil
 }
 
@@ -242,7 +245,7 @@ func isWorkflowDir(dir string) bool {
 }
 
 // parseAll reads and parses every file with one worker per CPU.
-func (ws *Workspace) parseAll(files []classified, cwd string) {
+func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*Workflow)) {
 	type parsed struct {
 		wf  *Workflow
 		act *Action
@@ -267,6 +270,9 @@ func (ws *Workspace) parseAll(files []classified, cwd string) {
 				switch c.kind {
 				case kindWorkflow:
 					results[i].wf, results[i].err = parseWorkflow(f)
+					if results[i].wf != nil && onWorkflow != nil {
+						onWorkflow(results[i].wf)
+					}
 				case kindAction:
 					results[i].act, results[i].err = parseAction(f)
 				case kindMarkdown:

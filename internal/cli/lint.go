@@ -40,12 +40,8 @@ func runLint(c *common, paths, disable, enableOnly []string) error {
 	if err != nil {
 		return withCode(ExitError, err)
 	}
-	ws, err := workspace.Load(workspace.Options{Paths: paths})
-	if err != nil {
-		return withCode(ExitError, err)
-	}
 	res, err := lint.Run(lint.Options{
-		Workspace: ws, Config: cfg, Checks: catalog.Checks(), Rules: c.rules,
+		Load: workspace.Options{Paths: paths}, Config: cfg, Checks: catalog.Checks(), Rules: c.rules,
 		Disable: disable, EnableOnly: enableOnly,
 	})
 	if err != nil {

@@ -14,7 +14,7 @@ func main() {
 	// workflow alive until all checks have run; collecting less often
 	// trades a little memory for a lot of time. GOGC still wins if set.
 	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(200)
 	}
 	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

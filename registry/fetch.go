@@ -284,7 +284,7 @@ func (c *Client) retry(ctx context.Context, method, url string, attempt attemptF
 		}
 	}
 	if ctx.Err() != nil && !errors.Is(err, errNotFound) {
-		err = fmt.Errorf("%w (deadline: %v)", err, ctx.Err())
+		err = fmt.Errorf("%w (deadline: %w)", err, ctx.Err())
 	}
 	var perm permanentError
 	if errors.As(err, &perm) {

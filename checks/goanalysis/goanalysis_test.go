@@ -174,7 +174,7 @@ var vetTool = sync.OnceValues(func() (string, error) {
 	bin := filepath.Join(dir, "releasegate-vet")
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/releasegate/releasegate/cmd/releasegate-vet").CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("go build releasegate-vet: %v\n%s", err, out)
+		return "", fmt.Errorf("go build releasegate-vet: %w\n%s", err, out)
 	}
 	return bin, nil
 })

@@ -51,7 +51,7 @@ func FuzzFormatHoles(f *testing.F) {
 		f.Add(s, 2)
 	}
 	f.Fuzz(func(t *testing.T, format string, n int) {
-		n = n & 7
+		n &= 7
 		holes, ok := formatHoles(format, idents(n))
 		if ok && len(holes) > n {
 			t.Fatalf("%d holes for %d args", len(holes), n)

@@ -138,7 +138,7 @@ func PushLegacyCosign(subject name.Digest, kind string, opts ...remote.Option) (
 // platform ("os/arch") and an OCI index over them, tagged tag. It returns
 // the index digest and each platform's image digest.
 func PushRelease(repo name.Repository, tag string, platforms []string, opts ...remote.Option) (name.Digest, map[string]name.Digest, error) {
-	var idx v1.ImageIndex = mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
+	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
 	out := map[string]name.Digest{}
 	for _, p := range platforms {
 		os, arch, _ := strings.Cut(p, "/")

@@ -66,9 +66,6 @@ func familyMembers(c *config.Config, f config.Family) []string {
 			out = append(out, s.Name)
 		}
 	}
-	if len(out) == 0 {
-		out = append(out, "none")
-	}
 	return out
 }
 

@@ -154,8 +154,14 @@ func reportVariant(p *lint.Pass, f *workspace.File, pos workspace.Pos, what, nam
 	if _, isDeclared := declared(p.Config, name); isDeclared {
 		return
 	}
+	members := familyMembers(p.Config, fam)
+	if len(members) == 0 {
+		p.Report(VariantRule.ID, f, pos, "%s is in the %s family, which declares no secret; declare it under secrets: or remove it",
+			what, fam.Prefix)
+		return
+	}
 	p.Report(VariantRule.ID, f, pos, "%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
-		what, fam.Prefix, strings.Join(familyMembers(p.Config, fam), ", "))
+		what, fam.Prefix, strings.Join(members, ", "))
 }
 
 // checkRequired reports required consumers that no longer reference

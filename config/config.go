@@ -9,6 +9,7 @@ package config
 import (
 	"fmt"
 	"path"
+	"path/filepath"
 	"strings"
 )
 
@@ -23,6 +24,9 @@ type Config struct {
 	Parity   []Parity
 	Gate     Gate
 	Rules    map[string]RuleSetting // per-rule severity override or "off"
+	// Exclude lists paths (relative to Dir, slash-separated) or path.Match
+	// globs that lint skips; a directory excludes everything below it.
+	Exclude []string
 	rulePos  []rulePos
 
 	// Path is the file the configuration came from ("" for the built-in
@@ -191,4 +195,25 @@ func (c *Config) Where(p Pos) string {
 // families, no parity, gate settings empty.
 func Default(dir string) *Config {
 	return &Config{Version: 1, Dir: dir, Gate: Gate{OnExisting: "fail", ArchTag: ""}, Rules: map[string]RuleSetting{}}
+}
+
+// Excluded reports whether a file (absolute path) is excluded from lint.
+func (c *Config) Excluded(abs string) bool {
+	if len(c.Exclude) == 0 {
+		return false
+	}
+	rel, err := filepath.Rel(c.Dir, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	for _, pat := range c.Exclude {
+		pat = strings.TrimSuffix(pat, "/")
+		for p := rel; p != "."; p = path.Dir(p) {
+			if ok, _ := path.Match(pat, p); ok {
+				return true
+			}
+		}
+	}
+	return false
 }

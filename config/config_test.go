@@ -64,6 +64,8 @@ func TestLoadErrors(t *testing.T) {
 		{"empty", "", 0, "configuration is empty"},
 		{"binary", "version: 1\x00\x01", 0, "binary content"},
 		{"unknown rule severity", "rules:\n  secret-scope: loud\n", 2, `unknown value "loud"`},
+		{"absolute exclude", "exclude: [/etc]\n", 1, "not a relative path or glob"},
+		{"bad exclude glob", "exclude: ['[x']\n", 1, "not a relative path or glob"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,4 +216,22 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("error of type %T: %v", err, err)
 		}
 	})
+}
+
+func TestExcluded(t *testing.T) {
+	c, err := Parse("cfg.yaml", "/repo", []byte("exclude: [fixtures, 'docs/*.draft.md']\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{
+		"/repo/fixtures/a/.github/workflows/x.yml": true,
+		"/repo/docs/plan.draft.md":                 true,
+		"/repo/docs/plan.md":                       false,
+		"/repo/src/fixtures.md":                    false,
+		"/elsewhere/fixtures/x.md":                 false,
+	} {
+		if got := c.Excluded(p); got != want {
+			t.Errorf("Excluded(%s) = %v, want %v", p, got, want)
+		}
+	}
 }

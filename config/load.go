@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -131,6 +132,16 @@ func (d *decoder) config(n *yaml.Node, c *Config) error {
 		"parity":   func(v *yaml.Node) error { return d.parity(v, c) },
 		"gate":     func(v *yaml.Node) error { return d.gate(v, &c.Gate) },
 		"rules":    func(v *yaml.Node) error { return d.rules(v, c) },
+		"exclude": func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			for i, s := range list {
+				if _, perr := path.Match(s, ""); perr != nil || s == "" || strings.HasPrefix(s, "/") {
+					return d.errf(v.Content[i], "exclude: %q is not a relative path or glob", s)
+				}
+			}
+			c.Exclude = list
+			return err
+		},
 	})
 }
 

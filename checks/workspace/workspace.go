@@ -68,6 +68,8 @@ type Options struct {
 	// OnWorkflow, when set, is called for each workflow as soon as it is
 	// parsed, concurrently from the parsing goroutines.
 	OnWorkflow func(*Workflow)
+	// Exclude, when set, drops files (absolute paths) before parsing.
+	Exclude func(abs string) bool
 }
 
 // skipDirs are never descended into when walking without git.
@@ -125,6 +127,9 @@ func Load(opts Options) (*Workspace, error) {
 	}
 	if !sawGitHubDir {
 		ws.Partial = true
+	}
+	if opts.Exclude != nil {
+		files = slices.DeleteFunc(files, opts.Exclude)
 	}
 	slices.Sort(files)
 	files = slices.Compact(files)

@@ -41,7 +41,7 @@ func runLint(c *common, paths, disable, enableOnly []string) error {
 		return withCode(ExitError, err)
 	}
 	res, err := lint.Run(lint.Options{
-		Load: workspace.Options{Paths: paths}, Config: cfg, Checks: catalog.Checks(), Rules: c.rules,
+		Load: workspace.Options{Paths: paths, Exclude: cfg.Excluded}, Config: cfg, Checks: catalog.Checks(), Rules: c.rules,
 		Disable: disable, EnableOnly: enableOnly,
 	})
 	if err != nil {

@@ -287,3 +287,21 @@ func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	return linttest.Write(t, files)
 }
+
+func TestLintExclude(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		".releasegate.yaml":                  "version: 1\nexclude: [examples, '*.draft.md']\n",
+		".github/workflows/ok.yml":           "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n",
+		"examples/.github/workflows/bad.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-lastest\n    steps:\n      - run: echo\n",
+		"notes.draft.md":                     "```sh\ncurl -X DELETE https://example.com/x\n```\n",
+		"README.md":                          "# kept\n",
+	})
+	code, out, stderr := run(t, dir, "lint", "--format", "json")
+	res := decode(t, out)
+	if code != ExitOK || len(res.Findings) != 0 {
+		t.Errorf("exit %d, findings %+v (stderr %s): excluded files were linted", code, res.Findings, stderr)
+	}
+	if res.Scanned["workflows"] != 1 || res.Scanned["markdown"] != 1 {
+		t.Errorf("scanned %v, want the one workflow and README.md", res.Scanned)
+	}
+}

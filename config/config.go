@@ -27,7 +27,7 @@ type Config struct {
 	// Exclude lists paths (relative to Dir, slash-separated) or path.Match
 	// globs that lint skips; a directory excludes everything below it.
 	Exclude []string
-	rulePos  []rulePos
+	rulePos []rulePos
 
 	// Path is the file the configuration came from ("" for the built-in
 	// default), and Dir the directory relative paths in it resolve from.

@@ -27,6 +27,7 @@ import (
 
 	"github.com/rhysd/actionlint"
 
+	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/checks/internal/walk"
 	"github.com/releasegate/releasegate/checks/lint"
 	"github.com/releasegate/releasegate/checks/workspace"
@@ -75,8 +76,40 @@ func sharedRefs(p *lint.Pass) *refsByWorkflow {
 }
 
 func run(p *lint.Pass) {
-	if configured(p.Config) && !p.Workspace.Partial {
+	if !configured(p.Config) {
+		return
+	}
+	for _, a := range p.Workspace.Actions {
+		checkActionVariants(p, a)
+	}
+	if !p.Workspace.Partial {
 		checkRequired(p, sharedRefs(p).refs)
+	}
+}
+
+// checkActionVariants applies secret-variant to action metadata: env keys
+// of composite steps and names read in any expression of the file.
+func checkActionVariants(p *lint.Pass, a *workspace.Action) {
+	for _, step := range a.Steps {
+		for _, kv := range step.Env {
+			if kv.Key != nil {
+				reportVariant(p, a.File, workspace.PosOf(kv.Key.Pos), "env key "+kv.Key.Value, kv.Key.Value)
+			}
+		}
+	}
+	for _, s := range a.Strings() {
+		for _, sp := range expr.Spans(s.Value) {
+			if !mentionsContext(sp.Src) {
+				continue
+			}
+			e := sp.Expr()
+			for _, r := range expr.Refs(e.Node) {
+				if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
+					continue
+				}
+				reportVariant(p, a.File, a.Locate(s, e.Offset(r.Token)), r.Context+"."+strings.ToUpper(r.Name), r.Name)
+			}
+		}
 	}
 }
 

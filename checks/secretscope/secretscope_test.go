@@ -129,3 +129,33 @@ func TestSecretRules(t *testing.T) {
 		})
 	}
 }
+
+func TestVariantsInCompositeActions(t *testing.T) {
+	action := `name: login
+inputs:
+  token: {required: true}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        HUB_TOKEN: ${{ inputs.token }}
+        HUB_TOKEN_RW: ${{ inputs.token }}
+      run: echo "${{ vars.HUB_TOKEN }}" | docker login -u acme --password-stdin
+`
+	res := linttest.Run(t, map[string]string{".releasegate.yaml": cfg, ".github/actions/login/action.yml": action}, secretscope.Check)
+	var got []string
+	for _, f := range res.Findings {
+		if f.Rule == "secret-variant" {
+			got = append(got, fmt.Sprintf("%s %s:%d:%d", f.Rule, f.File, f.Line, f.Column))
+		}
+	}
+	want := []string{
+		"secret-variant .github/actions/login/action.yml:11:22", // vars.HUB_TOKEN
+		"secret-variant .github/actions/login/action.yml:9:9",   // env key HUB_TOKEN
+	}
+	sort.Strings(got)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got %v, want %v (%+v)", got, want, res.Findings)
+	}
+}

@@ -28,6 +28,29 @@ func (a *Action) Composite() bool {
 	return a.Using != nil && a.Using.Value == "composite"
 }
 
+// Strings returns every string value the model holds (input defaults and
+// every field of every step), for rules that scan expressions anywhere.
+func (a *Action) Strings() []*actionlint.String {
+	var out []*actionlint.String
+	add := func(ss ...*actionlint.String) {
+		for _, s := range ss {
+			if s != nil {
+				out = append(out, s)
+			}
+		}
+	}
+	for _, in := range a.Inputs {
+		add(in.Default)
+	}
+	for _, st := range a.Steps {
+		add(st.Name, st.If, st.Run, st.Shell, st.Uses, st.ContinueOnError)
+		for _, kv := range append(append([]KeyValue{}, st.With...), st.Env...) {
+			add(kv.Value)
+		}
+	}
+	return out
+}
+
 // ActionInput is one entry of `inputs:`.
 type ActionInput struct {
 	Name     string

@@ -97,7 +97,7 @@ func firstJob(wf *workspace.Workflow, glob string) *actionlint.Job {
 func envKeys(values []walk.Value) []*actionlint.String {
 	var out []*actionlint.String
 	for _, v := range values {
-		if strings.HasSuffix(v.Field, "Env.Vars.Name") {
+		if v.EnvName {
 			out = append(out, v.Str)
 		}
 	}

@@ -57,8 +57,7 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 	if !configured(p.Config) {
 		return
 	}
-	var values []walk.Value
-	walk.Strings(wf.AST, func(v walk.Value) { values = append(values, v) })
+	values := walk.Strings(wf.AST)
 	refs := contextRefs(wf, values)
 	checkScope(p, wf, refs)
 	checkBulk(p, wf, refs)

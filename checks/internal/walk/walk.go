@@ -1,7 +1,7 @@
-// Package walk visits every string value of a parsed workflow together with
+// Package walk lists every string value of a parsed workflow together with
 // the job it belongs to, so that rules about "any expression anywhere"
-// (secret references, parity copies, ...) need not enumerate actionlint's
-// many node types by hand.
+// (secret references, names in a token family, ...) need not enumerate
+// actionlint's many node types by hand.
 //
 // It walks actionlint's typed AST by reflection. Only YAML values are
 // visited, never comments, and `description:` texts are skipped because the
@@ -10,8 +10,6 @@ package walk
 
 import (
 	"reflect"
-	"sort"
-	"strings"
 
 	"github.com/rhysd/actionlint"
 )
@@ -22,34 +20,26 @@ type Value struct {
 	// Job is the id of the job the value belongs to, "" for workflow-level
 	// values (top-level env, triggers, ...).
 	Job string
-	// Field is the Go field path in actionlint's AST, e.g. "Jobs.Steps.Exec.Run".
-	Field string
 	// Condition is true for `if:` values, which are expressions even
 	// without ${{ }}.
 	Condition bool
+	// EnvName is true when the value is the name of a variable in an env:
+	// mapping (workflow, job, step or container level).
+	EnvName bool
 }
 
-// Strings calls fn for every string value of the workflow in source order.
-func Strings(wf *actionlint.Workflow, fn func(Value)) {
-	var out []Value
-	w := walker{emit: func(v Value) { out = append(out, v) }, fields: map[reflect.Type][]field{}}
+// Strings returns every string value of the workflow. The order is not
+// specified; callers that report sort their findings anyway.
+func Strings(wf *actionlint.Workflow) []Value {
+	w := walker{out: make([]Value, 0, 256), fields: map[reflect.Type][]field{}}
 	w.value(reflect.ValueOf(wf), "")
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Str.Pos, out[j].Str.Pos
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
-	for _, v := range out {
-		fn(v)
-	}
+	return w.out
 }
 
 // walker needs no cycle detection: actionlint expands YAML aliases into
 // separate nodes, so its AST is a tree.
 type walker struct {
-	emit   func(Value)
+	out    []Value
 	path   []string                 // field names from the root to here
 	fields map[reflect.Type][]field // visitable fields per struct type
 }
@@ -83,7 +73,10 @@ func (w *walker) value(v reflect.Value, job string) {
 			w.value(v.Index(i), job)
 		}
 	case reflect.Map:
-		w.mapEntries(v, job)
+		it := v.MapRange()
+		for it.Next() {
+			w.value(it.Value(), job)
+		}
 	}
 }
 
@@ -91,23 +84,33 @@ func (w *walker) pointer(v reflect.Value, job string) {
 	elem := v.Elem()
 	switch elem.Type() {
 	case stringType:
-		s := v.Interface().(*actionlint.String)
-		if s.Pos != nil {
-			field := strings.Join(w.path, ".")
-			w.emit(Value{Str: s, Job: job, Field: field, Condition: isCondition(field)})
+		if s := v.Interface().(*actionlint.String); s.Pos != nil {
+			w.out = append(w.out, Value{Str: s, Job: job, Condition: w.tail("If"), EnvName: w.tail("Env", "Vars", "Name")})
 		}
 		return
 	case rawString:
 		r := v.Interface().(*actionlint.RawYAMLString)
-		w.emit(Value{Str: &actionlint.String{Value: r.Value, Pos: r.Pos()}, Job: job, Field: strings.Join(w.path, ".")})
+		w.out = append(w.out, Value{Str: &actionlint.String{Value: r.Value, Pos: r.Pos()}, Job: job})
 		return
 	case jobType:
-		j := v.Interface().(*actionlint.Job)
-		if j.ID != nil {
+		if j := v.Interface().(*actionlint.Job); j.ID != nil {
 			job = j.ID.Value
 		}
 	}
 	w.value(elem, job)
+}
+
+// tail reports whether the field path ends with names.
+func (w *walker) tail(names ...string) bool {
+	if len(w.path) < len(names) {
+		return false
+	}
+	for i, n := range names {
+		if w.path[len(w.path)-len(names)+i] != n {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *walker) structFields(v reflect.Value, job string) {
@@ -119,7 +122,7 @@ func (w *walker) structFields(v reflect.Value, job string) {
 }
 
 // visitable lists the fields of a struct type worth descending into:
-// exported, not positions, not descriptions.
+// exported, not positions, not descriptions, not plain scalars.
 func (w *walker) visitable(t reflect.Type) []field {
 	if fs, ok := w.fields[t]; ok {
 		return fs
@@ -138,17 +141,4 @@ func (w *walker) visitable(t reflect.Type) []field {
 	}
 	w.fields[t] = fs
 	return fs
-}
-
-func (w *walker) mapEntries(v reflect.Value, job string) {
-	// Order does not matter here: Strings sorts by position afterwards.
-	it := v.MapRange()
-	for it.Next() {
-		w.value(it.Value(), job)
-	}
-}
-
-func isCondition(field string) bool {
-	n := len(field)
-	return n >= 2 && field[n-2:] == "If" && (n == 2 || field[n-3] == '.')
 }

@@ -1,6 +1,7 @@
 package walk
 
 import (
+	"sort"
 	"strings"
 	"testing"
 
@@ -30,17 +31,25 @@ func TestStrings(t *testing.T) {
 	if wf == nil {
 		t.Fatalf("parse: %v", errs)
 	}
-	var got []string
-	Strings(wf, func(v Value) {
+	var got, envNames []string
+	for _, v := range Strings(wf) {
 		if strings.Contains(v.Str.Value, "secrets.") || v.Condition {
 			got = append(got, v.Job+"|"+v.Str.Value)
 		}
-	})
+		if v.EnvName {
+			envNames = append(envNames, v.Str.Value)
+		}
+	}
+	sort.Strings(got)
+	sort.Strings(envNames)
+	if strings.Join(envNames, ",") != "K,TOP" {
+		t.Errorf("env names = %v, want K and TOP", envNames)
+	}
 	want := []string{
-		"|${{ secrets.A }}",
-		"build|github.event_name == 'push'",
-		"build|echo ${{ secrets.B }}",
 		"build|${{ secrets.C }}",
+		"build|echo ${{ secrets.B }}",
+		"build|github.event_name == 'push'",
+		"|${{ secrets.A }}",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -24,8 +24,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/rhysd/actionlint"
+	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/releasegate/releasegate/checks/lint"
 	"github.com/releasegate/releasegate/checks/workspace"
@@ -119,12 +121,20 @@ func checkMarkdown(p *lint.Pass, md *workspace.Markdown) {
 	}
 }
 
+type parserPoolKey struct{}
+
 // checkScript finds the deletes of one script and judges each credential.
 func checkScript(p *lint.Pass, src string, env func(string) (string, bool), inputs []callerInput, report func(deleteCall, string)) {
 	if !mayDelete(src) {
 		return // fast path: most scripts never delete anything
 	}
-	s := parseScript(src)
+	// Shell parsers are large; reuse them across the scripts of a run.
+	pool := p.Shared(parserPoolKey{}, func() any {
+		return &sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
+	}).(*sync.Pool)
+	parser := pool.Get().(*syntax.Parser)
+	s := parseScript(parser, src)
+	pool.Put(parser)
 	if s == nil {
 		return
 	}

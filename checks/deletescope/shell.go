@@ -61,9 +61,9 @@ func maskExpressions(src string) (string, []expr.Expr) {
 
 // parseScript parses a bash/sh script. It returns nil when the text is not
 // shell (for example a PowerShell step or a prose fence).
-func parseScript(src string) *script {
+func parseScript(parser *syntax.Parser, src string) *script {
 	masked, exprs := maskExpressions(src)
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(masked), "")
+	f, err := parser.Parse(strings.NewReader(masked), "")
 	if err != nil {
 		return nil
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/releasegate/releasegate/checks/goanalysis"
 	"github.com/releasegate/releasegate/checks/goanalysis/suite"
 	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/checks/lint/linttest"
 	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/internal/rule"
@@ -132,23 +133,13 @@ func TestNoGoCodeIsNotAnError(t *testing.T) {
 }
 
 func TestPackageThatDoesNotTypeCheck(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := linttest.Write(t, map[string]string{
 		"go.mod":         "module example.test/broken\n\ngo 1.22\n",
 		"main.go":        "package main\n\nfunc main() {\n\tvar n int = \"three\"\n\t_ = n\n}\n",
 		"ok/ok.go":       "package ok\n\nimport \"os\"\n\nvar Token = os.Getenv(\"HOME\")\n",
 		"tools/deps.go":  "//go:build tools\n\npackage tools\n",
 		"only/x_test.go": "package only\n",
-	}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	res := lintDir(t, dir)
 	if len(res.Errors) != 1 {
 		t.Fatalf("want one input error, got %v", res.Errors)
@@ -336,23 +327,13 @@ func TestInlineSuppression(t *testing.T) {
 // and a finding in a file shared by a package and its test variant is
 // reported once.
 func TestTestFilesAreCheckedOnce(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := linttest.Write(t, map[string]string{
 		"go.mod":         "module example.test/tt\n\ngo 1.22\n",
 		"tt.go":          "package tt\n\nimport \"fmt\"\n\nfunc Body(s string) string { return fmt.Sprintf(`{\"a\":\"%s\"}`, s) }\n",
 		"tt_test.go":     "package tt\n\nimport (\n\t\"fmt\"\n\t\"testing\"\n)\n\nfunc TestX(t *testing.T) { _ = fmt.Sprintf(`{\"b\":\"%s\"}`, t.Name()) }\n",
 		"ext_test.go":    "package tt_test\n\nimport \"testing\"\n\nfunc TestY(t *testing.T) {}\n",
 		"only/o_test.go": "package only\n",
-	}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	res := lintDir(t, dir)
 	if len(res.Errors) > 0 {
 		t.Fatal(res.Errors)

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/releasegate/releasegate/internal/yamlerr"
 )
 
 // Error is a configuration problem at a position in the file.
@@ -97,10 +99,8 @@ func Parse(name, dir string, data []byte) (*Config, error) {
 // yamlError turns a yaml.v3 syntax error ("yaml: line 3: ...") into an
 // Error with the line pulled out, so every config error has one shape.
 func yamlError(name string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
-	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
-		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+	line, msg := yamlerr.Split(err)
+	if line > 0 {
 		return &Error{File: name, Line: line, Col: 1, Msg: "invalid YAML: " + msg}
 	}
 	return &Error{File: name, Msg: "invalid YAML: " + msg}

@@ -1,12 +1,10 @@
 package workspace
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/rhysd/actionlint"
 	"gopkg.in/yaml.v3"
 
+	"github.com/releasegate/releasegate/internal/yamlerr"
 	"github.com/releasegate/releasegate/report"
 )
 
@@ -128,12 +126,10 @@ func actionStep(n *yaml.Node) *ActionStep {
 }
 
 func yamlInputError(f *File, err error) *report.InputError {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	ie := &report.InputError{File: f.Path, Message: "invalid YAML: " + msg}
-	var line int
-	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
-		ie.Line, ie.Column = line, 1
-		ie.Message = "invalid YAML: " + strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+	line, msg := yamlerr.Split(err)
+	ie := &report.InputError{File: f.Path, Line: line, Message: "invalid YAML: " + msg}
+	if line > 0 {
+		ie.Column = 1
 	}
 	return ie
 }

@@ -8,11 +8,10 @@
 package yamlstrings
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/rhysd/actionlint"
 	"gopkg.in/yaml.v3"
+
+	"github.com/releasegate/releasegate/internal/yamlerr"
 )
 
 // Value is one scalar string value.
@@ -71,10 +70,6 @@ type Error struct {
 func (e *Error) Error() string { return "invalid YAML: " + e.Msg }
 
 func syntaxError(err error) *Error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
-	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
-		return &Error{Line: line, Msg: strings.TrimSpace(msg[strings.Index(msg, ":")+1:])}
-	}
-	return &Error{Msg: msg}
+	line, msg := yamlerr.Split(err)
+	return &Error{Line: line, Msg: msg}
 }

@@ -128,6 +128,8 @@ func TestLintBadInput(t *testing.T) {
 		{"unknown disable", map[string]string{"README.md": "# x\n"}, []string{"--disable", "nope"}, `--disable: unknown rule "nope"`},
 		{"unknown flag", map[string]string{"README.md": "# x\n"}, []string{"--frobnicate"}, "unknown flag"},
 		{"missing path", map[string]string{"README.md": "# x\n"}, []string{"does-not-exist"}, "does-not-exist: no such file or directory"},
+		{"missing --config", map[string]string{"README.md": "# x\n"}, []string{"--config", "nope.yaml"}, "nope.yaml: cannot read configuration"},
+		{"binary --config", map[string]string{"README.md": "# x\n", "c.yaml": "\x00\x01"}, []string{"--config", "c.yaml"}, "c.yaml: not a text file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

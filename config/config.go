@@ -11,6 +11,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/releasegate/releasegate/rule"
 )
 
 // FileNames are the names searched for, in order.
@@ -23,7 +25,7 @@ type Config struct {
 	Families []Family // in file order
 	Parity   []Parity
 	Gate     Gate
-	Rules    map[string]RuleSetting // per-rule severity override or "off"
+	Rules    map[string]rule.Setting // per-rule severity override or "off"
 	// Exclude lists paths (relative to Dir, slash-separated) or path.Match
 	// globs that lint skips; a directory excludes everything below it.
 	Exclude []string
@@ -148,12 +150,6 @@ type Identity struct {
 	BuildSignerURI   string
 }
 
-// RuleSetting overrides one rule: a severity, or Off.
-type RuleSetting struct {
-	Off      bool
-	Severity string
-}
-
 // Pos is a position in the configuration file.
 type Pos struct{ Line, Col int }
 
@@ -194,7 +190,7 @@ func (c *Config) Where(p Pos) string {
 // Default is the configuration used when no file is found: no secrets, no
 // families, no parity, gate settings empty.
 func Default(dir string) *Config {
-	return &Config{Version: 1, Dir: dir, Gate: Gate{OnExisting: "fail", ArchTag: ""}, Rules: map[string]RuleSetting{}}
+	return &Config{Version: 1, Dir: dir, Gate: Gate{OnExisting: "fail", ArchTag: ""}, Rules: map[string]rule.Setting{}}
 }
 
 // Excluded reports whether a file (absolute path) is excluded from lint.

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/releasegate/releasegate/internal/yamlerr"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // Error is a configuration problem at a position in the file.
@@ -418,7 +419,11 @@ func (d *decoder) rules(n *yaml.Node, c *Config) error {
 		if err := d.enum(v, &s, "off", "error", "warning", "note"); err != nil {
 			return err
 		}
-		c.Rules[k.Value] = RuleSetting{Off: s == "off", Severity: s}
+		if s == "off" {
+			c.Rules[k.Value] = rule.Setting{Off: true}
+		} else {
+			c.Rules[k.Value] = rule.Setting{Severity: rule.Severity(s)}
+		}
 		c.rulePos = append(c.rulePos, rulePos{k.Value, pos(k)})
 		return nil
 	})

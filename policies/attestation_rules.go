@@ -1,12 +1,12 @@
 package policies
 
-import "github.com/releasegate/releasegate/internal/rule"
+import "github.com/releasegate/releasegate/rule"
 
 // AttestationRules documents the rules attestation.rego reports over the
 // facts registry/attest gathers (docs/attestations.md).
 var AttestationRules = []rule.Rule{
 	{
-		ID: "attestation-missing", Half: rule.Gate, Severity: rule.Error,
+		ID: AttestationMissing, Half: rule.Gate, Severity: rule.Error,
 		Summary: "verify: a digest users can pull has no sigstore attestation",
 		Why: "Users pull a multi-arch tag by its index and then one platform image; each of those digests is what " +
 			"`gh attestation verify` or `cosign verify-attestation` is asked about. A release whose signing step " +
@@ -21,7 +21,7 @@ var AttestationRules = []rule.Rule{
 			"Set gate.attestations.required: false to check attestations that exist without requiring them.",
 	},
 	{
-		ID: "attestation-invalid", Half: rule.Gate, Severity: rule.Error,
+		ID: AttestationInvalid, Half: rule.Gate, Severity: rule.Error,
 		Summary: "verify: an attestation attached to a digest fails cryptographic verification",
 		Why: "A bundle whose signature, certificate chain, log inclusion or timestamp does not check out against the " +
 			"configured trusted root, or whose signed statement names another digest, is either corrupt, made by " +
@@ -34,7 +34,7 @@ var AttestationRules = []rule.Rule{
 			"file contains that instance (`gh attestation trusted-root > trusted_root.jsonl` has both).",
 	},
 	{
-		ID: "attestation-identity", Half: rule.Gate, Severity: rule.Error,
+		ID: AttestationIdentity, Half: rule.Gate, Severity: rule.Error,
 		Summary: "verify: a digest is validly attested, but not by the configured signer",
 		Why: "Any GitHub workflow can obtain a Sigstore certificate. Provenance from a fork, from a feature-branch " +
 			"run or from another workflow of the same repository proves only that someone built something; the " +
@@ -46,7 +46,7 @@ var AttestationRules = []rule.Rule{
 			"build-signer-uri). The SAN regex is matched against the whole SAN.",
 	},
 	{
-		ID: "attestation-predicate", Half: rule.Gate, Severity: rule.Error,
+		ID: AttestationPredicate, Half: rule.Gate, Severity: rule.Error,
 		Summary: "verify: the release signer attested a digest, but with none of the required predicate types",
 		Why: "A signed SBOM or a plain signature is not build provenance. Consumers that require SLSA provenance will " +
 			"reject an image that only has other attestation types, even though all of them verify.",

@@ -24,6 +24,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/releasegate/releasegate/rule"
 )
 
 //go:embed *.rego
@@ -37,10 +38,10 @@ const query = "v := data.releasegate.gate[_].violation[_]"
 
 // Violation is one policy result.
 type Violation struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Target   string `json:"target"`
-	Message  string `json:"message"`
+	Rule     string        `json:"rule"`
+	Severity rule.Severity `json:"severity"`
+	Target   string        `json:"target"`
+	Message  string        `json:"message"`
 }
 
 // Engine is a prepared policy set; prepare once per run, evaluate per
@@ -206,11 +207,10 @@ func toViolation(x any) (Violation, error) {
 	if err := json.Unmarshal(b, &v); err != nil || v.Rule == "" || v.Message == "" {
 		return Violation{}, fmt.Errorf("policies: a violation must be an object with string rule, severity, target and message; got %s", b)
 	}
-	switch v.Severity {
-	case "":
-		v.Severity = "error"
-	case "error", "warning", "note":
-	default:
+	if v.Severity == "" {
+		v.Severity = rule.Error
+	}
+	if v.Severity.Rank() == 0 {
 		return Violation{}, fmt.Errorf("policies: violation %s has severity %q (want error, warning or note)", v.Rule, v.Severity)
 	}
 	return v, nil

@@ -1,12 +1,12 @@
 package policies
 
-import "github.com/releasegate/releasegate/internal/rule"
+import "github.com/releasegate/releasegate/rule"
 
 // Rules documents every built-in gate rule except the attestation rules
 // (see attestation_rules.go). The Rego in this directory reports them.
 var Rules = []rule.Rule{
 	{
-		ID: "tag-exists", Half: rule.Gate, Severity: rule.Error,
+		ID: TagExists, Half: rule.Gate, Severity: rule.Error,
 		Summary: "preflight: the version tag is already published in a target repository",
 		Why: "Registries with immutable tags reject the push only after the whole build has run, and registries " +
 			"without them silently replace a published release. Checking first lets a re-run fail fast, or skip " +
@@ -17,7 +17,7 @@ var Rules = []rule.Rule{
 			"fail (error), warn (warning) or skip (decision skip, exit 0, skip=true in $GITHUB_OUTPUT so later steps can be skipped).",
 	},
 	{
-		ID: "orphan-arch-tag", Half: rule.Gate, Severity: rule.Error,
+		ID: OrphanArchTag, Half: rule.Gate, Severity: rule.Error,
 		Summary: "preflight: a per-arch tag exists without its version tag",
 		Why: "A release that pushed some per-arch images and then failed leaves a {version}-{arch} tag behind with no " +
 			"index pointing at it. The retry then collides with that tag, or ships a mix of old and new per-arch images.",
@@ -26,7 +26,7 @@ var Rules = []rule.Rule{
 		Fix:  "Delete the orphan per-arch tag (with a delete-scoped token) before retrying the release.",
 	},
 	{
-		ID: "partial-publish", Half: rule.Gate, Severity: rule.Error,
+		ID: PartialPublish, Half: rule.Gate, Severity: rule.Error,
 		Summary: "preflight: the version is published in some configured images but not in others",
 		Why: "Releasing to several registries is not atomic. When one accepted the version and another did not, a plain " +
 			"retry either fails on the first or skips it, and users of the two registries see different releases.",
@@ -36,7 +36,7 @@ var Rules = []rule.Rule{
 			"(e.g. crane copy), or remove it everywhere and release again.",
 	},
 	{
-		ID: "tag-missing", Half: rule.Gate, Severity: rule.Error,
+		ID: TagMissing, Half: rule.Gate, Severity: rule.Error,
 		Summary: "verify: the version tag, a moving tag or a per-arch tag does not exist",
 		Why:     "A push step can report success for one registry and never reach another; a tag users pull must exist after the release.",
 		Bad:     "after the release, ghcr.io/acme/app:latest answers 404",
@@ -44,7 +44,7 @@ var Rules = []rule.Rule{
 		Fix:     "Re-run the push for the missing repository or tag, copying by digest from a repository that has it.",
 	},
 	{
-		ID: "platform-missing", Half: rule.Gate, Severity: rule.Error,
+		ID: PlatformMissing, Half: rule.Gate, Severity: rule.Error,
 		Summary: "verify: the version's index has no image for a configured platform",
 		Why:     "A multi-platform build can drop an architecture (a failed matrix leg, a cache miss) and still push an index; users on that platform then cannot pull.",
 		Bad:     "gate.platforms: [linux/amd64, linux/arm64]; app:1.8.0 lists only linux/amd64",
@@ -52,7 +52,7 @@ var Rules = []rule.Rule{
 		Fix:     "Rebuild the missing platform and push a complete index under the version tag.",
 	},
 	{
-		ID: "moving-tag-mismatch", Half: rule.Gate, Severity: rule.Error,
+		ID: MovingTagMismatch, Half: rule.Gate, Severity: rule.Error,
 		Summary: "verify: a moving tag (e.g. latest) serves other images than the version for some platform",
 		Why: "Moving tags are updated by a separate step that can fail or be skipped, leaving :latest on the previous " +
 			"release while the version tag moves on; users pulling :latest silently get old code.",
@@ -61,7 +61,7 @@ var Rules = []rule.Rule{
 		Fix:  "Point the moving tag at the version's index by digest (e.g. crane tag app@sha256:… latest).",
 	},
 	{
-		ID: "arch-tag-mismatch", Half: rule.Gate, Severity: rule.Error,
+		ID: ArchTagMismatch, Half: rule.Gate, Severity: rule.Error,
 		Summary: "verify: a {version}-{arch} tag is not the version index's image for that arch",
 		Why: "Per-arch tags are pushed first and the index is assembled from them later; if a retry rebuilt one arch, " +
 			"the per-arch tag and the index disagree about what the release is.",
@@ -70,7 +70,7 @@ var Rules = []rule.Rule{
 		Fix:  "Re-create the index from the per-arch images you mean to ship, or re-tag the per-arch tag to the index child.",
 	},
 	{
-		ID: "registry-divergence", Half: rule.Gate, Severity: rule.Warning,
+		ID: RegistryDivergence, Half: rule.Gate, Severity: rule.Warning,
 		Summary: "verify: the same version serves different images in different repositories",
 		Why: "Building separately for each registry produces different digests for the same version, so signatures, " +
 			"SBOMs and bug reports no longer refer to one artefact.",
@@ -79,7 +79,7 @@ var Rules = []rule.Rule{
 		Fix:  "Build once and copy the index between registries by digest instead of rebuilding per registry.",
 	},
 	{
-		ID: "integrity-missing", Half: rule.Gate, Severity: rule.Error,
+		ID: IntegrityMissing, Half: rule.Gate, Severity: rule.Error,
 		Summary: "an object the release references (child manifest, config, layer) cannot be fetched",
 		Why: "Tag cleanup and garbage collection can delete the children of an index that is still tagged. The tag " +
 			"resolves, so existence checks pass, but every pull fails. Only walking index, children, configs and " +
@@ -89,7 +89,7 @@ var Rules = []rule.Rule{
 		Fix:  "Rebuild and push the image again so the registry receives every object, then review the cleanup job that deleted them.",
 	},
 	{
-		ID: "digest-mismatch", Half: rule.Gate, Severity: rule.Error,
+		ID: DigestMismatch, Half: rule.Gate, Severity: rule.Error,
 		Summary: "verify: a tag no longer points at the digest recorded when the release was pushed",
 		Why: "Tags are mutable: an accidental second release or a re-run can overwrite a published version. The " +
 			"digests recorded at push time (--expect, or a ledger from `gate record`) are the only reference that does not move.",
@@ -98,7 +98,7 @@ var Rules = []rule.Rule{
 		Fix:  "Re-tag the version to the recorded digest (crane tag app@sha256:ea6c… 1.8.0) and find what overwrote it.",
 	},
 	{
-		ID: "unverifiable", Half: rule.Gate, Severity: rule.Error,
+		ID: Unverifiable, Half: rule.Gate, Severity: rule.Error,
 		Summary: "a fact the gate needed could not be established (registry error, timeout, bad answer)",
 		Why: "A gate that treats \"could not check\" as \"fine\" lets exactly the broken releases through that coincide " +
 			"with registry trouble. The decision is error and the run exits 2, naming the URL and status.",

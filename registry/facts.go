@@ -292,3 +292,15 @@ func mediaType(contentType string) string {
 }
 
 func isDigest(ref string) bool { return strings.HasPrefix(ref, "sha256:") }
+
+// ArchTag expands a per-arch tag template for a version and a platform
+// ("os/arch[/variant]"): {version}, {os}, {arch} and {variant} are
+// replaced, so "{version}-{arch}" gives "1.4.0-arm64" for linux/arm64.
+func ArchTag(tmpl, version, platform string) string {
+	parts := strings.Split(platform, "/")
+	variant := ""
+	if len(parts) > 2 {
+		variant = parts[2]
+	}
+	return strings.NewReplacer("{version}", version, "{os}", parts[0], "{arch}", parts[1], "{variant}", variant).Replace(tmpl)
+}

@@ -13,25 +13,25 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	registryfixture "github.com/releasegate/releasegate/fixtures/registry"
+	"github.com/releasegate/releasegate/internal/localregistry"
+	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
-	"github.com/releasegate/releasegate/registry/localregistry"
 )
 
 // published starts one registry (optionally behind middleware) holding
 // a clean release, and returns the repository and the release.
-func published(t *testing.T, mw func(http.Handler) http.Handler) (*registryfixture.Env, name.Repository, *registryfixture.Release) {
+func published(t *testing.T, mw func(http.Handler) http.Handler) (*scenario.Env, name.Repository, *scenario.Release) {
 	t.Helper()
 	var opts []localregistry.Option
 	if mw != nil {
 		opts = append(opts, localregistry.WithMiddleware(mw))
 	}
-	env, err := registryfixture.Start(1, opts...)
+	env, err := localregistry.StartEnv(1, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(env.Close)
-	rel, err := registryfixture.Build(7, env.Layout.Platforms)
+	rel, err := scenario.Build(7, env.Layout.Platforms)
 	if err != nil {
 		t.Fatal(err)
 	}

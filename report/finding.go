@@ -6,7 +6,7 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // Finding is one lint result at a position in a file.
@@ -95,14 +95,15 @@ func (r *Result) Failing(threshold rule.Severity) int {
 	return n
 }
 
-// ExitCode applies SPEC §3: 2 when anything could not be read or nothing
-// was scanned, 1 when a finding reaches the threshold, else 0.
-func (r *Result) ExitCode(threshold rule.Severity) int {
+// Outcome applies SPEC §3 to a lint run: undecided when anything could
+// not be read or nothing was scanned, violated when a finding reaches the
+// threshold.
+func (r *Result) Outcome(threshold rule.Severity) Outcome {
 	if len(r.Errors) > 0 || r.Scanned.Total() == 0 {
-		return 2
+		return Undecided
 	}
 	if r.Failing(threshold) > 0 {
-		return 1
+		return Violated
 	}
-	return 0
+	return Holds
 }

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // The SARIF 2.1.0 subset that GitHub code scanning reads.

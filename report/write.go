@@ -6,11 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/rule"
 )
-
-// Formats lists the output formats, in the order help text shows them.
-var Formats = []string{"text", "json", "sarif", "github"}
 
 // Options tune the writers.
 type Options struct {
@@ -32,17 +29,7 @@ func Write(w io.Writer, format string, res *Result, opt Options) error {
 	case "github":
 		return writeGitHub(w, res)
 	}
-	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
-}
-
-// CheckFormat validates a --format value before any work is done.
-func CheckFormat(format string) error {
-	for _, f := range Formats {
-		if f == format {
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	return CheckFormat(format, LintFormats)
 }
 
 func writeJSON(w io.Writer, res *Result) error {
@@ -62,17 +49,17 @@ func writeJSON(w io.Writer, res *Result) error {
 }
 
 func writeText(w io.Writer, res *Result, opt Options) error {
-	p := newPainter(opt.Color)
+	p := NewPainter(opt.Color)
 	var b strings.Builder
 	for _, f := range res.Findings {
 		if f.Suppressed {
 			continue
 		}
 		fmt.Fprintf(&b, "%s%s: %s %s\n", Position(f.File, f.Line, f.Column),
-			p.severity(f.Severity), f.Message, p.dim("["+f.Rule+"]"))
+			p.Severity(f.Severity), f.Message, p.Dim("["+f.Rule+"]"))
 	}
 	for _, e := range res.Errors {
-		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.red("could not check:"), e.Message)
+		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Red("could not check:"), e.Message)
 	}
 	if !opt.Quiet || len(res.Findings) > 0 || len(res.Errors) > 0 {
 		b.WriteString(summary(res) + "\n")
@@ -131,33 +118,13 @@ func writeGitHub(w io.Writer, res *Result) error {
 		if f.Suppressed {
 			continue
 		}
-		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", githubLevel(f.Severity),
-			escapeProperty(f.File), f.Line, f.Column, escapeProperty(f.Rule), escapeData(f.Message))
+		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", GitHubLevel(f.Severity),
+			EscapeProperty(f.File), f.Line, f.Column, EscapeProperty(f.Rule), EscapeData(f.Message))
 	}
 	for _, e := range res.Errors {
 		fmt.Fprintf(&b, "::error file=%s,line=%d,col=%d,title=releasegate::%s\n",
-			escapeProperty(e.File), max(e.Line, 1), max(e.Column, 1), escapeData("could not check: "+e.Message))
+			EscapeProperty(e.File), max(e.Line, 1), max(e.Column, 1), EscapeData("could not check: "+e.Message))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func githubLevel(s rule.Severity) string {
-	switch s {
-	case rule.Error:
-		return "error"
-	case rule.Warning:
-		return "warning"
-	}
-	return "notice"
-}
-
-// escapeData and escapeProperty follow the workflow-command escaping rules:
-// data escapes %, CR and LF; properties additionally escape : and ,.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/rule"
 )
 
 func sample() *Result {
@@ -54,19 +54,19 @@ func TestExitCode(t *testing.T) {
 		threshold rule.Severity
 		want      int
 	}{{rule.Error, 1}, {rule.Warning, 1}, {rule.Note, 1}} {
-		if got := r.ExitCode(tc.threshold); got != tc.want {
+		if got := r.Outcome(tc.threshold).ExitCode(); got != tc.want {
 			t.Errorf("ExitCode(%s) = %d, want %d", tc.threshold, got, tc.want)
 		}
 	}
 	onlyWarn := &Result{Findings: r.Findings[1:2], Scanned: r.Scanned}
-	if onlyWarn.ExitCode(rule.Error) != 0 || onlyWarn.ExitCode(rule.Warning) != 1 {
+	if onlyWarn.Outcome(rule.Error).ExitCode() != 0 || onlyWarn.Outcome(rule.Warning).ExitCode() != 1 {
 		t.Error("warning threshold not applied")
 	}
-	if (&Result{}).ExitCode(rule.Error) != 2 {
+	if (&Result{}).Outcome(rule.Error).ExitCode() != 2 {
 		t.Error("nothing scanned must exit 2")
 	}
 	withErr := &Result{Scanned: r.Scanned, Errors: []InputError{{File: "x.yml", Message: "bad"}}}
-	if withErr.ExitCode(rule.Error) != 2 {
+	if withErr.Outcome(rule.Error).ExitCode() != 2 {
 		t.Error("an input error must exit 2")
 	}
 }

@@ -13,9 +13,9 @@ import (
 
 	"github.com/rhysd/actionlint"
 
-	"github.com/releasegate/releasegate/checks/lint"
-	"github.com/releasegate/releasegate/checks/workspace"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // Rule documents the actionlint rule id.

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/releasegate/releasegate/checks/actionlintrules"
-	"github.com/releasegate/releasegate/checks/lint/linttest"
+	"github.com/releasegate/releasegate/lint/linttest"
 )
 
 func TestActionlintFindings(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/expr"
-	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/lint/workspace"
 )
 
 // envChain looks a variable up in step, then job, then workflow env.

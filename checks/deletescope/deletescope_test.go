@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/releasegate/releasegate/checks/deletescope"
-	"github.com/releasegate/releasegate/checks/lint/linttest"
+	"github.com/releasegate/releasegate/lint/linttest"
 )
 
 const cfg = `version: 1

@@ -1,6 +1,6 @@
 package deletescope
 
-import "github.com/releasegate/releasegate/internal/rule"
+import "github.com/releasegate/releasegate/rule"
 
 // Rule documents delete-scope.
 var Rule = rule.Rule{

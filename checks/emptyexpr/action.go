@@ -5,8 +5,8 @@ import (
 
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
 	"github.com/releasegate/releasegate/checks/internal/expr"
-	"github.com/releasegate/releasegate/checks/lint"
-	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
 )
 
 // actionResolver knows a composite action's inputs: every input is a

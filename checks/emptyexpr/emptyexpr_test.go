@@ -3,7 +3,7 @@ package emptyexpr
 import (
 	"testing"
 
-	"github.com/releasegate/releasegate/checks/lint/linttest"
+	"github.com/releasegate/releasegate/lint/linttest"
 )
 
 const wfPath = ".github/workflows/w.yml"

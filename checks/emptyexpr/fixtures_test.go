@@ -10,16 +10,16 @@ import (
 	"testing"
 
 	"github.com/releasegate/releasegate/checks/failurestep"
-	"github.com/releasegate/releasegate/checks/lint/linttest"
 	"github.com/releasegate/releasegate/checks/unevaluateddefault"
+	"github.com/releasegate/releasegate/lint/linttest"
 )
 
 // TestFixtureRepos lints the repositories under
-// fixtures/lint/expressions with the three expression checks and compares
+// fixtures/testdata/expressions with the three expression checks and compares
 // the findings with each repository's expected.txt (file:line:col rule);
 // a repository without findings has an empty or no expected.txt.
 func TestFixtureRepos(t *testing.T) {
-	root := filepath.Join("..", "..", "fixtures", "lint", "expressions")
+	root := filepath.Join("..", "..", "fixtures", "testdata", "expressions")
 	dirs, err := os.ReadDir(root)
 	if err != nil {
 		t.Fatal(err)

@@ -10,13 +10,13 @@ import (
 
 	"github.com/releasegate/releasegate/checks/actionlintrules"
 	"github.com/releasegate/releasegate/checks/failurestep"
-	"github.com/releasegate/releasegate/checks/lint"
-	"github.com/releasegate/releasegate/checks/lint/linttest"
 	"github.com/releasegate/releasegate/checks/unevaluateddefault"
-	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/linttest"
+	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // sinkTemplate puts one expression into every place the check reads.

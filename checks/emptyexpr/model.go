@@ -9,7 +9,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
 	"github.com/releasegate/releasegate/checks/internal/expr"
-	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/lint/workspace"
 )
 
 // index resolves local references across files: reusable workflows and

@@ -3,7 +3,7 @@ package failurestep
 import (
 	"testing"
 
-	"github.com/releasegate/releasegate/checks/lint/linttest"
+	"github.com/releasegate/releasegate/lint/linttest"
 )
 
 func wf(body string) map[string]string {

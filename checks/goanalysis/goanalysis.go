@@ -15,7 +15,7 @@ package goanalysis
 
 import (
 	"github.com/releasegate/releasegate/checks/goanalysis/suite"
-	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/lint"
 )
 
 // Rules documents the three Go rules.

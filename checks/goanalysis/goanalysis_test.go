@@ -16,15 +16,15 @@ import (
 
 	"github.com/releasegate/releasegate/checks/goanalysis"
 	"github.com/releasegate/releasegate/checks/goanalysis/suite"
-	"github.com/releasegate/releasegate/checks/lint"
-	"github.com/releasegate/releasegate/checks/lint/linttest"
-	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/linttest"
+	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
 )
 
-const fixtures = "../../fixtures/lint/gotool"
+const fixtures = "../../fixtures/testdata/gotool"
 
 // lintDir runs the Go analyzers check the way `releasegate lint DIR` does.
 func lintDir(t testing.TB, dir string) *report.Result {
@@ -103,7 +103,7 @@ func TestLintFixtureTool(t *testing.T) {
 					t.Errorf("missing %s at %s:%d containing %q in:\n%s", w.rule, w.file, w.line, w.contains, dump(res.Findings))
 				}
 			}
-			if got := res.ExitCode(rule.Error); got != tt.exitC {
+			if got := res.Outcome(rule.Error).ExitCode(); got != tt.exitC {
 				t.Errorf("exit code %d, want %d", got, tt.exitC)
 			}
 		})
@@ -127,7 +127,7 @@ func TestNoGoCodeIsNotAnError(t *testing.T) {
 	if len(res.Errors) != 0 || res.Scanned.GoPackages != 0 || len(res.Findings) != 0 {
 		t.Fatalf("errors %v, %d packages, findings %v", res.Errors, res.Scanned.GoPackages, res.Findings)
 	}
-	if got := res.ExitCode(rule.Error); got != 0 {
+	if got := res.Outcome(rule.Error).ExitCode(); got != 0 {
 		t.Errorf("exit code %d, want 0", got)
 	}
 }
@@ -151,7 +151,7 @@ func TestPackageThatDoesNotTypeCheck(t *testing.T) {
 	if res.Scanned.GoPackages != 1 {
 		t.Errorf("scanned %d packages, want 1 (the package that type-checks)", res.Scanned.GoPackages)
 	}
-	if got := res.ExitCode(rule.Error); got != 2 {
+	if got := res.Outcome(rule.Error).ExitCode(); got != 2 {
 		t.Errorf("exit code %d, want 2", got)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/releasegate/releasegate/checks/goanalysis/suite"
-	"github.com/releasegate/releasegate/checks/lint"
+	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/report"
 )
 

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
-	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/lint/workspace"
 )
 
 // item is a source or copy item prepared for comparison.

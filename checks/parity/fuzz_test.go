@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/lint/workspace"
 )
 
 // FuzzLocate puts arbitrary text in a github-script block scalar and

@@ -38,11 +38,11 @@ import (
 
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
 	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
-	"github.com/releasegate/releasegate/checks/lint"
-	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // Drift documents parity-drift.

@@ -11,15 +11,15 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/releasegate/releasegate/checks/lint"
 	"github.com/releasegate/releasegate/checks/parity"
-	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
 )
 
-const fixtures = "../../fixtures/lint/parity"
+const fixtures = "../../fixtures/testdata/parity"
 
 const (
 	runbook = "docs/runbooks/registry-recovery.md"
@@ -148,8 +148,8 @@ func TestBadCopies(t *testing.T) {
 					rel(t, dir, res.Errors[0].File) != tt.file {
 					t.Fatalf("errors %+v, findings:\n%s", res.Errors, dump(res.Findings))
 				}
-				if res.ExitCode(rule.Error) != 2 {
-					t.Errorf("exit code %d, want 2", res.ExitCode(rule.Error))
+				if res.Outcome(rule.Error).ExitCode() != 2 {
+					t.Errorf("exit code %d, want 2", res.Outcome(rule.Error).ExitCode())
 				}
 				return
 			}

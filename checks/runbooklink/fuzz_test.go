@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasegate/releasegate/checks/lint"
 	"github.com/releasegate/releasegate/checks/runbooklink"
-	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // FuzzMarkdown runs the link check over arbitrary Markdown: nothing may

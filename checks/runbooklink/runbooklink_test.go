@@ -8,15 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/releasegate/releasegate/checks/lint"
 	"github.com/releasegate/releasegate/checks/runbooklink"
-	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
 )
 
-const fixture = "../../fixtures/lint/runbooklink/broken"
+const fixture = "../../fixtures/testdata/runbooklink/broken"
 
 func TestFixture(t *testing.T) {
 	const (

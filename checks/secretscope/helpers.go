@@ -8,8 +8,8 @@ import (
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/walk"
-	"github.com/releasegate/releasegate/checks/workspace"
 	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/lint/workspace"
 )
 
 // declared looks a secret up case-insensitively, as the runner does.

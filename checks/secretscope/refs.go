@@ -5,7 +5,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/checks/internal/walk"
-	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/lint/workspace"
 )
 
 // ref is one use of a context inside a workflow expression.

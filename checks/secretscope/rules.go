@@ -1,6 +1,6 @@
 package secretscope
 
-import "github.com/releasegate/releasegate/internal/rule"
+import "github.com/releasegate/releasegate/rule"
 
 // ScopeRule documents secret-scope.
 var ScopeRule = rule.Rule{

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasegate/releasegate/checks/lint/linttest"
 	"github.com/releasegate/releasegate/checks/secretscope"
+	"github.com/releasegate/releasegate/lint/linttest"
 )
 
 const cfg = `version: 1

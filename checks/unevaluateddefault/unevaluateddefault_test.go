@@ -3,7 +3,7 @@ package unevaluateddefault
 import (
 	"testing"
 
-	"github.com/releasegate/releasegate/checks/lint/linttest"
+	"github.com/releasegate/releasegate/lint/linttest"
 )
 
 func action(body string) map[string]string {

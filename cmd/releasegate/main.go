@@ -6,7 +6,7 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/releasegate/releasegate/internal/cli"
+	"github.com/releasegate/releasegate/cmd/releasegate/internal/cli"
 )
 
 func main() {

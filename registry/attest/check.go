@@ -7,8 +7,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-
-	"github.com/releasegate/releasegate/config"
 )
 
 // Target is one manifest digest whose attestations are checked.
@@ -129,29 +127,14 @@ func verifyFound(v *Verifier, f found, h v1.Hash) Bundle {
 	return b
 }
 
-// NewSummary assembles the run-wide facts from the configuration and the
-// checked digests, counting bundles found and verified.
-func NewSummary(a config.Attestations, keyBased bool, digests []Digest) Summary {
-	f := Summary{
-		Enabled:  true,
-		Required: a.Required,
-		KeyBased: keyBased,
-		Identity: Identity{
-			Issuer:           a.Identity.Issuer,
-			SANRegex:         a.Identity.SANRegex,
-			SourceRepository: a.Identity.SourceRepository,
-			SourceRef:        a.Identity.SourceRef,
-			BuildSignerURI:   a.Identity.BuildSignerURI,
-		},
-		PredicateTypes: append([]string{}, a.PredicateTypes...),
-	}
+// Count adds the bundles found and verified for digests to the summary.
+func (s *Summary) Count(digests []Digest) {
 	for _, d := range digests {
 		for _, b := range d.Bundles {
-			f.BundlesFound++
+			s.BundlesFound++
 			if b.Verified {
-				f.BundlesVerified++
+				s.BundlesVerified++
 			}
 		}
 	}
-	return f
 }

@@ -13,10 +13,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/sigstore/sigstore-go/pkg/root"
 
-	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/internal/localregistry"
+	"github.com/releasegate/releasegate/internal/sigstoretest"
 	"github.com/releasegate/releasegate/registry/attest"
-	"github.com/releasegate/releasegate/registry/attest/attesttest"
-	"github.com/releasegate/releasegate/registry/localregistry"
 )
 
 // release is a multi-arch release in an in-process registry, with a test
@@ -25,7 +24,7 @@ type release struct {
 	repo   name.Repository
 	index  name.Digest
 	plats  map[string]name.Digest
-	auth   *attesttest.Authority
+	auth   *sigstoretest.Authority
 	v      *attest.Verifier
 	ropts  []remote.Option
 	counts *requestCounts
@@ -61,7 +60,7 @@ func newRelease(t testing.TB, mw func(http.Handler) http.Handler) *release {
 		t.Fatal(err)
 	}
 	ropts := []remote.Option{remote.WithRetryBackoff(remote.Backoff{Steps: 1})}
-	index, plats, err := attesttest.PushRelease(repo, "1.2.3", []string{"linux/amd64", "linux/arm64"}, ropts...)
+	index, plats, err := sigstoretest.PushRelease(repo, "1.2.3", []string{"linux/amd64", "linux/arm64"}, ropts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,13 +91,13 @@ func (r *release) targets() []attest.Target {
 
 // attach signs a statement about subject (as id) and pushes it as a
 // referrer of d.
-func (r *release) attach(t testing.TB, d name.Digest, id attesttest.Identity, pred string, subject string) {
+func (r *release) attach(t testing.TB, d name.Digest, id sigstoretest.Identity, pred string, subject string) {
 	t.Helper()
-	raw, err := r.auth.Attest(id, attesttest.Statement(pred, attesttest.Subject{Name: r.repo.Name(), Digest: subject}))
+	raw, err := r.auth.Attest(id, sigstoretest.Statement(pred, sigstoretest.Subject{Name: r.repo.Name(), Digest: subject}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := attesttest.PushBundle(d, raw, "", pred, r.ropts...); err != nil {
+	if _, err := sigstoretest.PushBundle(d, raw, "", pred, r.ropts...); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -119,7 +118,7 @@ func byPlatform(ds []attest.Digest) map[string]attest.Digest {
 func TestCheckAllAttested(t *testing.T) {
 	r := newRelease(t, nil)
 	for _, d := range r.digests() {
-		r.attach(t, d, releaseID, attesttest.SLSAProvenanceV1, d.DigestStr())
+		r.attach(t, d, releaseID, sigstoretest.SLSAProvenanceV1, d.DigestStr())
 	}
 	r.counts.referrerTag.Store(0)
 	r.counts.blobs.Store(0)
@@ -132,11 +131,12 @@ func TestCheckAllAttested(t *testing.T) {
 			t.Fatalf("%s: error %q, %d bundles", d.Platform, d.Error, len(d.Bundles))
 		}
 		b := d.Bundles[0]
-		if !b.Verified || !b.IdentityMatched || b.PredicateType != attesttest.SLSAProvenanceV1 || b.Referrer == "" {
+		if !b.Verified || !b.IdentityMatched || b.PredicateType != sigstoretest.SLSAProvenanceV1 || b.Referrer == "" {
 			t.Errorf("%s: %+v", d.Platform, b)
 		}
 	}
-	f := attest.NewSummary(config.Attestations{Required: true}, false, got)
+	var f attest.Summary
+	f.Count(got)
 	if f.BundlesFound != 3 || f.BundlesVerified != 3 {
 		t.Errorf("counts: found %d verified %d", f.BundlesFound, f.BundlesVerified)
 	}
@@ -154,7 +154,7 @@ func TestCheckAllAttested(t *testing.T) {
 // policies turn them into rules (policies/attestation_test.rego) and
 // internal/cli's tests run them end to end.
 func TestCheckCases(t *testing.T) {
-	wrongRef := attesttest.GitHubWorkflow("acme/app", "release.yml", "refs/heads/feature")
+	wrongRef := sigstoretest.GitHubWorkflow("acme/app", "release.yml", "refs/heads/feature")
 	wrongIssuer := releaseID
 	wrongIssuer.Issuer = "https://gitlab.example.com"
 	tests := []struct {
@@ -165,8 +165,8 @@ func TestCheckCases(t *testing.T) {
 		{
 			name: "index attested, arm64 not",
 			setup: func(t *testing.T, r *release) {
-				r.attach(t, r.index, releaseID, attesttest.SLSAProvenanceV1, r.index.DigestStr())
-				r.attach(t, r.plats["linux/amd64"], releaseID, attesttest.SLSAProvenanceV1, r.plats["linux/amd64"].DigestStr())
+				r.attach(t, r.index, releaseID, sigstoretest.SLSAProvenanceV1, r.index.DigestStr())
+				r.attach(t, r.plats["linux/amd64"], releaseID, sigstoretest.SLSAProvenanceV1, r.plats["linux/amd64"].DigestStr())
 			},
 			check: func(t *testing.T, got map[string]attest.Digest) {
 				if n := len(got["linux/arm64"].Bundles); n != 0 {
@@ -180,7 +180,7 @@ func TestCheckCases(t *testing.T) {
 		{
 			name: "wrong workflow ref",
 			setup: func(t *testing.T, r *release) {
-				r.attach(t, r.index, wrongRef, attesttest.SLSAProvenanceV1, r.index.DigestStr())
+				r.attach(t, r.index, wrongRef, sigstoretest.SLSAProvenanceV1, r.index.DigestStr())
 			},
 			check: func(t *testing.T, got map[string]attest.Digest) {
 				b := got["index"].Bundles[0]
@@ -192,7 +192,7 @@ func TestCheckCases(t *testing.T) {
 		{
 			name: "wrong issuer",
 			setup: func(t *testing.T, r *release) {
-				r.attach(t, r.index, wrongIssuer, attesttest.SLSAProvenanceV1, r.index.DigestStr())
+				r.attach(t, r.index, wrongIssuer, sigstoretest.SLSAProvenanceV1, r.index.DigestStr())
 			},
 			check: func(t *testing.T, got map[string]attest.Digest) {
 				b := got["index"].Bundles[0]
@@ -204,7 +204,7 @@ func TestCheckCases(t *testing.T) {
 		{
 			name: "bundle for a different digest",
 			setup: func(t *testing.T, r *release) {
-				r.attach(t, r.plats["linux/amd64"], releaseID, attesttest.SLSAProvenanceV1, r.plats["linux/arm64"].DigestStr())
+				r.attach(t, r.plats["linux/amd64"], releaseID, sigstoretest.SLSAProvenanceV1, r.plats["linux/arm64"].DigestStr())
 			},
 			check: func(t *testing.T, got map[string]attest.Digest) {
 				b := got["linux/amd64"].Bundles[0]
@@ -217,7 +217,7 @@ func TestCheckCases(t *testing.T) {
 			name: "only legacy cosign tags",
 			setup: func(t *testing.T, r *release) {
 				for _, kind := range []string{"sig", "att"} {
-					if _, err := attesttest.PushLegacyCosign(r.index, kind, r.ropts...); err != nil {
+					if _, err := sigstoretest.PushLegacyCosign(r.index, kind, r.ropts...); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -235,7 +235,7 @@ func TestCheckCases(t *testing.T) {
 		{
 			name: "other referrers are ignored",
 			setup: func(t *testing.T, r *release) {
-				if _, err := attesttest.PushBundle(r.index, []byte(`{"spdxVersion":"SPDX-2.3"}`), "application/spdx+json", "", r.ropts...); err != nil {
+				if _, err := sigstoretest.PushBundle(r.index, []byte(`{"spdxVersion":"SPDX-2.3"}`), "application/spdx+json", "", r.ropts...); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -248,11 +248,11 @@ func TestCheckCases(t *testing.T) {
 		{
 			name: "older bundle media type is recognised",
 			setup: func(t *testing.T, r *release) {
-				raw, err := r.auth.Attest(releaseID, attesttest.Statement(attesttest.SLSAProvenanceV1, attesttest.Subject{Name: "app", Digest: r.index.DigestStr()}))
+				raw, err := r.auth.Attest(releaseID, sigstoretest.Statement(sigstoretest.SLSAProvenanceV1, sigstoretest.Subject{Name: "app", Digest: r.index.DigestStr()}))
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := attesttest.PushBundle(r.index, raw, "application/vnd.dev.sigstore.bundle+json;version=0.3", "", r.ropts...); err != nil {
+				if _, err := sigstoretest.PushBundle(r.index, raw, "application/vnd.dev.sigstore.bundle+json;version=0.3", "", r.ropts...); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -304,7 +304,7 @@ func TestCheckRegistryErrorIsUnknown(t *testing.T) {
 // garbage, or names another subject, is an invalid bundle, not a crash.
 func TestCheckHostileReferrer(t *testing.T) {
 	r := newRelease(t, nil)
-	if _, err := attesttest.PushBundle(r.index, []byte("\x00\x01 not json"), "", "", r.ropts...); err != nil {
+	if _, err := sigstoretest.PushBundle(r.index, []byte("\x00\x01 not json"), "", "", r.ropts...); err != nil {
 		t.Fatal(err)
 	}
 	got := byPlatform(r.check(t))["index"]
@@ -338,7 +338,7 @@ func TestCheckBrokenFallbackTag(t *testing.T) {
 func BenchmarkCheck(b *testing.B) {
 	r := newRelease(b, nil)
 	for _, d := range r.digests() {
-		r.attach(b, d, releaseID, attesttest.SLSAProvenanceV1, d.DigestStr())
+		r.attach(b, d, releaseID, sigstoretest.SLSAProvenanceV1, d.DigestStr())
 	}
 	run := func(jobs int) time.Duration {
 		start := time.Now()

@@ -16,8 +16,6 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/verify"
 	"github.com/sigstore/sigstore/pkg/signature"
-
-	"github.com/releasegate/releasegate/config"
 )
 
 // Options is the trust a Verifier works with.
@@ -29,7 +27,7 @@ type Options struct {
 	// be signed by this key (no certificate, no identity).
 	PublicKey crypto.PublicKey
 	// Identity is the expected certificate signer.
-	Identity config.Identity
+	Identity Identity
 }
 
 // Verifier checks sigstore bundles against fixed, offline trust material.
@@ -146,7 +144,7 @@ func rootName(i int, tr *root.TrustedRoot) string {
 // certificateIdentity turns the configured identity into sigstore-go's
 // matcher. The SAN regex is anchored at both ends: an unanchored
 // "acme/app" would also accept "evil/acme/app-fork".
-func certificateIdentity(id config.Identity) (verify.CertificateIdentity, error) {
+func certificateIdentity(id Identity) (verify.CertificateIdentity, error) {
 	if id.Issuer == "" || id.SANRegex == "" {
 		return verify.CertificateIdentity{}, errors.New("attestations: gate.attestations.identity needs both issuer and san-regex to accept certificate-signed attestations (or set public-key)")
 	}

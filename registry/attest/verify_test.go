@@ -19,17 +19,16 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/verify"
 
-	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/internal/sigstoretest"
 	"github.com/releasegate/releasegate/registry/attest"
-	"github.com/releasegate/releasegate/registry/attest/attesttest"
 )
 
 // The release identity the tests configure: acme/app's release workflow
 // on main, as Fulcio certifies it for GitHub Actions.
 var (
-	releaseID = attesttest.GitHubWorkflow("acme/app", "release.yml", "refs/heads/main")
-	wantID    = config.Identity{
-		Issuer:           attesttest.GitHubIssuer,
+	releaseID = sigstoretest.GitHubWorkflow("acme/app", "release.yml", "refs/heads/main")
+	wantID    = attest.Identity{
+		Issuer:           sigstoretest.GitHubIssuer,
 		SANRegex:         `https://github\.com/acme/app/\.github/workflows/release\.yml@refs/heads/main`,
 		SourceRepository: "acme/app",
 		SourceRef:        "refs/heads/main",
@@ -43,7 +42,7 @@ func digestOf(s string) v1.Hash {
 
 // rootFromJSON round-trips the authority's trusted root through
 // trusted_root.json, exactly as production loads it.
-func rootFromJSON(t testing.TB, a *attesttest.Authority) *root.TrustedRoot {
+func rootFromJSON(t testing.TB, a *sigstoretest.Authority) *root.TrustedRoot {
 	t.Helper()
 	js, err := a.TrustedRootJSON()
 	if err != nil {
@@ -56,18 +55,18 @@ func rootFromJSON(t testing.TB, a *attesttest.Authority) *root.TrustedRoot {
 	return roots[0]
 }
 
-func newAuthority(t testing.TB) *attesttest.Authority {
+func newAuthority(t testing.TB) *sigstoretest.Authority {
 	t.Helper()
-	a, err := attesttest.New()
+	a, err := sigstoretest.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return a
 }
 
-func attestOrFail(t testing.TB, a *attesttest.Authority, id attesttest.Identity, pred string, d v1.Hash) []byte {
+func attestOrFail(t testing.TB, a *sigstoretest.Authority, id sigstoretest.Identity, pred string, d v1.Hash) []byte {
 	t.Helper()
-	b, err := a.Attest(id, attesttest.Statement(pred, attesttest.Subject{Name: "app", Digest: d.String()}))
+	b, err := a.Attest(id, sigstoretest.Statement(pred, sigstoretest.Subject{Name: "app", Digest: d.String()}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,10 +99,10 @@ func TestVerify(t *testing.T) {
 	stranger := newAuthority(t)
 	image := digestOf("amd64 manifest")
 	other := digestOf("arm64 manifest")
-	wrongRef := attesttest.GitHubWorkflow("acme/app", "release.yml", "refs/heads/feature")
+	wrongRef := sigstoretest.GitHubWorkflow("acme/app", "release.yml", "refs/heads/feature")
 	wrongIssuer := releaseID
 	wrongIssuer.Issuer = "https://accounts.example.com"
-	good := attestOrFail(t, a, releaseID, attesttest.SLSAProvenanceV1, image)
+	good := attestOrFail(t, a, releaseID, sigstoretest.SLSAProvenanceV1, image)
 
 	v, err := attest.NewVerifier(attest.Options{Roots: []*root.TrustedRoot{rootFromJSON(t, a)}, Identity: wantID})
 	if err != nil {
@@ -118,14 +117,14 @@ func TestVerify(t *testing.T) {
 		identContain string
 	}{
 		{name: "release workflow on main", bundle: good, verified: true, identity: true},
-		{name: "wrong workflow ref", bundle: attestOrFail(t, a, wrongRef, attesttest.SLSAProvenanceV1, image),
+		{name: "wrong workflow ref", bundle: attestOrFail(t, a, wrongRef, sigstoretest.SLSAProvenanceV1, image),
 			verified: true, identContain: "refs/heads/feature"},
-		{name: "wrong issuer", bundle: attestOrFail(t, a, wrongIssuer, attesttest.SLSAProvenanceV1, image),
+		{name: "wrong issuer", bundle: attestOrFail(t, a, wrongIssuer, sigstoretest.SLSAProvenanceV1, image),
 			verified: true, identContain: "accounts.example.com"},
-		{name: "bundle for a different digest", bundle: attestOrFail(t, a, releaseID, attesttest.SLSAProvenanceV1, other),
+		{name: "bundle for a different digest", bundle: attestOrFail(t, a, releaseID, sigstoretest.SLSAProvenanceV1, other),
 			errContains: "does not attest " + image.String()},
 		{name: "tampered signature", bundle: tamper(t, good), errContains: "verif"},
-		{name: "untrusted root", bundle: attestOrFail(t, stranger, releaseID, attesttest.SLSAProvenanceV1, image),
+		{name: "untrusted root", bundle: attestOrFail(t, stranger, releaseID, sigstoretest.SLSAProvenanceV1, image),
 			errContains: "log"},
 		{name: "not a bundle", bundle: []byte(`{"mediaType":"text/plain"}`), errContains: "not a valid sigstore bundle"},
 	}
@@ -144,7 +143,7 @@ func TestVerify(t *testing.T) {
 			if !strings.Contains(got.IdentityError, tc.identContain) {
 				t.Errorf("identity error = %q, want it to contain %q", got.IdentityError, tc.identContain)
 			}
-			if tc.verified && got.PredicateType != attesttest.SLSAProvenanceV1 {
+			if tc.verified && got.PredicateType != sigstoretest.SLSAProvenanceV1 {
 				t.Errorf("predicate type = %q", got.PredicateType)
 			}
 			if tc.verified && (got.Signer == nil || got.Signer.SourceRepository != "https://github.com/acme/app") {
@@ -159,7 +158,7 @@ func TestVerify(t *testing.T) {
 func TestVerifyJSONLines(t *testing.T) {
 	a, b := newAuthority(t), newAuthority(t)
 	var lines []byte
-	for _, x := range []*attesttest.Authority{b, a} {
+	for _, x := range []*sigstoretest.Authority{b, a} {
 		js, err := x.TrustedRootJSON()
 		if err != nil {
 			t.Fatal(err)
@@ -182,7 +181,7 @@ func TestVerifyJSONLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := digestOf("image")
-	if got := v.Verify(attestOrFail(t, a, releaseID, attesttest.SLSAProvenanceV1, d), d); !got.Verified {
+	if got := v.Verify(attestOrFail(t, a, releaseID, sigstoretest.SLSAProvenanceV1, d), d); !got.Verified {
 		t.Fatalf("not verified: %s", got.Error)
 	}
 }
@@ -219,7 +218,7 @@ func TestNewVerifierRefusesIncompleteTrust(t *testing.T) {
 	if _, err := attest.NewVerifier(attest.Options{Identity: wantID}); err == nil {
 		t.Error("no roots and no key: want an error")
 	}
-	if _, err := attest.NewVerifier(attest.Options{Roots: []*root.TrustedRoot{tr}, Identity: config.Identity{Issuer: attesttest.GitHubIssuer}}); err == nil {
+	if _, err := attest.NewVerifier(attest.Options{Roots: []*root.TrustedRoot{tr}, Identity: attest.Identity{Issuer: sigstoretest.GitHubIssuer}}); err == nil {
 		t.Error("identity without san-regex: want an error")
 	}
 	bare, err := root.NewTrustedRoot(root.TrustedRootMediaType01, tr.FulcioCertificateAuthorities(), nil, nil, nil)
@@ -242,9 +241,9 @@ func TestSANRegexIsAnchored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fork := attesttest.GitHubWorkflow("acme/app", "release.yml", "refs/heads/main-evil")
+	fork := sigstoretest.GitHubWorkflow("acme/app", "release.yml", "refs/heads/main-evil")
 	d := digestOf("image")
-	got := v.Verify(attestOrFail(t, a, fork, attesttest.SLSAProvenanceV1, d), d)
+	got := v.Verify(attestOrFail(t, a, fork, sigstoretest.SLSAProvenanceV1, d), d)
 	if !got.Verified || got.IdentityMatched {
 		t.Fatalf("verified=%v matched=%v: a SAN with a suffix must not match", got.Verified, got.IdentityMatched)
 	}
@@ -259,7 +258,7 @@ func TestVerifyWithPublicKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pemBytes, err := attesttest.PublicKeyPEM(key)
+	pemBytes, err := sigstoretest.PublicKeyPEM(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,17 +266,21 @@ func TestVerifyWithPublicKey(t *testing.T) {
 	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	v, err := attest.FromConfig(config.Attestations{Required: true, PublicKey: path}, "", "")
+	pub, err := attest.LoadPublicKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := attest.NewVerifier(attest.Options{PublicKey: pub})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := digestOf("image")
-	st := attesttest.Statement(attesttest.SLSAProvenanceV1, attesttest.Subject{Name: "app", Digest: d.String()})
-	good, err := attesttest.SignWithKey(key, st)
+	st := sigstoretest.Statement(sigstoretest.SLSAProvenanceV1, sigstoretest.Subject{Name: "app", Digest: d.String()})
+	good, err := sigstoretest.SignWithKey(key, st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad, err := attesttest.SignWithKey(otherKey, st)
+	bad, err := sigstoretest.SignWithKey(otherKey, st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,14 +305,18 @@ func TestPublicGoodGitHubBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := config.Identity{
-		Issuer:           attesttest.GitHubIssuer,
+	id := attest.Identity{
+		Issuer:           sigstoretest.GitHubIssuer,
 		SANRegex:         `https://github\.com/sigstore/sigstore-js/\.github/workflows/release\.yml@refs/heads/main`,
 		SourceRepository: "sigstore/sigstore-js",
 		SourceRef:        "refs/heads/main",
 		BuildSignerURI:   "https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main",
 	}
-	v, err := attest.FromConfig(config.Attestations{Required: true, TrustedRoot: "trusted_root.json", Identity: id}, "", "testdata/publicgood")
+	roots, err := attest.LoadTrustedRoots("testdata/publicgood/trusted_root.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := attest.NewVerifier(attest.Options{Roots: roots, Identity: id})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +331,7 @@ func TestPublicGoodGitHubBundle(t *testing.T) {
 
 	// The same real bundle must fail for a tag it was not made on.
 	id.SourceRef = "refs/tags/v2.0.0"
-	strict, err := attest.FromConfig(config.Attestations{TrustedRoot: "trusted_root.json", Identity: id}, "", "testdata/publicgood")
+	strict, err := attest.NewVerifier(attest.Options{Roots: roots, Identity: id})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +368,7 @@ func BenchmarkVerify(b *testing.B) {
 	a := newAuthority(b)
 	tr := rootFromJSON(b, a)
 	d := digestOf("image")
-	raw := attestOrFail(b, a, releaseID, attesttest.SLSAProvenanceV1, d)
+	raw := attestOrFail(b, a, releaseID, sigstoretest.SLSAProvenanceV1, d)
 	v, err := attest.NewVerifier(attest.Options{Roots: []*root.TrustedRoot{tr}, Identity: wantID})
 	if err != nil {
 		b.Fatal(err)
@@ -397,13 +404,13 @@ func BenchmarkVerify(b *testing.B) {
 // repositories) accepts bundles with an RFC 3161 timestamp and no log
 // entry; a public-good-shaped root (with a log) requires the log entry.
 func TestGitHubInstanceShapedRoot(t *testing.T) {
-	gh, err := attesttest.New(attesttest.WithoutLog())
+	gh, err := sigstoretest.New(sigstoretest.WithoutLog())
 	if err != nil {
 		t.Fatal(err)
 	}
 	pg := newAuthority(t)
 	d := digestOf("image")
-	tsaOnly := attestOrFail(t, gh, releaseID, attesttest.SLSAProvenanceV1, d)
+	tsaOnly := attestOrFail(t, gh, releaseID, sigstoretest.SLSAProvenanceV1, d)
 
 	v, err := attest.NewVerifier(attest.Options{Roots: []*root.TrustedRoot{rootFromJSON(t, pg), rootFromJSON(t, gh)}, Identity: wantID})
 	if err != nil {

@@ -62,7 +62,7 @@ import (
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
 	"github.com/releasegate/releasegate/config"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // Rule documents go-delete-scope for `releasegate rules` and SARIF.

@@ -42,7 +42,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // Rule documents go-json-interpolation for `releasegate rules` and SARIF.

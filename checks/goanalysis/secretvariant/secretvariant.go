@@ -42,7 +42,7 @@ import (
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
 	"github.com/releasegate/releasegate/config"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // Rule documents go-secret-variant for `releasegate rules` and SARIF.

@@ -14,7 +14,7 @@ import (
 	"github.com/releasegate/releasegate/checks/goanalysis/jsoninterp"
 	"github.com/releasegate/releasegate/checks/goanalysis/secretvariant"
 	"github.com/releasegate/releasegate/config"
-	"github.com/releasegate/releasegate/internal/rule"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // Rules documents the three Go rules, in analyzer order.

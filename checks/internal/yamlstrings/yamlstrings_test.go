@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasegate/releasegate/checks/workspace"
+	"github.com/releasegate/releasegate/lint/workspace"
 )
 
 func TestWalkPositions(t *testing.T) {

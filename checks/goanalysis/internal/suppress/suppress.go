@@ -8,14 +8,11 @@ package suppress
 
 import (
 	"go/ast"
-	"regexp"
-	"strings"
+
+	rgsuppress "github.com/releasegate/releasegate/internal/suppress"
 
 	"golang.org/x/tools/go/analysis"
 )
-
-// The same syntax checks/lint accepts; a suppression needs a reason.
-var ignoreRe = regexp.MustCompile(`^//\s*releasegate:ignore\[([^\]]*)\](.*)$`)
 
 // Reporter returns a function that reports d unless it is suppressed for
 // ruleID. With honor false it is pass.Report.
@@ -54,15 +51,9 @@ func suppressedLines(pass *analysis.Pass, ruleID string) map[fileLine]bool {
 	return out
 }
 
+// applies reports whether c is a suppression of ruleID that gives a
+// reason. Only a comment that starts with the directive counts.
 func applies(c *ast.Comment, ruleID string) bool {
-	m := ignoreRe.FindStringSubmatch(c.Text)
-	if m == nil || strings.TrimSpace(m[2]) == "" {
-		return false
-	}
-	for _, r := range strings.Split(m[1], ",") {
-		if strings.TrimSpace(r) == ruleID {
-			return true
-		}
-	}
-	return false
+	d, ok := rgsuppress.Find(c.Text)
+	return ok && d.At == 0 && d.Reason != "" && d.Names(ruleID)
 }

@@ -1,0 +1,259 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/gate"
+	gateattest "github.com/releasegate/releasegate/gate/attest"
+	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/registry"
+)
+
+// gateFlags are the flags every gate command takes (SPEC §2).
+type gateFlags struct {
+	version      string
+	platforms    []string
+	images       []string
+	onExisting   string
+	expect       []string
+	ledger       string
+	timeout      time.Duration
+	policies     []string
+	trustedRoot  string
+	insecure     []string
+	jobs         int
+	retryBackoff time.Duration
+	attemptLimit time.Duration
+	maxWait      time.Duration
+	attempts     int
+}
+
+func newGateCmd(c *common) *cobra.Command {
+	g := &gateFlags{}
+	cmd := &cobra.Command{
+		Use:   "gate",
+		Short: "Check registries at release time (preflight, verify, record, probe)",
+		Long: "gate gathers facts from the configured image repositories with go-containerregistry and decides with " +
+			"Rego policies. It never turns \"could not verify\" into a pass: registry trouble ends in decision error, exit 2.",
+	}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&g.version, "version", "", "the release version (the version tag)")
+	pf.StringArrayVar(&g.platforms, "platform", nil, "platform os/arch[/variant] (repeatable; overrides gate.platforms)")
+	pf.StringArrayVar(&g.images, "image", nil, "image repository, e.g. docker.io/acme/app (repeatable; overrides gate.images)")
+	pf.StringVar(&g.onExisting, "on-existing", "", "preflight: what an existing version tag means: fail|skip|warn (default gate.on-existing, else fail)")
+	pf.StringArrayVar(&g.expect, "expect", nil, "verify: PLATFORM=DIGEST recorded at push time (repeatable; PLATFORM may be \"index\")")
+	pf.StringVar(&g.ledger, "ledger", "", "verify: ledger written by `gate record`; record: where to write it")
+	pf.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included")
+	pf.StringArrayVar(&g.policies, "policy", nil, "extra Rego file or directory (repeatable; added to gate.policies)")
+	pf.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root for attestation verification (overrides gate.attestations.trusted-root)")
+	pf.StringArrayVar(&g.insecure, "insecure-registry", nil, "HOST[:PORT] to reach over plain HTTP (loopback test registries only; repeatable)")
+	pf.IntVar(&g.jobs, "jobs", 16, "requests in flight at most")
+	pf.IntVar(&g.attempts, "retries", 5, "attempts per request for 429, 5xx and connection errors")
+	pf.DurationVar(&g.retryBackoff, "retry-backoff", 250*time.Millisecond, "first retry delay; doubles per attempt up to 20x, with jitter")
+	pf.DurationVar(&g.attemptLimit, "attempt-timeout", 30*time.Second, "bound for one request including its body")
+	pf.DurationVar(&g.maxWait, "max-retry-after", 30*time.Second, "longest Retry-After honoured for one retry")
+	for _, h := range []string{"jobs", "retry-backoff", "attempt-timeout", "max-retry-after"} {
+		_ = pf.MarkHidden(h)
+	}
+
+	phase := func(use, short, phase string, args cobra.PositionalArgs) *cobra.Command {
+		return &cobra.Command{
+			Use: use, Short: short, Args: args,
+			RunE: func(cmd *cobra.Command, args []string) error { return runGate(c, g, phase, args) },
+		}
+	}
+	cmd.AddCommand(
+		phase("preflight --version V", "Before a release: is the version already (partly) published?", gate.Preflight, cobra.NoArgs),
+		phase("verify --version V", "After a release: do all tags point where the release says, and can every object be pulled?", gate.Verify, cobra.NoArgs),
+		phase("record --version V --ledger FILE", "After a push: record the digests of the version and per-arch tags in a ledger", gate.Record, cobra.NoArgs),
+		phase("probe [IMAGE ...]", "Walk index, children, configs and layers of image references", gate.Probe, cobra.ArbitraryArgs),
+	)
+	return cmd
+}
+
+func runGate(c *common, g *gateFlags, phase string, args []string) error {
+	if err := gate.CheckFormat(c.format); err != nil {
+		return undecided(err)
+	}
+	threshold, err := c.threshold()
+	if err != nil {
+		return undecided(err)
+	}
+	cfg, err := c.loadConfig(".")
+	if err != nil {
+		return undecided(err)
+	}
+	opts, err := g.options(cfg, phase, args)
+	if err != nil {
+		return undecided(err)
+	}
+	opts.FailOn = threshold
+	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
+	defer cancel()
+	res, err := gate.Run(ctx, opts)
+	if err != nil {
+		return undecided(err)
+	}
+	if phase == gate.Record && res.Decision != gate.Error {
+		if err := record(c, g, res); err != nil {
+			return undecided(err)
+		}
+	}
+	if err := c.writeGate(res); err != nil {
+		return undecided(err)
+	}
+	return withOutcome(res.Outcome(), undecidedReason(res))
+}
+
+// undecidedReason is the one stderr line for a run that could not decide: the
+// first fact that could not be established, with its URL and status.
+func undecidedReason(res *gate.Result) error {
+	if res.Decision != gate.Error {
+		return nil
+	}
+	var first string
+	n := 0
+	for _, v := range res.Violations {
+		if v.Rule == policies.Unverifiable {
+			if n == 0 {
+				first = v.Target + ": " + v.Message
+			}
+			n++
+		}
+	}
+	if n > 1 {
+		first += fmt.Sprintf(" (and %d more)", n-1)
+	}
+	return fmt.Errorf("could not decide: %s", first)
+}
+
+// options merges the config file's gate section with the flags.
+func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (gate.Options, error) {
+	gc := cfg.Gate
+	o := gate.Options{
+		Phase: phase, Version: g.version, Images: gc.Images, Platforms: gc.Platforms,
+		ArchTag: gc.ArchTag, MovingTags: gc.MovingTags, OnExisting: gc.OnExisting,
+		Rules: cfg.Rules, Refs: args,
+	}
+	if len(g.images) > 0 {
+		o.Images = g.images
+	}
+	if len(g.platforms) > 0 {
+		o.Platforms = g.platforms
+	}
+	if g.onExisting != "" {
+		o.OnExisting = g.onExisting
+	}
+	att := gc.Attestations
+	if g.trustedRoot != "" {
+		// The flag is relative to the working directory, config paths to
+		// the config file's directory: make it absolute so both resolve.
+		tr, err := filepath.Abs(g.trustedRoot)
+		if err != nil {
+			return o, fmt.Errorf("--trusted-root %q: %w", g.trustedRoot, err)
+		}
+		att.TrustedRoot = tr
+	}
+	o.Attest = gateattest.Collector(att, cfg.Dir)
+	for _, p := range gc.Policies {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cfg.Dir, p)
+		}
+		o.Policies = append(o.Policies, p)
+	}
+	o.Policies = append(o.Policies, g.policies...)
+	if len(g.expect) > 0 {
+		if phase != gate.Verify {
+			return o, errors.New("--expect applies to gate verify only")
+		}
+		o.Expect = map[string]string{}
+		for _, e := range g.expect {
+			p, d, ok := strings.Cut(e, "=")
+			if !ok || p == "" || !strings.HasPrefix(d, "sha256:") || len(d) != 71 {
+				return o, fmt.Errorf("--expect %q: want PLATFORM=sha256:<64 hex> (or index=sha256:...)", e)
+			}
+			o.Expect[p] = d
+		}
+	}
+	switch {
+	case phase == gate.Verify && g.ledger != "":
+		l, err := gate.ReadLedger(g.ledger)
+		if err != nil {
+			return o, err
+		}
+		o.Ledger, o.LedgerFile = l, g.ledger
+	case phase == gate.Record && g.ledger == "":
+		return o, errors.New("gate record: --ledger FILE is required")
+	}
+	o.Client = registry.New(
+		registry.WithInsecureRegistry(g.insecure...),
+		registry.WithJobs(g.jobs),
+		registry.WithRetry(g.attempts, g.retryBackoff, 20*g.retryBackoff),
+		registry.WithAttemptTimeout(g.attemptLimit),
+		registry.WithMaxRetryAfter(g.maxWait),
+	)
+	return o, nil
+}
+
+func record(c *common, g *gateFlags, res *gate.Result) error {
+	l, err := gate.LedgerFrom(res.Facts, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := gate.WriteLedger(g.ledger, l); err != nil {
+		return err
+	}
+	if c.format == "text" && !c.quiet {
+		fmt.Fprintf(c.stderr, "releasegate: recorded %s for %d images in %s\n", l.Release, len(l.Images), g.ledger)
+	}
+	return nil
+}
+
+// writeGate writes the result in --format, and inside GitHub Actions the
+// step summary and step outputs.
+func (c *common) writeGate(res *gate.Result) error {
+	out, closeOut, err := c.openOutput()
+	if err != nil {
+		return err
+	}
+	werr := gate.Write(out, c.format, res, gate.WriteOptions{Color: c.color(), Quiet: c.quiet})
+	if err := closeOut(); werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return werr
+	}
+	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
+		if err := appendFile(p, func(w io.Writer) error { return gate.WriteStepSummary(w, res) }); err != nil {
+			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+		}
+	}
+	if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
+		if err := appendFile(p, func(w io.Writer) error { return gate.WriteOutputs(w, res) }); err != nil {
+			return fmt.Errorf("GITHUB_OUTPUT: %w", err)
+		}
+	}
+	return nil
+}
+
+func appendFile(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	werr := write(f)
+	if err := f.Close(); werr == nil {
+		werr = err
+	}
+	return werr
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/releasegate/releasegate/rule"
+)
+
+func newRulesCmd(c *common) *cobra.Command {
+	return &cobra.Command{
+		Use:   "rules",
+		Short: "List every rule id with its half, default severity and summary",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if c.format == "json" {
+				return writeRulesJSON(c)
+			}
+			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "RULE\tHALF\tSEVERITY\tSUMMARY")
+			for _, r := range c.rules.All() {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Half, r.Severity, r.Summary)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func writeRulesJSON(c *common) error {
+	type row struct {
+		ID       string        `json:"id"`
+		Half     rule.Half     `json:"half"`
+		Severity rule.Severity `json:"severity"`
+		Summary  string        `json:"summary"`
+	}
+	var rows []row
+	for _, r := range c.rules.All() {
+		rows = append(rows, row{r.ID, r.Half, r.Severity, r.Summary})
+	}
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rows)
+}
+
+func newExplainCmd(c *common) *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain RULE",
+		Short: "Explain a rule: why it matters, a bad and a good example, how to fix it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, ok := c.rules.Get(args[0])
+			if !ok {
+				return undecided(fmt.Errorf("unknown rule %q; known rules: %s", args[0], strings.Join(c.rules.IDs(), ", ")))
+			}
+			_, err := fmt.Fprint(c.stdout, explainText(r))
+			return err
+		},
+	}
+}
+
+func explainText(r rule.Rule) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s, default severity %s)\n\n%s\n", r.ID, r.Half, r.Severity, r.Summary)
+	section := func(title, body string, code bool) {
+		if body == "" {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s\n", title)
+		for _, l := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
+			if code {
+				fmt.Fprintf(&b, "    %s\n", l)
+			} else {
+				fmt.Fprintf(&b, "  %s\n", l)
+			}
+		}
+	}
+	section("Why it matters:", r.Why, false)
+	section("Reported:", r.Bad, true)
+	section("Not reported:", r.Good, true)
+	section("How to fix:", r.Fix, false)
+	return b.String()
+}
+
+func newVersionCmd(c *common) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(c.stdout, "releasegate %s\n", Version)
+			return err
+		},
+	}
+}

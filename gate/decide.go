@@ -1,0 +1,73 @@
+package gate
+
+// From violations to a decision: rule settings, the fail-closed backstop,
+// and the decision itself.
+
+import (
+	"strings"
+
+	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/rule"
+)
+
+func (r *runner) applyRuleSettings(vs []policies.Violation) []policies.Violation {
+	out := vs[:0]
+	for _, v := range vs {
+		if v.Rule != policies.Unverifiable && v.Rule != policies.TagExists {
+			sev, on := r.opts.Rules[v.Rule].Apply(v.Severity)
+			if !on {
+				continue
+			}
+			v.Severity = sev
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func failClosed(vs []policies.Violation, f *Facts) []policies.Violation {
+	has := false
+	for _, v := range vs {
+		if v.Rule == policies.Unverifiable {
+			has = true
+		}
+	}
+	if u := f.unknowns(); len(u) > 0 && !has {
+		for _, s := range u {
+			target, msg, _ := strings.Cut(s, ": ")
+			vs = append(vs, policies.Violation{Rule: policies.Unverifiable, Severity: rule.Error, Target: target, Message: msg})
+		}
+		policies.SortViolations(vs)
+	}
+	return vs
+}
+
+func (r *runner) decide(vs []policies.Violation, f *Facts) string {
+	skipMode := r.opts.Phase == Preflight && r.opts.OnExisting == "skip"
+	failed := false
+	for _, v := range vs {
+		if v.Rule == policies.Unverifiable {
+			return Error
+		}
+		if skipMode && v.Rule == policies.TagExists {
+			continue
+		}
+		if v.Severity.Rank() >= r.opts.FailOn.Rank() {
+			failed = true
+		}
+	}
+	if failed {
+		return Fail
+	}
+	if skipMode && len(f.Images) > 0 {
+		all := true
+		for _, img := range f.Images {
+			all = all && img.Version.State == registry.Present
+		}
+		if all {
+			return Skip
+		}
+	}
+	return Pass
+}

@@ -1,0 +1,313 @@
+package gate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
+)
+
+// Formats are the output formats the gate writes. SARIF is for files;
+// gate findings are about registries, not lines.
+var Formats = []string{"text", "json", "github"}
+
+// CheckFormat validates --format for gate commands.
+func CheckFormat(f string) error {
+	if f == "sarif" {
+		return fmt.Errorf("--format sarif: gate results are about registries, not files; use text, json or github")
+	}
+	return report.CheckFormat(f, Formats)
+}
+
+// WriteOptions tune the writers.
+type WriteOptions struct {
+	Color bool
+	Quiet bool
+}
+
+// Write renders a result.
+func Write(w io.Writer, format string, res *Result, opt WriteOptions) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	case "github":
+		return writeGitHub(w, res)
+	case "text":
+		return writeText(w, res, opt)
+	}
+	return CheckFormat(format)
+}
+
+// marks maps targets to the violations reported on them.
+func marks(vs []policies.Violation) map[string][]policies.Violation {
+	m := map[string][]policies.Violation{}
+	for _, v := range vs {
+		m[v.Target] = append(m[v.Target], v)
+	}
+	return m
+}
+
+// mark is the symbol for the worst violation in vs.
+func mark(vs []policies.Violation) string {
+	worst := 0
+	for _, v := range vs {
+		worst = max(worst, v.Severity.Rank())
+		if v.Rule == policies.Unverifiable {
+			return "?"
+		}
+	}
+	switch worst {
+	case 3:
+		return "✗"
+	case 2:
+		return "!"
+	case 1:
+		return "·"
+	}
+	return "✓"
+}
+
+func ruleIDs(vs []policies.Violation) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	var ids []string
+	for _, v := range vs {
+		if !slices.Contains(ids, v.Rule) {
+			ids = append(ids, v.Rule)
+		}
+	}
+	return " [" + strings.Join(ids, ", ") + "]"
+}
+
+// Short abbreviates a digest to 12 hex characters.
+func Short(d string) string {
+	if strings.HasPrefix(d, "sha256:") && len(d) > 19 {
+		return d[:19]
+	}
+	return d
+}
+
+// paintMark colours a mark from mark().
+func paintMark(p report.Painter, m string) string {
+	switch m {
+	case "✗", "?":
+		return p.Alarm(m)
+	case "!":
+		return p.Caution(m)
+	case "✓":
+		return p.OK(m)
+	}
+	return m
+}
+
+// writeText prints a tree per image: each tag with its digest and
+// per-platform digests and a mark per check, then the violations and the
+// decision.
+func writeText(w io.Writer, res *Result, opt WriteOptions) error {
+	p := report.NewPainter(opt.Color)
+	f := res.Facts
+	var b strings.Builder
+	if opt.Quiet && res.Decision == Pass && len(res.Violations) == 0 {
+		return nil
+	}
+	title := "releasegate gate " + res.Phase
+	if f.Version != "" {
+		title += " " + f.Version
+	}
+	b.WriteString(title + "\n")
+	byTarget := marks(res.Violations)
+	for _, img := range f.Images {
+		fmt.Fprintf(&b, "\n%s%s\n", img.Image, ruleIDs(byTarget[img.Image]))
+		writeTag(&b, p, img.Version, nil, byTarget)
+		for _, t := range img.Moving {
+			writeTag(&b, p, t, &img.Version, byTarget)
+		}
+		for _, t := range img.Arch {
+			writeTag(&b, p, t, &img.Version, byTarget)
+		}
+		writeIntegrity(&b, p, img, byTarget)
+		writeAttestations(&b, p, img, byTarget)
+	}
+	if len(res.Violations) > 0 {
+		b.WriteString("\n")
+		for _, v := range res.Violations {
+			fmt.Fprintf(&b, "%s: %s: %s %s\n", v.Target, p.Severity(v.Severity), v.Message, p.Dim("["+v.Rule+"]"))
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", summaryLine(res))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeTag(b *strings.Builder, p report.Painter, t registry.TagFact, version *registry.TagFact, byTarget map[string][]policies.Violation) {
+	if t.Tag == "" {
+		return
+	}
+	vs := byTarget[t.Ref]
+	head := fmt.Sprintf("  %s %-14s", paintMark(p, mark(vs)), t.Tag)
+	switch t.State {
+	case registry.Absent:
+		fmt.Fprintf(b, "%s absent%s\n", head, ruleIDs(vs))
+		return
+	case registry.Unknown:
+		fmt.Fprintf(b, "%s unknown%s\n", head, ruleIDs(vs))
+		return
+	}
+	kind := "image"
+	if t.Index {
+		kind = "index"
+	}
+	extra := ""
+	if t.Platform != "" {
+		extra = " for " + t.Platform
+	}
+	if version != nil && version.State == registry.Present && t.Digest == version.Digest {
+		extra += " (= " + version.Tag + ")"
+	}
+	fmt.Fprintf(b, "%s %s %s%s%s\n", head, Short(t.Digest), kind, extra, ruleIDs(vs))
+	if !t.Index || (version != nil && t.Digest == version.Digest) {
+		return
+	}
+	plats := make([]string, 0, len(t.Platforms))
+	for pl := range t.Platforms {
+		plats = append(plats, pl)
+	}
+	slices.Sort(plats)
+	for _, pl := range plats {
+		note := ""
+		if version != nil && version.Platforms[pl] != "" && version.Platforms[pl] != t.Platforms[pl] {
+			note = "  ≠ " + version.Tag + " " + Short(version.Platforms[pl])
+		}
+		fmt.Fprintf(b, "      %-14s %s%s\n", pl, Short(t.Platforms[pl]), note)
+	}
+}
+
+func writeIntegrity(b *strings.Builder, p report.Painter, img *ImageFacts, byTarget map[string][]policies.Violation) {
+	if len(img.Integrity) == 0 {
+		return
+	}
+	var bad []policies.Violation
+	counts := map[string]int{}
+	for _, o := range img.Integrity {
+		counts[o.State]++
+		bad = append(bad, notAttestation(byTarget[o.Ref])...)
+	}
+	line := fmt.Sprintf("%d objects walked", len(img.Integrity))
+	for _, s := range []string{registry.Missing, registry.Mismatch, registry.Unknown} {
+		if counts[s] > 0 {
+			line += fmt.Sprintf(", %d %s", counts[s], s)
+		}
+	}
+	fmt.Fprintf(b, "  %s %-14s %s%s\n", paintMark(p, mark(bad)), "integrity", line, ruleIDs(bad))
+	for _, o := range img.Integrity {
+		if o.State != registry.Present {
+			fmt.Fprintf(b, "      %s %s %s %s\n", o.Kind, Short(o.Digest), o.Platform, o.State)
+		}
+	}
+}
+
+// notAttestation drops attestation-* violations, which target the same
+// digest references as integrity objects but get their own row.
+func notAttestation(vs []policies.Violation) []policies.Violation {
+	var out []policies.Violation
+	for _, v := range vs {
+		if !strings.HasPrefix(v.Rule, policies.AttestationRulePrefix) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// writeAttestations summarises the attestation checks of one image. The
+// per-digest facts come from registry/attest through the
+// AttestationCollector; each names the digest reference its violations
+// target.
+func writeAttestations(b *strings.Builder, p report.Painter, img *ImageFacts, byTarget map[string][]policies.Violation) {
+	if len(img.Attestations) == 0 {
+		return
+	}
+	var bad []policies.Violation
+	for _, a := range img.Attestations {
+		for _, v := range byTarget[a.TargetRef()] {
+			if strings.HasPrefix(v.Rule, policies.AttestationRulePrefix) {
+				bad = append(bad, v)
+			}
+		}
+	}
+	fmt.Fprintf(b, "  %s %-14s %d digests checked%s\n", paintMark(p, mark(bad)), "attestations", len(img.Attestations), ruleIDs(bad))
+}
+
+func summaryLine(res *Result) string {
+	counts := map[rule.Severity]int{}
+	for _, v := range res.Violations {
+		counts[v.Severity]++
+	}
+	return fmt.Sprintf("decision: %s (%d errors, %d warnings, %d notes); requests: %s",
+		res.Decision, counts[rule.Error], counts[rule.Warning], counts[rule.Note], res.Requests)
+}
+
+// writeGitHub emits one workflow command per violation. Gate violations
+// have no file, so they annotate the run rather than a line.
+func writeGitHub(w io.Writer, res *Result) error {
+	var b strings.Builder
+	for _, v := range res.Violations {
+		fmt.Fprintf(&b, "::%s title=%s::%s\n", report.GitHubLevel(v.Severity), report.EscapeProperty(v.Rule), report.EscapeData(v.Target+": "+v.Message))
+	}
+	fmt.Fprintf(&b, "::notice title=releasegate gate %s::%s\n", report.EscapeProperty(res.Phase), report.EscapeData(summaryLine(res)))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteStepSummary appends the Markdown summary for $GITHUB_STEP_SUMMARY.
+func WriteStepSummary(w io.Writer, res *Result) error {
+	var b strings.Builder
+	icon := map[string]string{Pass: "✅", Skip: "⏭️", Fail: "❌", Error: "⚠️"}[res.Decision]
+	fmt.Fprintf(&b, "### releasegate gate %s %s: %s %s\n\n", res.Phase, res.Facts.Version, icon, res.Decision)
+	b.WriteString("| image | tag | digest | platforms | checks |\n| --- | --- | --- | --- | --- |\n")
+	byTarget := marks(res.Violations)
+	for _, img := range res.Facts.Images {
+		for _, t := range append(append([]registry.TagFact{img.Version}, img.Moving...), img.Arch...) {
+			if t.Tag == "" {
+				continue
+			}
+			digest := t.State
+			if t.State == registry.Present {
+				digest = "`" + Short(t.Digest) + "`"
+			}
+			var plats []string
+			for pl, d := range t.Platforms {
+				plats = append(plats, pl+" `"+Short(d)+"`")
+			}
+			slices.Sort(plats)
+			checks := "✅"
+			if vs := byTarget[t.Ref]; len(vs) > 0 {
+				checks = mark(vs) + strings.TrimPrefix(ruleIDs(vs), " ")
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", report.MarkdownCell(img.Image), report.MarkdownCell(t.Tag), digest, report.MarkdownCell(strings.Join(plats, "<br>")), report.MarkdownCell(checks))
+		}
+	}
+	if len(res.Violations) > 0 {
+		b.WriteString("\n| rule | severity | target | message |\n| --- | --- | --- | --- |\n")
+		for _, v := range res.Violations {
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", v.Rule, v.Severity, report.MarkdownCell(v.Target), report.MarkdownCell(v.Message))
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", report.MarkdownCell(summaryLine(res)))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteOutputs appends decision= and skip= for $GITHUB_OUTPUT.
+func WriteOutputs(w io.Writer, res *Result) error {
+	_, err := fmt.Fprintf(w, "decision=%s\nskip=%t\n", res.Decision, res.Decision == Skip)
+	return err
+}

@@ -1,0 +1,36 @@
+package localregistry
+
+import (
+	"os"
+
+	"github.com/releasegate/releasegate/internal/scenario"
+)
+
+// StartEnv runs n registries, each with storage in a fresh temporary
+// directory, ready for a scenario to publish into. Close the Env to stop
+// them and remove their storage.
+func StartEnv(n int, opts ...Option) (*scenario.Env, error) {
+	var regs []scenario.Registry
+	var closers []func()
+	closeAll := func() {
+		for _, c := range closers {
+			c()
+		}
+	}
+	for range n {
+		dir, err := os.MkdirTemp("", "releasegate-registry-")
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		r, err := Start(dir, opts...)
+		if err != nil {
+			_ = os.RemoveAll(dir)
+			closeAll()
+			return nil, err
+		}
+		closers = append(closers, func() { _ = r.Close(); _ = os.RemoveAll(dir) })
+		regs = append(regs, scenario.Registry{Host: r.Host, URL: r.URL, GarbageCollect: r.GarbageCollect})
+	}
+	return scenario.NewEnv(regs, closeAll), nil
+}

@@ -1,0 +1,230 @@
+// Package lint runs releasegate's static checks over a workspace and
+// collects their findings, applying rule selection, severity overrides and
+// inline suppressions in one place so individual checks need not.
+package lint
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/lint/workspace"
+	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
+)
+
+// Check is one unit of lint work: it reports one or more rules.
+//
+// Workflow, when set, is called once per workflow, concurrently, as soon
+// as that workflow is parsed (p.Workspace is not complete yet then): work
+// that needs one workflow at a time runs while its syntax tree is still in
+// the CPU caches and overlaps with parsing the rest. Run, when set, is
+// called once after every file is loaded, for work across files.
+type Check struct {
+	Name     string
+	Rules    []rule.Rule
+	Workflow func(*Pass, *workspace.Workflow)
+	Run      func(*Pass)
+}
+
+// Pass is what a check sees: the workspace, the configuration and a way to
+// report. It is safe for concurrent use.
+type Pass struct {
+	Workspace *workspace.Workspace
+	Config    *config.Config
+
+	sel        *selection
+	mu         sync.Mutex
+	findings   []report.Finding
+	errors     []report.InputError
+	goPackages int
+	shared     sync.Map
+}
+
+// Shared returns the run-wide value stored under key, creating it with
+// init on first use. Checks keep per-run state (caches shared by their
+// Workflow calls) here rather than in package variables.
+func (p *Pass) Shared(key any, init func() any) any {
+	if v, ok := p.shared.Load(key); ok {
+		return v
+	}
+	v, _ := p.shared.LoadOrStore(key, init())
+	return v
+}
+
+// Enabled reports whether a rule will be reported at all, so a check can
+// skip expensive work for disabled rules.
+func (p *Pass) Enabled(ruleID string) bool { return p.sel.enabled(ruleID) }
+
+// Report records a finding at a position in a workspace file.
+func (p *Pass) Report(ruleID string, f *workspace.File, pos workspace.Pos, format string, args ...any) {
+	p.ReportAt(ruleID, f.Path, pos.Line, pos.Col, fmt.Sprintf(format, args...))
+}
+
+// ReportAt records a finding at a display path (for files outside the
+// workspace model, such as Go sources).
+func (p *Pass) ReportAt(ruleID, path string, line, col int, msg string) {
+	if !p.sel.enabled(ruleID) {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.findings = append(p.findings, report.Finding{
+		Rule: ruleID, Severity: p.sel.severity(ruleID),
+		File: path, Line: line, Column: col, Message: msg,
+	})
+}
+
+// Fail records that something could not be checked. The run exits 2.
+func (p *Pass) Fail(e report.InputError) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.errors = append(p.errors, e)
+}
+
+// CountGoPackages adds to the number of Go packages scanned.
+func (p *Pass) CountGoPackages(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.goPackages += n
+}
+
+// Options configure a run.
+type Options struct {
+	// Workspace is what to check. When nil, Run loads Load itself and runs
+	// the checks' Workflow functions while it parses.
+	Workspace  *workspace.Workspace
+	Load       workspace.Options
+	Config     *config.Config
+	Checks     []Check
+	Rules      *rule.Set
+	Disable    []string
+	EnableOnly []string
+}
+
+// Run executes the checks concurrently and returns their sorted findings.
+func Run(opts Options) (*report.Result, error) {
+	sel, err := newSelection(opts)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pass{Workspace: opts.Workspace, Config: opts.Config, sel: sel}
+	var checks []Check
+	for _, c := range opts.Checks {
+		if slices.ContainsFunc(c.Rules, func(r rule.Rule) bool { return sel.enabled(r.ID) }) {
+			checks = append(checks, c)
+		}
+	}
+	perWorkflow := func(wf *workspace.Workflow) {
+		for _, c := range checks {
+			if c.Workflow != nil {
+				c.Workflow(p, wf)
+			}
+		}
+	}
+	if p.Workspace == nil {
+		load := opts.Load
+		load.OnWorkflow = perWorkflow
+		ws, err := workspace.Load(load)
+		if err != nil {
+			return nil, err
+		}
+		p.Workspace = ws
+	} else {
+		p.ForEachWorkflow(perWorkflow)
+	}
+	var wg sync.WaitGroup
+	for _, c := range checks {
+		if c.Run == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Run(p)
+		}()
+	}
+	wg.Wait()
+
+	ws := p.Workspace
+	res := &report.Result{
+		Findings: p.findings,
+		Errors:   append(slices.Clone(ws.Errors), p.errors...),
+		Scanned: report.Scanned{
+			Workflows:  len(ws.Workflows),
+			Actions:    len(ws.Actions),
+			Markdown:   len(ws.Markdown),
+			GoPackages: p.goPackages,
+		},
+	}
+	for _, md := range ws.Markdown {
+		res.Scanned.Fences += len(md.Fences)
+	}
+	applySuppressions(res.Findings, newSourceCache(ws))
+	res.Sort()
+	return res, nil
+}
+
+// selection decides which rules run and at what severity.
+type selection struct {
+	rules    *rule.Set
+	cfg      *config.Config
+	disabled map[string]bool
+	only     map[string]bool
+}
+
+func newSelection(opts Options) (*selection, error) {
+	s := &selection{rules: opts.Rules, cfg: opts.Config, disabled: map[string]bool{}}
+	for _, id := range opts.Disable {
+		if _, ok := opts.Rules.Get(id); !ok {
+			return nil, fmt.Errorf("--disable: unknown rule %q (see `releasegate rules`)", id)
+		}
+		s.disabled[id] = true
+	}
+	if len(opts.EnableOnly) > 0 {
+		s.only = map[string]bool{}
+		for _, id := range opts.EnableOnly {
+			if _, ok := opts.Rules.Get(id); !ok {
+				return nil, fmt.Errorf("--enable-only: unknown rule %q (see `releasegate rules`)", id)
+			}
+			s.only[id] = true
+		}
+	}
+	return s, nil
+}
+
+func (s *selection) enabled(id string) bool {
+	if s.disabled[id] || (s.only != nil && !s.only[id]) {
+		return false
+	}
+	return !s.cfg.Rules[id].Off
+}
+
+func (s *selection) severity(id string) rule.Severity {
+	def := rule.Error
+	if r, ok := s.rules.Get(id); ok {
+		def = r.Severity
+	}
+	sev, _ := s.cfg.Rules[id].Apply(def)
+	return sev
+}
+
+// ForEachWorkflow calls fn for every workflow, a few at a time, and waits.
+// Checks whose work is independent per workflow use it to spread over the
+// machine's cores.
+func (p *Pass) ForEachWorkflow(fn func(*workspace.Workflow)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.NumCPU())
+	for _, wf := range p.Workspace.Workflows {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(wf)
+		}()
+	}
+	wg.Wait()
+}

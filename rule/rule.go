@@ -1,0 +1,127 @@
+// Package rule describes releasegate's rules: their identifiers, the half of
+// the product that reports them, their default severity and their help text.
+//
+// The descriptions are data, not behaviour: the checks that report a rule
+// live in checks/ (lint) and policies/ (gate).
+package rule
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity orders findings. Higher is worse.
+type Severity string
+
+// Severities, from least to most serious.
+const (
+	Note    Severity = "note"
+	Warning Severity = "warning"
+	Error   Severity = "error"
+)
+
+// Rank returns 1 for note, 2 for warning, 3 for error and 0 for anything else.
+func (s Severity) Rank() int {
+	switch s {
+	case Note:
+		return 1
+	case Warning:
+		return 2
+	case Error:
+		return 3
+	}
+	return 0
+}
+
+// ParseSeverity accepts "error", "warning" or "note".
+func ParseSeverity(s string) (Severity, error) {
+	v := Severity(strings.ToLower(strings.TrimSpace(s)))
+	if v.Rank() == 0 {
+		return "", fmt.Errorf("unknown severity %q (want error, warning or note)", s)
+	}
+	return v, nil
+}
+
+// Half says which part of releasegate reports a rule.
+type Half string
+
+// The halves.
+const (
+	Lint   Half = "lint"
+	LintGo Half = "lint (Go)"
+	Gate   Half = "gate"
+)
+
+// Rule is the documentation of one rule id.
+type Rule struct {
+	ID       string
+	Half     Half
+	Severity Severity // default severity
+	Summary  string   // one line, for `releasegate rules` and SARIF shortDescription
+	Why      string   // why it matters
+	Bad      string   // an example that is reported
+	Good     string   // the same example, fixed
+	Fix      string   // how to fix it
+}
+
+// Set is an ordered collection of rules, looked up by id.
+type Set struct {
+	rules []Rule
+	byID  map[string]int
+}
+
+// NewSet builds a Set. It panics on a duplicate id: the catalogue is
+// assembled from constants, so a duplicate is a programming error.
+func NewSet(groups ...[]Rule) *Set {
+	s := &Set{byID: map[string]int{}}
+	for _, g := range groups {
+		for _, r := range g {
+			if _, dup := s.byID[r.ID]; dup {
+				panic("rule: duplicate id " + r.ID)
+			}
+			s.byID[r.ID] = len(s.rules)
+			s.rules = append(s.rules, r)
+		}
+	}
+	return s
+}
+
+// All returns the rules in catalogue order.
+func (s *Set) All() []Rule { return s.rules }
+
+// Get returns the rule with the given id.
+func (s *Set) Get(id string) (Rule, bool) {
+	i, ok := s.byID[id]
+	if !ok {
+		return Rule{}, false
+	}
+	return s.rules[i], true
+}
+
+// IDs returns every id, in catalogue order.
+func (s *Set) IDs() []string {
+	ids := make([]string, len(s.rules))
+	for i, r := range s.rules {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// Setting is a user's override of one rule (the config file's `rules:`
+// map): turn it off, or report it at another severity.
+type Setting struct {
+	Off      bool
+	Severity Severity // empty keeps the rule's default
+}
+
+// Apply returns the severity a rule with default def reports at under s,
+// and false when s turns the rule off.
+func (s Setting) Apply(def Severity) (Severity, bool) {
+	if s.Off {
+		return "", false
+	}
+	if s.Severity != "" {
+		return s.Severity, true
+	}
+	return def, true
+}

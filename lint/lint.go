@@ -39,6 +39,7 @@ type Pass struct {
 	mu         sync.Mutex
 	findings   []report.Finding
 	errors     []report.InputError
+	warnings   []report.InputError
 	goPackages int
 	shared     sync.Map
 }
@@ -82,6 +83,14 @@ func (p *Pass) Fail(e report.InputError) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.errors = append(p.errors, e)
+}
+
+// Warn records an input that was checked only in part, or skipped on
+// purpose. The user sees it; the exit code does not change.
+func (p *Pass) Warn(e report.InputError) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.warnings = append(p.warnings, e)
 }
 
 // CountGoPackages adds to the number of Go packages scanned.
@@ -152,6 +161,7 @@ func Run(opts Options) (*report.Result, error) {
 	res := &report.Result{
 		Findings: p.findings,
 		Errors:   append(slices.Clone(ws.Errors), p.errors...),
+		Warnings: append(slices.Clone(ws.Warnings), p.warnings...),
 		Scanned: report.Scanned{
 			Workflows:  len(ws.Workflows),
 			Actions:    len(ws.Actions),

@@ -64,6 +64,10 @@ type Result struct {
 	Findings []Finding    `json:"findings"`
 	Scanned  Scanned      `json:"scanned"`
 	Errors   []InputError `json:"errors"`
+	// Warnings are inputs read only in part or skipped on purpose (a Go
+	// package that did not fully type-check, a symlink under .github):
+	// the user must hear of them, but they do not change the exit code.
+	Warnings []InputError `json:"warnings"`
 }
 
 // Sort orders findings by file, position and rule, so output is stable
@@ -79,9 +83,12 @@ func (r *Result) Sort() {
 		)
 	})
 	r.Findings = slices.CompactFunc(r.Findings, func(a, b Finding) bool { return a == b })
-	slices.SortFunc(r.Errors, func(a, b InputError) int {
+	byPlace := func(a, b InputError) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
-	})
+	}
+	slices.SortFunc(r.Errors, byPlace)
+	slices.SortFunc(r.Warnings, byPlace)
+	r.Warnings = slices.Compact(r.Warnings)
 }
 
 // Failing counts unsuppressed findings at or above the threshold.

@@ -105,12 +105,18 @@ func writeSARIF(w io.Writer, res *Result, opt Options) error {
 		Invocations: []sarifInvocation{{ExecutionSuccessful: len(res.Errors) == 0 && res.Scanned.Total() > 0}},
 		Results:     []sarifResult{},
 	}
-	for _, e := range res.Errors {
-		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
+	notify := func(level string, e InputError) {
+		n := sarifNotification{Level: level, Message: sarifText{Text: e.Message}}
 		if e.File != "" {
 			n.Locations = []sarifLocation{location(e.File, e.Line, e.Column)}
 		}
 		run.Invocations[0].Notifications = append(run.Invocations[0].Notifications, n)
+	}
+	for _, e := range res.Errors {
+		notify("error", e)
+	}
+	for _, e := range res.Warnings {
+		notify("warning", e)
 	}
 	for _, f := range res.Findings {
 		r := sarifResult{

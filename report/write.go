@@ -43,6 +43,9 @@ func writeJSON(w io.Writer, res *Result) error {
 	if doc.Errors == nil {
 		doc.Errors = []InputError{}
 	}
+	if doc.Warnings == nil {
+		doc.Warnings = []InputError{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -61,7 +64,10 @@ func writeText(w io.Writer, res *Result, opt Options) error {
 	for _, e := range res.Errors {
 		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Red("could not check:"), e.Message)
 	}
-	if !opt.Quiet || len(res.Findings) > 0 || len(res.Errors) > 0 {
+	for _, e := range res.Warnings {
+		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Caution("checked in part:"), e.Message)
+	}
+	if !opt.Quiet || len(res.Findings) > 0 || len(res.Errors) > 0 || len(res.Warnings) > 0 {
 		b.WriteString(summary(res) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
@@ -100,6 +106,9 @@ func summary(res *Result) string {
 	if n := len(res.Errors); n > 0 {
 		line += fmt.Sprintf("; %s could not be checked", plural(n, "input"))
 	}
+	if n := len(res.Warnings); n > 0 {
+		line += fmt.Sprintf("; %s checked in part", plural(n, "input"))
+	}
 	return line
 }
 
@@ -124,6 +133,10 @@ func writeGitHub(w io.Writer, res *Result) error {
 	for _, e := range res.Errors {
 		fmt.Fprintf(&b, "::error file=%s,line=%d,col=%d,title=releasegate::%s\n",
 			EscapeProperty(e.File), max(e.Line, 1), max(e.Column, 1), EscapeData("could not check: "+e.Message))
+	}
+	for _, e := range res.Warnings {
+		fmt.Fprintf(&b, "::warning file=%s,line=%d,col=%d,title=releasegate::%s\n",
+			EscapeProperty(e.File), max(e.Line, 1), max(e.Column, 1), EscapeData("checked in part: "+e.Message))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -70,3 +70,36 @@ func TestExitCode(t *testing.T) {
 		t.Error("an input error must exit 2")
 	}
 }
+
+// TestWarningsAreShownButDoNotFail: an input checked only in part is
+// visible in every format and leaves the exit code to the findings.
+func TestWarningsAreShownButDoNotFail(t *testing.T) {
+	r := &Result{
+		Scanned:  Scanned{Workflows: 1, GoPackages: 1},
+		Warnings: []InputError{{File: "tool/main.go", Line: 3, Column: 2, Message: "package example.com/tool did not fully type-check"}},
+	}
+	if got := r.Outcome(rule.Error).ExitCode(); got != 0 {
+		t.Errorf("exit code %d with only a warning, want 0", got)
+	}
+	for format, want := range map[string]string{
+		"text":   "tool/main.go:3:2: checked in part: package example.com/tool",
+		"json":   `"warnings": [`,
+		"github": "::warning file=tool/main.go,line=3,col=2,title=releasegate::checked in part: package",
+		"sarif":  `"level": "warning"`,
+	} {
+		var b bytes.Buffer
+		if err := Write(&b, format, r, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s output lacks %q:\n%s", format, want, b.String())
+		}
+	}
+	var b bytes.Buffer
+	if err := Write(&b, "json", &Result{Scanned: Scanned{Workflows: 1}}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"warnings": []`) {
+		t.Errorf("json without warnings must say [], got %s", b.String())
+	}
+}

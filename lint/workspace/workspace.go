@@ -47,6 +47,8 @@ type Workspace struct {
 	GoDirs []string
 	// Errors are files that could not be read or parsed.
 	Errors []report.InputError
+	// Warnings are files skipped on purpose that the user must hear of.
+	Warnings []report.InputError
 	// Partial is true when the scan cannot see the repository's
 	// workflows as a whole: individual files were named, or no scanned
 	// directory holds a .github folder (e.g. `lint docs/`). Rules about

@@ -62,7 +62,8 @@ var Rule = rule.Rule{
 	Bad: "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      allow_unsigned: {type: boolean, default: false}\n" +
 		"jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
 		"        continue-on-error: ${{ inputs.allow_unsigned }}",
-	Good: "jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
+	Good: "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      allow_unsigned: {type: boolean, default: false}\n" +
+		"jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
 		"        continue-on-error: ${{ inputs.allow_unsigned || false }}",
 	Fix: "Give the value a non-empty fallback (`inputs.x || 'default'`, `inputs.flag || false`), guard the step or job with " +
 		"`if: github.event_name == 'workflow_dispatch'`, or declare the input where the trigger can populate it " +

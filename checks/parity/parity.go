@@ -57,10 +57,11 @@ var Drift = rule.Rule{
 		"points at a page that is gone or a secret that no longer exists. Each copy is compared item by item with " +
 		"its source; in facts mode (the default) prose may be reworded, but code spans, link targets, URLs and numbers " +
 		"must match, and in exact mode the text must match up to whitespace and emphasis.",
-	Bad: "# runbook: **Expired token.** Rotate `REGISTRY_TOKEN_RW` at <https://hub.example/settings/tokens>.\n" +
-		"# workflow issue body (## Likely causes):\n" +
-		"- **Expired token.** Rotate `REGISTRY_TOKEN` at https://hub.example/account/tokens",
-	Good: "- **Expired token.** Rotate `REGISTRY_TOKEN_RW` at https://hub.example/settings/tokens",
+	Bad: "# the runbook: **Expired token.** Rotate `REGISTRY_TOKEN_RW` at <https://hub.example/settings/tokens>.\n" +
+		"body: |\n  ## Likely causes\n" +
+		"  - **Expired token.** Rotate `REGISTRY_TOKEN` at https://hub.example/account/tokens",
+	Good: "body: |\n  ## Likely causes\n" +
+		"  - **Expired token.** Rotate `REGISTRY_TOKEN_RW` at https://hub.example/settings/tokens",
 	Fix: "Edit the copy reported (or the source, if the copy is right) so the items carry the same facts in the " +
 		"same order. The message names the source item's file:line and the facts missing or added. Use `replace:` " +
 		"for deliberate substitutions (another token name in another workflow) and `extra-items: allow` for a copy " +

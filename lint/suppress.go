@@ -17,7 +17,7 @@ func applySuppressions(findings []report.Finding, src *sourceCache) {
 	for i := range findings {
 		f := &findings[i]
 		for _, line := range []int{f.Line, f.Line - 1} {
-			text := src.line(f.File, line)
+			text := src.lineOf(f.File, line)
 			if text == "" {
 				continue
 			}
@@ -55,19 +55,47 @@ func newSourceCache(ws *workspace.Workspace) *sourceCache {
 	return c
 }
 
-func (c *sourceCache) line(path string, n int) string {
+// file returns a file by display path, or nil when it cannot be read.
+func (c *sourceCache) file(path string) *workspace.File {
 	f, ok := c.files[path]
 	if !ok {
 		src, err := os.ReadFile(filepath.FromSlash(path))
 		if err != nil {
 			c.files[path] = nil
-			return ""
+			return nil
 		}
 		f = &workspace.File{Path: path, Src: src}
 		c.files[path] = f
 	}
-	if f == nil {
-		return ""
+	return f
+}
+
+// lineOf returns line n of a file, "" when there is no such line.
+func (c *sourceCache) lineOf(path string, n int) string {
+	if f := c.file(path); f != nil {
+		return f.Line(n)
 	}
-	return f.Line(n)
+	return ""
+}
+
+// completeSpans gives a finding reported with a start position only the
+// span of the token there.
+func completeSpans(findings []report.Finding, src *sourceCache) {
+	for i := range findings {
+		f := &findings[i]
+		if f.EndLine > 0 {
+			continue
+		}
+		f.EndLine, f.EndColumn = f.Line, f.Column
+		if file := src.file(f.File); file != nil && f.Line > 0 {
+			sp := file.TokenSpan(workspace.Pos{Line: f.Line, Col: max(f.Column, 1)})
+			f.EndLine, f.EndColumn = sp.End.Line, sp.End.Col
+		}
+	}
+}
+
+// fingerprint sets each finding's fingerprint from its rule, file and the
+// text of its line (see report.Fingerprint).
+func fingerprint(findings []report.Finding, src *sourceCache) {
+	report.Fingerprint(findings, src.lineOf)
 }

@@ -30,6 +30,7 @@ type File struct {
 
 	linesOnce  sync.Once
 	lineStarts []int
+	scalars    sync.Map // scalarKey -> *scalarMap, see LocateSpan
 }
 
 // Workspace is everything found under the scanned paths.

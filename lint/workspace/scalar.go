@@ -10,7 +10,7 @@ import (
 // offsets in the file it was read from.
 //
 // The decoded value and the source text differ in every style but the
-// simplest: quotes and escapes (`\"`, `''`, `\u00e9`), line folding in
+// simplest: quotes and escapes (`\"`, `”`, `\u00e9`), line folding in
 // plain, quoted and `>` scalars (a line break read as a space, blank lines
 // as line breaks), and the indentation stripped from block scalars. The
 // map is built by decoding the source text again, the way a YAML parser

@@ -1,0 +1,122 @@
+package linttest
+
+import (
+	"math/rand/v2"
+	"strings"
+)
+
+// ScalarStyles are the YAML scalar styles Scalar writes: plain, single-
+// and double-quoted, literal and folded block scalars with every chomping
+// indicator and with indentation indicators.
+var ScalarStyles = []string{"plain", "'", `"`, "|", "|-", "|+", "|2", ">", ">-", ">+", ">2", "|4-", ">3+"}
+
+// escapes are filler words written with the quoted styles' escapes.
+var escapes = map[string][]string{
+	"'":   {"it''s", "''", "say ''hi''"},
+	`"`:   {`\"q\"`, `\\`, `\t`, `\u00e9t\u00e9`, `\x41`, `\U0001F600`, `a\nb`, `\ `, `\_`},
+	"any": {"café", "日本語", "-X", "{a}", "[b]", "x"},
+}
+
+// Scalar writes parts, verbatim and in order, as one YAML scalar of the
+// style, for the value of a mapping key at indentation parent. Between
+// parts it puts what makes positions drift: spaces, line breaks, blank
+// lines, trailing spaces, more indented lines, escaped line breaks, and
+// filler words with escapes and non-ASCII text. The text starts where the
+// value starts (after "key: ") and ends with a line break. Parts must be
+// valid verbatim in the style (no quote of the style, no ": " or " #" in
+// plain style) and must not start or end with white space.
+func Scalar(r *rand.Rand, style string, parts []string, parent int) string {
+	var toks []string
+	for _, p := range parts {
+		for r.IntN(3) == 0 {
+			fill := escapes["any"]
+			if e := escapes[style]; len(e) > 0 && r.IntN(2) == 0 {
+				fill = e
+			}
+			toks = append(toks, fill[r.IntN(len(fill))])
+		}
+		toks = append(toks, p)
+	}
+	if style == "plain" && strings.ContainsAny(toks[0][:1], "[{-!&*|>'\"%@`#,?:") {
+		toks = append([]string{"x"}, toks...) // else not a plain scalar
+	}
+	ind := strings.Repeat(" ", parent+2+r.IntN(3))
+	if strings.ContainsAny(style[:1], "|>") {
+		return block(r, style, toks, parent, ind)
+	}
+	return flow(r, style, toks, ind)
+}
+
+func block(r *rand.Rand, style string, toks []string, parent int, ind string) string {
+	var b strings.Builder
+	b.WriteString(style)
+	extra := ""
+	if i := strings.IndexAny(style, "123456789"); i > 0 {
+		ind = strings.Repeat(" ", parent+int(style[i]-'0'))
+		extra = "  " // the indicator lets the first line be more indented
+	}
+	if r.IntN(4) == 0 {
+		b.WriteString(" # a comment")
+	}
+	b.WriteString("\n")
+	if r.IntN(4) == 0 {
+		b.WriteString("\n") // a leading blank line
+	}
+	b.WriteString(ind + extra)
+	for i, t := range toks {
+		b.WriteString(t)
+		if i == len(toks)-1 {
+			break
+		}
+		switch r.IntN(6) {
+		case 0:
+			b.WriteString("\n" + ind)
+		case 1:
+			b.WriteString("\n\n" + ind)
+		case 2:
+			b.WriteString("\n" + ind + "  ") // a more indented line
+		default:
+			b.WriteString(" ")
+		}
+	}
+	b.WriteString("\n")
+	if r.IntN(3) == 0 {
+		b.WriteString("\n\n")
+	}
+	return b.String()
+}
+
+func flow(r *rand.Rand, style string, toks []string, ind string) string {
+	q := ""
+	if style != "plain" {
+		q = style
+	}
+	var b strings.Builder
+	b.WriteString(q)
+	for i, t := range toks {
+		b.WriteString(t)
+		if i == len(toks)-1 {
+			break
+		}
+		switch r.IntN(7) {
+		case 0:
+			b.WriteString("\n" + ind)
+		case 1:
+			b.WriteString("  \n\n" + ind) // trailing spaces, a blank line
+		case 2:
+			if q == `"` {
+				b.WriteString(" \\\n" + ind) // an escaped line break
+				continue
+			}
+			b.WriteString("\n" + ind + "  ")
+		default:
+			b.WriteString(" ")
+		}
+	}
+	b.WriteString(q)
+	if r.IntN(3) == 0 && style == "plain" {
+		b.WriteString(" # comment")
+	}
+	b.WriteString("\n")
+	return b.String()
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/releasegate/releasegate/internal/suppress"
 	"github.com/releasegate/releasegate/lint/workspace"
@@ -16,7 +17,7 @@ import (
 func applySuppressions(findings []report.Finding, src *sourceCache) {
 	for i := range findings {
 		f := &findings[i]
-		for _, line := range []int{f.Line, f.Line - 1} {
+		for _, line := range src.suppressionLines(f) {
 			text := src.lineOf(f.File, line)
 			if text == "" {
 				continue
@@ -38,11 +39,12 @@ func applySuppressions(findings []report.Finding, src *sourceCache) {
 // sourceCache serves file lines for suppression lookup: workspace files
 // from memory, others (Go sources) from disk on first use.
 type sourceCache struct {
-	files map[string]*workspace.File
+	files    map[string]*workspace.File
+	markdown map[string]*workspace.Markdown
 }
 
 func newSourceCache(ws *workspace.Workspace) *sourceCache {
-	c := &sourceCache{files: map[string]*workspace.File{}}
+	c := &sourceCache{files: map[string]*workspace.File{}, markdown: map[string]*workspace.Markdown{}}
 	for _, w := range ws.Workflows {
 		c.files[w.Path] = w.File
 	}
@@ -51,8 +53,25 @@ func newSourceCache(ws *workspace.Workspace) *sourceCache {
 	}
 	for _, m := range ws.Markdown {
 		c.files[m.Path] = m.File
+		c.markdown[m.Path] = m
 	}
 	return c
+}
+
+// suppressionLines are the lines whose comment may suppress a finding:
+// its own and the one above; inside a Markdown code block, where an HTML
+// comment cannot go, also the line above the block's opening fence.
+func (c *sourceCache) suppressionLines(f *report.Finding) []int {
+	lines := []int{f.Line, f.Line - 1}
+	if md := c.markdown[f.File]; md != nil {
+		for _, fc := range md.Fences {
+			last := fc.BodyLine + strings.Count(fc.Body, "\n")
+			if f.Line >= fc.BodyLine && f.Line <= last && !fc.Indented {
+				lines = append(lines, fc.Line-1)
+			}
+		}
+	}
+	return lines
 }
 
 // file returns a file by display path, or nil when it cannot be read.

@@ -75,7 +75,7 @@ type Case struct {
 
 // RunCases lints each case with check and asserts rule, file, line and
 // column of every finding against the markers, and its end where an
-// EndMarker gives one.
+// EndMarker gives one. Suppressed findings count as absent.
 func RunCases(t *testing.T, ruleID string, check lint.Check, cases []Case) {
 	t.Helper()
 	for _, tc := range cases {
@@ -88,6 +88,9 @@ func RunCases(t *testing.T, ruleID string, check lint.Check, cases []Case) {
 			var got []Pos
 			var msgs strings.Builder
 			for _, f := range res.Findings {
+				if f.Suppressed {
+					continue // suppressed findings are not reported
+				}
 				fmt.Fprintf(&msgs, "  %s:%d:%d-%d:%d: %s [%s]\n", f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Message, f.Rule)
 				if f.Rule != ruleID {
 					t.Errorf("unexpected rule %s", f.Rule)

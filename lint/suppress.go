@@ -3,7 +3,6 @@ package lint
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/releasegate/releasegate/internal/suppress"
@@ -39,12 +38,13 @@ func applySuppressions(findings []report.Finding, src *sourceCache) {
 // sourceCache serves file lines for suppression lookup: workspace files
 // from memory, others (Go sources) from disk on first use.
 type sourceCache struct {
+	ws       *workspace.Workspace
 	files    map[string]*workspace.File
 	markdown map[string]*workspace.Markdown
 }
 
 func newSourceCache(ws *workspace.Workspace) *sourceCache {
-	c := &sourceCache{files: map[string]*workspace.File{}, markdown: map[string]*workspace.Markdown{}}
+	c := &sourceCache{ws: ws, files: map[string]*workspace.File{}, markdown: map[string]*workspace.Markdown{}}
 	for _, w := range ws.Workflows {
 		c.files[w.Path] = w.File
 	}
@@ -78,7 +78,7 @@ func (c *sourceCache) suppressionLines(f *report.Finding) []int {
 func (c *sourceCache) file(path string) *workspace.File {
 	f, ok := c.files[path]
 	if !ok {
-		src, err := os.ReadFile(filepath.FromSlash(path))
+		src, err := os.ReadFile(c.ws.Resolve(path))
 		if err != nil {
 			c.files[path] = nil
 			return nil

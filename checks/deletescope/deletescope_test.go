@@ -160,3 +160,20 @@ runs:
 		}
 	}
 }
+
+// TestDeleteScopeSpansInScalarStyles: the command is found on its own
+// text whatever style the run: value is written in (» starts, « ends it).
+func TestDeleteScopeSpansInScalarStyles(t *testing.T) {
+	wf := func(run string) map[string]string {
+		return map[string]string{".releasegate.yaml": cfg, ".github/workflows/w.yml": "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n" +
+			"      - env: {T: \"${{ secrets.HUB_TOKEN_RW }}\"}\n        run: " + run}
+	}
+	linttest.RunCases(t, "delete-scope", deletescope.Check, []linttest.Case{
+		{Name: "plain", Files: wf("echo café && »curl -X DELETE -u \"a:$T\" https://hub.docker.com/v2/x«\n")},
+		{Name: "double-quoted with escapes", Files: wf("\"echo \\\"é\\\"; »curl -X DELETE -u a:$T https://hub.docker.com/v2/x«\"\n")},
+		{Name: "double-quoted over an escaped line break", Files: wf("\"echo one; \\\n          »curl -X DELETE -u a:$T https://hub.docker.com/v2/x«\"\n")},
+		{Name: "single-quoted", Files: wf("'echo ''x''; »curl -X DELETE -u \"a:$T\" https://hub.docker.com/v2/x«'\n")},
+		{Name: "folded", Files: wf(">\n          echo a long\n          line;\n\n          »curl -X DELETE -u \"a:$T\"\n          https://hub.docker.com/v2/x«\n")},
+		{Name: "literal with an indentation indicator", Files: wf("|2-\n            echo more indented\n          »curl -X DELETE \\\n            -u \"a:$T\" https://hub.docker.com/v2/x«\n")},
+	})
+}

@@ -3,6 +3,7 @@ package linttest
 import (
 	"math/rand/v2"
 	"strings"
+	"unicode/utf8"
 )
 
 // ScalarStyles are the YAML scalar styles Scalar writes: plain, single-
@@ -119,4 +120,35 @@ func flow(r *rand.Rand, style string, toks []string, ind string) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// SpanText is the text of files[file] from line:col to endLine:endCol
+// (a finding's span), or "" when the span is not inside the file.
+func SpanText(files map[string]string, file string, line, col, endLine, endCol int) string {
+	from, ok1 := offset(files[file], line, col)
+	to, ok2 := offset(files[file], endLine, endCol)
+	if !ok1 || !ok2 || to < from {
+		return ""
+	}
+	return files[file][from:to]
+}
+
+// offset converts a 1-based line and character column into a byte offset.
+func offset(src string, line, col int) (int, bool) {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return 0, false
+		}
+		off += i + 1
+	}
+	for c := 1; c < col; c++ {
+		if off >= len(src) || src[off] == '\n' {
+			return 0, false
+		}
+		_, w := utf8.DecodeRuneInString(src[off:])
+		off += w
+	}
+	return off, true
 }

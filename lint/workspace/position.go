@@ -186,7 +186,7 @@ func PosOf(p *actionlint.Pos) Pos {
 
 // TokenSpan is the span of the token that starts at p: a whole ${{ }}
 // expression, a quoted string, or a run of name characters (letters,
-// digits and _-./$@%+~) or else of non-blank characters. It is the span
+// digits and _-./$@%+~#) or else of non-blank characters. It is the span
 // of a finding whose check named only where it starts.
 func (f *File) TokenSpan(p Pos) Span {
 	line := f.Line(p.Line)
@@ -224,5 +224,5 @@ func tokenLen(s string) int {
 
 func isNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		strings.IndexByte("_-./$@%+~", c) >= 0 || c >= 0x80
+		strings.IndexByte("_-./$@%+~#", c) >= 0 || c >= 0x80
 }

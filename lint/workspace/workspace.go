@@ -62,6 +62,15 @@ type Workspace struct {
 // Display renders an absolute path the way findings show paths.
 func (ws *Workspace) Display(abs string) string { return displayPath(abs, ws.cwd) }
 
+// Resolve turns a path as findings show it back into a file system path.
+func (ws *Workspace) Resolve(display string) string {
+	p := filepath.FromSlash(display)
+	if filepath.IsAbs(p) || ws.cwd == "" {
+		return p
+	}
+	return filepath.Join(ws.cwd, p)
+}
+
 // Options select what to load.
 type Options struct {
 	// Paths to scan: directories or files. Empty means ".".

@@ -30,8 +30,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
 	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
+	"github.com/releasegate/releasegate/internal/markdown"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
@@ -70,7 +74,7 @@ func run(p *lint.Pass) {
 	root := repoRoot(p)
 	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{}}
 	for _, md := range ws.Markdown {
-		c.markdown(fresh(md.File))
+		c.markdown(fresh(md.File), md.Tree)
 	}
 	for _, wf := range ws.Workflows {
 		c.yaml(fresh(wf.File))
@@ -99,33 +103,71 @@ var (
 	repoURLRe = regexp.MustCompile(`(?:https://github\.com|\$\{\{\s*github\.server_url\s*\}\})/` +
 		`(?:([\w.-]+)/([\w.-]+)|\$\{\{\s*github\.repository\s*\}\})/(?:blob|tree|raw)/` +
 		`(\$\{\{[^}]*\}\}|[^/\s#?]+)/([^\s#?)"'<>\]` + "`" + `]*)(?:\?[^\s#)"'<>\]]*)?(?:#([^\s)"'<>\]` + "`" + `]*))?`)
-	// Link destinations: <anything but brackets> or a run without spaces.
-	inlineDestRe = regexp.MustCompile(`\]\(\s*(?:<([^<>\n]*)>|([^\s()<>]+))`)
-	refDefRe     = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*(?:<([^<>\n]*)>|([^\s<>]+))`)
-	hexRef       = regexp.MustCompile(`^[0-9a-f]{40}$`)
-	lineAnchor   = regexp.MustCompile(`^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$`)
-	schemeRe     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+	hexRef     = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	lineAnchor = regexp.MustCompile(`^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$`)
+	schemeRe   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 )
 
-func (c *checker) markdown(f *workspace.File) {
-	doc := mdtext.Parse(string(f.Src))
-	for i, l := range doc.Lines {
-		if doc.InCode(i) {
-			continue
-		}
-		text := mdtext.MaskCode(l.Text)
-		for _, m := range repoURLRe.FindAllStringSubmatchIndex(text, -1) {
-			c.repoURL(f, text, m, func(off int) workspace.Pos { return f.OffsetPos(l.Off + off) })
-		}
-		var dests [][]int
-		dests = append(dests, inlineDestRe.FindAllStringSubmatchIndex(text, -1)...)
-		dests = append(dests, refDefRe.FindAllStringSubmatchIndex(text, -1)...)
-		for _, m := range dests {
-			g := 1
-			if m[2] < 0 {
-				g = 2
+// markdown checks the links of a Markdown file, read from its syntax
+// tree: inline links and images, reference definitions (a reference link
+// is checked at its definition), autolinks and bare URLs; and links to
+// this repository in raw HTML. Nothing inside code is a link.
+func (c *checker) markdown(f *workspace.File, tree ast.Node) {
+	if tree == nil {
+		return // not parsed: the workspace warned about it
+	}
+	markdown.Walk(tree, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.CodeSpan:
+			return false
+		case *ast.Link:
+			if x.Reference == nil {
+				c.mdLink(f, x.Destination, x.Pos())
 			}
-			c.relative(f, text[m[2*g]:m[2*g+1]], f.OffsetPos(l.Off+m[2*g]))
+		case *ast.Image:
+			if x.Reference == nil {
+				c.mdLink(f, x.Destination, x.Pos())
+			}
+		case *ast.LinkReferenceDefinition:
+			c.mdLink(f, x.Destination, x.Pos())
+		case *ast.AutoLink:
+			c.mdLink(f, x.URL(f.Src), x.Pos())
+		case *ast.HTMLBlock:
+			c.htmlLinks(f, x.Lines())
+			return false
+		case *ast.RawHTML:
+			c.htmlLinks(f, x.Segments)
+		}
+		return true
+	})
+}
+
+// mdLink checks one link destination. Its text is found in the file at
+// or after from, the link's start; the span is the destination itself.
+func (c *checker) mdLink(f *workspace.File, dest []byte, from int) {
+	if len(dest) == 0 {
+		return
+	}
+	from = max(from, 0)
+	off := from
+	if i := bytes.Index(f.Src[min(from, len(f.Src)):], dest); i >= 0 {
+		off = from + i
+	}
+	d := string(dest)
+	if m := repoURLRe.FindStringSubmatchIndex(d); m != nil {
+		c.repoURL(f, d, m, func(a, b int) workspace.Span { return f.OffsetSpan(off+a, off+b) })
+		return
+	}
+	c.relative(f, d, f.OffsetSpan(off, off+len(d)))
+}
+
+// htmlLinks checks links to this repository written in raw HTML.
+func (c *checker) htmlLinks(f *workspace.File, segs *text.Segments) {
+	for i := range segs.Len() {
+		seg := segs.At(i)
+		line := string(f.Src[seg.Start:seg.Stop])
+		for _, m := range repoURLRe.FindAllStringSubmatchIndex(line, -1) {
+			c.repoURL(f, line, m, func(a, b int) workspace.Span { return f.OffsetSpan(seg.Start+a, seg.Start+b) })
 		}
 	}
 }
@@ -145,13 +187,14 @@ func (c *checker) yaml(f *workspace.File) {
 			continue
 		}
 		for _, m := range repoURLRe.FindAllStringSubmatchIndex(s, -1) {
-			c.repoURL(f, s, m, func(off int) workspace.Pos { return f.Locate(v.Str, off) })
+			c.repoURL(f, s, m, func(a, b int) workspace.Span { return f.LocateSpan(v.Str, a, b) })
 		}
 	}
 }
 
-// repoURL checks one match of repoURLRe.
-func (c *checker) repoURL(f *workspace.File, s string, m []int, pos func(int) workspace.Pos) {
+// repoURL checks one match of repoURLRe in s; span maps offsets of s to
+// the file.
+func (c *checker) repoURL(f *workspace.File, s string, m []int, span func(from, to int) workspace.Span) {
 	group := func(i int) string {
 		if m[2*i] < 0 {
 			return ""
@@ -171,11 +214,12 @@ func (c *checker) repoURL(f *workspace.File, s string, m []int, pos func(int) wo
 		return
 	}
 	target := filepath.Join(c.root, filepath.FromSlash(unescape(p)))
-	c.target(f, trimTrailing(s[m[0]:m[1]]), target, p, anchor, pos(m[0]))
+	link := trimTrailing(s[m[0]:m[1]])
+	c.target(f, link, target, p, anchor, span(m[0], m[0]+len(link)))
 }
 
 // relative checks a Markdown link destination that is not a URL.
-func (c *checker) relative(f *workspace.File, dest string, at workspace.Pos) {
+func (c *checker) relative(f *workspace.File, dest string, at workspace.Span) {
 	if schemeRe.MatchString(dest) || strings.HasPrefix(dest, "//") || strings.ContainsAny(dest, "{}$") {
 		return
 	}
@@ -197,12 +241,12 @@ func (c *checker) relative(f *workspace.File, dest string, at workspace.Pos) {
 }
 
 // target reports when the file, or the anchor in it, does not exist.
-func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at workspace.Pos) {
+func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at workspace.Span) {
 	rel, _ := filepath.Rel(c.root, abs)
 	rel = filepath.ToSlash(rel)
 	st, err := os.Stat(abs)
 	if err != nil {
-		c.p.Report(Rule.ID, f, at, "link %s: %s does not exist in this repository", link, rel)
+		c.p.ReportSpan(Rule.ID, f, at, "link %s: %s does not exist in this repository", link, rel)
 		return
 	}
 	if anchor == "" || st.IsDir() {
@@ -216,12 +260,12 @@ func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at 
 	anchors := c.fileAnchors(abs)
 	want := strings.ToLower(unescape(anchor))
 	if anchors != nil && !anchors[want] && !anchors[strings.TrimPrefix(want, "user-content-")] {
-		c.p.Report(Rule.ID, f, at, "link %s: %s has no heading or anchor #%s", link, rel, anchor)
+		c.p.ReportSpan(Rule.ID, f, at, "link %s: %s has no heading or anchor #%s", link, rel, anchor)
 	}
 }
 
 // lineAnchor checks #L10 and #L10-L20 against a file's length.
-func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, at workspace.Pos) {
+func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, at workspace.Span) {
 	m := lineAnchor.FindStringSubmatch(anchor)
 	if m == nil {
 		return
@@ -236,7 +280,7 @@ func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, a
 	}
 	for _, g := range m[1:] {
 		if n, err := strconv.Atoi(g); err == nil && n > lines {
-			c.p.Report(Rule.ID, f, at, "link %s: %s has %d lines, so #%s points past its end", link, rel, lines, anchor)
+			c.p.ReportSpan(Rule.ID, f, at, "link %s: %s has %d lines, so #%s points past its end", link, rel, lines, anchor)
 			return
 		}
 	}
@@ -250,7 +294,9 @@ func (c *checker) fileAnchors(abs string) map[string]bool {
 	}
 	var a map[string]bool
 	if src, err := os.ReadFile(abs); err == nil {
-		a = mdtext.Parse(string(src)).Anchors()
+		if doc := mdtext.Parse(string(src)); doc.Err == nil {
+			a = doc.Anchors()
+		}
 	}
 	c.anchors[abs] = a
 	return a

@@ -2,17 +2,24 @@ package workspace
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
 
 	"github.com/releasegate/releasegate/internal/markdown"
+	"github.com/releasegate/releasegate/report"
 )
 
-// Markdown is a Markdown file with its code blocks.
+// Markdown is a Markdown file with its syntax tree and code blocks.
 type Markdown struct {
 	*File
+	// Tree is goldmark's syntax tree of Src (internal/markdown), nil when
+	// the file nests too deep to parse in bounded time.
+	Tree   ast.Node
 	Fences []Fence
+	// Refused says why Tree is nil: the file was not checked.
+	Refused *report.InputError
 }
 
 // Fence is a code block: fenced (``` or ~~~) or indented, at any nesting
@@ -52,15 +59,35 @@ func (f Fence) Offset(line, col int) int {
 	return l.off + max(0, col-1-l.pad)
 }
 
-func parseMarkdown(f *File) *Markdown {
-	return &Markdown{File: f, Fences: ScanFences(f.Src)}
+// ParseMarkdown parses a Markdown file. A file nested too deep to parse
+// in bounded time is kept without a tree and says why: it was not
+// checked, and the user must hear of it (a warning).
+func ParseMarkdown(f *File) *Markdown {
+	tree, err := markdown.Parse(f.Src)
+	if err != nil {
+		line := 0
+		var deep *markdown.ErrTooDeep
+		if errors.As(err, &deep) {
+			line = deep.Line
+		}
+		return &Markdown{File: f, Refused: &report.InputError{File: f.Path, Line: line, Message: "not parsed: " + err.Error()}}
+	}
+	return &Markdown{File: f, Tree: tree, Fences: fences(f.Src, tree)}
 }
 
 // ScanFences returns the code blocks of a Markdown document, fenced and
-// indented, in document order.
+// indented, in document order (none when it cannot be parsed).
 func ScanFences(src []byte) []Fence {
+	tree, err := markdown.Parse(src)
+	if err != nil {
+		return nil
+	}
+	return fences(src, tree)
+}
+
+func fences(src []byte, tree ast.Node) []Fence {
 	var out []Fence
-	markdown.Walk(markdown.Parse(src), func(n ast.Node) bool {
+	markdown.Walk(tree, func(n ast.Node) bool {
 		switch b := n.(type) {
 		case *ast.FencedCodeBlock:
 			fc := codeBlock(src, b, b.Pos())

@@ -295,7 +295,7 @@ func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*W
 				case kindAction:
 					results[i].act, results[i].err = parseAction(f)
 				case kindMarkdown:
-					results[i].md = parseMarkdown(f)
+					results[i].md = ParseMarkdown(f)
 				}
 			}
 		}()
@@ -319,6 +319,9 @@ func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*W
 			ws.Actions = append(ws.Actions, r.act)
 		case r.md != nil:
 			ws.Markdown = append(ws.Markdown, r.md)
+			if r.md.Refused != nil {
+				ws.Warnings = append(ws.Warnings, *r.md.Refused)
+			}
 		}
 	}
 	for d := range goDirs {

@@ -59,7 +59,9 @@ func TestLintTokenFixture(t *testing.T) {
 	want := []string{
 		"delete-scope .github/actions/prune-tag/action.yml:20",
 		"delete-scope .github/workflows/publish.yml:40",
-		"delete-scope docs/runbooks/registry-recovery.md:10",
+		"delete-scope docs/runbooks/registry-recovery.md:24", // the command's own line
+		"delete-scope docs/runbooks/registry-recovery.md:41", // in a block quote
+		"delete-scope docs/runbooks/registry-recovery.md:53", // in a list item
 		"secret-bulk .github/workflows/hub-metadata-sync.yml:22",
 		"secret-bulk .github/workflows/verify-published.yml:15",
 		"secret-required .github/workflows/hub-metadata-sync.yml:1",
@@ -90,7 +92,7 @@ func TestLintTokenFixture(t *testing.T) {
 	if len(suppressed) != 1 || !strings.HasPrefix(suppressed[0], "delete-scope docs/runbooks/registry-recovery.md:") {
 		t.Errorf("suppressed = %v, want the historical runbook snippet", suppressed)
 	}
-	if res.Scanned["workflows"] != 4 || res.Scanned["actions"] != 1 || res.Scanned["markdown"] != 1 || res.Scanned["fences"] != 3 {
+	if res.Scanned["workflows"] != 4 || res.Scanned["actions"] != 1 || res.Scanned["markdown"] != 1 || res.Scanned["fences"] != 5 {
 		t.Errorf("scanned = %v", res.Scanned)
 	}
 }

@@ -11,10 +11,11 @@ import (
 
 // Options tune the writers.
 type Options struct {
-	Color   bool      // ANSI colour in text output
-	Quiet   bool      // text: no summary line when there is nothing to report
-	Rules   *rule.Set // rule metadata for SARIF
-	Version string    // tool version for SARIF
+	Color   bool          // ANSI colour in text output
+	Quiet   bool          // text: no summary line when there is nothing to report
+	Rules   *rule.Set     // rule metadata for SARIF
+	Version string        // tool version for SARIF
+	FailOn  rule.Severity // the --fail-on threshold, for SARIF's exit code (error when empty)
 }
 
 // Write renders a lint result in the named format.

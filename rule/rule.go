@@ -62,6 +62,13 @@ type Rule struct {
 	Bad      string   // an example that is reported
 	Good     string   // the same example, fixed
 	Fix      string   // how to fix it
+	// SecuritySeverity is set on rules about credentials: a score from
+	// 0.1 to 10.0 (as a string, as SARIF's security-severity property)
+	// that code scanning ranks security alerts by. Empty for the others.
+	SecuritySeverity string
+	// Precision is how often a finding is a real problem, on code
+	// scanning's scale: very-high, high, medium or low. Empty means high.
+	Precision string
 }
 
 // Set is an ordered collection of rules, looked up by id.
@@ -125,3 +132,13 @@ func (s Setting) Apply(def Severity) (Severity, bool) {
 	}
 	return def, true
 }
+
+// DocsURL is the page documenting every rule, one heading per rule id
+// (docs/rules.md, generated from the catalogue and kept in step by a
+// test). SARIF helpUri and messages link into it.
+const DocsURL = "https://github.com/releasegate/releasegate/blob/main/docs/rules.md"
+
+// DocURL is the address of a rule's documentation: its heading in DocsURL.
+// Rule ids are lower-case words joined by hyphens, so the id is its own
+// GitHub anchor.
+func DocURL(id string) string { return DocsURL + "#" + id }

@@ -51,7 +51,7 @@ func runLint(c *common, paths, disable, enableOnly []string) error {
 		return undecided(err)
 	}
 	werr := report.Write(out, c.format, res, report.Options{
-		Color: c.color(), Quiet: c.quiet, Rules: c.rules, Version: Version,
+		Color: c.color(), Quiet: c.quiet, Rules: c.rules, Version: Version, FailOn: threshold,
 	})
 	if err := closeOut(); werr == nil {
 		werr = err

@@ -204,16 +204,16 @@ type selection struct {
 func newSelection(opts Options) (*selection, error) {
 	s := &selection{rules: opts.Rules, cfg: opts.Config, disabled: map[string]bool{}}
 	for _, id := range opts.Disable {
-		if _, ok := opts.Rules.Get(id); !ok {
-			return nil, fmt.Errorf("--disable: unknown rule %q (see `releasegate rules`)", id)
+		if err := opts.Rules.Check(id); err != nil {
+			return nil, fmt.Errorf("--disable: %w", err)
 		}
 		s.disabled[id] = true
 	}
 	if len(opts.EnableOnly) > 0 {
 		s.only = map[string]bool{}
 		for _, id := range opts.EnableOnly {
-			if _, ok := opts.Rules.Get(id); !ok {
-				return nil, fmt.Errorf("--enable-only: unknown rule %q (see `releasegate rules`)", id)
+			if err := opts.Rules.Check(id); err != nil {
+				return nil, fmt.Errorf("--enable-only: %w", err)
 			}
 			s.only[id] = true
 		}

@@ -68,7 +68,9 @@ func writeText(w io.Writer, res *Result, opt Options) error {
 	for _, e := range res.Warnings {
 		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Caution("checked in part:"), e.Message)
 	}
-	if !opt.Quiet || len(res.Findings) > 0 || len(res.Errors) > 0 || len(res.Warnings) > 0 {
+	if !opt.Quiet || b.Len() > 0 || res.Outcome(rule.Note) == Undecided {
+		// Quiet prints nothing when nothing is reported (suppressed
+		// findings are not), but always says why a run could not decide.
 		b.WriteString(summary(res) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())

@@ -295,10 +295,11 @@ func writeTree(t *testing.T, files map[string]string) string {
 
 func TestLintExclude(t *testing.T) {
 	dir := writeTree(t, map[string]string{
-		".releasegate.yaml":                  "version: 1\nexclude: [examples, '*.draft.md']\n",
+		".releasegate.yaml":                  "version: 1\nexclude: [examples, '**/*.draft.md', 'old-docs/**']\n",
 		".github/workflows/ok.yml":           "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n",
 		"examples/.github/workflows/bad.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-lastest\n    steps:\n      - run: echo\n",
 		"notes.draft.md":                     "```sh\ncurl -X DELETE https://example.com/x\n```\n",
+		"docs/deep/er/plan.draft.md":         "[x](nope.md)\n",
 		"README.md":                          "# kept\n",
 	})
 	code, out, stderr := run(t, dir, "lint", "--format", "json")
@@ -308,5 +309,25 @@ func TestLintExclude(t *testing.T) {
 	}
 	if res.Scanned["workflows"] != 1 || res.Scanned["markdown"] != 1 {
 		t.Errorf("scanned %v, want the one workflow and README.md", res.Scanned)
+	}
+	// The pattern that matches nothing is a warning at its line; the
+	// exit code stays 0.
+	var warnings struct {
+		Warnings []struct {
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Message string `json:"message"`
+		} `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(out), &warnings); err != nil {
+		t.Fatal(err)
+	}
+	w := warnings.Warnings
+	if len(w) != 1 || w[0].File != ".releasegate.yaml" || w[0].Line != 2 || !strings.Contains(w[0].Message, `"old-docs/**" matches no file`) {
+		t.Errorf("warnings %+v, want one for old-docs/** at .releasegate.yaml:2", w)
+	}
+	// Linting a subdirectory cannot tell whether a pattern matches.
+	if _, out, _ := run(t, filepath.Join(dir, "docs"), "lint", "--config", filepath.Join(dir, ".releasegate.yaml"), "--format", "json", "."); strings.Contains(out, "matches no file") {
+		t.Errorf("a partial scan warned about patterns:\n%s", out)
 	}
 }

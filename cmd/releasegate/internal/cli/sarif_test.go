@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -16,28 +17,45 @@ import (
 	"github.com/releasegate/releasegate/rule"
 )
 
+// The JSON Schemas of the two halves' outputs, kept in the repository.
+const (
+	LintSchema  = "../../../../report/lint.schema.json"
+	GateSchema  = "../../../../gate/gate.schema.json"
+	sarifSchema = "testdata/sarif-schema-2.1.0.json"
+)
+
+// schemas caches compiled schemas across the tests of the package.
+var schemas sync.Map
+
+// packageDir is where the tests start; they change directory (t.Chdir)
+// into the repositories they lint.
+var packageDir, _ = os.Getwd()
+
 // compileSchema compiles a JSON Schema file of the repository.
-func compileSchema(t *testing.T, file string) *jsonschema.Schema {
+func compileSchema(t testing.TB, file string) *jsonschema.Schema {
 	t.Helper()
-	c := jsonschema.NewCompiler()
-	sch, err := c.Compile(file)
+	if sch, ok := schemas.Load(file); ok {
+		return sch.(*jsonschema.Schema)
+	}
+	sch, err := jsonschema.NewCompiler().Compile(filepath.Join(packageDir, file))
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
+	schemas.Store(file, sch)
 	return sch
 }
 
-// validate checks a JSON document against a schema.
-func validate(t *testing.T, sch *jsonschema.Schema, what, out string) any {
+// ValidateJSON fails the test unless out, a command's JSON output, is
+// valid against the schema file. External tests of the package use it.
+func ValidateJSON(t testing.TB, schemaFile, out string) {
 	t.Helper()
 	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
 	if err != nil {
-		t.Fatalf("%s: not JSON: %v\n%s", what, err, out)
+		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	if err := sch.Validate(doc); err != nil {
-		t.Fatalf("%s does not validate: %v", what, err)
+	if err := compileSchema(t, schemaFile).Validate(doc); err != nil {
+		t.Fatalf("output does not validate against %s: %v\n%s", filepath.Base(schemaFile), err, out)
 	}
-	return doc
 }
 
 // fixtures lists every fixture repository.
@@ -120,7 +138,6 @@ func tokenRule(id string) bool {
 // and a help URI per rule, security severities on the token rules, end
 // positions, the exit code.
 func TestSARIFEveryFixture(t *testing.T) {
-	sch := compileSchema(t, "testdata/sarif-schema-2.1.0.json")
 	results := 0
 	for _, dir := range fixtures(t) {
 		t.Run(filepath.Base(filepath.Dir(dir))+"/"+filepath.Base(dir), func(t *testing.T) {
@@ -128,7 +145,7 @@ func TestSARIFEveryFixture(t *testing.T) {
 			if code == 2 {
 				t.Fatalf("exit 2: %s", stderr)
 			}
-			validate(t, sch, "SARIF", out)
+			ValidateJSON(t, sarifSchema, out)
 			var log sarifLog
 			if err := json.Unmarshal([]byte(out), &log); err != nil {
 				t.Fatal(err)
@@ -248,7 +265,7 @@ func TestSARIFFingerprintsSurviveLineShifts(t *testing.T) {
 // RELEASEGATE_UPDATE_DOCS=1 to rewrite it), and every rule id is a
 // heading whose GitHub anchor is the id.
 func TestRulesDoc(t *testing.T) {
-	const file = "../../../../docs/rules.md"
+	file := filepath.Join(packageDir, "../../../../docs/rules.md")
 	want := rulesDoc(Rules())
 	if os.Getenv("RELEASEGATE_UPDATE_DOCS") != "" {
 		if err := os.WriteFile(file, []byte(want), 0o644); err != nil {
@@ -286,4 +303,23 @@ func rulesDoc(set *rule.Set) string {
 		b.WriteString("\n## " + r.ID + "\n\n" + report.RuleMarkdown(r))
 	}
 	return b.String()
+}
+
+// TestLintJSONSchema validates lint's JSON against report/lint.schema.json:
+// every fixture, a run with input errors and one with warnings.
+func TestLintJSONSchema(t *testing.T) {
+	for _, dir := range fixtures(t) {
+		_, out, _ := run(t, dir, "lint", "--format", "json")
+		ValidateJSON(t, LintSchema, out)
+	}
+	broken := writeTree(t, map[string]string{
+		".github/workflows/x.yml": "on: push\njobs:\n  a: [\n",
+		"README.md":               "# x\n",
+		".releasegate.yaml":       "version: 1\nexclude: [nowhere/**]\n",
+	})
+	code, out, _ := run(t, broken, "lint", "--format", "json")
+	if code != 2 || !strings.Contains(out, `"errors": [`) || !strings.Contains(out, "nowhere/**") {
+		t.Fatalf("exit %d, want 2 with an error and a warning:\n%s", code, out)
+	}
+	ValidateJSON(t, LintSchema, out)
 }

@@ -131,7 +131,11 @@ func (c *checker) markdown(f *workspace.File, tree ast.Node) {
 		case *ast.LinkReferenceDefinition:
 			c.mdLink(f, x.Destination, x.Pos())
 		case *ast.AutoLink:
-			c.mdLink(f, x.URL(f.Src), x.Pos())
+			// Autolinks are absolute URLs (or e-mail addresses, which
+			// point nowhere here): only links to this repository count.
+			if u := x.URL(f.Src); x.AutoLinkType == ast.AutoLinkURL {
+				c.repoLink(f, string(u), find(f.Src, u, x.Pos()))
+			}
 		case *ast.HTMLBlock:
 			c.htmlLinks(f, x.Lines())
 			return false
@@ -148,17 +152,30 @@ func (c *checker) mdLink(f *workspace.File, dest []byte, from int) {
 	if len(dest) == 0 {
 		return
 	}
-	from = max(from, 0)
-	off := from
-	if i := bytes.Index(f.Src[min(from, len(f.Src)):], dest); i >= 0 {
-		off = from + i
+	off := find(f.Src, dest, from)
+	if !c.repoLink(f, string(dest), off) {
+		c.relative(f, string(dest), f.OffsetSpan(off, off+len(dest)))
 	}
-	d := string(dest)
-	if m := repoURLRe.FindStringSubmatchIndex(d); m != nil {
-		c.repoURL(f, d, m, func(a, b int) workspace.Span { return f.OffsetSpan(off+a, off+b) })
-		return
+}
+
+// repoLink checks a URL at byte offset off when it points into this
+// repository; it reports whether it was such a URL.
+func (c *checker) repoLink(f *workspace.File, d string, off int) bool {
+	m := repoURLRe.FindStringSubmatchIndex(d)
+	if m == nil {
+		return false
 	}
-	c.relative(f, d, f.OffsetSpan(off, off+len(d)))
+	c.repoURL(f, d, m, func(a, b int) workspace.Span { return f.OffsetSpan(off+a, off+b) })
+	return true
+}
+
+// find returns the offset of text in src at or after from, or from.
+func find(src, text []byte, from int) int {
+	from = max(0, min(from, len(src)))
+	if i := bytes.Index(src[from:], text); i >= 0 {
+		return from + i
+	}
+	return from
 }
 
 // htmlLinks checks links to this repository written in raw HTML.

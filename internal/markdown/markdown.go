@@ -1,8 +1,8 @@
 // Package markdown parses Markdown the way GitHub renders it (CommonMark
-// with GitHub's extensions: tables, task lists, strikethrough, autolinks),
-// with goldmark. The workspace reads code blocks from the tree, the checks
-// read headings, lists and links: one parser, so they agree on what is
-// code and what is prose.
+// with GitHub's extensions: tables, task lists, strikethrough, autolinks,
+// footnotes), with goldmark. The workspace reads code blocks from the
+// tree, the checks read headings, lists and links: one parser, so they
+// agree on what is code and what is prose.
 package markdown
 
 import (
@@ -19,7 +19,7 @@ import (
 // dialect is the configured parser: built once and never changed.
 // goldmark keeps what it learns about one document in a context made per
 // Parse call, so the parser serves concurrent calls.
-var dialect parser.Parser = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser()
+var dialect parser.Parser = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote)).Parser()
 
 // Limits on what Parse reads. A CommonMark parser checks every open
 // container (list item, block quote) on every line, so its time grows with

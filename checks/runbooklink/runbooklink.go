@@ -72,7 +72,10 @@ func run(p *lint.Pass) {
 	}()
 	ws := p.Workspace
 	root := repoRoot(p)
-	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{}}
+	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{}, trees: map[string]*workspace.Markdown{}}
+	for _, md := range ws.Markdown {
+		c.trees[md.Abs] = md
+	}
 	for _, md := range ws.Markdown {
 		c.markdown(fresh(md.File), md.Tree)
 	}
@@ -95,6 +98,7 @@ type checker struct {
 	root    string // repository root (absolute)
 	repo    string // "owner/repo", lower case, or "" when unknown
 	anchors map[string]map[string]bool
+	trees   map[string]*workspace.Markdown // workspace Markdown files by absolute path, parsed once
 }
 
 var (
@@ -310,7 +314,11 @@ func (c *checker) fileAnchors(abs string) map[string]bool {
 		return a
 	}
 	var a map[string]bool
-	if src, err := os.ReadFile(abs); err == nil {
+	if md := c.trees[abs]; md != nil {
+		if md.Tree != nil {
+			a = mdtext.FromTree(md.Src, md.Tree).Anchors()
+		}
+	} else if src, err := os.ReadFile(abs); err == nil {
 		if doc := mdtext.Parse(string(src)); doc.Err == nil {
 			a = doc.Anchors()
 		}

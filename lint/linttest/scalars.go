@@ -64,22 +64,17 @@ func block(r *rand.Rand, style string, toks []string, parent int, ind string) st
 		b.WriteString("\n") // a leading blank line
 	}
 	b.WriteString(ind + extra)
-	for i, t := range toks {
-		b.WriteString(t)
-		if i == len(toks)-1 {
-			break
-		}
+	join(&b, toks, func() string {
 		switch r.IntN(6) {
 		case 0:
-			b.WriteString("\n" + ind)
+			return "\n" + ind
 		case 1:
-			b.WriteString("\n\n" + ind)
+			return "\n\n" + ind
 		case 2:
-			b.WriteString("\n" + ind + "  ") // a more indented line
-		default:
-			b.WriteString(" ")
+			return "\n" + ind + "  " // a more indented line
 		}
-	}
+		return " "
+	})
 	b.WriteString("\n")
 	if r.IntN(3) == 0 {
 		b.WriteString("\n\n")
@@ -94,32 +89,36 @@ func flow(r *rand.Rand, style string, toks []string, ind string) string {
 	}
 	var b strings.Builder
 	b.WriteString(q)
-	for i, t := range toks {
-		b.WriteString(t)
-		if i == len(toks)-1 {
-			break
-		}
+	join(&b, toks, func() string {
 		switch r.IntN(7) {
 		case 0:
-			b.WriteString("\n" + ind)
+			return "\n" + ind
 		case 1:
-			b.WriteString("  \n\n" + ind) // trailing spaces, a blank line
+			return "  \n\n" + ind // trailing spaces, a blank line
 		case 2:
 			if q == `"` {
-				b.WriteString(" \\\n" + ind) // an escaped line break
-				continue
+				return " \\\n" + ind // an escaped line break
 			}
-			b.WriteString("\n" + ind + "  ")
-		default:
-			b.WriteString(" ")
+			return "\n" + ind + "  "
 		}
-	}
+		return " "
+	})
 	b.WriteString(q)
 	if r.IntN(3) == 0 && style == "plain" {
 		b.WriteString(" # comment")
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// join writes toks separated by what sep picks for each gap.
+func join(b *strings.Builder, toks []string, sep func() string) {
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteString(sep())
+		}
+		b.WriteString(t)
+	}
 }
 
 // SpanText is the text of files[file] from line:col to endLine:endCol

@@ -19,6 +19,9 @@ type itemBuilder struct {
 
 func (b *itemBuilder) add(t string) {
 	s := strings.TrimSpace(t)
+	if strings.HasPrefix(s, ">") {
+		s = strings.TrimLeft(s, "> \t") // block quote markers are not text
+	}
 	if _, w, ok := itemMarker(s); ok {
 		s = strings.TrimSpace(s[w:])
 	}

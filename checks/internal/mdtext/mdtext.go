@@ -399,9 +399,6 @@ func (d *Doc) Anchors() map[string]bool {
 	return out
 }
 
-// InCode reports whether line i is part of a code block.
-func (d *Doc) InCode(i int) bool { return d.kinds[i] == kCode || d.kinds[i] == kFence }
-
 // Section is the lines a heading governs: from the line after it up to the
 // next heading of the same or a higher level.
 type Section struct {

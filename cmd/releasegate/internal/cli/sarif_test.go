@@ -84,8 +84,11 @@ type sarifLog struct {
 			Driver struct {
 				Name  string `json:"name"`
 				Rules []struct {
-					ID      string `json:"id"`
-					HelpURI string `json:"helpUri"`
+					ID               string `json:"id"`
+					HelpURI          string `json:"helpUri"`
+					ShortDescription struct {
+						Text string `json:"text"`
+					} `json:"shortDescription"`
 					Help    struct {
 						Text     string `json:"text"`
 						Markdown string `json:"markdown"`
@@ -165,8 +168,8 @@ func checkGitHubSARIF(t *testing.T, log sarifLog, code int) {
 		t.Fatalf("%d runs", len(log.Runs))
 	}
 	r := log.Runs[0]
-	if r.ColumnKind != "unicodeCodePoints" || len(r.Invocations) != 1 || r.Invocations[0].ExitCode != code {
-		t.Errorf("columnKind %q, invocations %+v; want the exit code %d", r.ColumnKind, r.Invocations, code)
+	if r.Tool.Driver.Name != "releasegate" || r.ColumnKind != "unicodeCodePoints" || len(r.Invocations) != 1 || r.Invocations[0].ExitCode != code {
+		t.Errorf("driver %q, columnKind %q, invocations %+v; want releasegate and the exit code %d", r.Tool.Driver.Name, r.ColumnKind, r.Invocations, code)
 	}
 	rules := r.Tool.Driver.Rules
 	for _, ru := range rules {
@@ -174,7 +177,7 @@ func checkGitHubSARIF(t *testing.T, log sarifLog, code int) {
 		switch {
 		case ru.HelpURI != rule.DocURL(ru.ID):
 			t.Errorf("rule %s: helpUri %q", ru.ID, ru.HelpURI)
-		case ru.Help.Text == "" || !strings.Contains(ru.Help.Markdown, "Rule `"+ru.ID+"`"):
+		case ru.ShortDescription.Text == "" || ru.Help.Text == "" || !strings.Contains(ru.Help.Markdown, "Rule `"+ru.ID+"`"):
 			t.Errorf("rule %s: help %+v", ru.ID, ru.Help)
 		case !slices.Contains([]string{"very-high", "high", "medium", "low"}, p.Precision):
 			t.Errorf("rule %s: precision %q", ru.ID, p.Precision)

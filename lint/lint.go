@@ -81,6 +81,16 @@ func (p *Pass) ReportAt(ruleID, path string, line, col int, msg string) {
 	p.add(report.Finding{Rule: ruleID, File: path, Line: line, Column: col, Message: msg})
 }
 
+// ReportSpanAt records a finding about a span of a file outside the
+// workspace model, by display path (Go sources: the analyzers' diagnostic
+// Pos and End).
+func (p *Pass) ReportSpanAt(ruleID, path string, span workspace.Span, msg string) {
+	p.add(report.Finding{
+		Rule: ruleID, File: path, Line: span.Start.Line, Column: span.Start.Col,
+		EndLine: span.End.Line, EndColumn: span.End.Col, Message: msg,
+	})
+}
+
 func (p *Pass) add(f report.Finding) {
 	if !p.sel.enabled(f.Rule) {
 		return

@@ -1,8 +1,12 @@
 package mdtext
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/releasegate/releasegate/internal/markdown"
 )
 
 func TestSlug(t *testing.T) {
@@ -255,4 +259,42 @@ func TestNestingBound(t *testing.T) {
 	if d.Err == nil || len(d.Headings) != 0 {
 		t.Errorf("err %v, headings %v", d.Err, d.Headings)
 	}
+}
+
+// BenchmarkDocVsParse reports what reading the structure costs on top of
+// parsing: building a Doc from a parsed tree and asking every section for
+// its items and anchors, as a ratio against the baseline, goldmark's parse
+// of the same runbook (internal/markdown.Parse, which every Markdown file
+// pays once in the workspace):
+//
+//	go test ./checks/internal/mdtext -run '^$' -bench DocVsParse
+func BenchmarkDocVsParse(b *testing.B) {
+	var sb strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&sb, "## Step %d\n\n**Token expired.** Rotate `TOKEN_%d` at <https://example.com/%d>.\n\n", i, i, i)
+		sb.WriteString("- first item\n  - nested 401\n- item with code:\n\n  ```sh\n  curl -X DELETE https://example.com/x\n  ```\n\n")
+		sb.WriteString("> A quote with [a link](other.md#step) and <a name=\"old\"></a>.\n\n")
+	}
+	src := []byte(sb.String())
+	const rounds = 10
+	start := time.Now()
+	for range rounds {
+		if _, err := markdown.Parse(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+	base := float64(time.Since(start).Nanoseconds()) / rounds
+	tree, _ := markdown.Parse(src)
+	b.SetBytes(int64(len(src)))
+	b.ResetTimer()
+	for b.Loop() {
+		d := FromTree(src, tree)
+		for _, h := range d.Headings {
+			if s, ok := d.FindAnchor(h.Slug); ok {
+				d.Items(s.Start, s.End, false)
+			}
+		}
+		d.Anchors()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/base, "x-parse")
 }

@@ -68,10 +68,7 @@ func (p *Pass) Report(ruleID string, f *workspace.File, pos workspace.Pos, forma
 
 // ReportSpan records a finding about the text of span in a workspace file.
 func (p *Pass) ReportSpan(ruleID string, f *workspace.File, span workspace.Span, format string, args ...any) {
-	p.add(report.Finding{
-		Rule: ruleID, File: f.Path, Line: span.Start.Line, Column: span.Start.Col,
-		EndLine: span.End.Line, EndColumn: span.End.Col, Message: fmt.Sprintf(format, args...),
-	})
+	p.ReportSpanAt(ruleID, f.Path, span, fmt.Sprintf(format, args...))
 }
 
 // ReportAt records a finding at a display path (for files outside the

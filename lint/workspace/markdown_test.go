@@ -116,3 +116,16 @@ func FuzzScanFences(f *testing.F) {
 		}
 	})
 }
+
+// TestMarkdownTooDeepIsAWarning: a file nested too deep to parse in
+// bounded time is kept, unchecked, and the run says so.
+func TestMarkdownTooDeepIsAWarning(t *testing.T) {
+	f := &File{Path: "deep.md", Src: []byte(strings.Repeat("> ", 200) + "```sh\ncurl -X DELETE x\n```\n")}
+	md := ParseMarkdown(f)
+	if md.Refused == nil || md.Tree != nil || len(md.Fences) != 0 || !strings.Contains(md.Refused.Message, "not parsed") || md.Refused.Line != 1 {
+		t.Errorf("refused %+v, tree %v", md.Refused, md.Tree != nil)
+	}
+	if ok := ParseMarkdown(&File{Path: "ok.md", Src: []byte("> > ```sh\n> > x\n> > ```\n")}); ok.Refused != nil || len(ok.Fences) != 1 {
+		t.Errorf("a shallow quote was refused: %+v", ok.Refused)
+	}
+}

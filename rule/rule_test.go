@@ -8,7 +8,7 @@ import (
 func TestCheckSuggests(t *testing.T) {
 	set := NewSet([]Rule{{ID: "secret-scope"}, {ID: "secret-bulk"}, {ID: "delete-scope"}, {ID: "go-delete-scope"}, {ID: "runbook-link"}})
 	tests := []struct{ id, near string }{
-		{"secret-scope", ""},         // known: no error
+		{"secret-scope", ""}, // known: no error
 		{"secret-scop", "secret-scope"},
 		{"secrets-bulk", "secret-bulk"},
 		{"delete_scope", "delete-scope"},

@@ -89,7 +89,7 @@ type sarifLog struct {
 					ShortDescription struct {
 						Text string `json:"text"`
 					} `json:"shortDescription"`
-					Help    struct {
+					Help struct {
 						Text     string `json:"text"`
 						Markdown string `json:"markdown"`
 					} `json:"help"`

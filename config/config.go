@@ -29,6 +29,11 @@ type Config struct {
 	Parity   []Parity
 	Gate     Gate
 	Rules    map[string]rule.Setting // per-rule severity override or "off"
+	// Runbooks are globs (relative to Dir) of the Markdown files that
+	// runbook-link checks besides those it finds on its own: files under a
+	// runbooks folder, files the workflows link to, parity sources. "**"
+	// checks every Markdown file.
+	Runbooks []string
 	// Exclude lists paths (relative to Dir, slash-separated) or globs
 	// (doublestar: ** matches any number of directories) that lint skips;
 	// a directory excludes everything below it.
@@ -271,4 +276,20 @@ func (e *Exclusions) Unmatched() []Pattern {
 		}
 	}
 	return out
+}
+
+// IsRunbook reports whether a Markdown file (absolute path) matches one of
+// the configured runbooks globs.
+func (c *Config) IsRunbook(abs string) bool {
+	rel, err := filepath.Rel(c.Dir, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	for _, pat := range c.Runbooks {
+		if ok, _ := doublestar.Match(pat, rel); ok {
+			return true
+		}
+	}
+	return false
 }

@@ -133,6 +133,16 @@ func (d *decoder) config(n *yaml.Node, c *Config) error {
 		"parity":   func(v *yaml.Node) error { return d.parity(v, c) },
 		"gate":     func(v *yaml.Node) error { return d.gate(v, &c.Gate) },
 		"rules":    func(v *yaml.Node) error { return d.rules(v, c) },
+		"runbooks": func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			for i, s := range list {
+				if !doublestar.ValidatePattern(s) || s == "" || strings.HasPrefix(s, "/") {
+					return d.errf(v.Content[i], "runbooks: %q is not a relative path or glob", s)
+				}
+			}
+			c.Runbooks = list
+			return err
+		},
 		"exclude": func(v *yaml.Node) error {
 			list, err := d.strings(v)
 			for i, s := range list {

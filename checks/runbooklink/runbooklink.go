@@ -1,5 +1,13 @@
 // Package runbooklink reports links to files or anchors of this repository
-// that do not exist.
+// that do not exist, in the text a failed release puts in front of people:
+// workflow and action strings (issue bodies, notices) and runbooks.
+//
+// A runbook is a Markdown file under a folder whose name contains
+// "runbook", a Markdown file a workflow or action links to, a parity
+// source, or a file matching the configuration's `runbooks:` globs. Other
+// Markdown is not read: product documentation is usually built by a site
+// generator whose links are site routes, generated pages or included
+// fragments, which the working tree cannot confirm.
 //
 // Failure issues and runbooks send the reader to other runbooks: a
 // relative Markdown link (`[recovery](../runbooks/registry.md#tags)`), or
@@ -50,8 +58,9 @@ var Rule = rule.Rule{
 	Summary:  "a link to a file or anchor of this repository that does not exist",
 	Why: "The issue a failed release opens, and the runbooks it points to, are read under pressure. A link whose " +
 		"file was moved or whose heading was renamed sends the reader to a 404 or to the top of a long page. " +
-		"Relative links in Markdown and links to this repository's blob/tree URLs in workflow strings are checked " +
-		"against the working tree.",
+		"Links to this repository's blob/tree URLs in workflow and action strings, and relative links in runbooks " +
+		"(Markdown under a folder or with a name containing \"runbook\", files the workflows link to, parity sources, " +
+		"or the configuration's runbooks: globs) are checked against the working tree.",
 	Bad:  "body: See ${{ github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/registry.md#orphan-tags",
 	Good: "body: See ${{ github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/registry.md#orphaned-arch-tags",
 	Fix: "Point the link at the file's current path and the heading's current anchor (GitHub's slug: lower case, " +
@@ -72,19 +81,41 @@ func run(p *lint.Pass) {
 	}()
 	ws := p.Workspace
 	root := repoRoot(p)
-	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{}, trees: map[string]*workspace.Markdown{}}
+	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{},
+		trees: map[string]*workspace.Markdown{}, linked: map[string]bool{}}
 	for _, md := range ws.Markdown {
 		c.trees[md.Abs] = md
 	}
-	for _, md := range ws.Markdown {
-		c.markdown(fresh(md.File), md.Tree)
-	}
+	// Workflows first: the Markdown files they link to are runbooks.
 	for _, wf := range ws.Workflows {
 		c.yaml(fresh(wf.File))
 	}
 	for _, a := range ws.Actions {
 		c.yaml(fresh(a.File))
 	}
+	for _, md := range ws.Markdown {
+		if c.isRunbook(md.Abs) {
+			c.markdown(fresh(md.File), md.Tree)
+		}
+	}
+}
+
+// isRunbook reports whether a Markdown file's links are checked.
+func (c *checker) isRunbook(abs string) bool {
+	if c.linked[abs] || c.p.Config.IsRunbook(abs) {
+		return true
+	}
+	for _, spec := range c.p.Config.Parity {
+		src, _, _ := strings.Cut(spec.Source, "#")
+		if filepath.Join(c.p.Config.Dir, filepath.FromSlash(src)) == abs {
+			return true
+		}
+	}
+	rel, err := filepath.Rel(c.root, abs)
+	if err != nil {
+		return false
+	}
+	return strings.Contains(strings.ToLower(filepath.ToSlash(rel)), "runbook")
 }
 
 // fresh copies a workspace File so its lazily built line index is ours:
@@ -99,6 +130,7 @@ type checker struct {
 	repo    string // "owner/repo", lower case, or "" when unknown
 	anchors map[string]map[string]bool
 	trees   map[string]*workspace.Markdown // workspace Markdown files by absolute path, parsed once
+	linked  map[string]bool                // files workflow and action strings link to
 }
 
 var (
@@ -235,6 +267,9 @@ func (c *checker) repoURL(f *workspace.File, s string, m []int, span func(from, 
 		return
 	}
 	target := filepath.Join(c.root, filepath.FromSlash(unescape(p)))
+	if !strings.HasSuffix(f.Path, ".md") && !strings.HasSuffix(f.Path, ".markdown") {
+		c.linked[target] = true
+	}
 	link := trimTrailing(s[m[0]:m[1]])
 	c.target(f, link, target, p, anchor, span(m[0], m[0]+len(link)))
 }

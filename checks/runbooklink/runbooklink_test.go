@@ -66,7 +66,7 @@ func TestGitOrigin(t *testing.T) {
 		}
 	}
 	write(t, filepath.Join(dir, "docs/ok.md"), "# Ok\n\n## Steps\n")
-	write(t, filepath.Join(dir, "README.md"),
+	write(t, filepath.Join(dir, "docs/runbooks/README.md"),
 		"- https://github.com/acme/widget/blob/main/docs/ok.md#steps\n"+
 			"- https://github.com/acme/widget/tree/main/docs\n"+
 			"- https://github.com/acme/widget/blob/main/docs/ok.md#stepz\n"+
@@ -155,9 +155,9 @@ func write(t *testing.T, file, content string) {
 func TestSpansFromTheSyntaxTree(t *testing.T) {
 	repo := func(md string) map[string]string {
 		return map[string]string{
-			".releasegate.yaml": "version: 1\ngate:\n  attestations:\n    identity:\n      source-repository: acme/widget\n",
-			"docs/ok.md":        "# Ok\n\n## Steps <a name=\"old-steps\"></a>\n\nTokens and steps\n----------------\n",
-			"docs/index.md":     md,
+			".releasegate.yaml":      "version: 1\ngate:\n  attestations:\n    identity:\n      source-repository: acme/widget\n",
+			"docs/runbooks/ok.md":    "# Ok\n\n## Steps <a name=\"old-steps\"></a>\n\nTokens and steps\n----------------\n",
+			"docs/runbooks/index.md": md,
 		}
 	}
 	linttest.RunCases(t, runbooklink.Rule.ID, runbooklink.Check, []linttest.Case{
@@ -171,5 +171,36 @@ func TestSpansFromTheSyntaxTree(t *testing.T) {
 			"<a href=\"»https://github.com/acme/widget/tree/main/nowhere«\">x</a>\n" +
 			"https://github.com/someone/else/blob/main/nope.md\n")},
 		{Name: "heading anchors are GitHub's", Files: repo("# Été 2026: notes!\n\n## Notes\n\n## Notes\n\n[a](#été-2026-notes) [b](#notes-1) [c](»#notes-2«)\n")},
+	})
+}
+
+// TestOnlyRunbooksAreRead: links in product documentation (often site
+// routes or generated pages) are not judged; runbooks are, whichever way
+// they are known.
+func TestOnlyRunbooksAreRead(t *testing.T) {
+	const broken = "# Page\n\nSee [setup](»missing.md«).\n"
+	const brokenIgnored = "# Page\n\nSee [setup](missing.md) and [api](/docs/api/).\n"
+	linktoRunbook := "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - run: echo \"see https://github.com/acme/widget/blob/main/docs/recovery.md\"\n"
+	linttest.RunCases(t, runbooklink.Rule.ID, runbooklink.Check, []linttest.Case{
+		{Name: "product docs are not runbooks", Files: map[string]string{"docs/guide/install.md": brokenIgnored, "README.md": brokenIgnored}},
+		{Name: "a folder named runbooks", Files: map[string]string{"ops/Runbooks/tags.md": broken}},
+		{Name: "a file named as a runbook", Files: map[string]string{"docs/release-runbook.md": broken}},
+		{Name: "a file a workflow links to", Files: map[string]string{
+			".releasegate.yaml":             "version: 1\ngate:\n  attestations:\n    identity:\n      source-repository: acme/widget\n",
+			".github/workflows/release.yml": linktoRunbook,
+			"docs/recovery.md":              broken,
+			"docs/other.md":                 brokenIgnored,
+		}},
+		{Name: "a parity source", Files: map[string]string{
+			".releasegate.yaml":             "version: 1\nparity:\n  - name: p\n    source: docs/causes.md#causes\n    copies:\n      - file: .github/workflows/release.yml\n        section: Causes\n",
+			"docs/causes.md":                "# Causes\n\n- See [setup](»missing.md«).\n",
+			".github/workflows/release.yml": "on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n",
+		}},
+		{Name: "configured runbooks globs", Files: map[string]string{
+			".releasegate.yaml":           "version: 1\nrunbooks: [\"handbook/**\"]\n",
+			"handbook/oncall/registry.md": broken,
+			"docs/guide.md":               brokenIgnored,
+		}},
 	})
 }

@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"fmt"
+	"io"
+	"os"
+
 	"github.com/spf13/cobra"
 
 	"github.com/releasegate/releasegate/lint"
@@ -8,23 +12,30 @@ import (
 	"github.com/releasegate/releasegate/report"
 )
 
+// lintFlags are the flags only lint takes.
+type lintFlags struct {
+	disable, enableOnly []string
+	sarif               string
+}
+
 func newLintCmd(c *common) *cobra.Command {
-	var disable, enableOnly []string
+	var l lintFlags
 	cmd := &cobra.Command{
 		Use:   "lint [flags] [PATH ...]",
 		Short: "Statically check workflows, actions, Markdown runbooks and Go release tools",
 		Long: "lint scans GitHub Actions workflows (.github/workflows), action metadata (action.yml anywhere), " +
 			"Markdown files and Go packages under each PATH (default \".\"), using git's file list inside a repository.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLint(c, args, disable, enableOnly)
+			return runLint(c, args, l)
 		},
 	}
-	cmd.Flags().StringSliceVar(&disable, "disable", nil, "rules to turn off (comma-separated or repeated)")
-	cmd.Flags().StringSliceVar(&enableOnly, "enable-only", nil, "run only these rules")
+	cmd.Flags().StringSliceVar(&l.disable, "disable", nil, "rules to turn off (comma-separated or repeated)")
+	cmd.Flags().StringSliceVar(&l.enableOnly, "enable-only", nil, "run only these rules")
+	cmd.Flags().StringVar(&l.sarif, "sarif", "", "also write SARIF to FILE, from the same run as --format")
 	return cmd
 }
 
-func runLint(c *common, paths, disable, enableOnly []string) error {
+func runLint(c *common, paths []string, l lintFlags) error {
 	if err := report.CheckFormat(c.format, report.LintFormats); err != nil {
 		return undecided(err)
 	}
@@ -41,23 +52,43 @@ func runLint(c *common, paths, disable, enableOnly []string) error {
 	}
 	res, err := lint.Run(lint.Options{
 		Load: workspace.Options{Paths: paths, Exclude: cfg.Excluded}, Config: cfg, Checks: Checks(), Rules: c.rules,
-		Disable: disable, EnableOnly: enableOnly,
+		Disable: l.disable, EnableOnly: l.enableOnly,
 	})
 	if err != nil {
 		return undecided(err)
 	}
+	if err := c.writeLint(res, l.sarif); err != nil {
+		return undecided(err)
+	}
+	return withOutcome(res.Outcome(threshold), nil)
+}
+
+// writeLint writes one run's result everywhere it was asked for: --format
+// to --output, SARIF to --sarif, and with --format github inside Actions a
+// table of every finding to $GITHUB_STEP_SUMMARY (GitHub shows only ten
+// annotations of each level per step).
+func (c *common) writeLint(res *report.Result, sarif string) error {
+	opt := report.Options{Color: c.color(), Quiet: c.quiet, Rules: c.rules, Tool: c.build.Tool()}
 	out, closeOut, err := c.openOutput()
 	if err != nil {
-		return undecided(err)
+		return err
 	}
-	werr := report.Write(out, c.format, res, report.Options{
-		Color: c.color(), Quiet: c.quiet, Rules: c.rules, Version: Version,
-	})
+	werr := report.Write(out, c.format, res, opt)
 	if err := closeOut(); werr == nil {
 		werr = err
 	}
 	if werr != nil {
-		return undecided(werr)
+		return werr
 	}
-	return withOutcome(res.Outcome(threshold), nil)
+	if sarif != "" {
+		if err := createFile(sarif, func(w io.Writer) error { return report.Write(w, "sarif", res, opt) }); err != nil {
+			return fmt.Errorf("--sarif: %w", err)
+		}
+	}
+	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" && c.format == "github" {
+		if err := appendFile(p, func(w io.Writer) error { return report.WriteStepSummary(w, res, opt) }); err != nil {
+			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+		}
+	}
+	return nil
 }

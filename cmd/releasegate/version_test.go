@@ -1,0 +1,82 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckoutBuildNamesItsCommit builds releasegate the way a
+// contributor does, `go build` in a git checkout, and checks that
+// `releasegate version` names the commit (from the VCS information Go
+// stamps), and that a release build's -ldflags -X values win.
+//
+// Go stamps VCS information only where .git is a directory (not in a
+// `git worktree`), so the test builds in a shallow clone of HEAD.
+func TestCheckoutBuildNamesItsCommit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary twice")
+	}
+	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Skipf("not in a git checkout: %v", err)
+	}
+	head := gitOut(t, strings.TrimSpace(string(top)), "rev-parse", "HEAD")
+	clone := filepath.Join(t.TempDir(), "src")
+	gitOut(t, "", "clone", "--quiet", "--depth", "1", "file://"+strings.TrimSpace(string(top)), clone)
+	if got := gitOut(t, clone, "rev-parse", "HEAD"); got != head {
+		t.Fatalf("clone is at %s, want HEAD %s", got, head)
+	}
+
+	checkout := goBuild(t, clone, "checkout")
+	out := runVersion(t, checkout)
+	if !strings.Contains(out, "\ncommit:  "+head+"\n") {
+		t.Errorf("a checkout build of %s printed:\n%s", head, out)
+	}
+	if first := strings.SplitN(out, "\n", 2)[0]; first == "releasegate devel" || first == "releasegate dev" {
+		t.Errorf("no version: %q", first)
+	}
+
+	release := goBuild(t, clone, "release", "-ldflags", "-X main.version=9.8.7 -X main.commit=feedface -X main.date=2026-11-28T10:00:00Z")
+	want := "releasegate 9.8.7\ncommit:  feedface\ndate:    2026-11-28T10:00:00Z\n"
+	if out := runVersion(t, release); !strings.HasPrefix(out, want) {
+		t.Errorf("release build printed:\n%s\nwant it to start with:\n%s", out, want)
+	}
+}
+
+func goBuild(t *testing.T, dir, name string, flags ...string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), name)
+	args := append([]string{"build", "-trimpath", "-o", bin}, flags...)
+	cmd := exec.Command("go", append(args, "./cmd/releasegate")...)
+	cmd.Dir = dir
+	// Whatever the machine's go env says, stamp VCS information as a
+	// default `go build` does.
+	cmd.Env = append(os.Environ(), "GOFLAGS=-buildvcs=auto")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func runVersion(t *testing.T, bin string) string {
+	t.Helper()
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", bin, err)
+	}
+	return string(out)
+}
+
+func gitOut(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %s: %v", strings.Join(args, " "), err)
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -109,7 +109,9 @@ func TestOutputsNameTheTool(t *testing.T) {
 		Version any // 1 in JSON outputs, "2.1.0" in SARIF
 		Tool    struct{ Name, Version, Commit string }
 		Runs    []struct {
-			Tool struct{ Driver struct{ Name, Version string } }
+			Tool struct {
+				Driver struct{ Name, Version string }
+			}
 		}
 	}
 	decodeDoc := func(args ...string) doc {

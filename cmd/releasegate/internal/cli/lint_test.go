@@ -346,7 +346,9 @@ func TestLintOneRunManyOutputs(t *testing.T) {
 		}
 	}
 	var log struct {
-		Runs []struct{ Results []struct{ Suppressions []any } }
+		Runs []struct {
+			Results []struct{ Suppressions []any }
+		}
 	}
 	b, err := os.ReadFile(sarif)
 	if err != nil {

@@ -36,7 +36,7 @@ type Option func(*common)
 // cmd/releasegate/main.go). Fields left empty are completed from Go's
 // build information.
 func WithBuild(stamped Build) Option {
-	return func(c *common) { c.stamped = stamped }
+	return func(c *common) { c.build = stamped }
 }
 
 // ResolveBuild completes what the release build stamped with what the Go

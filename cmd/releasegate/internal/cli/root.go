@@ -47,8 +47,7 @@ type common struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	rules          *rule.Set
-	stamped        Build // what the release build stamped (WithBuild)
-	build          Build // stamped, completed from Go's build information
+	build          Build // what the release build stamped, completed from Go's build information
 }
 
 // Main runs the CLI and returns the process exit code.
@@ -58,7 +57,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, opts ...Opti
 		o(c)
 	}
 	info, _ := debug.ReadBuildInfo()
-	c.build = ResolveBuild(c.stamped, info)
+	c.build = ResolveBuild(c.build, info)
 	root := newRoot(c)
 	root.SetArgs(args)
 	root.SetOut(stdout)

@@ -46,6 +46,14 @@ func WithBuild(stamped Build) Option {
 // dirty flag and commit time for a missing commit and date.
 func ResolveBuild(stamped Build, info *debug.BuildInfo) Build {
 	b := stamped
+	// GoReleaser stamps placeholders when it could not read the git state
+	// (a snapshot without a remote): they are no information.
+	if b.Commit == "none" || b.Commit == "unknown" {
+		b.Commit = ""
+	}
+	if strings.HasPrefix(b.Date, "0001-01-01") {
+		b.Date = ""
+	}
 	b.GoVersion, b.Platform = runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH
 	if info == nil {
 		return withDefaults(b)

@@ -43,6 +43,11 @@ func TestResolveBuild(t *testing.T) {
 		info:    &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs(rev, "false", "2026-11-28T08:59:00Z")},
 		want:    Build{Version: "1.2.3", Commit: rev, Date: "2026-11-28T08:59:00Z"},
 	}, {
+		name:    "GoReleaser placeholders (a snapshot without git state) yield to VCS",
+		stamped: Build{Version: "0.0.1-snapshot", Commit: "none", Date: "0001-01-01T00:00:00Z"},
+		info:    &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs(rev, "false", "2026-11-28T08:59:00Z")},
+		want:    Build{Version: "0.0.1-snapshot", Commit: rev, Date: "2026-11-28T08:59:00Z"},
+	}, {
 		name: "no build information at all",
 		want: Build{Version: "devel"},
 	}} {

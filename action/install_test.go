@@ -143,6 +143,11 @@ func newRunner(t *testing.T) runner {
 // returns its exit code and combined output.
 func (r runner) install(t *testing.T, vars ...string) (int, string) {
 	t.Helper()
+	// Read the script here, not only in bash, so that go test's cache
+	// notices when it changes.
+	if _, err := os.ReadFile("install.sh"); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command("bash", "install.sh")
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "RG_") && !strings.HasPrefix(kv, "RUNNER_") && !strings.HasPrefix(kv, "GITHUB_") {

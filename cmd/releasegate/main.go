@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/releasegate/releasegate/cmd/releasegate/internal/cli"
+	_ "github.com/releasegate/releasegate/cmd/releasegate/internal/startup" // no collection during package initialisation
 )
 
 // Set by the release build (.goreleaser.yaml) with

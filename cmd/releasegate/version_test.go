@@ -80,3 +80,30 @@ func gitOut(t *testing.T, dir string, args ...string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestStartupDoesNotCollect: the heavy package initialisers (OPA,
+// sigstore-go, actionlint) allocate past the runtime's first heap goal;
+// internal/startup holds the collector off until main, so a run as short
+// as `releasegate version` does no garbage collection at all.
+func TestStartupDoesNotCollect(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := goBuild(t, "../..", "startup")
+	cmd := exec.Command(bin, "version")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GOGC=") && !strings.HasPrefix(kv, "GODEBUG=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "GODEBUG=gctrace=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "gc ") {
+			t.Errorf("`releasegate version` collected garbage: %s", line)
+		}
+	}
+}

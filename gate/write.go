@@ -29,6 +29,7 @@ func CheckFormat(f string) error {
 type WriteOptions struct {
 	Color bool
 	Quiet bool
+	Tool  report.Tool // the binary that decided, for the JSON "tool"
 }
 
 // Write renders a result.
@@ -36,9 +37,15 @@ func Write(w io.Writer, format string, res *Result, opt WriteOptions) error {
 	switch format {
 	case "json":
 		report.EmptyCollections(res) // [] and {}, never null, in violations and facts alike
+		// "version" is the document format; "tool" the binary that wrote it.
+		doc := struct {
+			Version int         `json:"version"`
+			Tool    report.Tool `json:"tool"`
+			*Result
+		}{res.Version, opt.Tool, res}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return enc.Encode(doc)
 	case "github":
 		return writeGitHub(w, res)
 	case "text":

@@ -120,7 +120,7 @@ func writeSARIF(w io.Writer, res *Result, opt Options) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "releasegate",
-			Version:        opt.Version,
+			Version:        opt.Tool.Version,
 			InformationURI: "https://github.com/releasegate/releasegate",
 			Rules:          rules,
 		}},

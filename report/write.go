@@ -11,11 +11,19 @@ import (
 
 // Options tune the writers.
 type Options struct {
-	Color   bool          // ANSI colour in text output
-	Quiet   bool          // text: no summary line when there is nothing to report
-	Rules   *rule.Set     // rule metadata for SARIF
-	Version string        // tool version for SARIF
-	FailOn  rule.Severity // the --fail-on threshold, for SARIF's exit code (error when empty)
+	Color  bool          // ANSI colour in text output
+	Quiet  bool          // text: no summary line when there is nothing to report
+	Rules  *rule.Set     // rule metadata for SARIF
+	Tool   Tool          // the binary that wrote the report (JSON, SARIF, step summary)
+	FailOn rule.Severity // the --fail-on threshold, for SARIF's exit code (error when empty)
+}
+
+// Tool names the program that wrote a report. JSON outputs carry it as
+// "tool" beside the document's own format "version"; SARIF as its driver.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Commit  string `json:"commit,omitempty"`
 }
 
 // Write renders a lint result in the named format.
@@ -24,7 +32,7 @@ func Write(w io.Writer, format string, res *Result, opt Options) error {
 	case "text":
 		return writeText(w, res, opt)
 	case "json":
-		return writeJSON(w, res)
+		return writeJSON(w, res, opt)
 	case "sarif":
 		return writeSARIF(w, res, opt)
 	case "github":
@@ -33,11 +41,12 @@ func Write(w io.Writer, format string, res *Result, opt Options) error {
 	return CheckFormat(format, LintFormats)
 }
 
-func writeJSON(w io.Writer, res *Result) error {
+func writeJSON(w io.Writer, res *Result, opt Options) error {
 	doc := struct {
-		Version int `json:"version"`
+		Version int  `json:"version"`
+		Tool    Tool `json:"tool"`
 		*Result
-	}{1, res}
+	}{1, opt.Tool, res}
 	if doc.Findings == nil {
 		doc.Findings = []Finding{}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,7 +18,7 @@ var forbidden = regexp.MustCompile(strings.Join([]string{
 	`^github\.com/releasegate/releasegate/fixtures(/|$)`,
 	`^github\.com/distribution/distribution/`,
 	`^github\.com/redis/`,
-	`^go\.opentelemetry\.io/otel/exporters/`,
+	`^go\.opentelemetry\.io/otel/(exporters|sdk)(/|$)`,
 	`/(analysistest|testing)(/|$)`,
 }, "|"))
 
@@ -25,17 +26,68 @@ var forbidden = regexp.MustCompile(strings.Join([]string{
 // go-containerregistry's depcheck tests guard crane: a test double or
 // harness that sneaks into an import of the CLI fails here.
 func TestShippedDependencies(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list -deps: %v", err)
-	}
-	deps := strings.Fields(string(out))
-	if len(deps) < 100 {
-		t.Fatalf("go list -deps listed only %d packages; the check would be empty", len(deps))
-	}
-	for _, d := range deps {
+	for d := range shippedImports(t) {
 		if forbidden.MatchString(d) {
 			t.Errorf("the shipped binary links %s", d)
 		}
 	}
+}
+
+// heavyFamilies are libraries the binary links only because a library it
+// needs imports them, each through one known package. Their init code
+// runs at every start-up, so a new route in is a new cost for every
+// lint:
+//
+//   - gRPC and grpc-gateway: sigstore-go's verifier (pkg/verify) imports
+//     rekor-tiles' generated protobuf package for Rekor v2 entries, and
+//     that one Go package also holds the Rekor service's gRPC client,
+//     server and gateway stubs. Verifying attestations with sigstore-go
+//     means linking them; releasegate never speaks gRPC.
+//   - the OpenTelemetry API (no SDK, no exporter): go-openapi's HTTP client
+//     runtime, which Rekor v1's generated client uses, imports it for
+//     optional tracing; sigstore-go reaches it through its tlog package.
+var heavyFamilies = []struct {
+	name     string
+	family   *regexp.Regexp
+	throughs []string // the only packages outside the family that may import it
+}{
+	{"gRPC", regexp.MustCompile(`^(google\.golang\.org/grpc|github\.com/grpc-ecosystem/)`),
+		[]string{"github.com/sigstore/rekor-tiles/v2/pkg/generated/protobuf"}},
+	{"OpenTelemetry", regexp.MustCompile(`^go\.opentelemetry\.io/`),
+		[]string{"github.com/go-openapi/runtime/client"}},
+}
+
+// TestHeavyDependenciesHaveOneWayIn fails when a package other than the
+// known one starts importing gRPC or OpenTelemetry into the binary.
+func TestHeavyDependenciesHaveOneWayIn(t *testing.T) {
+	for pkg, imports := range shippedImports(t) {
+		for _, f := range heavyFamilies {
+			if f.family.MatchString(pkg) || slices.Contains(f.throughs, pkg) {
+				continue
+			}
+			for _, imp := range imports {
+				if f.family.MatchString(imp) {
+					t.Errorf("%s imports %s: a new route for %s into the binary (known: %s)", pkg, imp, f.name, strings.Join(f.throughs, ", "))
+				}
+			}
+		}
+	}
+}
+
+// shippedImports lists every package the binary links, with its imports.
+func shippedImports(t *testing.T) map[string][]string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		deps[f[0]] = f[1:]
+	}
+	if len(deps) < 100 {
+		t.Fatalf("go list -deps listed only %d packages; the check would be empty", len(deps))
+	}
+	return deps
 }

@@ -31,7 +31,8 @@ var layers = []struct {
 	{"lint", 40},     // the lint engine and its input model
 	{"checks", 50},   // rule families, and the gate engine
 	{"gate", 50},
-	{"cmd", 60}, // the binaries
+	{"cmd", 60},    // the binaries
+	{"action", 60}, // how the binaries are installed: the action's install script
 }
 
 func layerOf(pkg string) (string, int, bool) {

@@ -242,7 +242,7 @@ func (c *common) writeGate(res *gate.Result) error {
 	if err != nil {
 		return err
 	}
-	werr := gate.Write(out, c.format, res, gate.WriteOptions{Color: c.color(), Quiet: c.quiet})
+	werr := gate.Write(out, c.format, res, gate.WriteOptions{Color: c.color(), Quiet: c.quiet, Tool: c.build.Tool()})
 	if err := closeOut(); werr == nil {
 		werr = err
 	}
@@ -260,16 +260,4 @@ func (c *common) writeGate(res *gate.Result) error {
 		}
 	}
 	return nil
-}
-
-func appendFile(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	werr := write(f)
-	if err := f.Close(); werr == nil {
-		werr = err
-	}
-	return werr
 }

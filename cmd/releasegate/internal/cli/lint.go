@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,26 +16,33 @@ import (
 	"github.com/releasegate/releasegate/rule"
 )
 
+// lintFlags are the flags only lint takes.
+type lintFlags struct {
+	disable, enableOnly []string
+	sarif               string
+}
+
 func newLintCmd(c *common) *cobra.Command {
-	var disable, enableOnly []string
+	var l lintFlags
 	cmd := &cobra.Command{
 		Use:   "lint [flags] [PATH ...]",
 		Short: "Statically check workflows, actions, Markdown runbooks and Go release tools",
 		Long: "lint scans GitHub Actions workflows (.github/workflows), action metadata (action.yml anywhere), " +
 			"Markdown files and Go packages under each PATH (default \".\"), using git's file list inside a repository.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLint(c, args, disable, enableOnly)
+			return runLint(c, args, l)
 		},
 	}
-	cmd.Flags().StringSliceVar(&disable, "disable", nil, "rules to turn off: `RULE[,RULE]` (or repeat the flag)")
-	cmd.Flags().StringSliceVar(&enableOnly, "enable-only", nil, "run only these rules: `RULE[,RULE]`")
+	cmd.Flags().StringSliceVar(&l.disable, "disable", nil, "rules to turn off: `RULE[,RULE]` (or repeat the flag)")
+	cmd.Flags().StringSliceVar(&l.enableOnly, "enable-only", nil, "run only these rules: `RULE[,RULE]`")
+	cmd.Flags().StringVar(&l.sarif, "sarif", "", "also write SARIF to `FILE`, from the same run as --format")
 	c.formatFlag(cmd, report.LintFormats)
 	c.completeRuleList(cmd, "disable", rule.Lint, rule.LintGo)
 	c.completeRuleList(cmd, "enable-only", rule.Lint, rule.LintGo)
 	return cmd
 }
 
-func runLint(c *common, paths, disable, enableOnly []string) error {
+func runLint(c *common, paths []string, l lintFlags) error {
 	if err := report.CheckFormat(c.format, report.LintFormats); err != nil {
 		return undecided(err)
 	}
@@ -52,26 +60,46 @@ func runLint(c *common, paths, disable, enableOnly []string) error {
 	exclusions := cfg.NewExclusions()
 	res, err := lint.Run(lint.Options{
 		Load: workspace.Options{Paths: paths, Exclude: exclusions.Excluded}, Config: cfg, Checks: Checks(), Rules: c.rules,
-		Disable: disable, EnableOnly: enableOnly,
+		Disable: l.disable, EnableOnly: l.enableOnly,
 	})
 	if err != nil {
 		return undecided(err)
 	}
 	warnUnmatched(res, cfg, exclusions, paths)
-	out, closeOut, err := c.openOutput()
-	if err != nil {
+	if err := c.writeLint(res, l.sarif, threshold); err != nil {
 		return undecided(err)
 	}
-	werr := report.Write(out, c.format, res, report.Options{
-		Color: c.color(), Quiet: c.quiet, Rules: c.rules, Version: Version, FailOn: threshold,
-	})
+	return withOutcome(res.Outcome(threshold), nil)
+}
+
+// writeLint writes one run's result everywhere it was asked for: --format
+// to --output, SARIF to --sarif, and with --format github inside Actions a
+// table of every finding to $GITHUB_STEP_SUMMARY (GitHub shows only ten
+// annotations of each level per step).
+func (c *common) writeLint(res *report.Result, sarif string, threshold rule.Severity) error {
+	opt := report.Options{Color: c.color(), Quiet: c.quiet, Rules: c.rules, Tool: c.build.Tool(), FailOn: threshold}
+	out, closeOut, err := c.openOutput()
+	if err != nil {
+		return err
+	}
+	werr := report.Write(out, c.format, res, opt)
 	if err := closeOut(); werr == nil {
 		werr = err
 	}
 	if werr != nil {
-		return undecided(werr)
+		return werr
 	}
-	return withOutcome(res.Outcome(threshold), nil)
+	if sarif != "" {
+		if err := createFile(sarif, func(w io.Writer) error { return report.Write(w, "sarif", res, opt) }); err != nil {
+			return fmt.Errorf("--sarif: %w", err)
+		}
+	}
+	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" && c.format == "github" {
+		if err := appendFile(p, func(w io.Writer) error { return report.WriteStepSummary(w, res, opt) }); err != nil {
+			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+		}
+	}
+	return nil
 }
 
 // warnUnmatched warns about exclude patterns that matched no file, when

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -250,5 +251,81 @@ func TestLintExclude(t *testing.T) {
 	// Linting a subdirectory cannot tell whether a pattern matches.
 	if _, out, _ := run(t, filepath.Join(dir, "docs"), "lint", "--config", filepath.Join(dir, ".releasegate.yaml"), "--format", "json", "."); strings.Contains(out, "matches no file") {
 		t.Errorf("a partial scan warned about patterns:\n%s", out)
+	}
+}
+
+// TestLintOneRunManyOutputs: the pull-request check lints once and gets
+// annotations (stdout), SARIF (--sarif) and a step summary listing every
+// finding, beyond the ten annotations per level GitHub shows.
+func TestLintOneRunManyOutputs(t *testing.T) {
+	fixture, _ := filepath.Abs("../../../../fixtures/testdata/tokens/violations")
+	_, js, _ := run(t, fixture, "lint", "--format", "json")
+	var want []string
+	for _, f := range decode(t, js).Findings {
+		if !f.Suppressed {
+			want = append(want, fmt.Sprintf("`%s` | `%s:%d:%d`", f.Rule, f.File, f.Line, f.Column))
+		}
+	}
+	if len(want) <= 10 {
+		t.Fatalf("the fixture has %d findings; the test needs more than GitHub's 10 annotations", len(want))
+	}
+
+	tmp := t.TempDir()
+	summary, sarif := filepath.Join(tmp, "summary.md"), filepath.Join(tmp, "out.sarif")
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+	code, out, stderr := run(t, fixture, "lint", "--format", "github", "--sarif", sarif)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr: %s", code, stderr)
+	}
+	if got := strings.Count(out, "::error ") + strings.Count(out, "::warning ") + strings.Count(out, "::notice "); got != len(want) {
+		t.Errorf("%d annotations, want %d", got, len(want))
+	}
+	md, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatalf("no step summary: %v", err)
+	}
+	for _, w := range want {
+		if !strings.Contains(string(md), w) {
+			t.Errorf("step summary lacks %s", w)
+		}
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct{ Suppressions []any }
+		}
+	}
+	b, err := os.ReadFile(sarif)
+	if err != nil {
+		t.Fatalf("--sarif: %v", err)
+	}
+	if err := json.Unmarshal(b, &log); err != nil || len(log.Runs) != 1 {
+		t.Fatalf("--sarif file is not SARIF: %v", err)
+	}
+	shown := 0
+	for _, r := range log.Runs[0].Results {
+		if len(r.Suppressions) == 0 {
+			shown++
+		}
+	}
+	if shown != len(want) {
+		t.Errorf("SARIF has %d unsuppressed results, want %d", shown, len(want))
+	}
+
+	// Other formats leave the step summary alone: the gate and other
+	// tools' steps own theirs.
+	if err := os.Remove(summary); err != nil {
+		t.Fatal(err)
+	}
+	run(t, fixture, "lint", "--format", "text")
+	if _, err := os.Stat(summary); !os.IsNotExist(err) {
+		t.Errorf("--format text wrote the step summary (%v)", err)
+	}
+}
+
+func TestLintSARIFFileUnwritable(t *testing.T) {
+	fixture, _ := filepath.Abs("../../../../fixtures/testdata/tokens/clean")
+	code, _, stderr := run(t, fixture, "lint", "--sarif", filepath.Join(t.TempDir(), "missing", "x.sarif"))
+	if code != 2 || !strings.Contains(stderr, "--sarif") {
+		t.Errorf("exit %d, stderr %q; want exit 2 naming --sarif", code, stderr)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -15,9 +16,6 @@ import (
 	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
 )
-
-// Version is set at build time with -ldflags "-X github.com/releasegate/releasegate/cmd/releasegate/internal/cli.Version=v1.2.3".
-var Version = "dev"
 
 // exitError carries a run's outcome out of a cobra command.
 type exitError struct {
@@ -51,11 +49,17 @@ type common struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	rules          *rule.Set
+	build          Build // what the release build stamped, completed from Go's build information
 }
 
 // Main runs the CLI and returns the process exit code.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, opts ...Option) int {
 	c := &common{stdin: stdin, stdout: stdout, stderr: stderr, rules: Rules()}
+	for _, o := range opts {
+		o(c)
+	}
+	info, _ := debug.ReadBuildInfo()
+	c.build = ResolveBuild(c.build, info)
 	root := newRoot(c)
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -89,7 +93,11 @@ func newRoot(c *common) *cobra.Command {
 			"Exit codes: 0 everything checked holds, 1 findings at or above --fail-on, 2 could not run or decide.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       c.build.Version,
 	}
+	// --version prints what `releasegate version` prints. The text is a
+	// template: keep any "{{" in it literal.
+	root.SetVersionTemplate(strings.ReplaceAll(c.build.String(), "{{", `{{"{{"}}`))
 	pf := root.PersistentFlags()
 	pf.StringVar(&c.configFile, "config", "", "configuration `FILE` (default: .releasegate.yaml searched upward from the first PATH)")
 	pf.StringVarP(&c.output, "output", "o", "", "write output to `FILE` instead of stdout")
@@ -162,6 +170,29 @@ func (c *common) openOutput() (io.Writer, func() error, error) {
 
 // colorModes are the values of --color.
 var colorModes = []string{"auto", "always", "never"}
+
+// appendFile appends what write writes to path ($GITHUB_STEP_SUMMARY,
+// $GITHUB_OUTPUT).
+func appendFile(path string, write func(io.Writer) error) error {
+	return writeFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, write)
+}
+
+// createFile replaces path with what write writes.
+func createFile(path string, write func(io.Writer) error) error {
+	return writeFile(path, os.O_TRUNC|os.O_CREATE|os.O_WRONLY, write)
+}
+
+func writeFile(path string, flag int, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, flag, 0o644)
+	if err != nil {
+		return err
+	}
+	werr := write(f)
+	if err := f.Close(); werr == nil {
+		werr = err
+	}
+	return werr
+}
 
 // color reports whether text output should be coloured: --color always or
 // never decides; auto colours a terminal, unless NO_COLOR is set.

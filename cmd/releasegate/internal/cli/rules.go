@@ -93,13 +93,31 @@ func explainText(r rule.Rule) string {
 }
 
 func newVersionCmd(c *common) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
+		Short: "Print the version, commit and build date",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintf(c.stdout, "releasegate %s\n", Version)
+			if c.format == "json" {
+				return writeVersionJSON(c)
+			}
+			_, err := fmt.Fprint(c.stdout, c.build.String())
 			return err
 		},
 	}
+	c.formatFlag(cmd, []string{"text", "json"})
+	return cmd
+}
+
+func writeVersionJSON(c *common) error {
+	b := c.build
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		report.Tool
+		Modified  bool   `json:"modified"`
+		Date      string `json:"date,omitempty"`
+		GoVersion string `json:"go"`
+		Platform  string `json:"platform"`
+	}{Tool: b.Tool(), Modified: b.Modified, Date: b.Date, GoVersion: b.GoVersion, Platform: b.Platform})
 }

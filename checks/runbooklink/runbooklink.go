@@ -20,10 +20,10 @@ package runbooklink
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -32,6 +32,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
 	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
@@ -68,7 +69,12 @@ func run(p *lint.Pass) {
 	}()
 	ws := p.Workspace
 	root := repoRoot(p)
-	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{}}
+	boundary, err := inputfile.NewRoot(root)
+	if err != nil {
+		p.Fail(report.InputError{Message: "runbook-link: " + err.Error()})
+		return
+	}
+	c := &checker{p: p, root: root, boundary: boundary, repo: thisRepo(p, root), anchors: map[string]map[string]bool{}}
 	for _, md := range ws.Markdown {
 		c.markdown(fresh(md.File))
 	}
@@ -87,10 +93,11 @@ func fresh(f *workspace.File) *workspace.File {
 }
 
 type checker struct {
-	p       *lint.Pass
-	root    string // repository root (absolute)
-	repo    string // "owner/repo", lower case, or "" when unknown
-	anchors map[string]map[string]bool
+	p        *lint.Pass
+	root     string          // repository root (absolute)
+	boundary *inputfile.Root // link targets are looked at only inside root
+	repo     string          // "owner/repo", lower case, or "" when unknown
+	anchors  map[string]map[string]bool
 }
 
 var (
@@ -200,8 +207,15 @@ func (c *checker) relative(f *workspace.File, dest string, at workspace.Pos) {
 func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at workspace.Pos) {
 	rel, _ := filepath.Rel(c.root, abs)
 	rel = filepath.ToSlash(rel)
-	st, err := os.Stat(abs)
-	if err != nil {
+	st, err := c.boundary.Stat(abs)
+	switch {
+	case errors.Is(err, inputfile.ErrOutside):
+		// A symlink out of the repository: what it leads to is not ours to
+		// read, and a link through it cannot be checked.
+		c.p.Fail(report.InputError{File: f.Path, Line: at.Line, Column: at.Col,
+			Message: fmt.Sprintf("runbook-link: cannot check link to %s: %v", rel, inputfile.ErrOutside)})
+		return
+	case err != nil:
 		c.p.Report(Rule.ID, f, at, "link %s: %s does not exist in this repository", link, rel)
 		return
 	}
@@ -226,7 +240,7 @@ func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, a
 	if m == nil {
 		return
 	}
-	src, err := os.ReadFile(abs)
+	src, err := c.boundary.ReadFile(abs, 0)
 	if err != nil {
 		return
 	}
@@ -249,7 +263,7 @@ func (c *checker) fileAnchors(abs string) map[string]bool {
 		return a
 	}
 	var a map[string]bool
-	if src, err := os.ReadFile(abs); err == nil {
+	if src, err := c.boundary.ReadFile(abs, 0); err == nil {
 		a = mdtext.Parse(string(src)).Anchors()
 	}
 	c.anchors[abs] = a
@@ -289,7 +303,7 @@ func thisRepo(p *lint.Pass, root string) string {
 	if r := ownerRepo(p.Config.Gate.Attestations.Identity.SourceRepository); r != "" {
 		return r
 	}
-	out, err := exec.Command("git", "-C", root, "remote", "get-url", "origin").Output()
+	out, err := workspace.Git(root, "remote", "get-url", "origin").Output()
 	if err != nil {
 		return ""
 	}

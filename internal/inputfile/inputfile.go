@@ -27,7 +27,7 @@ const MaxBytes = 16 << 20
 
 // Reasons a file is refused. Match them with errors.Is.
 var (
-	ErrOutside    = errors.New("leads outside the repository (symbolic link or ..)")
+	ErrOutside    = errors.New("leads outside the repository")
 	ErrNotRegular = errors.New("is not a regular file")
 	ErrTooLarge   = fmt.Errorf("is larger than %d MiB, the most releasegate reads from one file", MaxBytes>>20)
 )

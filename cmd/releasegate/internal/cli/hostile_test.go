@@ -88,13 +88,13 @@ func aliasBombWorkflow(levels int) string {
 func TestLintHostileRepository(t *testing.T) {
 	parity := "version: 1\nparity:\n  - name: causes\n    source: %s\n    copies:\n      - {file: .github/workflows/w.yml, section: 'Causes:'}\n"
 	tests := []struct {
-		name     string
-		files    map[string]string
-		args     []string
-		code     int
-		want     string // in stdout or stderr
-		warning  string // in the JSON warnings
-		scanned  int    // workflows scanned, when code is not 2
+		name    string
+		files   map[string]string
+		args    []string
+		code    int
+		want    string // in stdout or stderr
+		warning string // in the JSON warnings
+		scanned int    // workflows scanned, when code is not 2
 	}{
 		{name: "alias bomb in a workflow", code: 2, want: ".github/workflows/bomb.yml:11: alias expansion exceeds 100000 nodes",
 			files: map[string]string{".github/workflows/bomb.yml": aliasBombWorkflow(9)}},
@@ -125,7 +125,7 @@ func TestLintHostileRepository(t *testing.T) {
 			".github/workflows/w.yml": "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./act\n",
 			"act/action.yml":          "->/dev/zero"}},
 		{name: "reusable workflow that is a FIFO", code: 2, want: "not read: is not a regular file (a FIFO)", files: map[string]string{
-			".github/workflows/w.yml": "on: push\njobs:\n  a:\n    uses: ./.github/workflows/called.yml\n",
+			".github/workflows/w.yml":      "on: push\njobs:\n  a:\n    uses: ./.github/workflows/called.yml\n",
 			".github/workflows/called.yml": "|fifo"}},
 		{name: "actionlint configuration symlinked out", code: 2, want: ".github/actionlint.yaml: not read: leads outside", files: map[string]string{
 			".github/workflows/w.yml": okWorkflow, ".github/actionlint.yaml": "->../../outside/token"}},

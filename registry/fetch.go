@@ -3,8 +3,6 @@ package registry
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -123,7 +122,11 @@ func (r *repoClient) endpoint(kind, ref string) string {
 	return fmt.Sprintf("%s://%s/v2/%s/%s/%s", r.scheme(), r.repo.RegistryStr(), r.repo.RepositoryStr(), kind, ref)
 }
 
-// transport performs the auth handshake (ping, token) once, with retries.
+// transport performs the auth handshake (ping, token) once, with retries
+// for what may pass (429, 5xx, a dropped connection, a stall) and none
+// for what cannot (a refused realm, a 401 or 403 from the token service,
+// a body past its cap). A failure names the URL that failed: the token
+// URL when the token request did.
 func (r *repoClient) transport(ctx context.Context) (http.RoundTripper, error) {
 	r.initOnce.Do(func() {
 		auth, err := authn.Resolve(ctx, r.c.opts.keychain, r.repo.Registry)
@@ -140,21 +143,64 @@ func (r *repoClient) transport(ctx context.Context) (http.RoundTripper, error) {
 			defer r.c.release()
 			rt, err := transport.NewWithContext(actx, r.repo.Registry, auth, r.c.base, scopes)
 			if err != nil {
-				var te *transport.Error
-				if errors.As(err, &te) {
-					if te.StatusCode == http.StatusTooManyRequests || te.StatusCode >= 500 {
-						return te.StatusCode, 0, err
-					}
-					return te.StatusCode, 0, permanent(err)
+				status := handshakeStatus(err)
+				if !transientHandshake(actx, err, status) {
+					return status, 0, permanent(err)
 				}
-				return 0, 0, err
+				return status, 0, err
 			}
 			r.rt = rt
 			return 0, 0, nil
 		})
-		r.initErr = err
+		r.initErr = nameFailedURL(err)
 	})
 	return r.rt, r.initErr
+}
+
+// handshakeStatus is the HTTP status a handshake error carries, 0 if none.
+func handshakeStatus(err error) int {
+	var te *transport.Error
+	if errors.As(err, &te) {
+		return te.StatusCode
+	}
+	return 0
+}
+
+// transientHandshake reports whether a failed handshake may succeed when
+// tried again: a 429 or 5xx, or the connection or the attempt's time ran
+// out. Anything else (a realm go-containerregistry refuses, a malformed
+// challenge, 401 or 403, a body past its cap) will fail the same way.
+func transientHandshake(actx context.Context, err error, status int) bool {
+	var be *BodyError
+	var ne net.Error
+	switch {
+	case status != 0:
+		return status == http.StatusTooManyRequests || status >= 500
+	case errors.As(err, &be):
+		return false
+	case actx.Err() != nil, errors.As(err, &ne), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE):
+		return true
+	}
+	return false
+}
+
+// nameFailedURL points a handshake failure at the request that failed:
+// the token URL when the token service answered badly or endlessly.
+func nameFailedURL(err error) error {
+	var fe *FetchError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	var be *BodyError
+	var te *transport.Error
+	switch {
+	case errors.As(fe.Err, &be):
+		fe.URL, fe.Method = be.URL, be.Method
+	case errors.As(fe.Err, &te) && te.Request != nil && te.Request.URL != nil:
+		fe.URL, fe.Method = redactURL(te.Request.URL), te.Request.Method
+	}
+	return err
 }
 
 // do sends one request with retries and reads the whole body inside each
@@ -306,10 +352,4 @@ func (c *Client) backoff(n int, serverWait time.Duration) time.Duration {
 		d = max(d, min(serverWait, c.opts.maxRetryAfter))
 	}
 	return d
-}
-
-// sha256Digest returns "sha256:<hex>" of b.
-func sha256Digest(b []byte) string {
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -196,7 +196,7 @@ func nameFailedURL(err error) error {
 	var te *transport.Error
 	switch {
 	case errors.As(fe.Err, &be):
-		fe.URL, fe.Method = be.URL, be.Method
+		fe.URL, fe.Method, fe.Status = be.URL, be.Method, be.Status
 	case errors.As(fe.Err, &te) && te.Request != nil && te.Request.URL != nil:
 		fe.URL, fe.Method = redactURL(te.Request.URL), te.Request.Method
 	}

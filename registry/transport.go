@@ -105,11 +105,13 @@ const (
 // BodyError is a response body cut off at its cap.
 type BodyError struct {
 	Method, URL string // the URL without its query
+	Status      int
 	Limit       int64
 }
 
 func (e *BodyError) Error() string {
-	return fmt.Sprintf("reading the answer to %s %s: more than %d bytes", e.Method, e.URL, e.Limit)
+	return fmt.Sprintf("reading the %d %s answer to %s %s: more than %d bytes",
+		e.Status, http.StatusText(e.Status), e.Method, e.URL, e.Limit)
 }
 
 // capBodies caps the bodies of pings, token requests and error answers.
@@ -125,7 +127,7 @@ func (t capTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if limit := bodyCap(req, resp.StatusCode); limit > 0 {
 		resp.Body = &cappedBody{rc: resp.Body, left: limit,
-			err: &BodyError{Method: req.Method, URL: redactURL(req.URL), Limit: limit}}
+			err: &BodyError{Method: req.Method, URL: redactURL(req.URL), Status: resp.StatusCode, Limit: limit}}
 	}
 	return resp, nil
 }
@@ -248,7 +250,7 @@ func (t *retryTransport) attempt(actx context.Context, req *http.Request) (*http
 	case err != nil:
 		return nil, fmt.Errorf("reading body: %w", err)
 	case len(body) > maxBody:
-		return nil, permanent(&BodyError{Method: req.Method, URL: redactURL(req.URL), Limit: maxBody})
+		return nil, permanent(&BodyError{Method: req.Method, URL: redactURL(req.URL), Status: resp.StatusCode, Limit: maxBody})
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))

@@ -289,29 +289,34 @@ func permanent(err error) error { return permanentError{err} }
 type attemptFunc func(actx context.Context) (status int, wait time.Duration, err error)
 
 // retry runs attempt until it succeeds, fails permanently, runs out of
-// attempts or the overall deadline would pass before the next try.
+// attempts or the overall deadline would pass before the next try. When
+// the deadline cuts it short, the error says so and keeps the last status
+// and failure seen, so the report names what the run was waiting on.
 func (c *Client) retry(ctx context.Context, method, url string, attempt attemptFunc) error {
 	var status int
-	var err error
+	var err, before error // before: the failure of the attempt preceding the last
 	n := 0
 	for n < c.opts.attempts {
 		n++
 		actx, cancel := context.WithTimeout(ctx, c.opts.attemptTimeout)
-		var wait time.Duration
-		status, wait, err = attempt(actx)
+		st, wait, aerr := attempt(actx)
 		// A stall shows either as this attempt's deadline or as the
 		// transport's header timeout, whichever fires first; both mean the
 		// server gave no complete answer in time.
 		var netErr net.Error
-		stalled := err != nil && ctx.Err() == nil &&
-			(actx.Err() != nil || (errors.As(err, &netErr) && netErr.Timeout()))
+		stalled := aerr != nil && ctx.Err() == nil &&
+			(actx.Err() != nil || (errors.As(aerr, &netErr) && netErr.Timeout()))
 		cancel()
-		if err == nil {
+		if aerr == nil {
 			return nil
 		}
-		if stalled {
-			err = fmt.Errorf("no complete answer within %s", c.opts.attemptTimeout)
+		if st != 0 {
+			status = st
 		}
+		if stalled {
+			aerr = fmt.Errorf("no complete answer within %s", c.opts.attemptTimeout)
+		}
+		before, err = err, aerr
 		var perm permanentError
 		if errors.As(err, &perm) || ctx.Err() != nil || n == c.opts.attempts {
 			break
@@ -330,13 +335,26 @@ func (c *Client) retry(ctx context.Context, method, url string, attempt attemptF
 		}
 	}
 	if ctx.Err() != nil && !errors.Is(err, errNotFound) {
-		err = fmt.Errorf("%w (deadline: %w)", err, ctx.Err())
+		err = deadlineError(ctx, err, before)
 	}
 	var perm permanentError
 	if errors.As(err, &perm) {
 		err = perm.err
 	}
 	return &FetchError{Method: method, URL: url, Status: status, Attempts: n, Err: err}
+}
+
+// deadlineError describes a request the run's deadline cut short: what
+// the last attempt had seen, or, when the deadline cut that attempt
+// itself, that no answer came in time and what the attempt before saw.
+func deadlineError(ctx context.Context, last, before error) error {
+	if !errors.Is(last, context.DeadlineExceeded) && !errors.Is(last, context.Canceled) {
+		return fmt.Errorf("%w (then the run's deadline passed: %w)", last, ctx.Err())
+	}
+	if before != nil {
+		return fmt.Errorf("no complete answer before the run's deadline (%w); the attempt before: %w", ctx.Err(), before)
+	}
+	return fmt.Errorf("no complete answer before the run's deadline (%w)", ctx.Err())
 }
 
 // backoff returns the wait before attempt n+1: exponential from the base,

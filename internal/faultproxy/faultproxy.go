@@ -31,10 +31,14 @@ const (
 	Stall     Fault = "stall"    // GET: headers and half the body, then nothing; HEAD: no answer at all
 	Truncate  Fault = "truncate" // GET: Content-Length promises more than is sent
 	Corrupt   Fault = "corrupt"  // GET: body differs from what its digest says
+	Trickle   Fault = "trickle"  // GET: headers, then the body one byte per trickle interval; HEAD: no answer at all
 )
 
 // BodyFault reports whether f only applies to responses with a body.
 func (f Fault) BodyFault() bool { return f == Truncate || f == Corrupt }
+
+// MatchPing selects the registry's /v2/ ping.
+func MatchPing(r *http.Request) bool { return r.URL.Path == "/v2/" }
 
 // Rule injects Fault into matching requests: the first Times of them, or
 // all when Times is 0.
@@ -53,6 +57,7 @@ type Proxy struct {
 
 	target  *url.URL
 	latency time.Duration
+	trickle time.Duration
 	srv     *http.Server
 	ln      net.Listener
 	client  *http.Client
@@ -69,6 +74,10 @@ type Option func(*Proxy)
 // WithLatency delays every request by d before forwarding it.
 func WithLatency(d time.Duration) Option { return func(p *Proxy) { p.latency = d } }
 
+// WithTrickleInterval sets how long a Trickle fault waits between bytes
+// (default 10s).
+func WithTrickleInterval(d time.Duration) Option { return func(p *Proxy) { p.trickle = d } }
+
 // WithRules sets the fault rules.
 func WithRules(rules ...Rule) Option { return func(p *Proxy) { p.rules = rules } }
 
@@ -84,7 +93,7 @@ func Start(target string, opts ...Option) (*Proxy, error) {
 	}
 	p := &Proxy{
 		Host: ln.Addr().String(), URL: "http://" + ln.Addr().String(),
-		target: u, ln: ln, injected: map[int]int{},
+		target: u, ln: ln, injected: map[int]int{}, trickle: 10 * time.Second,
 		client: &http.Client{
 			Transport:     &http.Transport{MaxIdleConnsPerHost: 64},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -155,7 +164,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "injected authentication failure")
 	case Reset:
 		reset(w)
-	case Stall, Truncate, Corrupt:
+	case Stall, Truncate, Corrupt, Trickle:
 		p.forward(w, r, f)
 	default:
 		p.forward(w, r, "")
@@ -188,7 +197,7 @@ func reset(w http.ResponseWriter) {
 // forward sends r upstream and copies the answer back, applying a body
 // fault when asked.
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, f Fault) {
-	if f == Stall && r.Method != http.MethodGet {
+	if (f == Stall || f == Trickle) && r.Method != http.MethodGet {
 		<-stallUntil(r.Context())
 		return
 	}
@@ -230,6 +239,10 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, f Fault) {
 			fl.Flush()
 		}
 		panic(http.ErrAbortHandler) // drop the connection mid-body
+	case Trickle:
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.WriteHeader(resp.StatusCode)
+		p.trickleBody(w, r, body)
 	case Stall:
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		w.WriteHeader(resp.StatusCode)
@@ -243,6 +256,25 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, f Fault) {
 		w.WriteHeader(resp.StatusCode)
 		if r.Method != http.MethodHead {
 			_, _ = w.Write(body)
+		}
+	}
+}
+
+// trickleBody writes body one byte per trickle interval until it is done
+// or the client gives up.
+func (p *Proxy) trickleBody(w http.ResponseWriter, r *http.Request, body []byte) {
+	fl, _ := w.(http.Flusher)
+	for i := range body {
+		if _, err := w.Write(body[i : i+1]); err != nil {
+			return
+		}
+		if fl != nil {
+			fl.Flush()
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(p.trickle):
 		}
 	}
 }

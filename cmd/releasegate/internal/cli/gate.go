@@ -82,37 +82,54 @@ func newGateCmd(c *common) *cobra.Command {
 }
 
 func runGate(c *common, g *gateFlags, phase string, args []string) error {
-	if err := gate.CheckFormat(c.format); err != nil {
+	res, err := gateResult(c, g, phase, args)
+	if err != nil {
+		// No result to report, but the release job must still be able to
+		// branch on decision.
+		if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
+			_ = appendFile(p, func(w io.Writer) error {
+				return gate.WriteOutputs(w, &gate.Result{Decision: gate.Error})
+			})
+		}
 		return undecided(err)
+	}
+	if err := c.writeGate(res); err != nil {
+		return undecided(err)
+	}
+	return withOutcome(res.Outcome(), undecidedReason(res))
+}
+
+// gateResult runs the gate: flags and configuration, the run itself and,
+// for record, the ledger. An error means there is no result to write.
+func gateResult(c *common, g *gateFlags, phase string, args []string) (*gate.Result, error) {
+	if err := gate.CheckFormat(c.format); err != nil {
+		return nil, err
 	}
 	threshold, err := c.threshold()
 	if err != nil {
-		return undecided(err)
+		return nil, err
 	}
 	cfg, err := c.loadConfig(".")
 	if err != nil {
-		return undecided(err)
+		return nil, err
 	}
 	opts, err := g.options(cfg, phase, args)
 	if err != nil {
-		return undecided(err)
+		return nil, err
 	}
 	opts.FailOn = threshold
 	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	defer cancel()
 	res, err := gate.Run(ctx, opts)
 	if err != nil {
-		return undecided(err)
+		return nil, err
 	}
 	if phase == gate.Record && res.Decision != gate.Error {
 		if err := record(c, g, res); err != nil {
-			return undecided(err)
+			return nil, err
 		}
 	}
-	if err := c.writeGate(res); err != nil {
-		return undecided(err)
-	}
-	return withOutcome(res.Outcome(), undecidedReason(res))
+	return res, nil
 }
 
 // undecidedReason is the one stderr line for a run that could not decide: the

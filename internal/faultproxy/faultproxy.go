@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand"
 	"net"
 	"net/http"
 	"net/url"
@@ -66,6 +67,15 @@ type Proxy struct {
 	rules    []Rule
 	injected map[int]int
 	faulted  int
+	chaos    *chaos
+}
+
+// chaos faults requests at random: each with probability rate, the fault
+// drawn from faults, from a seeded source so a run can be replayed.
+type chaos struct {
+	rng    *rand.Rand
+	rate   float64
+	faults []Fault
 }
 
 // Option configures a Proxy.
@@ -77,6 +87,15 @@ func WithLatency(d time.Duration) Option { return func(p *Proxy) { p.latency = d
 // WithTrickleInterval sets how long a Trickle fault waits between bytes
 // (default 10s).
 func WithTrickleInterval(d time.Duration) Option { return func(p *Proxy) { p.trickle = d } }
+
+// WithChaos faults each request (ping and token requests included) with
+// probability rate, drawing the fault from faults with a source seeded by
+// seed. Rules are consulted first.
+func WithChaos(seed int64, rate float64, faults ...Fault) Option {
+	return func(p *Proxy) {
+		p.chaos = &chaos{rng: rand.New(rand.NewSource(seed)), rate: rate, faults: faults}
+	}
+}
 
 // WithRules sets the fault rules.
 func WithRules(rules ...Rule) Option { return func(p *Proxy) { p.rules = rules } }
@@ -142,6 +161,14 @@ func (p *Proxy) pick(r *http.Request) Fault {
 		p.injected[i]++
 		p.faulted++
 		return rule.Fault
+	}
+	if c := p.chaos; c != nil && len(c.faults) > 0 && c.rng.Float64() < c.rate {
+		f := c.faults[c.rng.Intn(len(c.faults))]
+		if f.BodyFault() && r.Method != http.MethodGet {
+			return ""
+		}
+		p.faulted++
+		return f
 	}
 	return ""
 }

@@ -13,9 +13,9 @@ func TestApplies(t *testing.T) {
 	}{
 		{"//releasegate:ignore[go-delete-scope] the sync job owns this token", true},
 		{"// releasegate:ignore[go-delete-scope,go-secret-variant] legacy name, removed in 2.0", true},
-		{"//releasegate:ignore[go-delete-scope]", false},                        // no reason
-		{"//releasegate:ignore[go-secret-variant] not this rule", false},        // another rule
-		{"// see releasegate:ignore[go-delete-scope] in the docs", false},       // not at the start
+		{"//releasegate:ignore[go-delete-scope]", false},                  // no reason
+		{"//releasegate:ignore[go-secret-variant] not this rule", false},  // another rule
+		{"// see releasegate:ignore[go-delete-scope] in the docs", false}, // not at the start
 		{"/* releasegate:ignore[go-delete-scope] block comments do not count */", false},
 	}
 	for _, tt := range tests {

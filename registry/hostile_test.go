@@ -218,6 +218,38 @@ func endless(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) {
 	}
 }
 
+// endlessPing answers the ping with status and a body without end.
+func endlessPing(status int) func(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) bool {
+	return func(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) bool {
+		if r.URL.Path != "/v2/" {
+			return false
+		}
+		w.WriteHeader(status)
+		endless(w, r, sent)
+		return true
+	}
+}
+
+// tokenService challenges the ping with a bearer realm on the registry's
+// host, whose /token answers status, endlessly when asked.
+func tokenService(status int, endlessBody bool) func(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) bool {
+	return func(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) bool {
+		switch r.URL.Path {
+		case "/v2/":
+			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="http://%s/token",service="test"`, r.Host))
+			w.WriteHeader(http.StatusUnauthorized)
+		case "/token":
+			w.WriteHeader(status)
+			if endlessBody {
+				endless(w, r, sent)
+			}
+		default:
+			return false
+		}
+		return true
+	}
+}
+
 // TestHandshakeBounds: the ping, token and error answers are read up to a
 // cap; a handshake that cannot succeed is tried once; a token failure
 // names the token URL.
@@ -230,47 +262,11 @@ func TestHandshakeBounds(t *testing.T) {
 		errHas   []string
 		attempts int // pings sent
 	}{
-		{"endless ping body", func(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) bool {
-			if r.URL.Path != "/v2/" {
-				return false
-			}
-			w.WriteHeader(http.StatusOK)
-			endless(w, r, sent)
-			return true
-		}, registry.Present, nil, 1},
-		{"endless error body", func(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) bool {
-			if r.URL.Path != "/v2/" {
-				return false
-			}
-			w.WriteHeader(http.StatusForbidden)
-			endless(w, r, sent)
-			return true
-		}, registry.Unknown, []string{"/v2/", "403"}, 1},
-		{"endless token body", func(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) bool {
-			switch r.URL.Path {
-			case "/v2/":
-				w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="http://%s/token",service="test"`, r.Host))
-				w.WriteHeader(http.StatusUnauthorized)
-			case "/token":
-				w.WriteHeader(http.StatusOK)
-				endless(w, r, sent)
-			default:
-				return false
-			}
-			return true
-		}, registry.Unknown, []string{"GET http://127.0.0.1", "/token: 200 OK", "more than 32768 bytes"}, 1},
-		{"token refused", func(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) bool {
-			switch r.URL.Path {
-			case "/v2/":
-				w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="http://%s/token",service="test"`, r.Host))
-				w.WriteHeader(http.StatusUnauthorized)
-			case "/token":
-				w.WriteHeader(http.StatusUnauthorized)
-			default:
-				return false
-			}
-			return true
-		}, registry.Unknown, []string{"/token", "401"}, 1},
+		{"endless ping body", endlessPing(http.StatusOK), registry.Present, nil, 1},
+		{"endless error body", endlessPing(http.StatusForbidden), registry.Unknown, []string{"/v2/", "403"}, 1},
+		{"endless token body", tokenService(http.StatusOK, true), registry.Unknown,
+			[]string{"GET http://127.0.0.1", "/token: 200 OK", "more than 32768 bytes"}, 1},
+		{"token refused", tokenService(http.StatusUnauthorized, false), registry.Unknown, []string{"/token", "401"}, 1},
 		{"realm the transport refuses", func(w http.ResponseWriter, r *http.Request, sent *atomic.Int64) bool {
 			if r.URL.Path != "/v2/" {
 				return false

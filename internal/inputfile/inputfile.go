@@ -97,15 +97,21 @@ func (r *Root) Resolve(name string) (string, error) {
 
 // Stat resolves name and stats what it leads to.
 func (r *Root) Stat(name string) (fs.FileInfo, error) {
+	_, st, err := r.stat(name)
+	return st, err
+}
+
+// stat resolves name and stats it: where it really is, and what.
+func (r *Root) stat(name string) (string, fs.FileInfo, error) {
 	real, err := r.Resolve(name)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	st, err := os.Stat(real)
 	if err != nil {
-		return nil, &Error{Path: name, Err: err}
+		return "", nil, &Error{Path: name, Err: err}
 	}
-	return st, nil
+	return real, st, nil
 }
 
 // ReadFile reads name: a regular file inside the root, at most limit
@@ -114,13 +120,9 @@ func (r *Root) ReadFile(name string, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = MaxBytes
 	}
-	real, err := r.Resolve(name)
+	real, st, err := r.stat(name)
 	if err != nil {
 		return nil, err
-	}
-	st, err := os.Stat(real)
-	if err != nil {
-		return nil, &Error{Path: name, Err: err}
 	}
 	if !st.Mode().IsRegular() {
 		return nil, &Error{Path: name, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(st.Mode()))}

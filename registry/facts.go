@@ -250,10 +250,10 @@ func checkManifestBody(ref string) func(*response) error {
 			return nil
 		}
 		if _, _, err := parseDigest(h); err != nil {
-			return permanent(fmt.Errorf("Docker-Content-Digest: %w", err))
+			return permanent(fmt.Errorf("the Docker-Content-Digest header: %w", err))
 		}
 		if err := verifyDigest(h, res.body); err != nil {
-			return fmt.Errorf("Docker-Content-Digest %s: %w", h, err)
+			return fmt.Errorf("the Docker-Content-Digest header %s: %w", h, err)
 		}
 		return nil
 	}

@@ -151,7 +151,7 @@ func (tg *soakTarget) setup() error {
 	for _, phase := range []string{Preflight, Verify, Probe} {
 		got, _, err := soakRun(tg, phase, nil)
 		if err != nil || strings.HasPrefix(got, Error+" ") {
-			return fmt.Errorf("%s %s without faults: %s %v", tg.scenario.Name, phase, got, err)
+			return fmt.Errorf("%s %s without faults: %s: %w", tg.scenario.Name, phase, got, err)
 		}
 		tg.want[phase] = got
 	}

@@ -248,7 +248,7 @@ func localFiles(root string, wf *workspace.Workflow) []string {
 // checkFile returns an input error when file exists but is not a regular
 // file inside root of bounded size with bounded YAML aliases.
 func checkFile(root *inputfile.Root, file string) *report.InputError {
-	if _, err := os.Lstat(file); err != nil {
+	if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
 		return nil // absent: actionlint finds nothing to read either
 	}
 	src, err := root.ReadFile(file, 0)

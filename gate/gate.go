@@ -61,12 +61,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		err    error
 	}
 	ready := make(chan prepared, 1)
+	gather, cancel := gatherContext(ctx)
+	defer cancel()
 	go func() {
 		e, err := policies.Prepare(ctx, opts.Policies...)
+		if err != nil {
+			cancel() // nothing will be decided: stop gathering
+		}
 		ready <- prepared{e, err}
 	}()
 	r := &runner{opts: opts, client: opts.Client}
-	gather, cancel := gatherContext(ctx)
 	facts, err := r.collect(gather)
 	cancel()
 	p := <-ready

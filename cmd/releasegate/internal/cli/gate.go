@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/gate"
 	gateattest "github.com/releasegate/releasegate/gate/attest"
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/policies"
 	"github.com/releasegate/releasegate/registry"
 )
@@ -182,13 +184,11 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 		att.TrustedRoot = tr
 	}
 	o.Attest = gateattest.Collector(att, cfg.Dir)
-	for _, p := range gc.Policies {
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(cfg.Dir, p)
-		}
-		o.Policies = append(o.Policies, p)
+	repoPolicies, err := insideRepository(cfg, gc.Policies)
+	if err != nil {
+		return o, err
 	}
-	o.Policies = append(o.Policies, g.policies...)
+	o.Policies = append(repoPolicies, g.policies...)
 	if len(g.expect) > 0 {
 		if phase != gate.Verify {
 			return o, errors.New("--expect applies to gate verify only")
@@ -220,6 +220,35 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 		registry.WithMaxRetryAfter(g.maxWait),
 	)
 	return o, nil
+}
+
+// insideRepository resolves gate.policies from the configuration's
+// directory and refuses any that leads outside the configuration's
+// repository: the configuration is repository content, and a policy file
+// is quoted in its own parse errors.
+func insideRepository(cfg *config.Config, paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	dir, err := config.RepositoryRoot(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := inputfile.NewRoot(cmp.Or(dir, cfg.Dir))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range paths {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cfg.Dir, p)
+		}
+		if _, err := root.Resolve(p); err != nil {
+			return nil, fmt.Errorf("gate.policies: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 func record(c *common, g *gateFlags, res *gate.Result) error {

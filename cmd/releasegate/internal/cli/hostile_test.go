@@ -258,3 +258,37 @@ func TestLintRunsNoRepositoryCommand(t *testing.T) {
 		t.Skip("this git does not run core.fsmonitor hooks; nothing proven")
 	}
 }
+
+// TestGateHostileRepository: the gate reads the same repository (its
+// configuration, the policies it names) and keeps the same boundary.
+func TestGateHostileRepository(t *testing.T) {
+	cfg := "version: 1\ngate:\n  images: [127.0.0.1:1/acme/app]\n  policies: [%s]\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"policy file symlinked out", map[string]string{".releasegate.yaml": fmt.Sprintf(cfg, "p.rego"), "p.rego": "->../outside/token"},
+			"gate.policies: "},
+		{"policy in a directory symlinked out", map[string]string{".releasegate.yaml": fmt.Sprintf(cfg, "policies/"),
+			"policies/ok.rego": "package releasegate.gate.x\n", "policies/evil.rego": "->../../outside/token"}, "leads outside the repository"},
+		{"policy outside by path", map[string]string{".releasegate.yaml": fmt.Sprintf(cfg, "../outside")}, "gate.policies: "},
+		{"policy that is a FIFO", map[string]string{".releasegate.yaml": fmt.Sprintf(cfg, "p.rego"), "p.rego": "|fifo"}, "not a regular file"},
+		{"config symlinked out", map[string]string{".releasegate.yaml": "->../outside/token"}, "leads outside the repository"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := hostileRepo(t, tt.files)
+			if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			code, out, stderr := runBounded(t, repo, "gate", "verify", "--version", "1.0.0", "--timeout", "5s")
+			if code != 2 || !strings.Contains(out+stderr, tt.want) {
+				t.Fatalf("exit %d, want 2 with %q\n%s\n%s", code, tt.want, out, stderr)
+			}
+			if strings.Contains(out+stderr, outsideSecret) {
+				t.Fatalf("output quotes a file outside the repository: %s %s", out, stderr)
+			}
+		})
+	}
+}

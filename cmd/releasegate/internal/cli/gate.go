@@ -55,7 +55,7 @@ func newGateCmd(c *common) *cobra.Command {
 	pf.StringVar(&g.onExisting, "on-existing", "", "preflight: what an existing version tag means: fail|skip|warn (default gate.on-existing, else fail)")
 	pf.StringArrayVar(&g.expect, "expect", nil, "verify: PLATFORM=DIGEST recorded at push time (repeatable; PLATFORM may be \"index\")")
 	pf.StringVar(&g.ledger, "ledger", "", "verify: ledger written by `gate record`; record: where to write it")
-	pf.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included")
+	pf.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included; gathering stops a tenth early so the report is always written")
 	pf.StringArrayVar(&g.policies, "policy", nil, "extra Rego file or directory (repeatable; added to gate.policies)")
 	pf.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root for attestation verification (overrides gate.attestations.trusted-root)")
 	pf.StringArrayVar(&g.insecure, "insecure-registry", nil, "HOST[:PORT] to reach over plain HTTP (loopback test registries only; repeatable)")

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -225,7 +224,8 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 // insideRepository resolves gate.policies from the configuration's
 // directory and refuses any that leads outside the configuration's
 // repository: the configuration is repository content, and a policy file
-// is quoted in its own parse errors.
+// is quoted in its own parse errors. A configuration outside any
+// repository was put there by whoever runs the gate: no boundary then.
 func insideRepository(cfg *config.Config, paths []string) ([]string, error) {
 	if len(paths) == 0 {
 		return nil, nil
@@ -234,7 +234,7 @@ func insideRepository(cfg *config.Config, paths []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	root, err := inputfile.NewRoot(cmp.Or(dir, cfg.Dir))
+	root, err := inputfile.NewRoot(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"math/rand"
+	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -66,6 +68,7 @@ func TestSoak(t *testing.T) {
 	t.Logf("soak: scenarios published in %s", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
 	defer func() { t.Logf("soak: runs took %s", time.Since(start).Round(time.Millisecond)) }()
+	fdsBefore := openFiles()
 	phases := []string{Preflight, Verify, Probe}
 
 	type outcome struct {
@@ -109,7 +112,8 @@ func TestSoak(t *testing.T) {
 	}
 	close(jobs)
 	wg.Wait()
-	t.Logf("soak: %d runs: %d with the fault-free result, %d undecided (exit 2), %d wrong", runs, total.same, total.undecided, len(total.bad))
+	t.Logf("soak: %d runs: %d with the fault-free result, %d undecided (exit 2), %d wrong; %d file descriptors open (%d before the runs)",
+		runs, total.same, total.undecided, len(total.bad), openFiles(), fdsBefore)
 	for _, b := range total.bad {
 		t.Errorf("FALSE RESULT (replay with -soak.seed=%d): %s", seed, b)
 	}
@@ -198,10 +202,13 @@ func soakRun(tg *soakTarget, phase string, rng *rand.Rand) (string, string, erro
 	l := tg.env.Layout
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	defer tr.CloseIdleConnections() // thousands of runs must not run out of file descriptors
 	res, err := Run(ctx, Options{
 		Phase: phase, Version: scenario.Version, Images: images, Platforms: l.Platforms,
 		ArchTag: l.ArchTag, MovingTags: l.MovingTags,
-		Client: registry.New(registry.WithInsecureRegistry(hosts...), registry.WithRetry(4, time.Millisecond, 5*time.Millisecond),
+		Client: registry.New(registry.WithTransport(tr), registry.WithInsecureRegistry(hosts...),
+			registry.WithRetry(4, time.Millisecond, 5*time.Millisecond),
 			registry.WithMaxRetryAfter(10*time.Millisecond), registry.WithAttemptTimeout(400*time.Millisecond)),
 	})
 	if err != nil {
@@ -214,4 +221,14 @@ func soakRun(tg *soakTarget, phase string, rng *rand.Rand) (string, string, erro
 	}
 	slices.Sort(vs)
 	return res.Decision + " " + strings.Join(vs, ", "), desc, nil
+}
+
+// openFiles counts this process's open file descriptors where /proc says
+// (-1 elsewhere): thousands of runs must not leak them.
+func openFiles() int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(entries)
 }

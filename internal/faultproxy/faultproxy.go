@@ -126,8 +126,13 @@ func Start(target string, opts ...Option) (*Proxy, error) {
 	return p, nil
 }
 
-// Close stops the proxy.
-func (p *Proxy) Close() error { return p.srv.Close() }
+// Close stops the proxy and drops its idle connections to the target, so
+// proxies started and stopped by the thousand leak no file descriptors.
+func (p *Proxy) Close() error {
+	err := p.srv.Close()
+	p.client.CloseIdleConnections()
+	return err
+}
 
 // Faulted returns how many requests got a fault.
 func (p *Proxy) Faulted() int {

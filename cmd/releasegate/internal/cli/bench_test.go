@@ -26,16 +26,7 @@ func BenchmarkLintVsActionlint(b *testing.B) {
 	if testing.Short() {
 		n = 100
 	}
-	bin := b.TempDir()
-	build := func(out, pkg string) string {
-		path := filepath.Join(bin, out)
-		if msg, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); err != nil {
-			b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
-		}
-		return path
-	}
-	actionlintBin := build("actionlint", "github.com/rhysd/actionlint/cmd/actionlint")
-	releasegateBin := build("releasegate", "github.com/releasegate/releasegate/cmd/releasegate")
+	actionlintBin, releasegateBin := buildTools(b)
 
 	corpus := b.TempDir()
 	if err := benchcorpus.Write(corpus, n); err != nil {
@@ -65,4 +56,46 @@ func BenchmarkLintVsActionlint(b *testing.B) {
 	b.ReportMetric(float64(tActionlint.Milliseconds())/ops, "actionlint-ms/op")
 	b.ReportMetric(float64(tReleasegate.Milliseconds())/ops, "releasegate-ms/op")
 	b.ReportMetric(float64(tReleasegate)/float64(tActionlint), "ratio")
+}
+
+// buildTools builds the actionlint binary (the baseline) and the
+// releasegate binary as shipped.
+func buildTools(b *testing.B) (actionlintBin, releasegateBin string) {
+	bin := b.TempDir()
+	build := func(out, pkg string) string {
+		path := filepath.Join(bin, out)
+		if msg, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); err != nil {
+			b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
+		}
+		return path
+	}
+	return build("actionlint", "github.com/rhysd/actionlint/cmd/actionlint"),
+		build("releasegate", "github.com/releasegate/releasegate/cmd/releasegate")
+}
+
+// BenchmarkStartup times process start-up: `releasegate version` against
+// `actionlint -version` (the baseline: a Go binary without the registry,
+// OPA and sigstore code), alternating the two in every iteration.
+//
+//	go test ./cmd/releasegate/internal/cli -run '^$' -bench Startup -benchtime 50x
+func BenchmarkStartup(b *testing.B) {
+	actionlintBin, releasegateBin := buildTools(b)
+	run := func(name string, args ...string) time.Duration {
+		start := time.Now()
+		if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+			b.Fatalf("%s: %v\n%s", filepath.Base(name), err, out)
+		}
+		return time.Since(start)
+	}
+	run(actionlintBin, "-version") // the first start pays for the page cache
+	run(releasegateBin, "version")
+	var tBase, tOurs time.Duration
+	for b.Loop() {
+		tBase += run(actionlintBin, "-version")
+		tOurs += run(releasegateBin, "version")
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(tBase.Microseconds())/1000/n, "actionlint-ms/op")
+	b.ReportMetric(float64(tOurs.Microseconds())/1000/n, "releasegate-ms/op")
+	b.ReportMetric(float64(tOurs)/float64(tBase), "ratio")
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,11 +184,11 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 		att.TrustedRoot = tr
 	}
 	o.Attest = gateattest.Collector(att, cfg.Dir)
-	repoPolicies, err := insideRepository(cfg, gc.Policies)
+	fromConfig, err := insideRepository(cfg, gc.Policies)
 	if err != nil {
 		return o, err
 	}
-	o.Policies = append(repoPolicies, g.policies...)
+	o.Policies = slices.Concat(fromConfig, g.policies)
 	if len(g.expect) > 0 {
 		if phase != gate.Verify {
 			return o, errors.New("--expect applies to gate verify only")

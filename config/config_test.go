@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -66,6 +68,12 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown rule severity", "rules:\n  secret-scope: loud\n", 2, `unknown value "loud"`},
 		{"absolute exclude", "exclude: [/etc]\n", 1, "not a relative path or glob"},
 		{"bad exclude glob", "exclude: ['[x']\n", 1, "not a relative path or glob"},
+		// A second document used to be ignored, so its rules never applied.
+		{"two documents", "version: 1\n---\nrules:\n  secret-scope: off\n", 2, "more than one YAML document"},
+		{"trailing separator", "version: 1\n---\n", 2, "more than one YAML document"},
+		{"null document", "null\n", 1, "expected a mapping"},
+		{"scalar document", "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n", 1, "expected a mapping"},
+		{"alias bomb", aliasBomb(8), 7, "alias expansion exceeds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +95,87 @@ func TestLoadErrors(t *testing.T) {
 				t.Errorf("error is not one line: %q", err)
 			}
 		})
+	}
+}
+
+// aliasBomb nests levels of ten aliases under an unknown key, which the
+// decoder would otherwise walk once per alias.
+func aliasBomb(levels int) string {
+	var b strings.Builder
+	b.WriteString("version: 1\nx:\n  l0: &l0 [a, a, a, a, a, a, a, a, a, a]\n")
+	for i := 1; i < levels; i++ {
+		p := fmt.Sprintf("*l%d", i-1)
+		fmt.Fprintf(&b, "  l%d: &l%d [%s]\n", i, i, strings.Repeat(p+", ", 9)+p)
+	}
+	return b.String()
+}
+
+// Error messages quote at most a short excerpt of one line.
+func TestErrorsQuoteExcerpts(t *testing.T) {
+	long := strings.Repeat("x", 500)
+	for _, src := range []string{
+		"version: 1\ngate:\n  images: ['" + long + " y']\n",
+		"version: 1\n" + long + ": 1\n",
+		long + "\n" + long + "\n",
+		"secrets:\n  " + long + "-:\n    scopes: [read]\n",
+	} {
+		_, err := Parse("cfg.yaml", t.TempDir(), []byte(src))
+		if err == nil {
+			t.Fatalf("no error for %.40q", src)
+		}
+		if n := len(err.Error()); n > 300 || strings.Contains(err.Error(), strings.Repeat("x", maxExcerpt+1)) {
+			t.Errorf("message of %d bytes quotes too much: %.120q", n, err)
+		}
+	}
+}
+
+// A committed configuration that is a symlink out of the repository, or
+// a special file, is refused naming the path, never quoting what it
+// leads to, and without blocking or reading without bound.
+func TestLoadBoundary(t *testing.T) {
+	base := t.TempDir()
+	repo, outside := filepath.Join(base, "repo"), filepath.Join(base, "outside")
+	must(t, os.MkdirAll(filepath.Join(repo, ".git"), 0o755))
+	must(t, os.MkdirAll(outside, 0o755))
+	const secret = "ghp_notarealtokenbutsecretlooking"
+	must(t, os.WriteFile(filepath.Join(outside, "token"), []byte(secret+": x\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(repo, "real.yaml"), []byte("version: 1\n"), 0o644))
+	link := func(target, name string) string {
+		p := filepath.Join(repo, name)
+		must(t, os.Symlink(target, p))
+		return p
+	}
+	fifo := filepath.Join(repo, "fifo.yaml")
+	must(t, syscall.Mkfifo(fifo, 0o644))
+	big := filepath.Join(repo, "big.yaml")
+	must(t, os.WriteFile(big, append([]byte("version: 1\n#"), bytes.Repeat([]byte("x"), MaxFileBytes)...), 0o644))
+	tests := []struct {
+		name string
+		file string
+		root string
+		want string
+	}{
+		{"symlink to a token outside", link("../outside/token", ".releasegate.yaml"), repo, "leads outside the repository"},
+		{"symlink to /dev/zero", link("/dev/zero", "zero.yaml"), repo, "leads outside the repository"},
+		{"--config /dev/zero", "/dev/zero", "", "not a regular file (a device)"},
+		{"FIFO", fifo, repo, "not a regular file (a FIFO)"},
+		{"too large", big, repo, "larger than"},
+		{"directory", filepath.Join(repo, ".git"), repo, "not a regular file (a directory)"},
+		{"missing", filepath.Join(repo, "none.yaml"), repo, "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(tt.file, WithRoot(tt.root))
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), tt.file+":") {
+				t.Fatalf("Load(%s) = %v, want an error naming the file and %q", tt.file, err, tt.want)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Fatalf("error quotes the file outside the repository: %v", err)
+			}
+		})
+	}
+	if _, err := Load(link("real.yaml", "inside.yaml"), WithRoot(repo)); err != nil {
+		t.Errorf("a symlink inside the repository: %v", err)
 	}
 }
 

@@ -19,8 +19,35 @@ type fields map[string]func(*yaml.Node) error
 
 func pos(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
 
+// errf builds an error at n. String arguments are clipped: a message
+// quotes at most a short excerpt of one line of the file.
 func (d *decoder) errf(n *yaml.Node, format string, args ...any) error {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = clip(s)
+		}
+	}
 	return &Error{File: d.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}
+}
+
+// maxExcerpt is the most of a value an error message quotes.
+const maxExcerpt = 80
+
+// clip keeps the first line of s, at most maxExcerpt characters of it.
+func clip(s string) string { return clipTo(s, maxExcerpt) }
+
+func clipTo(s string, n int) string {
+	cut := false
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s, cut = s[:i], true
+	}
+	if r := []rune(s); len(r) > n {
+		s, cut = string(r[:n]), true
+	}
+	if cut {
+		s += "…"
+	}
+	return s
 }
 
 func kindName(n *yaml.Node) string {
@@ -35,7 +62,7 @@ func kindName(n *yaml.Node) string {
 	if n.Tag == "!!null" {
 		return "nothing"
 	}
-	return fmt.Sprintf("%q", n.Value)
+	return fmt.Sprintf("%q", clipTo(n.Value, maxExcerpt*3/4)) // quoted, it still fits an excerpt
 }
 
 func deref(n *yaml.Node) *yaml.Node {

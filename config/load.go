@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,7 +14,9 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"gopkg.in/yaml.v3"
 
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/internal/yamlerr"
+	"github.com/releasegate/releasegate/internal/yamlguard"
 	"github.com/releasegate/releasegate/rule"
 )
 
@@ -37,36 +40,77 @@ func (e *Error) Error() string {
 // a directory) and its parents, stopping at the repository root (the first
 // directory holding .git). It returns "" when there is none.
 func Discover(start string) (string, error) {
+	file, _, err := discover(start)
+	return file, err
+}
+
+// RepositoryRoot returns the first directory from start (a file's
+// directory or a directory) upward that holds .git, or "" outside any
+// repository. It is the boundary Load's WithRoot expects.
+func RepositoryRoot(start string) (string, error) {
+	_, root, err := discover(start)
+	return root, err
+}
+
+// discover walks up from start: the nearest configuration file below the
+// repository root, and the root itself.
+func discover(start string) (file, root string, err error) {
 	dir, err := filepath.Abs(start)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		dir = filepath.Dir(dir)
 	}
 	for {
-		for _, name := range FileNames {
-			p := filepath.Join(dir, name)
-			if st, err := os.Stat(p); err == nil && !st.IsDir() {
-				return p, nil
+		if file == "" {
+			for _, name := range FileNames {
+				p := filepath.Join(dir, name)
+				if st, err := os.Lstat(p); err == nil && !st.IsDir() {
+					file = p
+					break
+				}
 			}
 		}
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			return "", nil
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return file, dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", nil
+			return file, "", nil
 		}
 		dir = parent
 	}
 }
 
-// Load reads and validates a configuration file.
-func Load(file string) (*Config, error) {
-	data, err := os.ReadFile(file)
+// LoadOption configures Load.
+type LoadOption func(*loadOptions)
+
+type loadOptions struct{ root string }
+
+// WithRoot sets the repository root the file must stay inside once
+// symbolic links are resolved (a committed .releasegate.yaml that links
+// to /etc/passwd is refused, naming the path, never quoting the target).
+// Without it the file may be anywhere, but must still be a regular file.
+func WithRoot(dir string) LoadOption { return func(o *loadOptions) { o.root = dir } }
+
+// MaxFileBytes is the most of a configuration file Load reads.
+const MaxFileBytes = 1 << 20
+
+// Load reads and validates a configuration file: a regular file (inside
+// the root, see WithRoot) of at most MaxFileBytes.
+func Load(file string, opts ...LoadOption) (*Config, error) {
+	var o loadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	root, err := inputfile.NewRoot(o.root)
 	if err != nil {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("cannot read configuration: %v", errors.Unwrap(err))}
+		return nil, &Error{File: file, Msg: err.Error()}
+	}
+	data, err := root.ReadFile(file, MaxFileBytes)
+	if err != nil {
+		return nil, &Error{File: file, Msg: "cannot read configuration: " + readReason(err)}
 	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
@@ -75,32 +119,77 @@ func Load(file string) (*Config, error) {
 	return Parse(file, filepath.Dir(abs), data)
 }
 
+// readReason is why a file could not be read, without its path (the
+// Error names it).
+func readReason(err error) string {
+	var ie *inputfile.Error
+	if errors.As(err, &ie) {
+		return ie.Message()
+	}
+	return err.Error()
+}
+
 // Parse decodes configuration text. name is used in error messages and dir
-// is where relative paths resolve from.
+// is where relative paths resolve from. The text must hold exactly one
+// YAML document, a mapping, whose aliases stay within yamlguard's bound.
 func Parse(name, dir string, data []byte) (*Config, error) {
 	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
 		return nil, &Error{File: name, Msg: "not a text file (binary content): expected YAML"}
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(name, err)
+	top, err := document(name, data)
+	if err != nil {
+		return nil, err
 	}
 	c := Default(dir)
 	c.Path = name
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, &Error{File: name, Msg: "configuration is empty: expected a mapping with at least \"version: 1\""}
-	}
 	d := &decoder{file: name}
-	if err := d.config(doc.Content[0], c); err != nil {
+	if err := d.config(top, c); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// document returns the top mapping of the file's only document.
+func document(name string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &Error{File: name, Msg: "configuration is empty: expected a mapping with at least \"version: 1\""}
+		}
+		return nil, yamlError(name, err)
+	}
+	if err := yamlguard.CheckNode(&doc); err != nil {
+		var ge *yamlguard.Error
+		if errors.As(err, &ge) {
+			return nil, &Error{File: name, Line: ge.Line, Col: ge.Column, Msg: err.Error()}
+		}
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return nil, &Error{File: name, Line: next.Line, Col: 1,
+			Msg: "more than one YAML document: the configuration is one document; remove the \"---\" separator and merge what follows it"}
+	case !errors.Is(err, io.EOF):
+		return nil, yamlError(name, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, &Error{File: name, Msg: "configuration is empty: expected a mapping with at least \"version: 1\""}
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return nil, &Error{File: name, Line: top.Line, Col: top.Column,
+			Msg: "configuration: expected a mapping of keys (version:, secrets:, gate:, ...), got " + kindName(top)}
+	}
+	return top, nil
 }
 
 // yamlError turns a yaml.v3 syntax error ("yaml: line 3: ...") into an
 // Error with the line pulled out, so every config error has one shape.
 func yamlError(name string, err error) error {
 	line, msg := yamlerr.Split(err)
+	msg = clipTo(msg, 2*maxExcerpt)
 	if line > 0 {
 		return &Error{File: name, Line: line, Col: 1, Msg: "invalid YAML: " + msg}
 	}
@@ -236,7 +325,7 @@ func (d *decoder) requiredWithinAllowed(s Secret) error {
 		}
 		if !covered {
 			return &Error{File: d.file, Line: r.Pos.Line, Col: r.Pos.Col,
-				Msg: fmt.Sprintf("secret %s: required %q is not covered by its allowed list", s.Name, r.Raw)}
+				Msg: fmt.Sprintf("secret %s: required %q is not covered by its allowed list", s.Name, clip(r.Raw))}
 		}
 	}
 	return nil
@@ -450,7 +539,12 @@ type rulePos struct {
 func (c *Config) CheckRuleIDs(check func(string) error) error {
 	for _, rp := range c.rulePos {
 		if err := check(rp.id); err != nil {
-			return &Error{File: c.Path, Line: rp.pos.Line, Col: rp.pos.Col, Msg: "rules: " + err.Error()}
+			msg := err.Error()
+			if clip(rp.id) != rp.id {
+				// Quote the configuration only in short excerpts.
+				msg = fmt.Sprintf("unknown rule %q (see `releasegate rules`)", clip(rp.id))
+			}
+			return &Error{File: c.Path, Line: rp.pos.Line, Col: rp.pos.Col, Msg: "rules: " + msg}
 		}
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 // facts gathered so far (each image's version digest and per-platform
 // digests) and the run's registry client.
 type AttestationRequest struct {
-	Client *registry.Client // Client.Transport() counts requests into the run's totals
+	Client *registry.Client // Client.RemoteOptions(): requests counted into the run's totals, retried and bounded like the client's own
 	Facts  *Facts
 }
 

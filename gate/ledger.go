@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/registry"
 )
 
@@ -19,9 +20,14 @@ type Ledger struct {
 	Images     map[string]map[string]Expected `json:"images"` // image -> tag -> digests
 }
 
-// ReadLedger loads and checks a ledger file.
+// ReadLedger loads and checks a ledger file: a regular file of bounded
+// size (not a FIFO or a device).
 func ReadLedger(path string) (*Ledger, error) {
-	b, err := os.ReadFile(path)
+	anywhere, err := inputfile.NewRoot("")
+	if err != nil {
+		return nil, err
+	}
+	b, err := anywhere.ReadFile(path, 0)
 	if err != nil {
 		return nil, fmt.Errorf("--ledger: %w", err)
 	}

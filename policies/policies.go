@@ -24,6 +24,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/rule"
 )
 
@@ -119,6 +120,10 @@ func builtinModules() (map[string]string, error) {
 }
 
 // userModules reads a policy file or every .rego file under a directory.
+// Files are read as inputs from a repository: regular files of bounded
+// size, and inside a directory only what resolves inside it (a symlinked
+// policy pointing at /etc/passwd would have its lines quoted in parse
+// errors).
 func userModules(path string) (map[string]string, error) {
 	out := map[string]string{}
 	st, err := os.Stat(path)
@@ -126,12 +131,20 @@ func userModules(path string) (map[string]string, error) {
 		return nil, fmt.Errorf("policy %s: %w", path, err)
 	}
 	if !st.IsDir() {
-		b, err := os.ReadFile(path)
+		anywhere, err := inputfile.NewRoot("")
 		if err != nil {
-			return nil, fmt.Errorf("policy %s: %w", path, err)
+			return nil, err
+		}
+		b, err := anywhere.ReadFile(path, 0)
+		if err != nil {
+			return nil, fmt.Errorf("policy %w", err)
 		}
 		out[path] = string(b)
 		return out, nil
+	}
+	dir, err := inputfile.NewRoot(path)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s: %w", path, err)
 	}
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -140,7 +153,7 @@ func userModules(path string) (map[string]string, error) {
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
 			return nil
 		}
-		b, err := os.ReadFile(p)
+		b, err := dir.ReadFile(p, 0)
 		if err != nil {
 			return err
 		}

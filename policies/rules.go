@@ -83,7 +83,8 @@ var Rules = []rule.Rule{
 		Summary: "an object the release references (child manifest, config, layer) cannot be fetched",
 		Why: "Tag cleanup and garbage collection can delete the children of an index that is still tagged. The tag " +
 			"resolves, so existence checks pass, but every pull fails. Only walking index, children, configs and " +
-			"layers finds it.",
+			"layers finds it. A blob the registry serves under its digest with another digest or size is reported " +
+			"here too: the pull fails the same way.",
 		Bad:  "app:1.8.0 index lists linux/arm64 manifest sha256:5e…, and HEAD on it returns 404",
 		Good: "every child manifest, config and layer of app:1.8.0 answers 200",
 		Fix:  "Rebuild and push the image again so the registry receives every object, then review the cleanup job that deleted them.",
@@ -101,9 +102,12 @@ var Rules = []rule.Rule{
 		ID: Unverifiable, Half: rule.Gate, Severity: rule.Error,
 		Summary: "a fact the gate needed could not be established (registry error, timeout, bad answer)",
 		Why: "A gate that treats \"could not check\" as \"fine\" lets exactly the broken releases through that coincide " +
-			"with registry trouble. The decision is error and the run exits 2, naming the URL and status.",
+			"with registry trouble. The decision is error and the run exits 2, naming the URL and status. Content is " +
+			"verified against its digest in sha256 or sha512, the algorithms the OCI spec registers; a reference under " +
+			"any other algorithm, or a malformed one, cannot be verified and is unverifiable too, as is an index listing " +
+			"more than 1,000 manifests or a run past 20,000 objects, and every fact still pending when --timeout comes.",
 		Bad:  "HEAD https://registry.example/v2/acme/app/manifests/1.8.0: 503 Service Unavailable (after 5 attempts)",
 		Good: "the registry answered every request (after retries if needed)",
-		Fix:  "Re-run when the registry is healthy; check credentials for 401/403; raise --timeout for slow registries.",
+		Fix:  "Re-run when the registry is healthy; check credentials for 401/403; raise --timeout for slow registries; reference content by sha256 or sha512.",
 	},
 }

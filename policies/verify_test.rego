@@ -108,6 +108,17 @@ test_integrity_missing if {
 	v.target == "r/a@sha256:arm"
 }
 
+# A layer the registry serves under its digest with other content or
+# another size is as broken as a missing one: the pull fails.
+test_integrity_mismatch if {
+	obj := {"kind": "layer", "digest": "sha256:l", "platform": "linux/amd64", "ref": "r/a@sha256:l", "state": "mismatch", "error": "size 11, manifest says 10"}
+	vs := verify.violation with input as doc([set(good("r/a"), "integrity", [obj])])
+	rules(vs) == {"integrity-missing"}
+	some v in vs
+	v.target == "r/a@sha256:l"
+	contains(v.message, "is mismatch: size 11, manifest says 10")
+}
+
 test_integrity_present_is_fine if {
 	obj := {"kind": "layer", "digest": "sha256:l", "ref": "r/a@sha256:l", "state": "present"}
 	vs := verify.violation with input as doc([set(good("r/a"), "integrity", [obj])])

@@ -20,10 +20,12 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // Client fetches registry facts. It is safe for concurrent use; build one
@@ -31,8 +33,10 @@ import (
 type Client struct {
 	opts    options
 	counter *Counter
-	base    http.RoundTripper
+	base    http.RoundTripper // counting and body-capping; the client's own requests retry around it
+	retrier http.RoundTripper // base behind the retry path, for other go-containerregistry callers
 	sem     chan struct{}
+	walked  atomic.Int64 // objects the integrity walks of this run have taken on
 
 	mu    sync.Mutex
 	repos map[string]*repoClient
@@ -51,7 +55,21 @@ type options struct {
 	backoffMax     time.Duration
 	maxRetryAfter  time.Duration
 	attemptTimeout time.Duration
+	maxChildren    int
+	maxObjects     int64
 }
+
+// Bounds of the integrity walk against a hostile or broken registry.
+// Beyond them the walk stops and says so: the objects it did not take on
+// are unknown, not silently left out.
+const (
+	// MaxIndexChildren is the most manifests one index may list (real
+	// multi-platform indexes list tens, with attestations).
+	MaxIndexChildren = 1000
+	// MaxObjects is the most objects (manifests, configs, layers) the
+	// walks of one run take on.
+	MaxObjects = 20000
+)
 
 // WithTransport sets the base HTTP transport (default: a clone of
 // http.DefaultTransport).
@@ -90,6 +108,12 @@ func WithMaxRetryAfter(d time.Duration) Option { return func(o *options) { o.max
 // stalled response is retried instead of hanging (default 30s).
 func WithAttemptTimeout(d time.Duration) Option { return func(o *options) { o.attemptTimeout = d } }
 
+// WithWalkLimits sets MaxIndexChildren and MaxObjects for this client
+// (tests use small values).
+func WithWalkLimits(children int, objects int64) Option {
+	return func(o *options) { o.maxChildren, o.maxObjects = max(children, 1), max(objects, 1) }
+}
+
 // New returns a Client.
 func New(opts ...Option) *Client {
 	o := options{
@@ -100,6 +124,8 @@ func New(opts ...Option) *Client {
 		backoffMax:     5 * time.Second,
 		maxRetryAfter:  30 * time.Second,
 		attemptTimeout: 30 * time.Second,
+		maxChildren:    MaxIndexChildren,
+		maxObjects:     MaxObjects,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -114,7 +140,8 @@ func New(opts ...Option) *Client {
 		o.keychain = Keychain(os.Getenv)
 	}
 	c := &Client{opts: o, counter: &Counter{}, sem: make(chan struct{}, o.jobs), repos: map[string]*repoClient{}}
-	c.base = CountingTransport(o.transport, c.counter)
+	c.base = capBodies(CountingTransport(o.transport, c.counter))
+	c.retrier = &retryTransport{c: c}
 	return c
 }
 
@@ -200,7 +227,24 @@ func retryAfter(h string, now time.Time) (time.Duration, bool) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// Transport returns the client's base transport (request counting, no
-// auth, no retries), for other go-containerregistry callers in the same
-// run, such as attestation discovery, so their requests are counted too.
-func (c *Client) Transport() http.RoundTripper { return c.base }
+// Transport returns a transport for other go-containerregistry callers in
+// the same run, such as attestation discovery: their requests are counted
+// into the run's totals and go through the client's retry path (attempts,
+// backoff, Retry-After, attempt timeout, request slots, body caps), so
+// the same bounds and the same "no retry on 401, 403, 404" apply to every
+// request. It does no authentication: go-containerregistry adds that on
+// top, and RemoteOptions turns off its own retries.
+func (c *Client) Transport() http.RoundTripper { return c.retrier }
+
+// RemoteOptions are the go-containerregistry options for other callers in
+// the same run: Transport(), the client's keychain, and no retries of
+// go-containerregistry's own (the transport already retries; two layers
+// would multiply attempts past every bound).
+func (c *Client) RemoteOptions() []remote.Option {
+	return []remote.Option{
+		remote.WithTransport(c.retrier),
+		remote.WithAuthFromKeychain(c.opts.keychain),
+		remote.WithRetryPredicate(func(error) bool { return false }),
+		remote.WithRetryStatusCodes(),
+	}
+}

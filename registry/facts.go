@@ -122,6 +122,9 @@ func (c *Client) platforms(ctx context.Context, repo name.Repository, digest str
 	if err != nil {
 		return nil, fmt.Errorf("%s: index %s: %w", repo.Name(), digest, err)
 	}
+	if n := len(idx.Manifests); n > c.opts.maxChildren {
+		return nil, fmt.Errorf("%s: index %s lists %d manifests, more than the %d releasegate reads", repo.Name(), digest, n, c.opts.maxChildren)
+	}
 	for _, d := range idx.Manifests {
 		if d.Platform == nil || d.Platform.OS == "unknown" || d.Platform.OS == "" {
 			continue // attestation manifests and the like
@@ -154,16 +157,25 @@ func platformString(p *v1.Platform) string {
 }
 
 // head HEADs a manifest. A registry that omits Docker-Content-Digest on
-// HEAD gets a GET instead: a digest we did not see is not a fact.
+// HEAD, or sends one that is not sha256 for a tag (or not in the digest's
+// own algorithm), gets a GET instead: a digest we did not see, or cannot
+// compare, is not a fact.
 func (r *repoClient) head(ctx context.Context, ref string) (*Manifest, error) {
 	v, err := r.once("HEAD manifest "+ref, func() (any, error) {
 		url := r.endpoint("manifests", ref)
+		if err := checkRef(ref); err != nil {
+			return nil, &FetchError{Method: http.MethodHead, URL: url, Err: err}
+		}
 		res, err := r.do(ctx, http.MethodHead, url, manifestAccept, nil)
 		if err != nil {
 			return nil, err
 		}
 		dg := res.header.Get("Docker-Content-Digest")
-		if _, herr := v1.NewHash(dg); herr != nil {
+		want := ref
+		if !isDigest(ref) {
+			want = "sha256:"
+		}
+		if _, _, herr := parseDigest(dg); herr != nil || !sameAlgorithm(dg, want) {
 			return r.get(ctx, ref)
 		}
 		if isDigest(ref) && dg != ref {
@@ -178,25 +190,33 @@ func (r *repoClient) head(ctx context.Context, ref string) (*Manifest, error) {
 	return v.(*Manifest), nil
 }
 
+// checkRef refuses a digest reference releasegate cannot verify before
+// anything is sent: an unregistered algorithm or malformed hex.
+func checkRef(ref string) error {
+	if !isDigest(ref) {
+		return nil
+	}
+	_, _, err := parseDigest(ref)
+	return err
+}
+
 // get GETs a manifest and verifies its bytes: against the digest when ref
-// is one, else against Docker-Content-Digest when the registry sent it.
-// Results are cached by ref and by digest.
+// is one (sha256 or sha512), else against Docker-Content-Digest when the
+// registry sent it. A tag's digest is the sha256 of its bytes, as clients
+// name it. Results are cached by ref and by digest.
 func (r *repoClient) get(ctx context.Context, ref string) (*Manifest, error) {
 	v, err := r.once("GET manifest "+ref, func() (any, error) {
 		url := r.endpoint("manifests", ref)
-		var dg string
-		res, err := r.do(ctx, http.MethodGet, url, manifestAccept, func(res *response) error {
-			dg = sha256Digest(res.body)
-			if isDigest(ref) && dg != ref {
-				return fmt.Errorf("body does not match its digest: got %s", dg)
-			}
-			if h := res.header.Get("Docker-Content-Digest"); h != "" && h != dg {
-				return fmt.Errorf("body does not match Docker-Content-Digest %s: got %s", h, dg)
-			}
-			return nil
-		})
+		if err := checkRef(ref); err != nil {
+			return nil, &FetchError{Method: http.MethodGet, URL: url, Err: err}
+		}
+		res, err := r.do(ctx, http.MethodGet, url, manifestAccept, checkManifestBody(ref))
 		if err != nil {
 			return nil, err
+		}
+		dg := ref
+		if !isDigest(ref) {
+			dg = digestAs("sha256", res.body)
 		}
 		mt, err := manifestMediaType(res.body, res.header.Get("Content-Type"))
 		if err != nil {
@@ -212,6 +232,31 @@ func (r *repoClient) get(ctx context.Context, ref string) (*Manifest, error) {
 		return nil, err
 	}
 	return v.(*Manifest), nil
+}
+
+// checkManifestBody verifies a manifest body against the digest it was
+// asked by and against the Docker-Content-Digest the registry claims,
+// each in its own algorithm. A failure is retried: a proxy may have
+// mangled the body.
+func checkManifestBody(ref string) func(*response) error {
+	return func(res *response) error {
+		if isDigest(ref) {
+			if err := verifyDigest(ref, res.body); err != nil {
+				return err
+			}
+		}
+		h := res.header.Get("Docker-Content-Digest")
+		if h == "" {
+			return nil
+		}
+		if _, _, err := parseDigest(h); err != nil {
+			return permanent(fmt.Errorf("the Docker-Content-Digest header: %w", err))
+		}
+		if err := verifyDigest(h, res.body); err != nil {
+			return fmt.Errorf("the Docker-Content-Digest header %s: %w", h, err)
+		}
+		return nil
+	}
 }
 
 // store seeds the cache with a value fetched under another key.
@@ -235,10 +280,7 @@ func (r *repoClient) imagePlatform(ctx context.Context, m *Manifest) (string, er
 	dg := mf.Config.Digest.String()
 	v, err := r.once("GET blob "+dg, func() (any, error) {
 		res, err := r.do(ctx, http.MethodGet, r.endpoint("blobs", dg), "", func(res *response) error {
-			if got := sha256Digest(res.body); got != dg {
-				return fmt.Errorf("body does not match its digest: got %s", got)
-			}
-			return nil
+			return verifyDigest(dg, res.body)
 		})
 		if err != nil {
 			return nil, err
@@ -290,8 +332,6 @@ func mediaType(contentType string) string {
 	mt, _, _ := strings.Cut(contentType, ";")
 	return strings.TrimSpace(mt)
 }
-
-func isDigest(ref string) bool { return strings.HasPrefix(ref, "sha256:") }
 
 // ArchTag expands a per-arch tag template for a version and a platform
 // ("os/arch[/variant]"): {version}, {os}, {arch} and {variant} are

@@ -3,8 +3,6 @@ package registry
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -123,7 +122,11 @@ func (r *repoClient) endpoint(kind, ref string) string {
 	return fmt.Sprintf("%s://%s/v2/%s/%s/%s", r.scheme(), r.repo.RegistryStr(), r.repo.RepositoryStr(), kind, ref)
 }
 
-// transport performs the auth handshake (ping, token) once, with retries.
+// transport performs the auth handshake (ping, token) once, with retries
+// for what may pass (429, 5xx, a dropped connection, a stall) and none
+// for what cannot (a refused realm, a 401 or 403 from the token service,
+// a body past its cap). A failure names the URL that failed: the token
+// URL when the token request did.
 func (r *repoClient) transport(ctx context.Context) (http.RoundTripper, error) {
 	r.initOnce.Do(func() {
 		auth, err := authn.Resolve(ctx, r.c.opts.keychain, r.repo.Registry)
@@ -140,21 +143,64 @@ func (r *repoClient) transport(ctx context.Context) (http.RoundTripper, error) {
 			defer r.c.release()
 			rt, err := transport.NewWithContext(actx, r.repo.Registry, auth, r.c.base, scopes)
 			if err != nil {
-				var te *transport.Error
-				if errors.As(err, &te) {
-					if te.StatusCode == http.StatusTooManyRequests || te.StatusCode >= 500 {
-						return te.StatusCode, 0, err
-					}
-					return te.StatusCode, 0, permanent(err)
+				status := handshakeStatus(err)
+				if !transientHandshake(actx, err, status) {
+					return status, 0, permanent(err)
 				}
-				return 0, 0, err
+				return status, 0, err
 			}
 			r.rt = rt
 			return 0, 0, nil
 		})
-		r.initErr = err
+		r.initErr = nameFailedURL(err)
 	})
 	return r.rt, r.initErr
+}
+
+// handshakeStatus is the HTTP status a handshake error carries, 0 if none.
+func handshakeStatus(err error) int {
+	var te *transport.Error
+	if errors.As(err, &te) {
+		return te.StatusCode
+	}
+	return 0
+}
+
+// transientHandshake reports whether a failed handshake may succeed when
+// tried again: a 429 or 5xx, or the connection or the attempt's time ran
+// out. Anything else (a realm go-containerregistry refuses, a malformed
+// challenge, 401 or 403, a body past its cap) will fail the same way.
+func transientHandshake(actx context.Context, err error, status int) bool {
+	var be *BodyError
+	var ne net.Error
+	switch {
+	case status != 0:
+		return status == http.StatusTooManyRequests || status >= 500
+	case errors.As(err, &be):
+		return false
+	case actx.Err() != nil, errors.As(err, &ne), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE):
+		return true
+	}
+	return false
+}
+
+// nameFailedURL points a handshake failure at the request that failed:
+// the token URL when the token service answered badly or endlessly.
+func nameFailedURL(err error) error {
+	var fe *FetchError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	var be *BodyError
+	var te *transport.Error
+	switch {
+	case errors.As(fe.Err, &be):
+		fe.URL, fe.Method, fe.Status = be.URL, be.Method, be.Status
+	case errors.As(fe.Err, &te) && te.Request != nil && te.Request.URL != nil:
+		fe.URL, fe.Method = redactURL(te.Request.URL), te.Request.Method
+	}
+	return err
 }
 
 // do sends one request with retries and reads the whole body inside each
@@ -243,29 +289,34 @@ func permanent(err error) error { return permanentError{err} }
 type attemptFunc func(actx context.Context) (status int, wait time.Duration, err error)
 
 // retry runs attempt until it succeeds, fails permanently, runs out of
-// attempts or the overall deadline would pass before the next try.
+// attempts or the overall deadline would pass before the next try. When
+// the deadline cuts it short, the error says so and keeps the last status
+// and failure seen, so the report names what the run was waiting on.
 func (c *Client) retry(ctx context.Context, method, url string, attempt attemptFunc) error {
 	var status int
-	var err error
+	var err, before error // before: the failure of the attempt preceding the last
 	n := 0
 	for n < c.opts.attempts {
 		n++
 		actx, cancel := context.WithTimeout(ctx, c.opts.attemptTimeout)
-		var wait time.Duration
-		status, wait, err = attempt(actx)
+		st, wait, aerr := attempt(actx)
 		// A stall shows either as this attempt's deadline or as the
 		// transport's header timeout, whichever fires first; both mean the
 		// server gave no complete answer in time.
 		var netErr net.Error
-		stalled := err != nil && ctx.Err() == nil &&
-			(actx.Err() != nil || (errors.As(err, &netErr) && netErr.Timeout()))
+		stalled := aerr != nil && ctx.Err() == nil &&
+			(actx.Err() != nil || (errors.As(aerr, &netErr) && netErr.Timeout()))
 		cancel()
-		if err == nil {
+		if aerr == nil {
 			return nil
 		}
-		if stalled {
-			err = fmt.Errorf("no complete answer within %s", c.opts.attemptTimeout)
+		if st != 0 {
+			status = st
 		}
+		if stalled {
+			aerr = fmt.Errorf("no complete answer within %s", c.opts.attemptTimeout)
+		}
+		before, err = err, aerr
 		var perm permanentError
 		if errors.As(err, &perm) || ctx.Err() != nil || n == c.opts.attempts {
 			break
@@ -284,13 +335,26 @@ func (c *Client) retry(ctx context.Context, method, url string, attempt attemptF
 		}
 	}
 	if ctx.Err() != nil && !errors.Is(err, errNotFound) {
-		err = fmt.Errorf("%w (deadline: %w)", err, ctx.Err())
+		err = deadlineError(ctx, err, before)
 	}
 	var perm permanentError
 	if errors.As(err, &perm) {
 		err = perm.err
 	}
 	return &FetchError{Method: method, URL: url, Status: status, Attempts: n, Err: err}
+}
+
+// deadlineError describes a request the run's deadline cut short: what
+// the last attempt had seen, or, when the deadline cut that attempt
+// itself, that no answer came in time and what the attempt before saw.
+func deadlineError(ctx context.Context, last, before error) error {
+	if !errors.Is(last, context.DeadlineExceeded) && !errors.Is(last, context.Canceled) {
+		return fmt.Errorf("%w (then the run's deadline passed: %w)", last, ctx.Err())
+	}
+	if before != nil {
+		return fmt.Errorf("no complete answer before the run's deadline (%w); the attempt before: %w", ctx.Err(), before)
+	}
+	return fmt.Errorf("no complete answer before the run's deadline (%w)", ctx.Err())
 }
 
 // backoff returns the wait before attempt n+1: exponential from the base,
@@ -306,10 +370,4 @@ func (c *Client) backoff(n int, serverWait time.Duration) time.Duration {
 		d = max(d, min(serverWait, c.opts.maxRetryAfter))
 	}
 	return d
-}
-
-// sha256Digest returns "sha256:<hex>" of b.
-func sha256Digest(b []byte) string {
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
 }

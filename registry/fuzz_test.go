@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -36,3 +37,30 @@ func FuzzRetryAfter(f *testing.F) {
 }
 
 var timeZero = mustTime()
+
+// FuzzParseDigest: a digest is accepted only in a registered algorithm
+// with its exact hex length, and content always verifies against the
+// digest computed from it.
+func FuzzParseDigest(f *testing.F) {
+	for _, s := range []string{"sha256:" + strings.Repeat("a", 64), "sha512:" + strings.Repeat("0", 128), "sha384:ab",
+		"sha256:" + strings.Repeat("A", 64), "sha256:", ":x", "md5:d41d8cd98f00b204e9800998ecf8427e", "sha256:zz"} {
+		f.Add(s, []byte("{}"))
+	}
+	f.Fuzz(func(t *testing.T, d string, body []byte) {
+		alg, hexPart, err := parseDigest(d)
+		if err == nil {
+			a, ok := algorithms[alg]
+			if !ok || len(hexPart) != a.hexLen || alg+":"+hexPart != d {
+				t.Fatalf("accepted %q as %s:%s", d, alg, hexPart)
+			}
+		}
+		for a := range algorithms {
+			if err := verifyDigest(digestAs(a, body), body); err != nil {
+				t.Fatalf("%s of the body does not verify: %v", a, err)
+			}
+		}
+		if err == nil && verifyDigest(d, body) == nil && digestAs(alg, body) != d {
+			t.Fatalf("%q verified content it is not the digest of", d)
+		}
+	})
+}

@@ -100,6 +100,15 @@ func (w *walker) manifest(ctx context.Context, digest, kind, platform, parent st
 			w.add(o)
 			return
 		}
+		if n := len(idx.Manifests); n > w.c.opts.maxChildren {
+			o.State, o.Error = Unknown, fmt.Sprintf("index %s lists %d manifests, more than the %d releasegate walks", digest, n, w.c.opts.maxChildren)
+			w.add(o)
+			return
+		}
+		if !w.reserve(len(idx.Manifests)) {
+			w.add(w.overCap(o))
+			return
+		}
 		o.State = Present
 		w.add(o)
 		for _, d := range idx.Manifests {
@@ -120,6 +129,10 @@ func (w *walker) manifest(ctx context.Context, digest, kind, platform, parent st
 	if err != nil {
 		o.State, o.Error = Unknown, fmt.Sprintf("manifest %s: %v", digest, err)
 		w.add(o)
+		return
+	}
+	if !w.reserve(1 + len(mf.Layers)) {
+		w.add(w.overCap(o))
 		return
 	}
 	o.State = Present
@@ -147,8 +160,8 @@ func (w *walker) blob(ctx context.Context, d v1.Descriptor, kind, platform, pare
 		switch {
 		case err != nil:
 			o = withErr(o, err)
-		case res.header.Get("Docker-Content-Digest") != "" && res.header.Get("Docker-Content-Digest") != dg:
-			o.State, o.Error = Mismatch, "registry serves digest "+res.header.Get("Docker-Content-Digest")
+		case servesOther(res.header.Get("Docker-Content-Digest"), dg):
+			o.State, o.Error = Mismatch, "registry serves digest "+clipRef(res.header.Get("Docker-Content-Digest"))
 		case d.Size > 0 && res.header.Get("Content-Length") != "" && res.header.Get("Content-Length") != strconv.FormatInt(d.Size, 10):
 			o.State, o.Error = Mismatch, fmt.Sprintf("size %s, manifest says %d", res.header.Get("Content-Length"), d.Size)
 		default:
@@ -156,6 +169,27 @@ func (w *walker) blob(ctx context.Context, d v1.Descriptor, kind, platform, pare
 		}
 		w.add(o)
 	}()
+}
+
+// servesOther reports whether a blob's Docker-Content-Digest names other
+// content than the digest asked for. A digest in another algorithm cannot
+// be compared and says nothing either way.
+func servesOther(header, want string) bool {
+	return header != "" && sameAlgorithm(header, want) && header != want
+}
+
+// reserve takes n objects from the run's walk budget (MaxObjects),
+// reporting whether there was room for all of them.
+func (w *walker) reserve(n int) bool {
+	return w.c.walked.Add(int64(n)) <= w.c.opts.maxObjects
+}
+
+// overCap marks an object whose references were not walked because the
+// run reached its object budget: what it references is unknown.
+func (w *walker) overCap(o Object) Object {
+	o.State = Unknown
+	o.Error = fmt.Sprintf("%s %s: not walked: this run reached its bound of %d objects", o.Kind, o.Digest, w.c.opts.maxObjects)
+	return o
 }
 
 func withErr(o Object, err error) Object {

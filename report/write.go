@@ -105,6 +105,10 @@ func summary(res *Result) string {
 	if s.Total() == 0 && len(res.Errors) > 0 {
 		return fmt.Sprintf("releasegate: nothing was checked: %s could not be read", plural(len(res.Errors), "input"))
 	}
+	if s.Total() == 0 && len(res.Warnings) > 0 {
+		return fmt.Sprintf("releasegate: nothing to scan: found no workflows, actions, Markdown files or Go packages; %s skipped (see the warnings)",
+			plural(len(res.Warnings), "input"))
+	}
 	if s.Total() == 0 {
 		return "releasegate: nothing to scan: found no workflows, actions, Markdown files or Go packages"
 	}

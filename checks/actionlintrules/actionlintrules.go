@@ -7,14 +7,21 @@
 package actionlintrules
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/rhysd/actionlint"
 
+	"github.com/releasegate/releasegate/internal/inputfile"
+	"github.com/releasegate/releasegate/internal/yamlguard"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
+	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
 )
 
@@ -38,7 +45,15 @@ type projectsKey struct{}
 
 func lintOne(p *lint.Pass, wf *workspace.Workflow) {
 	projects := p.Shared(projectsKey{}, func() any { return newProjects() }).(*projects)
-	for _, e := range lintWorkflow(wf, projects.at(wf)) {
+	proj := projects.at(wf)
+	if fresh, unsafe := projects.unsafeFiles(proj, wf); unsafe {
+		for _, e := range fresh {
+			e.File = projects.display(e.File)
+			p.Fail(e)
+		}
+		proj = blind // lint this workflow without letting actionlint read those files
+	}
+	for _, e := range lintWorkflow(wf, proj) {
 		// actionlint names where a problem starts; the span is the token
 		// there (a whole ${{ }} expression, a key, a value).
 		p.ReportSpan(Rule.ID, wf.File, wf.TokenSpan(workspace.Pos{Line: e.Line, Col: e.Column}), "%s [%s]", e.Message, e.Kind)
@@ -92,17 +107,38 @@ func lintWorkflow(wf *workspace.Workflow, proj *project) (errs []*actionlint.Err
 // project is actionlint's view of one repository: where local actions and
 // reusable workflows resolve, and its optional actionlint.yaml.
 type project struct {
+	root      *inputfile.Root // nil when the directory cannot be a boundary
 	actions   *actionlint.LocalActionsCache
 	workflows *actionlint.LocalReusableWorkflowCache
 	cfg       *actionlint.Config
+	cfgErr    *report.InputError // an actionlint.yaml outside the boundary
+}
+
+// blind is a project that reads nothing from disk.
+var blind = &project{
+	actions:   actionlint.NewLocalActionsCache(nil, nil),
+	workflows: actionlint.NewLocalReusableWorkflowCache(nil, "", nil),
 }
 
 type projects struct {
-	mu     sync.Mutex
-	byRoot map[string]*project
+	cwd      string // for display paths: the workspace is still loading when workflows arrive
+	mu       sync.Mutex
+	byRoot   map[string]*project
+	reported map[string]bool // input errors already reported, by file and message
 }
 
-func newProjects() *projects { return &projects{byRoot: map[string]*project{}} }
+func newProjects() *projects {
+	cwd, _ := os.Getwd()
+	return &projects{cwd: cwd, byRoot: map[string]*project{}, reported: map[string]bool{}}
+}
+
+// display shows abs relative to the working directory when it is below.
+func (ps *projects) display(abs string) string {
+	if rel, err := filepath.Rel(ps.cwd, abs); err == nil && ps.cwd != "" && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(abs)
+}
 
 // at returns the project of a workflow: the directory above .github.
 func (ps *projects) at(wf *workspace.Workflow) *project {
@@ -112,16 +148,128 @@ func (ps *projects) at(wf *workspace.Workflow) *project {
 	if p, ok := ps.byRoot[root]; ok {
 		return p
 	}
+	p := newProject(root)
+	ps.byRoot[root] = p
+	return p
+}
+
+// newProject opens actionlint's project at root, unless its actionlint
+// configuration fails the repository boundary: then local actions and
+// reusable workflows are not read either.
+func newProject(dir string) *project {
 	p := &project{}
-	proj, err := actionlint.NewProject(root)
+	root, err := inputfile.NewRoot(dir)
+	if err != nil {
+		p.cfgErr = &report.InputError{File: dir, Message: err.Error()}
+		return p
+	}
+	p.root = root
+	for _, name := range []string{"actionlint.yaml", "actionlint.yml"} {
+		if ie := checkFile(root, filepath.Join(dir, ".github", name)); ie != nil {
+			p.cfgErr = ie
+			p.actions, p.workflows = blind.actions, blind.workflows
+			return p
+		}
+	}
+	proj, err := actionlint.NewProject(dir)
 	if err != nil {
 		proj = nil
 	}
 	p.actions = actionlint.NewLocalActionsCache(proj, nil)
-	p.workflows = actionlint.NewLocalReusableWorkflowCache(proj, root, nil)
+	p.workflows = actionlint.NewLocalReusableWorkflowCache(proj, dir, nil)
 	if proj != nil {
 		p.cfg = proj.Config()
 	}
-	ps.byRoot[root] = p
 	return p
+}
+
+// unsafeFiles checks what actionlint would read on its own for wf (its
+// configuration, the local actions and reusable workflows wf names)
+// against the repository boundary and the YAML alias bound: actionlint
+// reads them with os.ReadFile, so a committed symlink to /dev/zero, a
+// FIFO or a file outside the repository must be caught before it does.
+// unsafe is true when any file fails; fresh holds the problems not
+// returned for an earlier workflow.
+func (ps *projects) unsafeFiles(p *project, wf *workspace.Workflow) (fresh []report.InputError, unsafe bool) {
+	var bad []report.InputError
+	if p.cfgErr != nil {
+		bad = append(bad, *p.cfgErr)
+	}
+	if p.root != nil && p.cfgErr == nil {
+		for _, f := range localFiles(p.root.Dir(), wf) {
+			if ie := checkFile(p.root, f); ie != nil {
+				bad = append(bad, *ie)
+			}
+		}
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for _, e := range bad {
+		if k := e.File + "\x00" + e.Message; !ps.reported[k] {
+			ps.reported[k] = true
+			fresh = append(fresh, e)
+		}
+	}
+	return fresh, len(bad) > 0
+}
+
+// localFiles lists the files actionlint may read for wf: action.yaml and
+// action.yml of each local action a step uses, and each local reusable
+// workflow a job calls.
+func localFiles(root string, wf *workspace.Workflow) []string {
+	var out []string
+	local := func(s *actionlint.String) (string, bool) {
+		if s == nil || !strings.HasPrefix(s.Value, "./") || actionlint.ContainsExpression(s.Value) {
+			return "", false
+		}
+		return filepath.Join(root, filepath.FromSlash(s.Value)), true
+	}
+	for _, job := range wf.AST.Jobs {
+		if job == nil {
+			continue
+		}
+		if job.WorkflowCall != nil {
+			if f, ok := local(job.WorkflowCall.Uses); ok {
+				out = append(out, f)
+			}
+		}
+		for _, st := range job.Steps {
+			if st == nil {
+				continue
+			}
+			if a, ok := st.Exec.(*actionlint.ExecAction); ok {
+				if dir, ok := local(a.Uses); ok {
+					out = append(out, filepath.Join(dir, "action.yaml"), filepath.Join(dir, "action.yml"))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// checkFile returns an input error when file exists but is not a regular
+// file inside root of bounded size with bounded YAML aliases.
+func checkFile(root *inputfile.Root, file string) *report.InputError {
+	if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
+		return nil // absent: actionlint finds nothing to read either
+	}
+	src, err := root.ReadFile(file, 0)
+	var ie *inputfile.Error
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil // a dangling symlink: unreadable for actionlint too
+	case errors.As(err, &ie):
+		return &report.InputError{File: file, Message: "not read: " + ie.Message()}
+	case err != nil:
+		return &report.InputError{File: file, Message: "not read: " + err.Error()}
+	}
+	if err := yamlguard.Check(src); err != nil {
+		e := &report.InputError{File: file, Message: err.Error()}
+		var ge *yamlguard.Error
+		if errors.As(err, &ge) {
+			e.Line, e.Column = ge.Line, ge.Column
+		}
+		return e
+	}
+	return nil
 }

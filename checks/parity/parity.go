@@ -37,6 +37,7 @@ import (
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
 	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
 	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
@@ -108,7 +109,8 @@ type runner struct {
 	files  map[string]*workspace.File // by absolute path: workspace files, then ones read here
 	broken map[string]bool            // files the workspace already reported as unreadable
 	cwd    string
-	cfg    string // the configuration file as displayed
+	cfg    string          // the configuration file as displayed
+	root   *inputfile.Root // sources and copies must stay inside the configuration's repository
 }
 
 func newRunner(p *lint.Pass) *runner {
@@ -133,7 +135,23 @@ func newRunner(p *lint.Pass) *runner {
 		r.broken[e.File] = true
 	}
 	r.cfg = r.display(p.Config.Path)
+	r.root = repoBoundary(p.Config.Dir)
 	return r
+}
+
+// repoBoundary is the repository holding the configuration (or, outside any
+// repository, its directory): parity files resolve from there and may
+// not lead out of it. nil when the directory cannot be resolved.
+func repoBoundary(configDir string) *inputfile.Root {
+	dir, err := config.RepositoryRoot(configDir)
+	if err != nil {
+		return nil
+	}
+	root, err := inputfile.NewRoot(cmp.Or(dir, configDir))
+	if err != nil {
+		return nil
+	}
+	return root
 }
 
 func (r *runner) display(p string) string {
@@ -156,10 +174,18 @@ func (r *runner) file(rel string) (f *workspace.File, notFound bool, ok bool) {
 	if r.broken[disp] {
 		return nil, false, false // already an input error (exit 2)
 	}
-	src, err := os.ReadFile(abs)
+	if r.root == nil {
+		r.p.Fail(report.InputError{File: disp, Message: "parity: cannot read: the configuration's directory cannot be resolved"})
+		return nil, false, false
+	}
+	src, err := r.root.ReadFile(abs, 0)
+	var ie *inputfile.Error
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, true, false
+	case errors.As(err, &ie):
+		r.p.Fail(report.InputError{File: disp, Message: "parity: cannot read: " + ie.Message()})
+		return nil, false, false
 	case err != nil:
 		r.p.Fail(report.InputError{File: disp, Message: fmt.Sprintf("parity: cannot read: %v", err)})
 		return nil, false, false

@@ -28,10 +28,10 @@ package runbooklink
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -43,6 +43,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
 	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/internal/markdown"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
@@ -81,7 +82,12 @@ func run(p *lint.Pass) {
 	}()
 	ws := p.Workspace
 	root := repoRoot(p)
-	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{},
+	boundary, err := inputfile.NewRoot(root)
+	if err != nil {
+		p.Fail(report.InputError{Message: "runbook-link: " + err.Error()})
+		return
+	}
+	c := &checker{p: p, root: root, boundary: boundary, repo: thisRepo(p, root), anchors: map[string]map[string]bool{},
 		trees: map[string]*workspace.Markdown{}, linked: map[string]bool{}}
 	for _, md := range ws.Markdown {
 		c.trees[md.Abs] = md
@@ -125,12 +131,13 @@ func fresh(f *workspace.File) *workspace.File {
 }
 
 type checker struct {
-	p       *lint.Pass
-	root    string // repository root (absolute)
-	repo    string // "owner/repo", lower case, or "" when unknown
-	anchors map[string]map[string]bool
-	trees   map[string]*workspace.Markdown // workspace Markdown files by absolute path, parsed once
-	linked  map[string]bool                // files workflow and action strings link to
+	p        *lint.Pass
+	root     string          // repository root (absolute)
+	boundary *inputfile.Root // link targets are looked at only inside root
+	repo     string          // "owner/repo", lower case, or "" when unknown
+	anchors  map[string]map[string]bool
+	trees    map[string]*workspace.Markdown // workspace Markdown files by absolute path, parsed once
+	linked   map[string]bool                // files workflow and action strings link to
 }
 
 var (
@@ -300,8 +307,15 @@ func (c *checker) relative(f *workspace.File, dest string, at workspace.Span) {
 func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at workspace.Span) {
 	rel, _ := filepath.Rel(c.root, abs)
 	rel = filepath.ToSlash(rel)
-	st, err := os.Stat(abs)
-	if err != nil {
+	st, err := c.boundary.Stat(abs)
+	switch {
+	case errors.Is(err, inputfile.ErrOutside):
+		// A symlink out of the repository: what it leads to is not ours to
+		// read, and a link through it cannot be checked.
+		c.p.Fail(report.InputError{File: f.Path, Line: at.Start.Line, Column: at.Start.Col,
+			Message: fmt.Sprintf("runbook-link: cannot check link to %s: %v", rel, inputfile.ErrOutside)})
+		return
+	case err != nil:
 		c.p.ReportSpan(Rule.ID, f, at, "link %s: %s does not exist in this repository", link, rel)
 		return
 	}
@@ -326,7 +340,7 @@ func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, a
 	if m == nil {
 		return
 	}
-	src, err := os.ReadFile(abs)
+	src, err := c.boundary.ReadFile(abs, 0)
 	if err != nil {
 		return
 	}
@@ -353,7 +367,7 @@ func (c *checker) fileAnchors(abs string) map[string]bool {
 		if md.Tree != nil {
 			a = mdtext.FromTree(md.Src, md.Tree).Anchors()
 		}
-	} else if src, err := os.ReadFile(abs); err == nil {
+	} else if src, err := c.boundary.ReadFile(abs, 0); err == nil {
 		if doc := mdtext.Parse(string(src)); doc.Err == nil {
 			a = doc.Anchors()
 		}
@@ -395,7 +409,7 @@ func thisRepo(p *lint.Pass, root string) string {
 	if r := ownerRepo(p.Config.Gate.Attestations.Identity.SourceRepository); r != "" {
 		return r
 	}
-	out, err := exec.Command("git", "-C", root, "remote", "get-url", "origin").Output()
+	out, err := workspace.Git(root, "remote", "get-url", "origin").Output()
 	if err != nil {
 		return ""
 	}

@@ -22,6 +22,8 @@ var layers = []struct {
 	{"internal/yamlerr", 0}, // low-level helpers
 	{"internal/suppress", 0},
 	{"internal/markdown", 0},
+	{"internal/yamlguard", 0},
+	{"internal/inputfile", 0},
 	{"rule", 10}, // the shared vocabulary
 	{"config", 20},
 	{"report", 20},

@@ -10,11 +10,9 @@ package attest
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/gate"
@@ -59,11 +57,7 @@ func collect(ctx context.Context, a config.Attestations, configDir string, req g
 		owner[repo.Name()] = img
 		targets = append(targets, Targets(repo, img.Version)...)
 	}
-	ropts := []remote.Option{
-		remote.WithTransport(req.Client.Transport()),
-		remote.WithAuthFromKeychain(registry.Keychain(os.Getenv)),
-	}
-	digests := attest.Check(ctx, v, targets, attest.WithRemoteOptions(ropts...))
+	digests := attest.Check(ctx, v, targets, attest.WithRemoteOptions(req.Client.RemoteOptions()...))
 	for _, d := range digests {
 		img := owner[d.Image]
 		if img == nil {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand"
 	"net"
 	"net/http"
 	"net/url"
@@ -31,10 +32,14 @@ const (
 	Stall     Fault = "stall"    // GET: headers and half the body, then nothing; HEAD: no answer at all
 	Truncate  Fault = "truncate" // GET: Content-Length promises more than is sent
 	Corrupt   Fault = "corrupt"  // GET: body differs from what its digest says
+	Trickle   Fault = "trickle"  // GET: headers, then the body one byte per trickle interval; HEAD: no answer at all
 )
 
 // BodyFault reports whether f only applies to responses with a body.
 func (f Fault) BodyFault() bool { return f == Truncate || f == Corrupt }
+
+// MatchPing selects the registry's /v2/ ping.
+func MatchPing(r *http.Request) bool { return r.URL.Path == "/v2/" }
 
 // Rule injects Fault into matching requests: the first Times of them, or
 // all when Times is 0.
@@ -53,6 +58,7 @@ type Proxy struct {
 
 	target  *url.URL
 	latency time.Duration
+	trickle time.Duration
 	srv     *http.Server
 	ln      net.Listener
 	client  *http.Client
@@ -61,6 +67,15 @@ type Proxy struct {
 	rules    []Rule
 	injected map[int]int
 	faulted  int
+	chaos    *chaos
+}
+
+// chaos faults requests at random: each with probability rate, the fault
+// drawn from faults, from a seeded source so a run can be replayed.
+type chaos struct {
+	rng    *rand.Rand
+	rate   float64
+	faults []Fault
 }
 
 // Option configures a Proxy.
@@ -68,6 +83,19 @@ type Option func(*Proxy)
 
 // WithLatency delays every request by d before forwarding it.
 func WithLatency(d time.Duration) Option { return func(p *Proxy) { p.latency = d } }
+
+// WithTrickleInterval sets how long a Trickle fault waits between bytes
+// (default 10s).
+func WithTrickleInterval(d time.Duration) Option { return func(p *Proxy) { p.trickle = d } }
+
+// WithChaos faults each request (ping and token requests included) with
+// probability rate, drawing the fault from faults with a source seeded by
+// seed. Rules are consulted first.
+func WithChaos(seed int64, rate float64, faults ...Fault) Option {
+	return func(p *Proxy) {
+		p.chaos = &chaos{rng: rand.New(rand.NewSource(seed)), rate: rate, faults: faults}
+	}
+}
 
 // WithRules sets the fault rules.
 func WithRules(rules ...Rule) Option { return func(p *Proxy) { p.rules = rules } }
@@ -84,7 +112,7 @@ func Start(target string, opts ...Option) (*Proxy, error) {
 	}
 	p := &Proxy{
 		Host: ln.Addr().String(), URL: "http://" + ln.Addr().String(),
-		target: u, ln: ln, injected: map[int]int{},
+		target: u, ln: ln, injected: map[int]int{}, trickle: 10 * time.Second,
 		client: &http.Client{
 			Transport:     &http.Transport{MaxIdleConnsPerHost: 64},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -98,8 +126,13 @@ func Start(target string, opts ...Option) (*Proxy, error) {
 	return p, nil
 }
 
-// Close stops the proxy.
-func (p *Proxy) Close() error { return p.srv.Close() }
+// Close stops the proxy and drops its idle connections to the target, so
+// proxies started and stopped by the thousand leak no file descriptors.
+func (p *Proxy) Close() error {
+	err := p.srv.Close()
+	p.client.CloseIdleConnections()
+	return err
+}
 
 // Faulted returns how many requests got a fault.
 func (p *Proxy) Faulted() int {
@@ -134,6 +167,14 @@ func (p *Proxy) pick(r *http.Request) Fault {
 		p.faulted++
 		return rule.Fault
 	}
+	if c := p.chaos; c != nil && len(c.faults) > 0 && c.rng.Float64() < c.rate {
+		f := c.faults[c.rng.Intn(len(c.faults))]
+		if f.BodyFault() && r.Method != http.MethodGet {
+			return ""
+		}
+		p.faulted++
+		return f
+	}
 	return ""
 }
 
@@ -155,7 +196,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "injected authentication failure")
 	case Reset:
 		reset(w)
-	case Stall, Truncate, Corrupt:
+	case Stall, Truncate, Corrupt, Trickle:
 		p.forward(w, r, f)
 	default:
 		p.forward(w, r, "")
@@ -188,7 +229,7 @@ func reset(w http.ResponseWriter) {
 // forward sends r upstream and copies the answer back, applying a body
 // fault when asked.
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, f Fault) {
-	if f == Stall && r.Method != http.MethodGet {
+	if (f == Stall || f == Trickle) && r.Method != http.MethodGet {
 		<-stallUntil(r.Context())
 		return
 	}
@@ -230,6 +271,10 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, f Fault) {
 			fl.Flush()
 		}
 		panic(http.ErrAbortHandler) // drop the connection mid-body
+	case Trickle:
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.WriteHeader(resp.StatusCode)
+		p.trickleBody(w, r, body)
 	case Stall:
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		w.WriteHeader(resp.StatusCode)
@@ -243,6 +288,25 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, f Fault) {
 		w.WriteHeader(resp.StatusCode)
 		if r.Method != http.MethodHead {
 			_, _ = w.Write(body)
+		}
+	}
+}
+
+// trickleBody writes body one byte per trickle interval until it is done
+// or the client gives up.
+func (p *Proxy) trickleBody(w http.ResponseWriter, r *http.Request, body []byte) {
+	fl, _ := w.(http.Flusher)
+	for i := range body {
+		if _, err := w.Write(body[i : i+1]); err != nil {
+			return
+		}
+		if fl != nil {
+			fl.Flush()
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(p.trickle):
 		}
 	}
 }

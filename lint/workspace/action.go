@@ -5,6 +5,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/releasegate/releasegate/internal/yamlerr"
+	"github.com/releasegate/releasegate/internal/yamlguard"
 	"github.com/releasegate/releasegate/report"
 )
 
@@ -82,6 +83,9 @@ func parseAction(f *File) (*Action, *report.InputError) {
 	if err := yaml.Unmarshal(f.Src, &doc); err != nil {
 		return nil, yamlInputError(f, err)
 	}
+	if ie := aliasBound(f, yamlguard.CheckNode(&doc)); ie != nil {
+		return nil, ie
+	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, &report.InputError{File: f.Path, Line: 1, Column: 1, Message: "action metadata must be a YAML mapping"}
 	}
@@ -127,7 +131,7 @@ func actionStep(n *yaml.Node) *ActionStep {
 
 func yamlInputError(f *File, err error) *report.InputError {
 	line, msg := yamlerr.Split(err)
-	ie := &report.InputError{File: f.Path, Line: line, Message: "invalid YAML: " + msg}
+	ie := &report.InputError{File: f.Path, Line: line, Message: clip("invalid YAML: " + msg)}
 	if line > 0 {
 		ie.Column = 1
 	}

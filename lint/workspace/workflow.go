@@ -1,11 +1,13 @@
 package workspace
 
 import (
+	"errors"
 	"path"
 	"strings"
 
 	"github.com/rhysd/actionlint"
 
+	"github.com/releasegate/releasegate/internal/yamlguard"
 	"github.com/releasegate/releasegate/report"
 )
 
@@ -22,13 +24,16 @@ type Workflow struct {
 }
 
 func parseWorkflow(f *File) (*Workflow, *report.InputError) {
+	if ie := aliasBound(f, yamlguard.Check(f.Src)); ie != nil {
+		return nil, ie
+	}
 	ast, errs := actionlint.Parse(f.Src)
 	if ast == nil {
 		// The YAML itself is unreadable: that is bad input, not a finding.
 		ie := &report.InputError{File: f.Path, Message: "could not parse workflow"}
 		if len(errs) > 0 {
 			ie.Line, ie.Column = errs[0].Line, errs[0].Column
-			ie.Message = strings.Replace(errs[0].Message, "could not parse as YAML", "invalid YAML", 1)
+			ie.Message = clip(strings.Replace(errs[0].Message, "could not parse as YAML", "invalid YAML", 1))
 		}
 		return nil, ie
 	}
@@ -37,4 +42,31 @@ func parseWorkflow(f *File) (*Workflow, *report.InputError) {
 		name = f.Rel[i+len(".github/workflows/"):]
 	}
 	return &Workflow{File: f, Name: name, AST: ast, Diagnostics: errs}, nil
+}
+
+// aliasBound turns a yamlguard refusal into the file's input error.
+func aliasBound(f *File, err error) *report.InputError {
+	if err == nil {
+		return nil
+	}
+	ie := &report.InputError{File: f.Path, Message: err.Error()}
+	var ge *yamlguard.Error
+	if errors.As(err, &ge) {
+		ie.Line, ie.Column = ge.Line, ge.Column
+	}
+	return ie
+}
+
+// maxMessage bounds an input error built from a parser's message, which
+// may quote the file: at most a short excerpt of one line.
+const maxMessage = 200
+
+func clip(msg string) string {
+	if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
+		msg = msg[:i]
+	}
+	if r := []rune(msg); len(r) > maxMessage {
+		msg = string(r[:maxMessage]) + "…"
+	}
+	return msg
 }

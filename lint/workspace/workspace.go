@@ -7,8 +7,10 @@ package workspace
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/report"
 )
 
@@ -87,7 +90,10 @@ type Options struct {
 // skipDirs are never descended into when walking without git.
 var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true, "testdata": true}
 
-// Load discovers and parses the files under opts.Paths.
+// Load discovers and parses the files under opts.Paths. Every file is read
+// inside the boundary of the repository (or directory) its PATH belongs
+// to: regular files only, symlinks followed only while they stay inside,
+// at most inputfile.MaxBytes each.
 func Load(opts Options) (*Workspace, error) {
 	paths := opts.Paths
 	if len(paths) == 0 {
@@ -101,7 +107,7 @@ func Load(opts Options) (*Workspace, error) {
 		}
 	}
 	ws := &Workspace{cwd: cwd}
-	var files []string
+	var files []candidate
 	sawGitHubDir := false
 	for i, p := range paths {
 		abs, err := filepath.Abs(p)
@@ -112,20 +118,22 @@ func Load(opts Options) (*Workspace, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
 		}
-		root := abs
+		dir := abs
 		if !st.IsDir() {
-			root = filepath.Dir(abs)
+			dir = filepath.Dir(abs)
 		}
+		top := gitTopLevel(dir)
 		if i == 0 {
-			ws.Root = root
-			ws.RepoRoot = gitTopLevel(root)
-			if ws.RepoRoot == "" {
-				ws.RepoRoot = root
-			}
+			ws.Root = dir
+			ws.RepoRoot = cmp.Or(top, dir)
+		}
+		root, err := inputfile.NewRoot(cmp.Or(top, dir))
+		if err != nil {
+			return nil, err
 		}
 		if !st.IsDir() {
 			ws.Partial = true
-			files = append(files, abs)
+			files = append(files, candidate{path: abs, root: root, named: true})
 			continue
 		}
 		if st, err := os.Stat(filepath.Join(abs, ".github")); err == nil && st.IsDir() {
@@ -135,18 +143,28 @@ func Load(opts Options) (*Workspace, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, found...)
+		for _, f := range found {
+			files = append(files, candidate{path: f, root: root})
+		}
 	}
 	if !sawGitHubDir {
 		ws.Partial = true
 	}
 	if opts.Exclude != nil {
-		files = slices.DeleteFunc(files, opts.Exclude)
+		files = slices.DeleteFunc(files, func(c candidate) bool { return opts.Exclude(c.path) })
 	}
-	slices.Sort(files)
-	files = slices.Compact(files)
-	ws.parseAll(classify(files), cwd, opts.OnWorkflow)
+	slices.SortFunc(files, func(a, b candidate) int { return cmp.Compare(a.path, b.path) })
+	files = slices.CompactFunc(files, func(a, b candidate) bool { return a.path == b.path })
+	ws.parseAll(ws.classify(files), cwd, opts.OnWorkflow)
 	return ws, nil
+}
+
+// candidate is a file found under a PATH, with the boundary it is read
+// within. named marks a file given on the command line.
+type candidate struct {
+	path  string
+	root  *inputfile.Root
+	named bool
 }
 
 func unwrapPathError(err error) error {
@@ -158,7 +176,9 @@ func unwrapPathError(err error) error {
 }
 
 // listFiles returns the files under dir: git's view (tracked plus untracked
-// but not ignored) inside a repository, a filesystem walk elsewhere.
+// but not ignored) inside a repository, a filesystem walk elsewhere. It
+// lists whatever is not a directory (regular files, symlinks, special
+// files); classify decides what is read.
 func listFiles(dir string) ([]string, error) {
 	if out, err := gitListFiles(dir); err == nil {
 		return out, nil
@@ -174,17 +194,14 @@ func listFiles(dir string) ([]string, error) {
 			}
 			return nil
 		}
-		if d.Type().IsRegular() {
-			out = append(out, p)
-		}
+		out = append(out, p)
 		return nil
 	})
 	return out, err
 }
 
 func gitListFiles(dir string) ([]string, error) {
-	cmd := exec.Command("git", "-C", dir, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".")
-	out, err := cmd.Output()
+	out, err := Git(dir, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".").Output()
 	if err != nil {
 		return nil, err
 	}
@@ -193,12 +210,19 @@ func gitListFiles(dir string) ([]string, error) {
 		if rel == "" || hasSkippedDir(rel) {
 			continue
 		}
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if st, err := os.Lstat(p); err == nil && st.Mode().IsRegular() {
-			files = append(files, p)
-		}
+		files = append(files, filepath.Join(dir, filepath.FromSlash(rel)))
 	}
 	return files, nil
+}
+
+// Git returns a git command run in dir that executes nothing the
+// repository's own configuration names: a scanned checkout is untrusted,
+// and its .git/config may set core.fsmonitor to any program, which
+// ls-files would run. Optional index writes are off too: lint only reads.
+func Git(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "core.fsmonitor=false", "-c", "core.hooksPath=" + os.DevNull}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0")
+	return cmd
 }
 
 func hasSkippedDir(rel string) bool {
@@ -212,7 +236,7 @@ func hasSkippedDir(rel string) bool {
 }
 
 func gitTopLevel(dir string) string {
-	out, err := exec.Command("git", "-C", dir, "rev-parse", "--show-toplevel").Output()
+	out, err := Git(dir, "rev-parse", "--show-toplevel").Output()
 	if err != nil {
 		return ""
 	}
@@ -229,18 +253,71 @@ const (
 )
 
 type classified struct {
-	path string
+	candidate
 	kind kind
 }
 
-func classify(files []string) []classified {
+// classify keeps the files lint reads. A symlink is read through to its
+// target when that is a regular file inside the boundary; anything else
+// (a link out of the repository, a dangling link, a FIFO or device) is
+// skipped, and under .github, where a skipped file means a workflow or
+// action nobody checked, the skip is a warning. A file named on the
+// command line that cannot be read so is an input error.
+func (ws *Workspace) classify(files []candidate) []classified {
 	var out []classified
 	for _, f := range files {
-		if k := kindOf(f); k != 0 {
-			out = append(out, classified{f, k})
+		k := kindOf(f.path)
+		if k == 0 {
+			continue
 		}
+		if !f.named && k != kindGo {
+			if reason := irregular(f); reason != "" {
+				if isUnderGitHub(f.path) {
+					ws.Warnings = append(ws.Warnings, report.InputError{File: displayPath(f.path, ws.cwd),
+						Message: "skipped, not checked: " + reason})
+				}
+				continue
+			}
+		}
+		out = append(out, classified{f, k})
 	}
 	return out
+}
+
+// irregular says why a listed file is not read, or "" when it is a
+// regular file or a symlink to one inside the boundary.
+func irregular(f candidate) string {
+	st, err := os.Lstat(f.path)
+	switch {
+	case err != nil:
+		return unwrapPathError(err).Error()
+	case st.Mode().IsRegular():
+		return ""
+	case st.Mode()&fs.ModeSymlink == 0:
+		return "not a regular file"
+	}
+	tst, err := f.root.Stat(f.path)
+	var ie *inputfile.Error
+	switch {
+	case errors.As(err, &ie) && errors.Is(err, inputfile.ErrOutside):
+		return "a symbolic link that " + ie.Message()
+	case errors.Is(err, fs.ErrNotExist):
+		return "a symbolic link to a file that does not exist"
+	case err != nil:
+		return "a symbolic link that cannot be followed"
+	case !tst.Mode().IsRegular():
+		return "a symbolic link to something that is not a regular file"
+	}
+	return ""
+}
+
+func isUnderGitHub(p string) bool {
+	for d := filepath.Dir(p); d != filepath.Dir(d); d = filepath.Dir(d) {
+		if filepath.Base(d) == ".github" {
+			return true
+		}
+	}
+	return false
 }
 
 func kindOf(p string) kind {
@@ -281,7 +358,7 @@ func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*W
 			defer wg.Done()
 			for i := range next {
 				c := files[i]
-				f, ierr := ws.readFile(c.path, cwd)
+				f, ierr := ws.readFile(c.candidate, cwd)
 				if ierr != nil {
 					results[i].err = ierr
 					continue
@@ -330,11 +407,16 @@ func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*W
 	slices.Sort(ws.GoDirs)
 }
 
-func (ws *Workspace) readFile(abs, cwd string) (*File, *report.InputError) {
-	f := &File{Abs: abs, Path: displayPath(abs, cwd), Rel: relSlash(ws.RepoRoot, abs)}
-	src, err := os.ReadFile(abs)
+func (ws *Workspace) readFile(c candidate, cwd string) (*File, *report.InputError) {
+	f := &File{Abs: c.path, Path: displayPath(c.path, cwd), Rel: relSlash(ws.RepoRoot, c.path)}
+	src, err := c.root.ReadFile(c.path, 0)
 	if err != nil {
-		return nil, &report.InputError{File: f.Path, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}
+		msg := err.Error()
+		var ie *inputfile.Error
+		if errors.As(err, &ie) {
+			msg = ie.Message()
+		}
+		return nil, &report.InputError{File: f.Path, Message: "cannot read: " + msg}
 	}
 	if bytes.IndexByte(src, 0) >= 0 || !utf8.Valid(src) {
 		return nil, &report.InputError{File: f.Path, Message: "binary file (NUL bytes or invalid UTF-8), not text"}

@@ -2,6 +2,7 @@ package attest
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -56,7 +57,7 @@ func Check(ctx context.Context, v *Verifier, targets []Target, opts ...Option) [
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				out[i] = newDigest(t)
-				out[i].Error = ctx.Err().Error()
+				out[i].Error = fmt.Sprintf("not checked: the run's deadline passed before its referrers could be listed (%v)", ctx.Err())
 				return
 			}
 			defer func() { <-sem }()

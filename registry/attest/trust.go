@@ -7,10 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
+
+	"github.com/releasegate/releasegate/internal/inputfile"
 )
 
 // maxTrustFile bounds what is read from a trusted root or key file: real
@@ -86,21 +87,13 @@ func LoadPublicKey(path string) (crypto.PublicKey, error) {
 	return k, nil
 }
 
+// readBounded reads a trust file: a regular file (not a FIFO, which would
+// hang, nor a device such as /dev/zero, which never ends) of at most
+// maxTrustFile bytes.
 func readBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	anywhere, err := inputfile.NewRoot("")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory", path)
-	}
-	if st.Size() > maxTrustFile {
-		return nil, fmt.Errorf("%s is %d bytes, more than the %d a trust file may have", path, st.Size(), maxTrustFile)
-	}
-	return os.ReadFile(path)
+	return anywhere.ReadFile(path, maxTrustFile)
 }

@@ -200,7 +200,8 @@ func TestLoadTrustedRootsErrors(t *testing.T) {
 		{"empty", write("empty.json", "\n"), "empty.json: file is empty"},
 		{"garbage line", write("bad.jsonl", "{}\nnot json\n"), "bad.jsonl:1: "},
 		{"second line garbage", write("bad2.jsonl", `{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}`+"\n{oops\n"), "bad2.jsonl:2: not a JSON document"},
-		{"directory", dir, "is a directory"},
+		{"directory", dir, "is not a regular file (a directory)"},
+		{"device", "/dev/zero", "/dev/zero: is not a regular file (a device)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

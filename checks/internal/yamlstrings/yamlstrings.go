@@ -8,10 +8,13 @@
 package yamlstrings
 
 import (
+	"errors"
+
 	"github.com/rhysd/actionlint"
 	"gopkg.in/yaml.v3"
 
 	"github.com/releasegate/releasegate/internal/yamlerr"
+	"github.com/releasegate/releasegate/internal/yamlguard"
 )
 
 // Value is one scalar string value.
@@ -26,11 +29,20 @@ type Value struct {
 const maxDepth = 200
 
 // Walk parses src and returns its string values in document order. Keys
-// are not values; aliases are not followed.
+// are not values; aliases are not followed, and a document whose aliases
+// would expand past yamlguard's bound is refused like a syntax error.
 func Walk(src []byte) ([]Value, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, syntaxError(err)
+	}
+	if err := yamlguard.CheckNode(&doc); err != nil {
+		e := &Error{Msg: err.Error()}
+		var ge *yamlguard.Error
+		if errors.As(err, &ge) {
+			e.Line = ge.Line
+		}
+		return nil, e
 	}
 	var out []Value
 	walk(&doc, "", 0, &out)
@@ -61,15 +73,16 @@ func walk(n *yaml.Node, key string, depth int, out *[]Value) {
 	}
 }
 
-// Error is a YAML syntax error; Line is 0 when yaml.v3 did not say.
+// Error is YAML that cannot be read: a syntax error or an alias bomb.
+// Line is 0 when the parser did not say.
 type Error struct {
 	Line int
 	Msg  string
 }
 
-func (e *Error) Error() string { return "invalid YAML: " + e.Msg }
+func (e *Error) Error() string { return e.Msg }
 
 func syntaxError(err error) *Error {
 	line, msg := yamlerr.Split(err)
-	return &Error{Line: line, Msg: msg}
+	return &Error{Line: line, Msg: "invalid YAML: " + msg}
 }

@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
+	"github.com/releasegate/releasegate/internal/localregistry"
 	"github.com/releasegate/releasegate/internal/scenario"
 )
 
@@ -125,6 +130,78 @@ func TestFaultMatrix(t *testing.T) {
 						}
 					})
 				}
+			}
+		})
+	}
+}
+
+// TestDigestAlgorithmFaults: a registry whose index references a child by
+// sha512 gets that child verified in sha512. Bytes that do not match, or
+// a digest under an algorithm releasegate cannot verify, end in decision
+// error (exit 2); only the honest sha512 child passes.
+func TestDigestAlgorithmFaults(t *testing.T) {
+	rel, err := scenario.Build(7, []string{"linux/amd64", "linux/arm64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, _ := rel.Images["linux/arm64"].RawManifest()
+	sum := sha512.Sum512(child)
+	sha512Child := "sha512:" + hex.EncodeToString(sum[:])
+	tests := []struct {
+		name   string
+		digest string // the child's digest in the index
+		served []byte // what the registry answers for it
+		code   int
+		says   string
+	}{
+		{"honest sha512 child", sha512Child, child, 0, ""},
+		{"sha512 child with other bytes", sha512Child, append(slices.Clone(child), '\n'), 2, "does not match its digest"},
+		{"child under an unverifiable algorithm", "sha384:" + strings.Repeat("0f", 48), child, 2, "sha384"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			idx := fmt.Sprintf(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[`+
+				`{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":%q,"size":%d,"platform":{"os":"linux","architecture":"arm64"}}]}`,
+				tt.digest, len(child))
+			isum := sha256.Sum256([]byte(idx))
+			routes := map[string][]byte{
+				"/manifests/crafted": []byte(idx),
+				"/manifests/sha256:" + hex.EncodeToString(isum[:]): []byte(idx),
+				"/manifests/" + tt.digest:                          tt.served,
+			}
+			env, err := localregistry.StartEnv(1, localregistry.WithMiddleware(func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					for suffix, body := range routes {
+						if strings.HasSuffix(r.URL.Path, suffix) {
+							mt := "application/vnd.oci.image.manifest.v1+json"
+							if strings.Contains(string(body), "image.index") {
+								mt = "application/vnd.oci.image.index.v1+json"
+							}
+							w.Header().Set("Content-Type", mt)
+							_, _ = w.Write(body)
+							return
+						}
+					}
+					next.ServeHTTP(w, r)
+				})
+			}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(env.Close)
+			if err := env.Publisher.PublishFull(env.Images[0], env.Layout, rel, "2.0.0", false); err != nil {
+				t.Fatal(err)
+			}
+			g := &gateEnv{t: t, env: env, rel: rel, cfg: filepath.Join(t.TempDir(), "none.yaml")}
+			if err := os.WriteFile(g.cfg, []byte("version: 1\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, res, stderr := g.runArgs("probe", "--insecure-registry", env.Registries[0].Host, env.Images[0]+":crafted")
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s %+v", code, tt.code, stderr, res.Violations)
+			}
+			if tt.code == 2 && (res.Decision != "error" || !strings.Contains(fmt.Sprint(res.Violations), tt.says)) {
+				t.Fatalf("decision %s, violations %+v, want unverifiable saying %q", res.Decision, res.Violations, tt.says)
 			}
 		})
 	}

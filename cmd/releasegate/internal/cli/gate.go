@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/gate"
 	gateattest "github.com/releasegate/releasegate/gate/attest"
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/policies"
 	"github.com/releasegate/releasegate/registry"
 )
@@ -86,7 +88,7 @@ func (g *gateFlags) shared(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringArrayVar(&g.platforms, "platform", nil, "platform `os/arch[/variant]` (repeatable; overrides gate.platforms)")
 	f.StringArrayVar(&g.images, "image", nil, "image repository `REF`, e.g. docker.io/acme/app (repeatable; overrides gate.images)")
-	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included: a `DURATION` such as 90s")
+	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included: a `DURATION` such as 90s; gathering stops a tenth early so the report is always written")
 	f.StringArrayVar(&g.policies, "policy", nil, "extra Rego `PATH`, a file or directory (repeatable; added to gate.policies)")
 	f.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root `FILE` for attestation verification (overrides gate.attestations.trusted-root)")
 	f.StringArrayVar(&g.insecure, "insecure-registry", nil, "`HOST[:PORT]` to reach over plain HTTP (loopback test registries only; repeatable)")
@@ -101,37 +103,54 @@ func (g *gateFlags) shared(cmd *cobra.Command) {
 }
 
 func runGate(c *common, g *gateFlags, phase string, args []string) error {
-	if err := gate.CheckFormat(c.format); err != nil {
+	res, err := gateResult(c, g, phase, args)
+	if err != nil {
+		// No result to report, but the release job must still be able to
+		// branch on decision.
+		if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
+			_ = appendFile(p, func(w io.Writer) error {
+				return gate.WriteOutputs(w, &gate.Result{Decision: gate.Error})
+			})
+		}
 		return undecided(err)
+	}
+	if err := c.writeGate(res); err != nil {
+		return undecided(err)
+	}
+	return withOutcome(res.Outcome(), undecidedReason(res))
+}
+
+// gateResult runs the gate: flags and configuration, the run itself and,
+// for record, the ledger. An error means there is no result to write.
+func gateResult(c *common, g *gateFlags, phase string, args []string) (*gate.Result, error) {
+	if err := gate.CheckFormat(c.format); err != nil {
+		return nil, err
 	}
 	threshold, err := c.threshold()
 	if err != nil {
-		return undecided(err)
+		return nil, err
 	}
 	cfg, err := c.loadConfig(".")
 	if err != nil {
-		return undecided(err)
+		return nil, err
 	}
 	opts, err := g.options(cfg, phase, args)
 	if err != nil {
-		return undecided(err)
+		return nil, err
 	}
 	opts.FailOn = threshold
 	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	defer cancel()
 	res, err := gate.Run(ctx, opts)
 	if err != nil {
-		return undecided(err)
+		return nil, err
 	}
 	if phase == gate.Record && res.Decision != gate.Error {
 		if err := record(c, g, res); err != nil {
-			return undecided(err)
+			return nil, err
 		}
 	}
-	if err := c.writeGate(res); err != nil {
-		return undecided(err)
-	}
-	return withOutcome(res.Outcome(), undecidedReason(res))
+	return res, nil
 }
 
 // undecidedReason is the one stderr line for a run that could not decide: the
@@ -184,13 +203,11 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 		att.TrustedRoot = tr
 	}
 	o.Attest = gateattest.Collector(att, cfg.Dir)
-	for _, p := range gc.Policies {
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(cfg.Dir, p)
-		}
-		o.Policies = append(o.Policies, p)
+	fromConfig, err := insideRepository(cfg, gc.Policies)
+	if err != nil {
+		return o, err
 	}
-	o.Policies = append(o.Policies, g.policies...)
+	o.Policies = slices.Concat(fromConfig, g.policies)
 	if len(g.expect) > 0 {
 		o.Expect = map[string]string{}
 		for _, e := range g.expect {
@@ -219,6 +236,36 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 		registry.WithMaxRetryAfter(g.maxWait),
 	)
 	return o, nil
+}
+
+// insideRepository resolves gate.policies from the configuration's
+// directory and refuses any that leads outside the configuration's
+// repository: the configuration is repository content, and a policy file
+// is quoted in its own parse errors. A configuration outside any
+// repository was put there by whoever runs the gate: no boundary then.
+func insideRepository(cfg *config.Config, paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	dir, err := config.RepositoryRoot(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := inputfile.NewRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range paths {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cfg.Dir, p)
+		}
+		if _, err := root.Resolve(p); err != nil {
+			return nil, fmt.Errorf("gate.policies: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 func record(c *common, g *gateFlags, res *gate.Result) error {

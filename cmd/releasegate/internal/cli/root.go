@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -129,7 +130,9 @@ func (c *common) threshold() (rule.Severity, error) {
 }
 
 // loadConfig reads --config, or discovers a file upward from start. With
-// no file it returns the default configuration.
+// no file it returns the default configuration. The file must stay inside
+// the repository that holds it (the path as given): a checkout is
+// untrusted, and its configuration may be a symlink to anywhere.
 func (c *common) loadConfig(start string) (*config.Config, error) {
 	file := c.configFile
 	if file == "" {
@@ -146,7 +149,14 @@ func (c *common) loadConfig(start string) (*config.Config, error) {
 		}
 		return config.Default(dir), nil
 	}
-	cfg, err := config.Load(file)
+	root, err := config.RepositoryRoot(file)
+	if err != nil {
+		return nil, err
+	}
+	if root == "" && c.configFile == "" {
+		root = filepath.Dir(file) // discovered outside any repository: it must not lead elsewhere either
+	}
+	cfg, err := config.Load(file, config.WithRoot(root))
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -87,7 +86,7 @@ func (r *resolver) input(p *emptiness.Path, name string, event bool) (emptiness.
 		if d == nil || d.Default == nil || d.Default.Value == "" {
 			return emptiness.Value{}, false
 		}
-		return dispatchDefault(d, event), true
+		return emptiness.DispatchDefault(d, event), true
 	case modeEmpty:
 		if d == nil || d.Default == nil || d.Default.Value == "" || r.event == "workflow_dispatch" ||
 			(r.event == "workflow_call" && c != nil && !event) {
@@ -115,23 +114,6 @@ func (r *resolver) input(p *emptiness.Path, name string, event bool) (emptiness.
 }
 
 func boolValue(b *actionlint.Bool) bool { return b != nil && b.Expression == nil && b.Value }
-
-// dispatchDefault is the value a dispatch input has at its default.
-func dispatchDefault(d *actionlint.DispatchInput, event bool) emptiness.Value {
-	v := d.Default.Value
-	if event {
-		return emptiness.String(v, nil) // github.event.inputs holds strings
-	}
-	switch d.Type {
-	case actionlint.WorkflowDispatchEventInputTypeBoolean:
-		return emptiness.Boolean(strings.EqualFold(v, "true"))
-	case actionlint.WorkflowDispatchEventInputTypeNumber:
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return emptiness.Number(f)
-		}
-	}
-	return emptiness.String(v, nil)
-}
 
 // dispatchShape is what a dispatch input can hold on workflow_dispatch.
 func dispatchShape(p *emptiness.Path, d *actionlint.DispatchInput, event bool) emptiness.Value {

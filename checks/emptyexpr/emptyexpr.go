@@ -113,9 +113,10 @@ func (c *checker) workflow() {
 	w := c.m.wf.AST
 	top := place{step: -1, events: c.m.all}
 	if w.Concurrency != nil {
+		c.always(top, "concurrency.group", w.Concurrency.Group, false)
 		c.typedBool(top, "concurrency.cancel-in-progress", w.Concurrency.CancelInProgress)
 	}
-	c.envUses(top, w.Env)
+	c.envDefs(top, w.Env)
 	for _, id := range sortedJobIDs(w) {
 		c.job(id, w.Jobs[id])
 	}
@@ -124,7 +125,9 @@ func (c *checker) workflow() {
 func (c *checker) job(id string, j *actionlint.Job) {
 	// The if: itself is judged on every trigger that reaches the job; the
 	// rest only where the if: can let the job run.
-	c.inputUse(place{job: j, step: -1, events: c.m.needsEvents(j)}, "if", j.If, true)
+	cond := place{job: j, step: -1, events: c.m.needsEvents(j)}
+	c.always(cond, "if", j.If, true)
+	c.inputUse(cond, "if", j.If, true)
 	at := place{job: j, step: -1, events: c.m.jobEvents(id)}
 	if at.events == 0 {
 		return
@@ -134,23 +137,33 @@ func (c *checker) job(id string, j *actionlint.Job) {
 	if s := j.Strategy; s != nil {
 		c.typedBool(at, "strategy.fail-fast", s.FailFast)
 		if s.MaxParallel != nil {
-			c.sink(at, "strategy.max-parallel", s.MaxParallel.Expression, "a number")
+			c.field(at, "strategy.max-parallel", s.MaxParallel.Expression, "a number")
+		}
+		if s.Matrix != nil {
+			c.field(at, "strategy.matrix", s.Matrix.Expression, "")
 		}
 	}
 	if j.Concurrency != nil {
+		c.always(at, "concurrency.group", j.Concurrency.Group, false)
 		c.typedBool(at, "concurrency.cancel-in-progress", j.Concurrency.CancelInProgress)
 	}
 	if r := j.RunsOn; r != nil {
-		c.sink(at, "runs-on", r.LabelsExpr, "a runner label")
+		c.field(at, "runs-on", r.LabelsExpr, "a runner label")
 		for _, l := range r.Labels {
-			c.sink(at, "runs-on", l, "a runner label")
+			c.field(at, "runs-on", l, "a runner label")
 		}
-		c.sink(at, "runs-on.group", r.Group, "a runner group")
+		c.field(at, "runs-on.group", r.Group, "a runner group")
 	}
+	// environment: '' means "no environment" (typically
+	// `${{ cond && 'release' || '' }}`): only an always-empty source is a
+	// mistake there.
 	if j.Environment != nil {
-		c.sink(at, "environment", j.Environment.Name, "an environment name")
+		c.always(at, "environment", j.Environment.Name, false)
 	}
-	c.envUses(at, j.Env)
+	if j.Container != nil {
+		c.always(at, "container.image", j.Container.Image, false)
+	}
+	c.envDefs(at, j.Env)
 	if j.WorkflowCall != nil {
 		c.workflowCall(at, j.WorkflowCall)
 	}
@@ -161,6 +174,7 @@ func (c *checker) job(id string, j *actionlint.Job) {
 
 func (c *checker) step(job place, i int, s *actionlint.Step) {
 	at := place{job: job.job, step: i, events: job.events}
+	c.always(at, "if", s.If, true)
 	c.inputUse(at, "if", s.If, true)
 	at.events = c.m.narrow(at.events, s.If, job.job, i)
 	if at.events == 0 {
@@ -171,8 +185,9 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 	switch e := s.Exec.(type) {
 	case *actionlint.ExecRun:
 		if e.Run != nil {
+			c.always(at, "run", e.Run, false)
 			c.imageRefs(at, "run", e.Run, true)
-			c.inputUse(at, "run", e.Run, false)
+			c.runUse(at, e)
 		}
 	case *actionlint.ExecAction:
 		c.localAction(at, e)
@@ -181,34 +196,55 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 			if in.Value == nil {
 				continue
 			}
+			field := "with." + in.Name.Value
+			c.always(at, field, in.Value, false)
 			if imageKeys[k] {
-				c.imageRefs(at, "with."+in.Name.Value, in.Value, false)
+				c.imageRefs(at, field, in.Value, false)
 			}
-			c.inputUse(at, "with."+in.Name.Value, in.Value, false)
+			c.withUse(at, field, in.Value)
 		}
 	}
-	c.envUses(at, s.Env)
+	c.envDefs(at, s.Env)
+}
+
+// field checks a value that must not be '' (want, as in "a number"), or
+// any value when want is "": always-empty sources and fromJSON('') first,
+// then the emptiness the field cannot take, then dispatch inputs.
+func (c *checker) field(at place, field string, s *actionlint.String, want string) {
+	c.always(at, field, s, false)
+	if want != "" {
+		c.sink(at, field, s, want)
+		return
+	}
+	c.inputUse(at, field, s, false)
 }
 
 func (c *checker) typedBool(at place, field string, b *actionlint.Bool) {
 	if b != nil {
-		c.sink(at, field, b.Expression, "a boolean")
+		c.field(at, field, b.Expression, "a boolean")
 	}
 }
 
 func (c *checker) typedFloat(at place, field string, f *actionlint.Float) {
 	if f != nil {
-		c.sink(at, field, f.Expression, "a number")
+		c.field(at, field, f.Expression, "a number")
 	}
 }
 
-func (c *checker) envUses(at place, e *actionlint.Env) {
+// envDefs checks each env: value: always-empty sources where they are
+// defined, and values a dispatch input can empty only where a consumer
+// needs them (see envUse).
+func (c *checker) envDefs(at place, e *actionlint.Env) {
 	if e == nil {
 		return
 	}
 	for _, k := range sortedKeys(e.Vars) {
 		v := e.Vars[k]
-		c.inputUse(at, "env."+v.Name.Value, v.Value, false)
+		if v.Value == nil {
+			continue
+		}
+		c.always(at, "env."+v.Name.Value, v.Value, false)
+		c.envUse(envDef{at: at, name: v.Name.Value, val: v.Value})
 	}
 }
 
@@ -228,6 +264,7 @@ func (c *checker) workflowCall(at place, wc *actionlint.WorkflowCall) {
 		if in.Value == nil {
 			continue
 		}
+		c.always(at, "with."+in.Name.Value, in.Value, false)
 		if target != nil {
 			if def := target.callIn[k]; def != nil {
 				switch def.Type {
@@ -238,7 +275,7 @@ func (c *checker) workflowCall(at place, wc *actionlint.WorkflowCall) {
 				}
 			}
 		}
-		c.inputUse(at, "with."+in.Name.Value, in.Value, false)
+		c.withUse(at, "with."+in.Name.Value, in.Value)
 	}
 }
 
@@ -334,6 +371,11 @@ func (c *checker) imageRefs(at place, field string, s *actionlint.String, script
 	for _, x := range c.m.find(s) {
 		tok := tokenAround(s.Value, x.Start, x.End)
 		rest := strings.Replace(tok, s.Value[x.Start:x.End], "", 1)
+		if strings.TrimSpace(rest) == "" {
+			// The whole reference (a line of an images: list, an optional
+			// input): its consumer may take '' for "none"; nothing is lost.
+			continue
+		}
 		if script && (!onToolLine(s.Value, x.Start, false) || !strings.ContainsAny(rest, ":/@")) {
 			continue
 		}
@@ -401,77 +443,6 @@ func onToolLine(s string, off int, whole bool) bool {
 		}
 	}
 	return false
-}
-
-// inputUse reports a workflow_dispatch input read, on a trigger that does
-// not populate inputs, in a place where its default would have given a
-// value: the run gets the empty string (or, in if:, skips the step or job).
-func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bool) {
-	if s == nil || len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
-		return
-	}
-	if isIf {
-		node, src, off := c.m.cond(s)
-		if node != nil {
-			c.inputExpr(at, field, s, node, src, off, true)
-		}
-		return
-	}
-	for _, x := range c.m.find(s) {
-		if x.Node != nil && containsFold(x.Src, "inputs") {
-			c.inputExpr(at, field, s, x.Node, x.Src, x.Start, false)
-		}
-	}
-}
-
-func (c *checker) inputExpr(at place, field string, s *actionlint.String, node actionlint.ExprNode, src string, off int, isIf bool) {
-	falsy := func(v emptiness.Value) bool {
-		if isIf {
-			return v.Known && !v.Const.Truthy()
-		}
-		return v.Known && v.Const.Render() == ""
-	}
-	c.m.each(at.events, func(ev string) bool {
-		if ev == "workflow_dispatch" {
-			return false
-		}
-		r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeEmpty}
-		v := emptiness.Eval(node, src, r)
-		if r.hit == nil || !falsy(v) {
-			return false
-		}
-		// The counterfactual the author had in mind: the same trigger with
-		// the defaults applied. If that is empty (or false) too, the
-		// empty inputs change nothing, as in
-		// `inputs.x && github.event_name == 'workflow_dispatch'`.
-		if falsy(emptiness.Eval(node, src, &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeDefault})) {
-			return false
-		}
-		why := r.hit
-		if !isIf {
-			// A value is reported only when the '' is the input itself. An
-			// explicit alternative, as in `inputs.snapshot && '--snapshot'
-			// || ''`, shows the author expected the empty case.
-			if v.Why == nil || v.Why.Expr == "''" || v.Why.Expr == "null" {
-				return false
-			}
-			why = v.Why
-		}
-		name := why.Expr
-		d := defaultOf(c.m, name)
-		if isIf {
-			what := "step"
-			if at.step < 0 {
-				what = "job"
-			}
-			c.report(s, off, "%s: %s %s, where its default %s does not apply, so this %s is silently skipped on %s",
-				field, name, r.hit.Why, d, what, ev)
-		} else {
-			c.report(s, off, "%s: %s %s, where its default %s does not apply, so ${{ %s }} expands to ''",
-				field, name, why.Why, d, strings.TrimSpace(clip(src)))
-		}
-		return true
-	})
 }
 
 // defaultOf renders the default of the dispatch input named by a

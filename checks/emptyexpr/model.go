@@ -90,8 +90,9 @@ type model struct {
 
 	// Parsed expressions, by value: a value is read by several sinks and
 	// on several triggers, and parsing dominates the cost of the check.
-	finds map[*actionlint.String][]expr.Expr
-	conds map[*actionlint.String]cond
+	finds   map[*actionlint.String][]expr.Expr
+	conds   map[*actionlint.String]cond
+	scripts map[*actionlint.String]*script
 }
 
 type cond struct {
@@ -110,6 +111,17 @@ func (m *model) find(s *actionlint.String) []expr.Expr {
 	return xs
 }
 
+// script returns the run: script s parsed as shell, once; nil when it is
+// not shell.
+func (m *model) script(s *actionlint.String) *script {
+	if sc, ok := m.scripts[s]; ok {
+		return sc
+	}
+	sc := parseScript(s.Value)
+	m.scripts[s] = sc
+	return sc
+}
+
 // cond returns the parsed `if:` s, parsed once (see parseCond).
 func (m *model) cond(s *actionlint.String) (actionlint.ExprNode, string, int) {
 	if s == nil {
@@ -125,7 +137,8 @@ func (m *model) cond(s *actionlint.String) (actionlint.ExprNode, string, int) {
 
 func newModel(ix *index, wf *workspace.Workflow) *model {
 	m := &model{ix: ix, wf: wf, jobSets: map[string]evset{},
-		finds: map[*actionlint.String][]expr.Expr{}, conds: map[*actionlint.String]cond{}}
+		finds: map[*actionlint.String][]expr.Expr{}, conds: map[*actionlint.String]cond{},
+		scripts: map[*actionlint.String]*script{}}
 	for _, ev := range wf.AST.On {
 		if len(m.events) == 64 {
 			break

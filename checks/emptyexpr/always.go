@@ -1,0 +1,276 @@
+package emptyexpr
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/emptiness"
+)
+
+// Some references are '' in every run, whatever the trigger: an input no
+// trigger declares, the output of a needed job that does not export it,
+// a reusable workflow's secret that is neither declared nor passed by any
+// caller. Such a value is reported wherever it lands — and so is a
+// comparison it makes constant (`needs.changes.outputs.docs == 'true'` is
+// always false, so the branch it guards never runs).
+
+// alwaysEmpty returns why the reference p, read in job (nil at workflow
+// level), is '' in every run, or nil.
+func (m *model) alwaysEmpty(p *emptiness.Path, job *actionlint.Job) *emptiness.Reason {
+	switch {
+	case p.N == 2 && p.Parts[0] == "inputs":
+		if m.dispatch[p.Parts[1]] == nil && m.callIn[p.Parts[1]] == nil {
+			return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf("is always '': no trigger of this workflow declares an input %q", p.Parts[1])}
+		}
+	case p.Is("github", "event", "inputs", "*"):
+		// A called workflow sees its caller's event, which may be a
+		// dispatch with that input.
+		if m.dispatch[p.Parts[3]] == nil && m.call == nil {
+			return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf("is always '': this workflow declares no workflow_dispatch input %q", p.Parts[3])}
+		}
+	case p.Is("needs", "*", "outputs", "*"):
+		return m.undeclaredOutput(p, job)
+	case p.Is("secrets", "*"):
+		return m.unpassedSecret(p)
+	}
+	return nil
+}
+
+// undeclaredOutput: needs.J.outputs.O where J, a job this one needs,
+// exports no output O (a step may compute it, but only outputs: leaves
+// the job).
+func (m *model) undeclaredOutput(p *emptiness.Path, job *actionlint.Job) *emptiness.Reason {
+	id, out := p.Parts[1], p.Parts[3]
+	if job == nil || !slices.ContainsFunc(job.Needs, func(n *actionlint.String) bool { return strings.EqualFold(n.Value, id) }) {
+		return nil // not a need: actionlint reports the reference
+	}
+	j := m.wf.AST.Jobs[id]
+	if j == nil {
+		return nil
+	}
+	if wc := j.WorkflowCall; wc != nil {
+		target := m.calledWorkflow(wc)
+		if target == nil || target.call == nil || target.call.Outputs[out] != nil {
+			return nil
+		}
+		return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf("is always '': %s, called by job %q, declares no output %q under on.workflow_call.outputs", wc.Uses.Value, id, out)}
+	}
+	if j.Outputs[out] != nil {
+		return nil
+	}
+	return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf("is always '': job %q exports no output %q (%s)", id, out, outputList(j))}
+}
+
+func outputList(j *actionlint.Job) string {
+	if len(j.Outputs) == 0 {
+		return "it has no outputs:"
+	}
+	names := make([]string, 0, len(j.Outputs))
+	for _, o := range j.Outputs {
+		names = append(names, o.Name.Value)
+	}
+	slices.Sort(names)
+	return "its outputs: " + strings.Join(names, ", ")
+}
+
+// calledWorkflow is the local reusable workflow a job calls, or nil.
+func (m *model) calledWorkflow(wc *actionlint.WorkflowCall) *model {
+	if wc.Uses == nil {
+		return nil
+	}
+	rel, ok := localPath(m.wf.File, wc.Uses.Value)
+	if !ok {
+		return nil
+	}
+	wf := m.ix.workflows[rel]
+	if wf == nil {
+		return nil
+	}
+	return newModel(m.ix, wf)
+}
+
+// unpassedSecret: in a workflow only ever called (on: workflow_call), a
+// secret it does not declare is available only through a caller's
+// `secrets: inherit` or an explicit pass. With local callers that do
+// neither, it is always ''.
+func (m *model) unpassedSecret(p *emptiness.Path) *emptiness.Reason {
+	name := p.Parts[1]
+	if m.call == nil || len(m.events) != 1 || name == "github_token" {
+		return nil
+	}
+	if _, declared := m.call.Secrets[name]; declared {
+		return nil
+	}
+	callers := m.ix.callers[m.wf.Rel]
+	if len(callers) == 0 {
+		return nil // called from elsewhere: maybe with secrets: inherit
+	}
+	for _, c := range callers {
+		if c.job.WorkflowCall.InheritSecrets {
+			return nil
+		}
+		if _, ok := c.job.WorkflowCall.Secrets[name]; ok {
+			return nil
+		}
+	}
+	c := callers[0]
+	return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf(
+		"is always '': it is not declared under on.workflow_call.secrets and no caller passes it (%s:%d neither passes it nor uses secrets: inherit)",
+		c.wf.Path, c.job.Pos.Line)}
+}
+
+// mayBeAlwaysEmpty is a cheap filter: can s name an always-empty source?
+func (m *model) mayBeAlwaysEmpty(s string) bool {
+	return containsFold(s, "inputs") || containsFold(s, "outputs") || (m.call != nil && containsFold(s, "secrets"))
+}
+
+// alwaysResolver resolves only always-empty references, remembering the
+// first.
+type alwaysResolver struct {
+	m   *model
+	job *actionlint.Job
+	hit *emptiness.Reason
+}
+
+func (r *alwaysResolver) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
+	why := r.m.alwaysEmpty(p, r.job)
+	if why == nil {
+		return emptiness.Value{}, false
+	}
+	if r.hit == nil {
+		r.hit = why
+	}
+	return emptiness.NullValue(why), true
+}
+
+// always reports a value or condition that reads an always-empty source
+// where that matters: a condition made constant, a comparison made
+// constant, a value that is therefore '', or fromJSON('').
+func (c *checker) always(at place, field string, s *actionlint.String, isIf bool) {
+	if s == nil || !c.m.mayBeAlwaysEmpty(s.Value) {
+		return
+	}
+	if isIf {
+		if node, src, off := c.m.cond(s); node != nil {
+			c.alwaysExpr(at, field, s, node, src, off, true)
+		}
+		return
+	}
+	if !strings.Contains(s.Value, "${{") {
+		return
+	}
+	for _, x := range c.m.find(s) {
+		if x.Node != nil {
+			c.alwaysExpr(at, field, s, x.Node, x.Src, x.Start, false)
+		}
+	}
+}
+
+func (c *checker) alwaysExpr(at place, field string, s *actionlint.String, node actionlint.ExprNode, src string, off int, isIf bool) {
+	r := &alwaysResolver{m: c.m, job: at.job}
+	v := emptiness.Eval(node, src, r)
+	if r.hit == nil {
+		return
+	}
+	cmp, cmpVal, hasCmp := constantTest(node, src, r)
+	var tail string
+	switch {
+	case v.Err != nil:
+		tail = ", and fromJSON of an empty string is an evaluation error that fails the job"
+	case hasCmp && isIf && v.Known && !v.Const.Truthy():
+		tail = fmt.Sprintf(", so %s is always %v and this %s never runs", cmp, cmpVal, at.what())
+	case hasCmp:
+		tail = fmt.Sprintf(", so %s is always %v", cmp, cmpVal)
+	case isIf && v.Known && !v.Const.Truthy():
+		tail = fmt.Sprintf(", so this %s never runs", at.what())
+	case !isIf && v.Known && v.Const.Render() == "":
+		tail = fmt.Sprintf(", so ${{ %s }} expands to ''", strings.TrimSpace(clip(src)))
+	default:
+		return
+	}
+	c.report(s, off, "%s: %s %s%s", field, r.hit.Expr, r.hit.Why, tail)
+}
+
+// what names the level of a place in messages.
+func (p place) what() string {
+	if p.step < 0 {
+		return "job"
+	}
+	return "step"
+}
+
+// constantTest finds a comparison (or contains/startsWith/endsWith) that
+// reads an always-empty source and so has a constant answer.
+func constantTest(node actionlint.ExprNode, src string, r *alwaysResolver) (text string, val bool, ok bool) {
+	actionlint.VisitExprNode(node, func(n, _ actionlint.ExprNode, entering bool) {
+		if !entering || ok {
+			return
+		}
+		switch x := n.(type) {
+		case *actionlint.CompareOpNode:
+		case *actionlint.FuncCallNode:
+			switch strings.ToLower(x.Callee) {
+			case "contains", "startswith", "endswith":
+			default:
+				return
+			}
+		default:
+			return
+		}
+		inner := &alwaysResolver{m: r.m, job: r.job}
+		v := emptiness.Eval(n, src, inner)
+		if inner.hit == nil || !v.Known || v.Const.Kind != emptiness.KBool {
+			return
+		}
+		text, val, ok = exprText(n, src), v.Const.B, true
+	})
+	return text, val, ok
+}
+
+// exprText renders a small expression for a message.
+func exprText(n actionlint.ExprNode, src string) string {
+	switch x := n.(type) {
+	case *actionlint.StringNode:
+		return "'" + strings.ReplaceAll(x.Value, "'", "''") + "'"
+	case *actionlint.CompareOpNode:
+		return exprText(x.Left, src) + " " + compareOp(x.Kind) + " " + exprText(x.Right, src)
+	case *actionlint.FuncCallNode:
+		args := make([]string, len(x.Args))
+		for i, a := range x.Args {
+			args[i] = exprText(a, src)
+		}
+		return x.Callee + "(" + strings.Join(args, ", ") + ")"
+	case *actionlint.VariableNode, *actionlint.ObjectDerefNode, *actionlint.IndexAccessNode, *actionlint.ArrayDerefNode:
+		if t := emptiness.RefText(src, n.Token().Offset); t != "" {
+			return t
+		}
+	case *actionlint.BoolNode:
+		return fmt.Sprint(x.Value)
+	case *actionlint.IntNode:
+		return fmt.Sprint(x.Value)
+	case *actionlint.NullNode:
+		return "null"
+	}
+	return "…"
+}
+
+func compareOp(k actionlint.CompareOpNodeKind) string {
+	switch k {
+	case actionlint.CompareOpNodeKindEq:
+		return "=="
+	case actionlint.CompareOpNodeKindNotEq:
+		return "!="
+	case actionlint.CompareOpNodeKindLess:
+		return "<"
+	case actionlint.CompareOpNodeKindLessEq:
+		return "<="
+	case actionlint.CompareOpNodeKindGreater:
+		return ">"
+	case actionlint.CompareOpNodeKindGreaterEq:
+		return ">="
+	}
+	return "?"
+}

@@ -1,0 +1,178 @@
+package emptyexpr
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/emptiness"
+	"github.com/releasegate/releasegate/checks/internal/runscript"
+)
+
+// The commonest defect of the family: a workflow with workflow_dispatch
+// inputs that also runs on push, schedule or pull_request reads inputs.X
+// as if its default applied there. It does not: the inputs context is
+// empty on those triggers. A use is a candidate when evaluating it on such
+// a trigger with the inputs empty gives '' (in if:, false) while the same
+// trigger with the defaults would not; whether the candidate is reported
+// depends on where the value goes (see runUse, withUse, envUse).
+
+// emptyUse is how an expression reads a dispatch input on a trigger that
+// leaves it empty.
+type emptyUse struct {
+	event string
+	why   *emptiness.Reason // the input (for a value: the part that is '')
+	hit   *emptiness.Reason // the first input found empty
+	def   emptiness.Value   // the value with the defaults applied
+	fails bool              // fromJSON('')
+}
+
+// dispatchEmpty finds the first trigger on which node gives '' (isIf:
+// false), or fails, only because dispatch inputs are empty there.
+func (c *checker) dispatchEmpty(at place, node actionlint.ExprNode, src string, isIf bool) (emptyUse, bool) {
+	var found emptyUse
+	ok := false
+	falsy := func(v emptiness.Value) bool {
+		if isIf {
+			return v.Known && !v.Const.Truthy()
+		}
+		return v.Known && v.Const.Render() == ""
+	}
+	c.m.each(at.events, func(ev string) bool {
+		if ev == "workflow_dispatch" {
+			return false
+		}
+		r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeEmpty}
+		v := emptiness.Eval(node, src, r)
+		if r.hit == nil {
+			return false
+		}
+		// The counterfactual the author had in mind: the same trigger with
+		// the defaults applied. If that is empty (or false, or fails) too,
+		// the empty inputs change nothing, as in
+		// `inputs.x && github.event_name == 'workflow_dispatch'`.
+		d := emptiness.Eval(node, src, &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeDefault})
+		switch {
+		case v.Err != nil && d.Err == nil:
+			found, ok = emptyUse{event: ev, why: v.Err, hit: r.hit, def: d, fails: true}, true
+		case !falsy(v) || falsy(d):
+			return false
+		case isIf:
+			found, ok = emptyUse{event: ev, why: r.hit, hit: r.hit, def: d}, true
+		default:
+			// A value is reported only when the '' is the input itself. An
+			// explicit alternative, as in `inputs.snapshot && '--snapshot'
+			// || ''`, shows the author expected the empty case.
+			if v.Why == nil || v.Why.Expr == "''" || v.Why.Expr == "null" {
+				return false
+			}
+			found, ok = emptyUse{event: ev, why: v.Why, hit: r.hit, def: d}, true
+		}
+		return true
+	})
+	return found, ok
+}
+
+// inputUse reports dispatch-input reads in an if: (silently skipped) or a
+// value (expands to ''), and fromJSON('') anywhere.
+func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bool) {
+	if s == nil || len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
+		return
+	}
+	if isIf {
+		if node, src, off := c.m.cond(s); node != nil {
+			if u, ok := c.dispatchEmpty(at, node, src, true); ok {
+				c.reportUse(at, field, s, off, src, u, true, "")
+			}
+		}
+		return
+	}
+	for _, x := range c.m.find(s) {
+		if x.Node != nil && containsFold(x.Src, "inputs") {
+			if u, ok := c.dispatchEmpty(at, x.Node, x.Src, false); ok {
+				c.reportUse(at, field, s, x.Start, x.Src, u, false, "")
+			}
+		}
+	}
+}
+
+func (c *checker) reportUse(at place, field string, s *actionlint.String, off int, src string, u emptyUse, isIf bool, consumer string) {
+	d := defaultOf(c.m, u.why.Expr)
+	switch {
+	case u.fails:
+		c.report(s, off, "%s: %s %s, where its default %s does not apply, and fromJSON of an empty string is an evaluation error that fails the job on %s",
+			field, u.why.Expr, u.why.Why, d, u.event)
+	case isIf:
+		c.report(s, off, "%s: %s %s, where its default %s does not apply, so this %s is silently skipped on %s",
+			field, u.why.Expr, u.why.Why, d, at.what(), u.event)
+	default:
+		c.report(s, off, "%s: %s %s, where its default %s does not apply, so ${{ %s }} expands to ''%s",
+			field, u.why.Expr, u.why.Why, d, strings.TrimSpace(clip(src)), consumer)
+	}
+}
+
+// runUse judges dispatch-input reads in a run: script. In a shell script
+// the '' matters only where the script needs a value (see shell.go): a
+// comparison that '' answers like the default, a fallback or an emptiness
+// test are fine. Other interpreters are judged as plain values.
+func (c *checker) runUse(at place, e *actionlint.ExecRun) {
+	s := e.Run
+	if len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
+		return
+	}
+	if !runscript.IsShell(e.Shell, at.job, c.m.wf.AST) {
+		c.inputUse(at, "run", s, false)
+		return
+	}
+	var sc *script
+	for i, x := range c.m.find(s) {
+		if x.Node == nil || !containsFold(x.Src, "inputs") {
+			continue
+		}
+		u, ok := c.dispatchEmpty(at, x.Node, x.Src, false)
+		if !ok {
+			continue
+		}
+		if u.fails {
+			c.reportUse(at, "run", s, x.Start, x.Src, u, false, "")
+			continue
+		}
+		if sc == nil {
+			if sc = c.m.script(s); sc == nil {
+				c.reportUse(at, "run", s, x.Start, x.Src, u, false, "")
+				continue
+			}
+		}
+		sub := subject{exprs: map[int]bool{i: true}, eventCheck: readsEventName, eventVars: c.m.eventVars(at.job)}
+		sub.def, sub.defKnown = renderKnown(u.def)
+		if n, ok := sc.needs(sub); ok {
+			c.reportUse(at, "run", s, x.Start, x.Src, u, false,
+				", and the script needs a value there: "+needText(n, c.m.wf.Locate(s, n.offset).Line))
+		}
+	}
+}
+
+func needText(n need, line int) string {
+	return n.what + " (line " + strconv.Itoa(line) + ")"
+}
+
+// withUse judges a with: value. A value that is only the expression is an
+// optional input of the action, where '' usually means "not set": only a
+// failing fromJSON is reported there. Text around the expression loses a
+// part.
+func (c *checker) withUse(at place, field string, s *actionlint.String) {
+	if len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
+		return
+	}
+	xs := c.m.find(s)
+	whole := len(xs) == 1 && strings.TrimSpace(s.Value[:xs[0].Start]) == "" && strings.TrimSpace(s.Value[xs[0].End:]) == ""
+	for _, x := range xs {
+		if x.Node == nil || !containsFold(x.Src, "inputs") {
+			continue
+		}
+		if u, ok := c.dispatchEmpty(at, x.Node, x.Src, false); ok && (u.fails || !whole) {
+			c.reportUse(at, field, s, x.Start, x.Src, u, false, "")
+		}
+	}
+}

@@ -18,7 +18,7 @@ import (
 // always false, so the branch it guards never runs).
 
 // alwaysEmpty returns why the reference p, read in job (nil at workflow
-// level), is ” in every run, or nil.
+// level), is the empty string in every run, or nil.
 func (m *model) alwaysEmpty(p *emptiness.Path, job *actionlint.Job) *emptiness.Reason {
 	switch {
 	case p.N == 2 && p.Parts[0] == "inputs":
@@ -95,7 +95,7 @@ func (m *model) calledWorkflow(wc *actionlint.WorkflowCall) *model {
 // unpassedSecret: in a workflow only ever called (on: workflow_call), a
 // secret it does not declare is available only through a caller's
 // `secrets: inherit` or an explicit pass. With local callers that do
-// neither, it is always ”.
+// neither, it is always the empty string.
 func (m *model) unpassedSecret(p *emptiness.Path) *emptiness.Reason {
 	name := p.Parts[1]
 	if m.call == nil || len(m.events) != 1 || name == "github_token" {
@@ -148,7 +148,7 @@ func (r *alwaysResolver) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
 
 // always reports a value or condition that reads an always-empty source
 // where that matters: a condition made constant, a comparison made
-// constant, a value that is therefore ”, or fromJSON(”).
+// constant, a value that is therefore the empty string, or fromJSON of the empty string.
 func (c *checker) always(at place, field string, s *actionlint.String, isIf bool) {
 	if s == nil || !c.m.mayBeAlwaysEmpty(s.Value) {
 		return

@@ -28,7 +28,7 @@ type emptyUse struct {
 	fails bool              // fromJSON('')
 }
 
-// dispatchEmpty finds the first trigger on which node gives ” (isIf:
+// dispatchEmpty finds the first trigger on which node gives the empty string (isIf:
 // false), or fails, only because dispatch inputs are empty there.
 func (c *checker) dispatchEmpty(at place, node actionlint.ExprNode, src string, isIf bool) (emptyUse, bool) {
 	var found emptyUse
@@ -75,7 +75,7 @@ func (c *checker) dispatchEmpty(at place, node actionlint.ExprNode, src string, 
 }
 
 // inputUse reports dispatch-input reads in an if: (silently skipped) or a
-// value (expands to ”), and fromJSON(”) anywhere.
+// value (expands to the empty string), and fromJSON of the empty string anywhere.
 func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bool) {
 	if s == nil || len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
 		return
@@ -113,8 +113,8 @@ func (c *checker) reportUse(at place, field string, s *actionlint.String, off in
 }
 
 // runUse judges dispatch-input reads in a run: script. In a shell script
-// the ” matters only where the script needs a value (see shell.go): a
-// comparison that ” answers like the default, a fallback or an emptiness
+// the empty string matters only where the script needs a value (see shell.go): a
+// comparison that the empty string answers like the default, a fallback or an emptiness
 // test are fine. Other interpreters are judged as plain values.
 func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 	s := e.Run
@@ -158,7 +158,7 @@ func needText(n need, line int) string {
 }
 
 // withUse judges a with: value. A value that is only the expression is an
-// optional input of the action, where ” usually means "not set": only a
+// optional input of the action, where the empty string usually means "not set": only a
 // failing fromJSON is reported there. Text around the expression loses a
 // part.
 func (c *checker) withUse(at place, field string, s *actionlint.String) {

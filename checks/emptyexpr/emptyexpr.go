@@ -207,8 +207,8 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 	c.envDefs(at, s.Env)
 }
 
-// field checks a value that must not be ” (want, as in "a number"), or
-// any value when want is "": always-empty sources and fromJSON(”) first,
+// field checks a value that must not be the empty string (want, as in "a number"), or
+// any value when want is "": always-empty sources and fromJSON of the empty string first,
 // then the emptiness the field cannot take, then dispatch inputs.
 func (c *checker) field(at place, field string, s *actionlint.String, want string) {
 	c.always(at, field, s, false)

@@ -33,7 +33,7 @@ type consumer struct {
 }
 
 // envUse reports def when a consumer needs its value on a trigger where a
-// dispatch input makes it ” (see inputExpr for the counterfactual).
+// dispatch input makes it the empty string (see dispatchEmpty for the counterfactual).
 func (c *checker) envUse(def envDef) {
 	if len(c.m.dispatch) == 0 || !containsFold(def.val.Value, "inputs") {
 		return
@@ -233,7 +233,7 @@ func envFlips(node actionlint.ExprNode, src, name, ev string, d emptiness.Value,
 }
 
 // valueFlips judges a with: value: one that is only ${{ env.X }} is an
-// optional action input, where ” usually means "not set"; one with text
+// optional action input, where the empty string usually means "not set"; one with text
 // around it loses a part.
 func (c *checker) valueFlips(s *actionlint.String, name, ev string, d emptiness.Value) bool {
 	xs := c.m.find(s)

@@ -61,7 +61,7 @@ type need struct {
 }
 
 // needs returns the first read of the subject that needs a value, or
-// false when every read handles ”.
+// false when every read handles the empty string.
 func (s *script) needs(sub subject) (need, bool) {
 	if s.readsEvent(sub) {
 		return need{}, false // the script decides by trigger itself
@@ -237,8 +237,8 @@ func (a *analysis) test(t syntax.TestExpr) {
 }
 
 // compare judges `l = r` where one side reads the subject and the other
-// is a literal: comparing with ” is a guard; otherwise the comparison
-// needs a value when ” answers differently from the default.
+// is a literal: comparing with the empty string is a guard; otherwise the comparison
+// needs a value when the empty string answers differently from the default.
 func (a *analysis) compare(l, r *syntax.Word) {
 	if !reads(l, a.sub, a.s).any {
 		l, r = r, l

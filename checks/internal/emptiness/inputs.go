@@ -9,7 +9,7 @@ import (
 
 // DispatchDefault is the value a workflow_dispatch input has at its
 // default, read as inputs.X (event false) or github.event.inputs.X. An
-// input without a default is dispatched as ” (a boolean as false, the
+// input without a default is dispatched as the empty string (a boolean as false, the
 // state of its unticked box).
 func DispatchDefault(d *actionlint.DispatchInput, event bool) Value {
 	v := ""

@@ -186,7 +186,8 @@ func (c *checker) alwaysExpr(at place, field string, s *actionlint.String, node 
 		tail = fmt.Sprintf(", so %s is always %v", cmp, cmpVal)
 	case isIf && v.Known && !v.Const.Truthy():
 		tail = fmt.Sprintf(", so this %s never runs", at.what())
-	case !isIf && v.Known && v.Const.Render() == "":
+	case !isIf && v.Known && v.Const.Render() == "" && v.Why != nil && v.Why.Expr != "''" && v.Why.Expr != "null":
+		// (an explicit `|| ''` shows the author expects the empty case)
 		tail = fmt.Sprintf(", so ${{ %s }} expands to ''", strings.TrimSpace(clip(src)))
 	default:
 		return

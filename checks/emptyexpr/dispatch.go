@@ -144,13 +144,26 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 				continue
 			}
 		}
-		sub := subject{exprs: map[int]bool{i: true}, eventCheck: readsEventName, eventVars: c.m.eventVars(at.job)}
+		sub := subject{exprs: sameExprs(sc, i), eventCheck: readsEventName, eventVars: c.m.eventVars(at.job)}
 		sub.def, sub.defKnown = renderKnown(u.def)
 		if n, ok := sc.needs(sub); ok {
 			c.reportUse(at, "run", s, x.Start, x.Src, u, false,
 				", and the script needs a value there: "+needText(n, c.m.wf.Locate(s, n.offset).Line))
 		}
 	}
+}
+
+// sameExprs: the placeholders of a script that repeat placeholder i (a
+// test of ${{ inputs.x }} guards a later use of ${{ inputs.x }}).
+func sameExprs(sc *script, i int) map[int]bool {
+	out := map[int]bool{i: true}
+	src := strings.Join(strings.Fields(sc.exprs[i].Src), "")
+	for k, x := range sc.exprs {
+		if strings.Join(strings.Fields(x.Src), "") == src {
+			out[k] = true
+		}
+	}
+	return out
 }
 
 func needText(n need, line int) string {

@@ -140,7 +140,7 @@ func (c *checker) job(id string, j *actionlint.Job) {
 			c.field(at, "strategy.max-parallel", s.MaxParallel.Expression, "a number")
 		}
 		if s.Matrix != nil {
-			c.field(at, "strategy.matrix", s.Matrix.Expression, "")
+			c.matrix(at, s.Matrix)
 		}
 	}
 	if j.Concurrency != nil {
@@ -205,6 +205,22 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 		}
 	}
 	c.envDefs(at, s.Env)
+}
+
+// matrix checks the expressions a matrix is built from, where
+// fromJSON('') fails the job.
+func (c *checker) matrix(at place, m *actionlint.Matrix) {
+	c.field(at, "strategy.matrix", m.Expression, "")
+	for _, k := range sortedKeys(m.Rows) {
+		if r := m.Rows[k]; r != nil {
+			c.field(at, "strategy.matrix."+k, r.Expression, "")
+		}
+	}
+	for _, cs := range []*actionlint.MatrixCombinations{m.Include, m.Exclude} {
+		if cs != nil {
+			c.field(at, "strategy.matrix", cs.Expression, "")
+		}
+	}
 }
 
 // field checks a value that must not be the empty string (want, as in "a number"), or

@@ -6,7 +6,7 @@ import (
 	"github.com/releasegate/releasegate/lint/linttest"
 )
 
-// TestAlwaysEmpty covers the sources that are ” in every run and the
+// TestAlwaysEmpty covers the sources that are empty in every run and the
 // places their value lands.
 func TestAlwaysEmpty(t *testing.T) {
 	linttest.RunCases(t, Rule.ID, Check, []linttest.Case{

@@ -208,7 +208,7 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 }
 
 // matrix checks the expressions a matrix is built from, where
-// fromJSON(”) fails the job.
+// fromJSON of the empty string fails the job.
 func (c *checker) matrix(at place, m *actionlint.Matrix) {
 	c.field(at, "strategy.matrix", m.Expression, "")
 	for _, k := range sortedKeys(m.Rows) {

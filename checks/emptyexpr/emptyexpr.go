@@ -5,12 +5,13 @@
 // The runner renders a missing value as an empty string. Where a boolean
 // or number is required (continue-on-error, timeout-minutes,
 // strategy.fail-fast, strategy.max-parallel,
-// concurrency.cancel-in-progress), where a name is required (runs-on,
-// environment), in typed inputs of a local reusable workflow, in required
-// inputs of a local composite action and inside an image reference, an
-// empty value is a broken run: "Unexpected value", a job that finds no
-// runner, a push to `repo:`. continue-on-error of a composite action's
-// steps is checked against the action's optional inputs too.
+// concurrency.cancel-in-progress), where a name is required (runs-on), in
+// typed inputs of a local reusable workflow, in required inputs of a local
+// composite action and inside an image reference, an empty value is a
+// broken run: "Unexpected value", a job that finds no runner, a push to
+// `repo:`. `environment:` is not such a field: '' there means "no
+// environment". continue-on-error of a composite action's steps is checked
+// against the action's optional inputs too.
 //
 // Each expression is evaluated abstractly (package
 // checks/internal/emptiness) once per trigger that can reach it, with the
@@ -21,16 +22,22 @@
 // be skipped or never writes them, outputs of a needed job read under
 // always(), and matrix keys missing from some combinations.
 //
-// The most common defect of the class is reported in any run:, with:, env:
-// or if: as well: a workflow with workflow_dispatch inputs that also runs
-// on push, schedule or pull_request reads inputs.X as if its default
-// applied on those triggers. It does not: there the inputs context is
-// empty. Such a use is reported when evaluating it on that trigger with the
-// input empty gives an empty string (in if:, false) while evaluating it on
-// the same trigger with the default would not. So `inputs.mode || 'full'`,
-// uses guarded by `github.event_name == 'workflow_dispatch'` (in the same
-// if:, the job's if:, or the if: of a job it needs) and jobs that no other
-// trigger reaches stay clean.
+// Some sources are empty in every run (always.go): an input no trigger
+// declares, a needed job's output it does not export, a reusable
+// workflow's secret that is neither declared nor passed by any local
+// caller. They are reported wherever they land, with the comparison they
+// make constant.
+//
+// The most common defect of the class is a workflow with
+// workflow_dispatch inputs that also runs on push, schedule or
+// pull_request and reads inputs.X as if its default applied there
+// (dispatch.go). How the '' lands decides: an if: that is silently false,
+// a value in a run: script that the script needs (shell.go: an argument,
+// a path, a comparison that '' answers unlike the default — not a
+// fallback, an emptiness test or a branch on the event), an env: value
+// that a consumer in its scope needs (envuse.go), text around the value in
+// with:. A with: value that is the expression alone is an optional action
+// input, where '' usually means "not set".
 package emptyexpr
 
 import (
@@ -58,16 +65,25 @@ var Rule = rule.Rule{
 		"before any step starts, an empty `runs-on` never finds a runner, and `docker push repo:${{ x }}` with an empty x " +
 		"pushes the wrong tag. The usual cause is an input of workflow_dispatch read by a workflow that also runs on push or " +
 		"schedule: on those triggers the inputs context is empty and the input's `default:` does not apply, so a nightly " +
-		"job runs with `--mode ''` or silently skips a step guarded by `if: inputs.run_tests`.",
+		"job runs with `--mode ''` or silently skips a step guarded by `if: inputs.run_tests`. Some values are '' in every " +
+		"run: an input no trigger declares, `needs.J.outputs.X` when job J exports no output X (a step computes it, but " +
+		"`outputs:` never passes it on), and a reusable workflow's secret that it neither declares nor gets from any " +
+		"caller (a caller dropped `secrets: inherit`); a comparison with such a value is constant, so " +
+		"`if: needs.changes.outputs.docs == 'true'` never runs. An `env:` value that can be '' is reported only where a " +
+		"consumer in its scope needs it: a script that passes $X to a command or compares it where '' answers unlike " +
+		"the default, or an expression such as `if: env.X == 'true'`; `${X:-default}`, `[ -z \"$X\" ]` and a branch on " +
+		"$GITHUB_EVENT_NAME handle the empty case. `environment: ''` means no environment and is fine.",
 	Bad: "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      allow_unsigned: {type: boolean, default: false}\n" +
 		"jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
 		"        continue-on-error: ${{ inputs.allow_unsigned }}",
 	Good: "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      allow_unsigned: {type: boolean, default: false}\n" +
 		"jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
 		"        continue-on-error: ${{ inputs.allow_unsigned || false }}",
-	Fix: "Give the value a non-empty fallback (`inputs.x || 'default'`, `inputs.flag || false`), guard the step or job with " +
-		"`if: github.event_name == 'workflow_dispatch'`, or declare the input where the trigger can populate it " +
-		"(workflow_call inputs, required secrets). The message names the sub-expression that can be empty and why.",
+	Fix: "Give the value a non-empty fallback (`inputs.x || 'default'`, `inputs.flag || false`, `${X:-default}` in the " +
+		"script), guard the step or job with `if: github.event_name == 'workflow_dispatch'`, or declare what the reader " +
+		"expects (the input under the trigger, the output under the job's `outputs:`, the secret under " +
+		"`on.workflow_call.secrets` and at the call site, or `secrets: inherit`). The message names the sub-expression " +
+		"that can be empty, why, and for env: values the consumer that needs it. More examples: docs/expressions.md.",
 }
 
 // Check runs the analysis over every workflow.

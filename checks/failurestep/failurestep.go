@@ -56,7 +56,7 @@ var Rule = rule.Rule{
 	Good: "- id: scan\n  run: trivy image \"$IMAGE\"\n- if: failure() && steps.scan.outcome == 'failure'\n  run: ./notify.sh scan failed",
 	Fix: "Add a status function: `failure() && ...` to run after a failure, `!cancelled() && ...` or `always() && ...` to run " +
 		"in every outcome (for a job: `if: always() && contains(needs.*.result, 'failure')`). Alternatively give the " +
-		"tested step `continue-on-error: true` if the job should go on after it fails.",
+		"tested step `continue-on-error: true` if the job should go on after it fails. More examples: docs/expressions.md.",
 }
 
 // Check reports unreachable failure conditions in workflows and composite

@@ -122,7 +122,7 @@ func (m *model) script(s *actionlint.String) *script {
 	return sc
 }
 
-// cond returns the parsed `if:` s, parsed once (see parseCond).
+// cond returns the parsed `if:` s, parsed once (see expr.Condition).
 func (m *model) cond(s *actionlint.String) (actionlint.ExprNode, string, int) {
 	if s == nil {
 		return nil, "", 0
@@ -130,7 +130,7 @@ func (m *model) cond(s *actionlint.String) (actionlint.ExprNode, string, int) {
 	if c, ok := m.conds[s]; ok {
 		return c.node, c.src, c.off
 	}
-	n, src, off := parseCond(s)
+	n, src, off := expr.Condition(s.Value)
 	m.conds[s] = cond{n, src, off}
 	return n, src, off
 }
@@ -303,29 +303,6 @@ func statusFuncs(cond actionlint.ExprNode) (success, other bool) {
 		}
 	})
 	return success, other
-}
-
-// parseCond parses an `if:` value, bare or wrapped in one ${{ }}. It returns
-// the node, the source its token offsets refer to and where the
-// expression starts in the value (its ${{ when wrapped). node is nil for
-// values it cannot read.
-func parseCond(s *actionlint.String) (node actionlint.ExprNode, src string, off int) {
-	if s == nil {
-		return nil, "", 0
-	}
-	v := s.Value
-	if strings.Contains(v, "${{") {
-		xs := expr.Find(v)
-		if len(xs) != 1 || strings.TrimSpace(v[:xs[0].Start]) != "" || strings.TrimSpace(v[xs[0].End:]) != "" {
-			return nil, "", 0
-		}
-		return xs[0].Node, xs[0].Src, xs[0].Start
-	}
-	n, err := expr.Parse(v)
-	if err != nil {
-		return nil, "", 0
-	}
-	return n, v, 0
 }
 
 // onlyStatus reports whether an `if:` holds nothing but status functions,

@@ -155,7 +155,7 @@ func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, c
 	if cond == nil || !maybeFailureTest(cond.Value) {
 		return // cheap text filter before parsing
 	}
-	node, src, off := parse(cond)
+	node, src, off := expr.Condition(cond.Value)
 	if node == nil || hasStatusFunc(node) {
 		return
 	}
@@ -183,22 +183,6 @@ func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, c
 		return
 	}
 	p.Report(Rule.ID, f, f.Locate(cond, off), "if: %s %s%s", found.text, found.consequence(at), note)
-}
-
-// parse reads a bare or ${{ }}-wrapped condition.
-func parse(s *actionlint.String) (actionlint.ExprNode, string, int) {
-	if strings.Contains(s.Value, "${{") {
-		xs := expr.Find(s.Value)
-		if len(xs) != 1 || strings.TrimSpace(s.Value[:xs[0].Start]) != "" || strings.TrimSpace(s.Value[xs[0].End:]) != "" {
-			return nil, "", 0
-		}
-		return xs[0].Node, xs[0].Src, xs[0].Start
-	}
-	n, err := expr.Parse(s.Value)
-	if err != nil {
-		return nil, "", 0
-	}
-	return n, s.Value, 0
 }
 
 func hasStatusFunc(n actionlint.ExprNode) bool {

@@ -51,6 +51,26 @@ func Parse(src string) (actionlint.ExprNode, error) {
 	return node, nil
 }
 
+// Condition parses an `if:` value, bare or wrapped in one ${{ }}. It
+// returns the node, the source its token offsets refer to and where the
+// expression starts in the value (its ${{ when wrapped). node is nil for a
+// value it cannot read (text around the ${{ }}, a syntax error, which
+// actionlint reports).
+func Condition(v string) (node actionlint.ExprNode, src string, off int) {
+	if strings.Contains(v, "${{") {
+		xs := Find(v)
+		if len(xs) != 1 || strings.TrimSpace(v[:xs[0].Start]) != "" || strings.TrimSpace(v[xs[0].End:]) != "" {
+			return nil, "", 0
+		}
+		return xs[0].Node, xs[0].Src, xs[0].Start
+	}
+	n, err := Parse(v)
+	if err != nil {
+		return nil, "", 0
+	}
+	return n, v, 0
+}
+
 // Ref is a use of a context: `secrets.NAME`, `secrets['NAME']`,
 // `secrets[expr]` (Dynamic) or the whole object, as in `toJSON(secrets)`
 // (Whole).

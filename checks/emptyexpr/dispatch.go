@@ -7,6 +7,7 @@ import (
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
+	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/checks/internal/runscript"
 )
 
@@ -179,7 +180,7 @@ func (c *checker) withUse(at place, field string, s *actionlint.String) {
 		return
 	}
 	xs := c.m.find(s)
-	whole := len(xs) == 1 && strings.TrimSpace(s.Value[:xs[0].Start]) == "" && strings.TrimSpace(s.Value[xs[0].End:]) == ""
+	whole := onlyExpr(s.Value, xs)
 	for _, x := range xs {
 		if x.Node == nil || !containsFold(x.Src, "inputs") {
 			continue
@@ -188,4 +189,9 @@ func (c *checker) withUse(at place, field string, s *actionlint.String) {
 			c.reportUse(at, field, s, x.Start, x.Src, u, false, "")
 		}
 	}
+}
+
+// onlyExpr reports a value that is one ${{ }} and nothing else.
+func onlyExpr(v string, xs []expr.Expr) bool {
+	return len(xs) == 1 && strings.TrimSpace(v[:xs[0].Start]) == "" && strings.TrimSpace(v[xs[0].End:]) == ""
 }

@@ -237,7 +237,7 @@ func envFlips(node actionlint.ExprNode, src, name, ev string, d emptiness.Value,
 // around it loses a part.
 func (c *checker) valueFlips(s *actionlint.String, name, ev string, d emptiness.Value) bool {
 	xs := c.m.find(s)
-	if len(xs) == 1 && strings.TrimSpace(s.Value[:xs[0].Start]) == "" && strings.TrimSpace(s.Value[xs[0].End:]) == "" {
+	if onlyExpr(s.Value, xs) {
 		return false
 	}
 	for _, x := range xs {

@@ -9,7 +9,7 @@
 // typed inputs of a local reusable workflow, in required inputs of a local
 // composite action and inside an image reference, an empty value is a
 // broken run: "Unexpected value", a job that finds no runner, a push to
-// `repo:`. `environment:` is not such a field: '' there means "no
+// `repo:`. `environment:` is not such a field: the empty string there means "no
 // environment". continue-on-error of a composite action's steps is checked
 // against the action's optional inputs too.
 //
@@ -31,13 +31,13 @@
 // The most common defect of the class is a workflow with
 // workflow_dispatch inputs that also runs on push, schedule or
 // pull_request and reads inputs.X as if its default applied there
-// (dispatch.go). How the '' lands decides: an if: that is silently false,
+// (dispatch.go). How the the empty string lands decides: an if: that is silently false,
 // a value in a run: script that the script needs (shell.go: an argument,
-// a path, a comparison that '' answers unlike the default — not a
+// a path, a comparison that the empty string answers unlike the default — not a
 // fallback, an emptiness test or a branch on the event), an env: value
 // that a consumer in its scope needs (envuse.go), text around the value in
 // with:. A with: value that is the expression alone is an optional action
-// input, where '' usually means "not set".
+// input, where the empty string usually means "not set".
 package emptyexpr
 
 import (

@@ -31,7 +31,7 @@
 // The most common defect of the class is a workflow with
 // workflow_dispatch inputs that also runs on push, schedule or
 // pull_request and reads inputs.X as if its default applied there
-// (dispatch.go). How the the empty string lands decides: an if: that is silently false,
+// (dispatch.go). How the empty string lands decides: an if: that is silently false,
 // a value in a run: script that the script needs (shell.go: an argument,
 // a path, a comparison that the empty string answers unlike the default — not a
 // fallback, an emptiness test or a branch on the event), an env: value

@@ -122,9 +122,70 @@ func (m *model) unpassedSecret(p *emptiness.Path) *emptiness.Reason {
 		c.wf.Path, c.job.Pos.Line)}
 }
 
-// mayBeAlwaysEmpty is a cheap filter: can s name an always-empty source?
-func (m *model) mayBeAlwaysEmpty(s string) bool {
-	return containsFold(s, "inputs") || containsFold(s, "outputs") || (m.call != nil && containsFold(s, "secrets"))
+// mayBeAlwaysEmpty is a cheap filter, run on the text before anything
+// is parsed: does s name an input no trigger declares, an output a needed
+// job does not export, or (in a workflow only ever called) a secret?
+func (m *model) mayBeAlwaysEmpty(s string, job *actionlint.Job) bool {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case hasWordAt(s, i, "inputs"):
+			if name := identAt(s, i+len("inputs")); name == "" || m.dispatch[name] == nil && m.callIn[name] == nil {
+				return true // undeclared, or an index we do not read here
+			}
+		case hasWordAt(s, i, "needs") && job != nil:
+			if m.outputMayBeMissing(s[i+len("needs"):], job) {
+				return true
+			}
+		case hasWordAt(s, i, "secrets") && m.call != nil && len(m.events) == 1:
+			return true
+		}
+	}
+	return false
+}
+
+// outputMayBeMissing reads `.J.outputs.O` after "needs".
+func (m *model) outputMayBeMissing(rest string, job *actionlint.Job) bool {
+	id := identAt(rest, 0)
+	if id == "" {
+		return false
+	}
+	rest = rest[1+len(id):]
+	if !hasWordAt(rest, 0, ".outputs") {
+		return false
+	}
+	out := identAt(rest, len(".outputs"))
+	j := m.wf.AST.Jobs[id]
+	return j != nil && (j.WorkflowCall != nil || out == "" || j.Outputs[out] == nil)
+}
+
+// hasWordAt reports whether s has word (lower case) at i, ignoring case,
+// not preceded by an identifier character.
+func hasWordAt(s string, i int, word string) bool {
+	if i+len(word) > len(s) || (i > 0 && isIdent(s[i-1])) {
+		return false
+	}
+	for k := 0; k < len(word); k++ {
+		if lower(s[i+k]) != word[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// identAt returns the lower-cased identifier after a '.' at i, or "".
+func identAt(s string, i int) string {
+	if i >= len(s) || s[i] != '.' {
+		return ""
+	}
+	j := i + 1
+	for j < len(s) && isIdent(s[j]) {
+		j++
+	}
+	return strings.ToLower(s[i+1 : j])
+}
+
+func isIdent(c byte) bool {
+	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // alwaysResolver resolves only always-empty references, remembering the
@@ -150,7 +211,7 @@ func (r *alwaysResolver) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
 // where that matters: a condition made constant, a comparison made
 // constant, a value that is therefore the empty string, or fromJSON of the empty string.
 func (c *checker) always(at place, field string, s *actionlint.String, isIf bool) {
-	if s == nil || !c.m.mayBeAlwaysEmpty(s.Value) {
+	if s == nil || !c.m.mayBeAlwaysEmpty(s.Value, at.job) {
 		return
 	}
 	if isIf {

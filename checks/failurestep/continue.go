@@ -16,6 +16,9 @@ import (
 type continuation struct {
 	may  bool
 	note string // when !may because of an expression: when it would be true
+	// skippable: the tested step has an if: of its own, so its outcome can
+	// be 'skipped' without any failure.
+	skippable bool
 }
 
 // defaultRuns evaluates continue-on-error expressions in the runs a

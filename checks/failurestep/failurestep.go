@@ -90,10 +90,10 @@ func run(p *lint.Pass) {
 			may := func(id string) continuation {
 				for _, t := range a.Steps[:i] {
 					if t.ID != nil && strings.EqualFold(t.ID.Value, id) {
-						return continuation{may: t.ContinueOnError != nil && t.ContinueOnError.Value != "false"}
+						return continuation{may: t.ContinueOnError != nil && t.ContinueOnError.Value != "false", skippable: t.If != nil}
 					}
 				}
-				return continuation{}
+				return continuation{skippable: true}
 			}
 			check(p, a.File, s.If, stepLevel, may)
 		}
@@ -117,10 +117,12 @@ func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge fun
 		check(p, wf.File, s.If, stepLevel, func(id string) continuation {
 			for _, t := range j.Steps[:i] {
 				if t.ID != nil && strings.EqualFold(t.ID.Value, id) {
-					return judge().continues(t.ContinueOnError)
+					c := judge().continues(t.ContinueOnError)
+					c.skippable = t.If != nil
+					return c
 				}
 			}
-			return continuation{}
+			return continuation{skippable: true} // not an earlier step: unknown
 		})
 	}
 }
@@ -171,7 +173,7 @@ func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, c
 		}
 		if t.kind != skipped && t.id != "" {
 			c := continues(t.id)
-			if c.may {
+			if c.may || t.kind == notSuccess && c.skippable {
 				return false
 			}
 			note = c.note

@@ -231,6 +231,25 @@ jobs:
       - if: steps.scan.outcome == 'failure'
         run: echo "::warning::scan failed"
 `}},
+		{Name: "step testing that an earlier step did not succeed", Files: wf(`  test:
+    runs-on: ubuntu-latest
+    steps:
+      - id: unit
+        run: go test ./...
+      - if: »steps.unit.outcome != 'success'
+        run: ./upload-logs.sh
+      - if: »${{ job.status != 'success' }}
+        run: ./notify.sh
+`), Msg: "can only hold after a failure"},
+		{Name: "twin: the tested step can be skipped by its own if", Files: wf(`  test:
+    runs-on: ubuntu-latest
+    steps:
+      - id: unit
+        if: github.event_name == 'push'
+        run: go test ./...
+      - if: steps.unit.outcome != 'success'
+        run: echo "unit tests did not run on this event"
+`)},
 		{Name: "skipped need is unreachable whatever continue-on-error says", Files: wf(`  build:
     runs-on: ubuntu-latest
     continue-on-error: true

@@ -14,7 +14,7 @@ type kind int
 const (
 	failed     kind = iota // a step or needed job failed or was cancelled
 	skipped                // a needed job was skipped
-	notSuccess             // a needed job did anything but succeed
+	notSuccess             // a step or needed job did anything but succeed
 )
 
 // test is one failure test found in a condition.
@@ -26,6 +26,9 @@ type test struct {
 
 func (t test) consequence(at level) string {
 	switch {
+	case at == stepLevel && t.kind == notSuccess:
+		return "can only hold after a failure, but without a status function the implicit success() skips this step " +
+			"exactly then; write failure() && ... (or always() && ...)"
 	case at == stepLevel:
 		return "tests for a failure but has no status function, so the implicit success() skips this step exactly when " +
 			"that failure happens; write failure() && ... (or always() && ...)"
@@ -41,7 +44,9 @@ func (t test) consequence(at level) string {
 }
 
 // failureTest recognises, at a step, `X == 'failure'` (or 'cancelled')
-// where X is steps.ID.outcome, steps.ID.conclusion or job.status; at a
+// and `X != 'success'` where X is steps.ID.outcome, steps.ID.conclusion or
+// job.status (a step that its own if: can skip is 'skipped', which is not
+// 'success': see check); at a
 // job, needs.ID.result compared with 'failure', 'cancelled', 'skipped'
 // (==) or 'success' (!=), and contains() of needs results with one of
 // those words, in either argument order.
@@ -89,7 +94,7 @@ func wordKind(word string, op actionlint.CompareOpNodeKind, at level) (kind, boo
 			return skipped, true
 		}
 	case actionlint.CompareOpNodeKindNotEq:
-		if w == "success" && at == jobLevel {
+		if w == "success" {
 			return notSuccess, true
 		}
 	}

@@ -143,6 +143,26 @@ func (m *model) mayBeAlwaysEmpty(s string, job *actionlint.Job) bool {
 	return false
 }
 
+// spansMayBeAlwaysEmpty applies mayBeAlwaysEmpty to the ${{ }} of a
+// value only: a long script is mostly shell.
+func (m *model) spansMayBeAlwaysEmpty(s string, job *actionlint.Job) bool {
+	for pos := 0; ; {
+		i := strings.Index(s[pos:], "${{")
+		if i < 0 {
+			return false
+		}
+		start := pos + i + 3
+		end := strings.Index(s[start:], "}}")
+		if end < 0 {
+			end = len(s) - start
+		}
+		if m.mayBeAlwaysEmpty(s[start:start+end], job) {
+			return true
+		}
+		pos = start + end
+	}
+}
+
 // outputMayBeMissing reads `.J.outputs.O` after "needs".
 func (m *model) outputMayBeMissing(rest string, job *actionlint.Job) bool {
 	id := identAt(rest, 0)
@@ -211,16 +231,19 @@ func (r *alwaysResolver) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
 // where that matters: a condition made constant, a comparison made
 // constant, a value that is therefore the empty string, or fromJSON of the empty string.
 func (c *checker) always(at place, field string, s *actionlint.String, isIf bool) {
-	if s == nil || !c.m.mayBeAlwaysEmpty(s.Value, at.job) {
+	if s == nil {
 		return
 	}
 	if isIf {
+		if !c.m.mayBeAlwaysEmpty(s.Value, at.job) {
+			return
+		}
 		if node, src, off := c.m.cond(s); node != nil {
 			c.alwaysExpr(at, field, s, node, src, off, true)
 		}
 		return
 	}
-	if !strings.Contains(s.Value, "${{") {
+	if !c.m.spansMayBeAlwaysEmpty(s.Value, at.job) {
 		return
 	}
 	for _, x := range c.m.find(s) {

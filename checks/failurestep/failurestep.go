@@ -101,7 +101,7 @@ func run(p *lint.Pass) {
 }
 
 func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge func() *defaultRuns) {
-	check(p, wf.File, j.If, jobLevel, func(id string) continuation {
+	needs := func(id string) continuation {
 		if id == "*" {
 			var c continuation
 			for _, n := range j.Needs {
@@ -112,7 +112,10 @@ func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge fun
 			return c
 		}
 		return judge().continues(jobContinues(wf.AST.Jobs[id]))
-	})
+	}
+	if !check(p, wf.File, j.If, jobLevel, needs) {
+		checkGate(p, wf, j, needs)
+	}
 	for i, s := range j.Steps {
 		check(p, wf.File, s.If, stepLevel, func(id string) continuation {
 			for _, t := range j.Steps[:i] {
@@ -153,16 +156,16 @@ func (l level) String() string {
 // check reports cond when it tests a failure without a status function.
 // continues says whether the step or job a test names can continue on
 // error ("*" for needs.*).
-func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, continues func(id string) continuation) {
+func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, continues func(id string) continuation) bool {
 	if cond == nil || !maybeFailureTest(cond.Value) {
-		return // cheap text filter before parsing
+		return false // cheap text filter before parsing
 	}
 	node, src, off := expr.Condition(cond.Value)
 	if node == nil || hasStatusFunc(node) {
-		return
+		return false
 	}
 	if at == stepLevel && readsNeeds(node) {
-		return // settled before the job started: reachable
+		return false // settled before the job started: reachable (see checkGate)
 	}
 	var found *test
 	var note string
@@ -182,9 +185,10 @@ func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, c
 		return true
 	})
 	if found == nil {
-		return
+		return false
 	}
 	p.Report(Rule.ID, f, f.Locate(cond, off), "if: %s %s%s", found.text, found.consequence(at), note)
+	return true
 }
 
 func hasStatusFunc(n actionlint.ExprNode) bool {

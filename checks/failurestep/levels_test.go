@@ -50,16 +50,69 @@ func TestLevels(t *testing.T) {
       - if: ${{ needs.e2e.result != 'success' && needs.e2e.result != 'skipped' }}
         run: exit 1
 `)},
-		{Name: "step testing needs is never reported, even without always() on the job", Files: wf(`  build:
+		{Name: "gate job without a status function: reported at the job, never at the step", Files: wf(`  build:
     runs-on: ubuntu-latest
     steps:
       - run: make
-  summary:
+  »summary:
     needs: build
     runs-on: ubuntu-latest
     steps:
       - if: needs.build.result == 'failure'
-        run: echo never, but not this rule's business
+        run: exit 1
+`), Msg: `job "summary" reads needs.build.result == 'failure' (line 11) to act on the results of the jobs it needs, but it has no if: with a status function`},
+		{Name: "gate job reading a result through env, with an if of its own", Files: wf(`  matrix:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+  report:
+    needs: [matrix]
+    if: »${{ github.event_name == 'pull_request' }}
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          RESULT: ${{ needs.matrix.result }}
+        run: |
+          if [[ "$RESULT" != success ]]; then exit 1; fi
+`), Msg: "reads needs.matrix.result (line 13)"},
+		{Name: "gate job handing toJSON(needs) to an action", Files: wf(`  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make a
+  »all-green:
+    needs: [a]
+    runs-on: ubuntu-latest
+    steps:
+      - uses: acme/all-green@v1
+        with:
+          jobs: ${{ toJSON(needs) }}
+`), Msg: "reads toJSON(needs)"},
+		{Name: "twin: gate jobs that run after failures", Files: wf(`  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make a
+  all-green:
+    needs: [a]
+    if: always()
+    runs-on: ubuntu-latest
+    steps:
+      - uses: acme/all-green@v1
+        with:
+          jobs: ${{ toJSON(needs) }}
+  report:
+    needs: [a]
+    if: ${{ !cancelled() && github.event_name == 'pull_request' }}
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          RESULT: ${{ needs.a.result }}
+        run: test "$RESULT" = success
+  publish:
+    needs: [a]
+    runs-on: ubuntu-latest
+    steps:
+      - if: needs.a.outputs.version != ''
+        run: ./publish.sh
 `)},
 		{Name: "job testing a cancelled need", Files: wf(`  build:
     runs-on: ubuntu-latest

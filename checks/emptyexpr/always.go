@@ -33,6 +33,12 @@ func (m *model) alwaysEmpty(p *emptiness.Path, job *actionlint.Job) *emptiness.R
 		}
 	case p.Is("needs", "*", "outputs", "*"):
 		return m.undeclaredOutput(p, job)
+	case p.Is("steps", "*", "outputs", "*"):
+		if s := stepByID(job, p.Parts[1]); s != nil {
+			if w := m.writes(job, s); w.known && !slices.Contains(w.names, p.Parts[3]) {
+				return &emptiness.Reason{Expr: p.Text, Why: "is always '': " + w.describe(s.ID.Value)}
+			}
+		}
 	case p.Is("secrets", "*"):
 		return m.unpassedSecret(p)
 	}
@@ -136,6 +142,10 @@ func (m *model) mayBeAlwaysEmpty(s string, job *actionlint.Job) bool {
 			if m.outputMayBeMissing(s[i+len("needs"):], job) {
 				return true
 			}
+		case hasWordAt(s, i, "steps") && job != nil:
+			if m.stepOutputMayBeMissing(s[i+len("steps"):], job) {
+				return true
+			}
 		case hasWordAt(s, i, "secrets") && m.call != nil && len(m.events) == 1:
 			return true
 		}
@@ -176,6 +186,37 @@ func (m *model) outputMayBeMissing(rest string, job *actionlint.Job) bool {
 	out := identAt(rest, len(".outputs"))
 	j := m.wf.AST.Jobs[id]
 	return j != nil && (j.WorkflowCall != nil || out == "" || j.Outputs[out] == nil)
+}
+
+// stepOutputMayBeMissing reads `.S.outputs.O` after "steps".
+func (m *model) stepOutputMayBeMissing(rest string, job *actionlint.Job) bool {
+	id := identAt(rest, 0)
+	if id == "" {
+		return false
+	}
+	rest = rest[1+len(id):]
+	if !hasWordAt(rest, 0, ".outputs") {
+		return false
+	}
+	s := stepByID(job, id)
+	if s == nil {
+		return false
+	}
+	w := m.writes(job, s)
+	return w.known && !slices.Contains(w.names, identAt(rest, len(".outputs")))
+}
+
+// stepByID finds a step of job by its id (case-insensitive).
+func stepByID(job *actionlint.Job, id string) *actionlint.Step {
+	if job == nil {
+		return nil
+	}
+	for _, s := range job.Steps {
+		if s.ID != nil && strings.EqualFold(s.ID.Value, id) {
+			return s
+		}
+	}
+	return nil
 }
 
 // hasWordAt reports whether s has word (lower case) at i, ignoring case,

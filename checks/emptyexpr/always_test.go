@@ -204,6 +204,52 @@ jobs:
         env:
           TOKEN: ${{ secrets.REGISTRY_TOKEN }}
 `)},
+		{Name: "step output the step never writes, in an env value", Files: wf(`on:
+  push:
+    tags: ['v*']
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - id: vars
+        run: |
+          printf 'go: %s\n' "$(go version)"
+          go env
+      - id: version
+        run: echo "::set-output name=tag::${GITHUB_REF#refs/tags/}"
+      - uses: goreleaser/goreleaser-action@v6
+        env:
+          TAG: »${{ steps.vars.outputs.tag }}
+          NEXT: ${{ steps.version.outputs.tag }}
+`), Msg: `steps.vars.outputs.tag is always '': step "vars" writes no outputs`},
+		{Name: "step output under another name, in an if", Files: wf(`on: push
+jobs:
+  upload:
+    runs-on: windows-latest
+    steps:
+      - id: creds
+        shell: pwsh
+        run: |
+          Write-Output "account=$env:ACCT" | Out-File -FilePath $env:GITHUB_OUTPUT -Append
+          Write-Output "region=$env:REGION" | Out-File -FilePath $env:GITHUB_OUTPUT -Append
+      - if: »steps.creds.outputs.project && steps.creds.outputs.key
+        run: ./upload-logs.ps1
+      - if: steps.creds.outputs.account != ''
+        run: ./upload-logs.ps1
+`), Msg: "writes only these outputs: account, region, so this step never runs"},
+		{Name: "twin: a step that runs a script may write any output", Files: wf(`on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - id: vars
+        run: ./ci/version.sh
+      - id: build
+        run: |
+          make dist
+          echo "built"
+      - run: ./publish.sh "${{ steps.vars.outputs.tag }}" "${{ steps.build.outputs.digest }}"
+`)},
 		{Name: "fromJSON of an input no trigger declares", Files: wf(`on: push
 jobs:
   test:

@@ -316,7 +316,7 @@ jobs:
         run: echo "minutes=30" >> "$GITHUB_OUTPUT"
       - run: make
         continue-on-error: »${{ steps.cfg.outputs.soft }}
-`), `step "cfg" writes only minutes to $GITHUB_OUTPUT`},
+`), `step "cfg" writes only these outputs: minutes`},
 	{"step output twin: names come from a script", wf(`on: push
 jobs:
   build:

@@ -90,9 +90,10 @@ type model struct {
 
 	// Parsed expressions, by value: a value is read by several sinks and
 	// on several triggers, and parsing dominates the cost of the check.
-	finds   map[*actionlint.String][]expr.Expr
-	conds   map[*actionlint.String]cond
-	scripts map[*actionlint.String]*script
+	finds      map[*actionlint.String][]expr.Expr
+	conds      map[*actionlint.String]cond
+	scripts    map[*actionlint.String]*script
+	stepWrites map[*actionlint.Step]stepWrites
 }
 
 type cond struct {
@@ -138,7 +139,7 @@ func (m *model) cond(s *actionlint.String) (actionlint.ExprNode, string, int) {
 func newModel(ix *index, wf *workspace.Workflow) *model {
 	m := &model{ix: ix, wf: wf, jobSets: map[string]evset{},
 		finds: map[*actionlint.String][]expr.Expr{}, conds: map[*actionlint.String]cond{},
-		scripts: map[*actionlint.String]*script{}}
+		scripts: map[*actionlint.String]*script{}, stepWrites: map[*actionlint.Step]stepWrites{}}
 	for _, ev := range wf.AST.On {
 		if len(m.events) == 64 {
 			break

@@ -27,7 +27,15 @@ type emptyUse struct {
 	hit   *emptiness.Reason // the first input found empty
 	def   emptiness.Value   // the value with the defaults applied
 	fails bool              // fromJSON('')
+	runs  bool              // an if: true only because the input is empty
 }
+
+// prTriggers run for every pull request: an if: that the empty inputs
+// turn true there runs a dispatch-only job (a release, an approval gate)
+// on each of them. On push or schedule the same flip is often meant
+// (`inputs.dry_run != 'true'` publishing for real on a tag push), so it
+// is not reported there.
+var prTriggers = map[string]bool{"pull_request": true, "pull_request_target": true, "merge_group": true}
 
 // dispatchEmpty finds the first trigger on which node gives the empty string (isIf:
 // false), or fails, only because dispatch inputs are empty there.
@@ -57,6 +65,8 @@ func (c *checker) dispatchEmpty(at place, node actionlint.ExprNode, src string, 
 		switch {
 		case v.Err != nil && d.Err == nil:
 			found, ok = emptyUse{event: ev, why: v.Err, hit: r.hit, def: d, fails: true}, true
+		case isIf && prTriggers[ev] && v.Known && v.Const.Truthy() && falsy(d):
+			found, ok = emptyUse{event: ev, why: r.hit, hit: r.hit, def: d, runs: true}, true
 		case !falsy(v) || falsy(d):
 			return false
 		case isIf:
@@ -104,6 +114,10 @@ func (c *checker) reportUse(at place, field string, s *actionlint.String, off in
 	case u.fails:
 		c.report(s, off, "%s: %s %s, where its default %s does not apply, and fromJSON of an empty string is an evaluation error that fails the job on %s",
 			field, u.why.Expr, u.why.Why, d, u.event)
+	case u.runs:
+		c.report(s, off, "%s: %s %s, where its default %s does not apply, so %s is true there and this %s runs on every %s, "+
+			"although with the default it would not; guard it with github.event_name == 'workflow_dispatch'",
+			field, u.why.Expr, u.why.Why, d, strings.TrimSpace(clip(src)), at.what(), u.event)
 	case isIf:
 		c.report(s, off, "%s: %s %s, where its default %s does not apply, so this %s is silently skipped on %s",
 			field, u.why.Expr, u.why.Why, d, at.what(), u.event)

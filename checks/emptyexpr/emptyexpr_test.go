@@ -1021,3 +1021,38 @@ jobs:
 `), "inputs.tag is empty when this workflow runs on push"},
 	)
 }
+
+func init() {
+	cases = append(cases,
+		tcase{"dispatch input: an if the empty input makes true on every pull request", wf(`on:
+  pull_request:
+  workflow_dispatch:
+    inputs:
+      tag:
+        default: dry-run
+jobs:
+  approve:
+    if: »${{ inputs.tag != 'dry-run' }}
+    environment: release-approval
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo approved
+`), "this job runs on every pull_request, although with the default it would not"},
+		tcase{"dispatch input twin: the same flip on a tag push is meant", wf(`on:
+  push:
+    tags: ['v*']
+  pull_request:
+  workflow_dispatch:
+    inputs:
+      dry_run:
+        type: boolean
+        default: true
+jobs:
+  publish:
+    if: ${{ github.event_name != 'pull_request' && !inputs.dry_run }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./publish.sh
+`), ""},
+	)
+}

@@ -482,11 +482,15 @@ func onToolLine(s string, off int, whole bool) bool {
 func defaultOf(m *model, ref string) string {
 	name := strings.ToLower(ref[strings.LastIndexAny(ref, ".[")+1:])
 	name = strings.Trim(name, "'\"]")
-	if d := m.dispatch[name]; d != nil && d.Default != nil {
+	d := m.dispatch[name]
+	switch {
+	case d != nil && d.Default != nil && d.Default.Value != "":
 		if d.Type == actionlint.WorkflowDispatchEventInputTypeBoolean || d.Type == actionlint.WorkflowDispatchEventInputTypeNumber {
 			return d.Default.Value
 		}
 		return fmt.Sprintf("%q", d.Default.Value)
+	case m.fallback(name) != "":
+		return fmt.Sprintf("%q (the fallback it gets elsewhere in this workflow)", m.fallback(name))
 	}
 	return "value"
 }

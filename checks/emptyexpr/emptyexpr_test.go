@@ -1056,3 +1056,24 @@ jobs:
 `), ""},
 	)
 }
+
+func init() {
+	cases = append(cases,
+		tcase{"dispatch input without a default, given a fallback elsewhere, in an image tag", wf(`on:
+  schedule:
+    - cron: '0 1 * * *'
+  workflow_dispatch:
+    inputs:
+      source_ref:
+        description: ref to build from
+jobs:
+  images:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          make server REF=${{ inputs.source_ref || 'main' }}
+          IMG="registry.example.com/app-client:»${{ inputs.source_ref }}_${{ github.sha }}"
+          docker push "$IMG"
+`), `where its default "main" (the fallback it gets elsewhere in this workflow) does not apply`},
+	)
+}

@@ -2,6 +2,7 @@ package emptyexpr
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -94,6 +95,7 @@ type model struct {
 	conds      map[*actionlint.String]cond
 	scripts    map[*actionlint.String]*script
 	stepWrites map[*actionlint.Step]stepWrites
+	fallbacks  map[string]string // built on first need, see fallback
 }
 
 type cond struct {
@@ -332,4 +334,40 @@ func mentions(s string, words ...string) bool {
 		}
 	}
 	return false
+}
+
+// expected is the value the author expects a dispatch input to have when
+// nobody sets it: its non-empty default, or else the literal it falls back
+// to elsewhere in the workflow (`inputs.ref || 'latest'`), which shows
+// that an empty value was not meant to reach a use without one.
+func (m *model) expected(name string) (emptiness.Value, bool) {
+	d := m.dispatch[name]
+	if d == nil {
+		return emptiness.Value{}, false
+	}
+	if d.Default != nil && d.Default.Value != "" {
+		return emptiness.DispatchDefault(d, false), true
+	}
+	if f := m.fallback(name); f != "" {
+		return emptiness.String(f, nil), true
+	}
+	return emptiness.Value{}, false
+}
+
+// fallbackRe matches `inputs.X || 'literal'` (also github.event.inputs.X).
+var fallbackRe = regexp.MustCompile(`(?i)inputs\.([a-z0-9_-]+)\s*\|\|\s*'([^']+)'`)
+
+// fallback returns the literal an input falls back to somewhere in the
+// workflow, or "".
+func (m *model) fallback(name string) string {
+	if m.fallbacks == nil {
+		m.fallbacks = map[string]string{}
+		for _, x := range fallbackRe.FindAllSubmatch(m.wf.Src, -1) {
+			n := strings.ToLower(string(x[1]))
+			if _, seen := m.fallbacks[n]; !seen {
+				m.fallbacks[n] = string(x[2])
+			}
+		}
+	}
+	return m.fallbacks[name]
 }

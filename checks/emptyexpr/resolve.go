@@ -82,12 +82,10 @@ func (r *resolver) input(p *emptiness.Path, name string, event bool) (emptiness.
 	}
 	switch r.mode {
 	case modeDefault:
-		if d == nil || d.Default == nil || d.Default.Value == "" {
-			return emptiness.Value{}, false
-		}
-		return emptiness.DispatchDefault(d, event), true
+		v, ok := r.m.expected(name)
+		return v, ok
 	case modeEmpty:
-		if d == nil || d.Default == nil || d.Default.Value == "" || r.event == "workflow_dispatch" ||
+		if _, ok := r.m.expected(name); !ok || r.event == "workflow_dispatch" ||
 			(r.event == "workflow_call" && c != nil && !event) {
 			return emptiness.Value{}, false
 		}

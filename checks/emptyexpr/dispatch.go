@@ -128,18 +128,17 @@ func (c *checker) reportUse(at place, field string, s *actionlint.String, off in
 }
 
 // runUse judges dispatch-input reads in a run: script. In a shell script
-// the empty string matters only where the script needs a value (see shell.go): a
-// comparison that the empty string answers like the default, a fallback or an emptiness
-// test are fine. Other interpreters are judged as plain values.
+// the empty string matters only where the script needs a value (see
+// shell.go): a comparison that the empty string answers like the default,
+// a fallback or an emptiness test are fine. Scripts of other interpreters
+// (PowerShell, the default on Windows runners, Python) are not read, so
+// only a failing fromJSON is reported there.
 func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 	s := e.Run
 	if len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
 		return
 	}
-	if !runscript.IsShell(e.Shell, at.job, c.m.wf.AST) {
-		c.inputUse(at, "run", s, false)
-		return
-	}
+	shell := runscript.IsShell(e.Shell, at.job, c.m.wf.AST)
 	var sc *script
 	for i, x := range c.m.find(s) {
 		if x.Node == nil || !containsFold(x.Src, "inputs") {
@@ -153,10 +152,12 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 			c.reportUse(at, "run", s, x.Start, x.Src, u, false, "")
 			continue
 		}
+		if !shell {
+			continue
+		}
 		if sc == nil {
 			if sc = c.m.script(s); sc == nil {
-				c.reportUse(at, "run", s, x.Start, x.Src, u, false, "")
-				continue
+				return // not shell after all
 			}
 		}
 		sub := subject{exprs: sameExprs(sc, i), eventCheck: readsEventName, eventVars: c.m.eventVars(at.job)}

@@ -223,13 +223,27 @@ func TestRunReads(t *testing.T) {
           TAG="${{ inputs.tag }}"
           ./release.sh --tag "${TAG:-latest}"
 `)},
-		{Name: "not shell: judged as a value", Files: wf(pushAndDispatch + `jobs:
+		{Name: "twin: scripts of other interpreters are not read", Files: wf(pushAndDispatch + `jobs:
   release:
     runs-on: ubuntu-latest
     steps:
       - shell: python
         run: |
-          print("releasing »${{ inputs.tag }}")
-`), Msg: "expands to ''"},
+          print("releasing ${{ inputs.tag }}")
+  windows:
+    runs-on: windows-latest
+    steps:
+      - run: |
+          $mode = "${{ inputs.mode }}"
+          if ($mode.Length -lt 1) { $mode = "full" }
+          ./release.ps1 -Mode $mode
+  matrix:
+    strategy:
+      matrix:
+        os: [ubuntu-latest, windows-latest]
+    runs-on: ${{ matrix.os }}
+    steps:
+      - run: ./release.sh ${{ inputs.mode }}
+`)},
 	})
 }

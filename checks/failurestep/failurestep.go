@@ -76,6 +76,7 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 	for _, j := range wf.AST.Jobs {
 		checkJob(p, wf, j, judge)
 	}
+	checkCascades(p, wf)
 }
 
 // run checks composite actions. A composite step's continue-on-error

@@ -58,14 +58,67 @@ func Placeholders(s string) []int {
 
 // IsShell reports whether a run: step is interpreted by a POSIX shell:
 // its own shell:, else the job's and then the workflow's defaults, else
-// bash (the default on Linux runners).
+// the runner's default: bash on Linux and macOS, PowerShell on Windows.
 func IsShell(stepShell *actionlint.String, job *actionlint.Job, wf *actionlint.Workflow) bool {
 	for _, s := range []*actionlint.String{stepShell, defaultShell(job.Defaults), defaultShell(wf.Defaults)} {
 		if s != nil {
 			return ShellName(s.Value)
 		}
 	}
-	return true
+	return !mayRunOnWindows(job)
+}
+
+// mayRunOnWindows reports whether a job's runs-on names a Windows runner,
+// directly or through a matrix value.
+func mayRunOnWindows(job *actionlint.Job) bool {
+	r := job.RunsOn
+	if r == nil {
+		return false
+	}
+	labels := append([]*actionlint.String{r.LabelsExpr, r.Group}, r.Labels...)
+	for _, l := range labels {
+		if l == nil {
+			continue
+		}
+		if windows(l.Value) {
+			return true
+		}
+		if strings.Contains(l.Value, "matrix.") && job.Strategy != nil && job.Strategy.Matrix != nil && matrixHasWindows(job.Strategy.Matrix) {
+			return true
+		}
+	}
+	return false
+}
+
+func windows(s string) bool { return strings.Contains(strings.ToLower(s), "windows") }
+
+func matrixHasWindows(m *actionlint.Matrix) bool {
+	if m.Expression != nil {
+		return windows(m.Expression.Value)
+	}
+	for _, row := range m.Rows {
+		if row.Expression != nil && windows(row.Expression.Value) {
+			return true
+		}
+		for _, v := range row.Values {
+			if windows(v.String()) {
+				return true
+			}
+		}
+	}
+	for _, cs := range []*actionlint.MatrixCombinations{m.Include, m.Exclude} {
+		if cs == nil {
+			continue
+		}
+		for _, c := range cs.Combinations {
+			for _, a := range c.Assigns {
+				if windows(a.Value.String()) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func defaultShell(d *actionlint.Defaults) *actionlint.String {

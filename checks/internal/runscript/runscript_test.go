@@ -3,6 +3,8 @@ package runscript
 import (
 	"slices"
 	"testing"
+
+	"github.com/rhysd/actionlint"
 )
 
 func TestMask(t *testing.T) {
@@ -35,6 +37,30 @@ func TestShellName(t *testing.T) {
 	} {
 		if got := ShellName(shell); got != want {
 			t.Errorf("ShellName(%q) = %v, want %v", shell, got, want)
+		}
+	}
+}
+
+func TestIsShellFollowsTheRunner(t *testing.T) {
+	tests := []struct {
+		name, workflow string
+		want           bool
+	}{
+		{"linux default", "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n", true},
+		{"windows default is PowerShell", "on: push\njobs:\n  j:\n    runs-on: windows-2022\n    steps:\n      - run: make\n", false},
+		{"windows with bash", "on: push\njobs:\n  j:\n    runs-on: windows-latest\n    defaults:\n      run:\n        shell: bash\n    steps:\n      - run: make\n", true},
+		{"matrix with windows", "on: push\njobs:\n  j:\n    strategy:\n      matrix:\n        os: [ubuntu-latest, windows-latest]\n    runs-on: ${{ matrix.os }}\n    steps:\n      - run: make\n", false},
+		{"matrix without windows", "on: push\njobs:\n  j:\n    strategy:\n      matrix:\n        os: [ubuntu-latest, macos-latest]\n    runs-on: ${{ matrix.os }}\n    steps:\n      - run: make\n", true},
+	}
+	for _, tt := range tests {
+		w, errs := actionlint.Parse([]byte(tt.workflow))
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", tt.name, errs)
+		}
+		j := w.Jobs["j"]
+		run := j.Steps[0].Exec.(*actionlint.ExecRun)
+		if got := IsShell(run.Shell, j, w); got != tt.want {
+			t.Errorf("%s: IsShell = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

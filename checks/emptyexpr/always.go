@@ -294,6 +294,21 @@ func (c *checker) always(at place, field string, s *actionlint.String, isIf bool
 	}
 }
 
+// neverRuns reports an if: that an always-empty source makes false in
+// every run: the fields of its step or job are never evaluated.
+func (c *checker) neverRuns(at place, s *actionlint.String) bool {
+	if s == nil || !c.m.mayBeAlwaysEmpty(s.Value, at.job) {
+		return false
+	}
+	node, src, _ := c.m.cond(s)
+	if node == nil {
+		return false
+	}
+	r := &alwaysResolver{m: c.m, job: at.job}
+	v := emptiness.Eval(node, src, r)
+	return r.hit != nil && v.Known && !v.Const.Truthy()
+}
+
 func (c *checker) alwaysExpr(at place, field string, s *actionlint.String, node actionlint.ExprNode, src string, off int, isIf bool) {
 	r := &alwaysResolver{m: c.m, job: at.job}
 	v := emptiness.Eval(node, src, r)

@@ -145,7 +145,7 @@ func (c *checker) job(id string, j *actionlint.Job) {
 	c.always(cond, "if", j.If, true)
 	c.inputUse(cond, "if", j.If, true)
 	at := place{job: j, step: -1, events: c.m.jobEvents(id)}
-	if at.events == 0 {
+	if at.events == 0 || c.neverRuns(cond, j.If) {
 		return
 	}
 	c.typedBool(at, "continue-on-error", j.ContinueOnError)
@@ -193,7 +193,7 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 	c.always(at, "if", s.If, true)
 	c.inputUse(at, "if", s.If, true)
 	at.events = c.m.narrow(at.events, s.If, job.job, i)
-	if at.events == 0 {
+	if at.events == 0 || c.neverRuns(at, s.If) {
 		return
 	}
 	c.typedBool(at, "continue-on-error", s.ContinueOnError)

@@ -23,9 +23,9 @@
 // always(), and matrix keys missing from some combinations.
 //
 // Some sources are empty in every run (always.go): an input no trigger
-// declares, a needed job's output it does not export, a reusable
-// workflow's secret that is neither declared nor passed by any local
-// caller. They are reported wherever they land, with the comparison they
+// declares, a needed job's output it does not export, a step output the
+// step never writes (outputs.go), a reusable workflow's secret that is
+// neither declared nor passed by any local caller. They are reported wherever they land, with the comparison they
 // make constant.
 //
 // The most common defect of the class is a workflow with
@@ -67,7 +67,8 @@ var Rule = rule.Rule{
 		"schedule: on those triggers the inputs context is empty and the input's `default:` does not apply, so a nightly " +
 		"job runs with `--mode ''` or silently skips a step guarded by `if: inputs.run_tests`. Some values are '' in every " +
 		"run: an input no trigger declares, `needs.J.outputs.X` when job J exports no output X (a step computes it, but " +
-		"`outputs:` never passes it on), and a reusable workflow's secret that it neither declares nor gets from any " +
+		"`outputs:` never passes it on), `steps.S.outputs.X` when step S writes only other outputs to $GITHUB_OUTPUT, " +
+		"and a reusable workflow's secret that it neither declares nor gets from any " +
 		"caller (a caller dropped `secrets: inherit`); a comparison with such a value is constant, so " +
 		"`if: needs.changes.outputs.docs == 'true'` never runs. An `env:` value that can be '' is reported only where a " +
 		"consumer in its scope needs it: a script that passes $X to a command or compares it where '' answers unlike " +

@@ -25,6 +25,11 @@
 // false in every run nobody dispatched by hand with allow set: there the
 // handler is still unreachable, and the finding says which input value
 // makes it reachable.
+//
+// Two more job-level shapes come from the same implicit success(): a gate
+// job that reads its needs' results without a status function of its own
+// (gate.go), and a job silently skipped on tag pushes because a job above
+// it is skipped there (cascade.go).
 package failurestep
 
 import (
@@ -49,7 +54,11 @@ var Rule = rule.Rule{
 		"steps.scan.outcome or job.status is 'failure' is skipped in exactly the run where it matters. For a job, success() " +
 		"means that every job it needs succeeded: a job-level if: testing needs.build.result == 'failure' (or 'cancelled', " +
 		"'skipped', != 'success', contains(needs.*.result, 'failure')) can never run. A step that tests needs.*.result is " +
-		"not affected (the needs were settled before its job started) and is never reported. continue-on-error on the " +
+		"not affected (the needs were settled before its job started) and is never reported; the job is, when it reads " +
+		"its needs' results (a gate behind a required check, a notifier) without always() or !cancelled() in its own if:. " +
+		"A skipped job skips every job below it too: on the tag pushes a workflow declares, a job skipped only because a " +
+		"check above it is skipped there, while another job it needs runs (or nothing runs at all), is reported. " +
+		"continue-on-error on the " +
 		"tested step or job makes the handler reachable only in runs where it is true: an expression that is false with " +
 		"every input at its default still leaves the handler unreachable in every ordinary run.",
 	Bad:  "- id: scan\n  run: trivy image \"$IMAGE\"\n- if: steps.scan.outcome == 'failure'\n  run: ./notify.sh scan failed",

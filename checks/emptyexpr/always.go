@@ -139,7 +139,7 @@ func (m *model) mayBeAlwaysEmpty(s string, job *actionlint.Job) bool {
 				return true // undeclared, or an index we do not read here
 			}
 		case hasWordAt(s, i, "needs") && job != nil:
-			if m.outputMayBeMissing(s[i+len("needs"):], job) {
+			if m.outputMayBeMissing(s[i+len("needs"):]) {
 				return true
 			}
 		case hasWordAt(s, i, "steps") && job != nil:
@@ -173,29 +173,34 @@ func (m *model) spansMayBeAlwaysEmpty(s string, job *actionlint.Job) bool {
 	}
 }
 
-// outputMayBeMissing reads `.J.outputs.O` after "needs".
-func (m *model) outputMayBeMissing(rest string, job *actionlint.Job) bool {
-	id := identAt(rest, 0)
+// outputRef reads `.ID.outputs.O` (as after "needs" or "steps"); out is
+// "" for an index the text scan does not read.
+func outputRef(rest string) (id, out string, ok bool) {
+	id = identAt(rest, 0)
 	if id == "" {
-		return false
+		return "", "", false
 	}
 	rest = rest[1+len(id):]
 	if !hasWordAt(rest, 0, ".outputs") {
+		return "", "", false
+	}
+	return id, identAt(rest, len(".outputs")), true
+}
+
+// outputMayBeMissing: needs.J.outputs.O where J may not export O.
+func (m *model) outputMayBeMissing(rest string) bool {
+	id, out, ok := outputRef(rest)
+	if !ok {
 		return false
 	}
-	out := identAt(rest, len(".outputs"))
 	j := m.wf.AST.Jobs[id]
 	return j != nil && (j.WorkflowCall != nil || out == "" || j.Outputs[out] == nil)
 }
 
-// stepOutputMayBeMissing reads `.S.outputs.O` after "steps".
+// stepOutputMayBeMissing: steps.S.outputs.O where S may not write O.
 func (m *model) stepOutputMayBeMissing(rest string, job *actionlint.Job) bool {
-	id := identAt(rest, 0)
-	if id == "" {
-		return false
-	}
-	rest = rest[1+len(id):]
-	if !hasWordAt(rest, 0, ".outputs") {
+	id, out, ok := outputRef(rest)
+	if !ok {
 		return false
 	}
 	s := stepByID(job, id)
@@ -203,7 +208,7 @@ func (m *model) stepOutputMayBeMissing(rest string, job *actionlint.Job) bool {
 		return false
 	}
 	w := m.writes(job, s)
-	return w.known && !slices.Contains(w.names, identAt(rest, len(".outputs")))
+	return w.known && !slices.Contains(w.names, out)
 }
 
 // stepByID finds a step of job by its id (case-insensitive).

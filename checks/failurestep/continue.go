@@ -19,6 +19,8 @@ type continuation struct {
 	// skippable: the tested step has an if: of its own, so its outcome can
 	// be 'skipped' without any failure.
 	skippable bool
+	// missing: no earlier step has that id, so the test is never true.
+	missing bool
 }
 
 // defaultRuns evaluates continue-on-error expressions in the runs a

@@ -103,7 +103,7 @@ func run(p *lint.Pass) {
 						return continuation{may: t.ContinueOnError != nil && t.ContinueOnError.Value != "false", skippable: t.If != nil}
 					}
 				}
-				return continuation{skippable: true}
+				return continuation{skippable: true, missing: true}
 			}
 			check(p, a.File, s.If, stepLevel, may)
 		}
@@ -135,7 +135,7 @@ func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge fun
 					return c
 				}
 			}
-			return continuation{skippable: true} // not an earlier step: unknown
+			return continuation{skippable: true, missing: true}
 		})
 	}
 }
@@ -178,26 +178,32 @@ func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, c
 		return false // settled before the job started: reachable (see checkGate)
 	}
 	var found *test
-	var note string
+	var c continuation
 	positiveTests(node, false, func(n actionlint.ExprNode) bool {
 		t, ok := failureTest(n, src, at)
 		if !ok {
 			return false
 		}
+		c = continuation{}
 		if t.kind != skipped && t.id != "" {
-			c := continues(t.id)
-			if c.may || t.kind == notSuccess && c.skippable {
+			c = continues(t.id)
+			if c.may || t.kind == notSuccess && c.skippable { // missing steps count as skippable
 				return false
 			}
-			note = c.note
 		}
 		found = &t
 		return true
 	})
-	if found == nil {
+	switch {
+	case found == nil:
 		return false
+	case c.missing:
+		p.Report(Rule.ID, f, f.Locate(cond, off),
+			"if: %s names %q, which is no earlier step of this job, so the test is never true and the %s never runs; check the step id",
+			found.text, found.id, at)
+	default:
+		p.Report(Rule.ID, f, f.Locate(cond, off), "if: %s %s%s", found.text, found.consequence(at), c.note)
 	}
-	p.Report(Rule.ID, f, f.Locate(cond, off), "if: %s %s%s", found.text, found.consequence(at), note)
 	return true
 }
 

@@ -303,6 +303,17 @@ jobs:
       - if: steps.unit.outcome != 'success'
         run: echo "unit tests did not run on this event"
 `)},
+		{Name: "a handler that names a step id the job does not have", Files: wf(`  push:
+    runs-on: ubuntu-latest
+    steps:
+      - id: push
+        run: git push
+        continue-on-error: true
+      - if: »steps.push-all.outcome == 'failure'
+        run: ./push-without-workflows.sh
+      - if: steps.push-all.outcome != 'success'
+        run: echo "always runs, but that is not a failure handler"
+`), Msg: `names "push-all", which is no earlier step of this job`},
 		{Name: "skipped need is unreachable whatever continue-on-error says", Files: wf(`  build:
     runs-on: ubuntu-latest
     continue-on-error: true

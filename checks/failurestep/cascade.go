@@ -7,6 +7,7 @@ import (
 
 	"github.com/rhysd/actionlint"
 
+	"github.com/releasegate/releasegate/checks/internal/emptiness"
 	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
@@ -342,4 +343,155 @@ func anyJobIf(w *actionlint.Workflow) bool {
 		}
 	}
 	return false
+}
+
+// A job that needs a change-detection job (C) and a job (A) that C's
+// outputs gate (`if: needs.C.outputs.project == 'true'`) is skipped
+// whenever A is — although it reads other outputs of C to decide for
+// itself what to run (`run-tests: ${{ needs.C.outputs.tests == 'true' }}`).
+// That is a test matrix skipped on most pull requests.
+
+// checkFilterSkips reports such jobs.
+func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow) {
+	w := wf.AST
+	for _, id := range sortedIDs(w) {
+		b := w.Jobs[id]
+		if b.ID == nil || len(b.Needs) < 2 || runsAfterFailure(b.If) {
+			continue
+		}
+		own := outputRefs(b.If)
+		reads := jobOutputReads(b)
+		for _, n := range b.Needs {
+			a := w.Jobs[strings.ToLower(n.Value)]
+			if a == nil || a.If == nil || runsAfterFailure(a.If) {
+				continue
+			}
+			gate := outputRefs(a.If)
+			if len(gate) == 0 || overlaps(own, gate) {
+				continue
+			}
+			if other := otherOutputOf(reads, gate, b.Needs); other != "" {
+				pos := wf.Locate(b.ID, 0)
+				if b.If != nil {
+					_, _, off := expr.Condition(b.If.Value)
+					pos = wf.Locate(b.If, off)
+				}
+				p.Report(Rule.ID, wf.File, pos,
+					"job %q is skipped whenever %q is (its if: %s), because without a status function a skipped need skips it, "+
+						"although it reads %s to decide for itself what to run; add `!failure() && !cancelled()` to this job's if:",
+					b.ID.Value, a.ID.Value, strings.TrimSpace(a.If.Value), other)
+				break
+			}
+		}
+	}
+}
+
+func sortedIDs(w *actionlint.Workflow) []string {
+	ids := make([]string, 0, len(w.Jobs))
+	for id := range w.Jobs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// outputRefs lists the change flags a condition tests, as "c.x" for
+// `needs.c.outputs.x == 'true'` (or 'false').
+func outputRefs(s *actionlint.String) []string {
+	if s == nil {
+		return nil
+	}
+	node, src, _ := expr.Condition(s.Value)
+	if node == nil {
+		return nil
+	}
+	return flagTests(node, src)
+}
+
+// flagTests finds `needs.C.outputs.X == 'true'` comparisons: the shape of
+// a change filter's flags.
+func flagTests(node actionlint.ExprNode, src string) []string {
+	var out []string
+	actionlint.VisitExprNode(node, func(n, _ actionlint.ExprNode, entering bool) {
+		c, ok := n.(*actionlint.CompareOpNode)
+		if !entering || !ok {
+			return
+		}
+		l, r := c.Left, c.Right
+		if _, isStr := l.(*actionlint.StringNode); isStr {
+			l, r = r, l
+		}
+		lit, isStr := r.(*actionlint.StringNode)
+		if !isStr || !strings.EqualFold(lit.Value, "true") && !strings.EqualFold(lit.Value, "false") {
+			return
+		}
+		parts := strings.Split(strings.ToLower(emptiness.RefText(src, l.Token().Offset)), ".")
+		if len(parts) == 4 && parts[0] == "needs" && parts[2] == "outputs" {
+			out = append(out, parts[1]+"."+parts[3])
+		}
+	})
+	return out
+}
+
+// jobOutputReads lists the change flags a job tests in its values and
+// steps (not in its own if:).
+func jobOutputReads(j *actionlint.Job) []string {
+	var values []*actionlint.String
+	values = append(values, envValues(j.Env)...)
+	if wc := j.WorkflowCall; wc != nil {
+		for _, in := range wc.Inputs {
+			values = append(values, in.Value)
+		}
+	}
+	for _, s := range j.Steps {
+		values = append(values, s.If)
+		values = append(values, envValues(s.Env)...)
+		switch e := s.Exec.(type) {
+		case *actionlint.ExecRun:
+			values = append(values, e.Run)
+		case *actionlint.ExecAction:
+			for _, in := range e.Inputs {
+				values = append(values, in.Value)
+			}
+		}
+	}
+	var out []string
+	for _, v := range values {
+		if v == nil || !strings.Contains(v.Value, "needs.") {
+			continue
+		}
+		for _, x := range expr.Find(v.Value) {
+			if x.Node != nil {
+				out = append(out, flagTests(x.Node, x.Src)...)
+			}
+		}
+	}
+	return out
+}
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// otherOutputOf returns a read (as needs.C.outputs.Y) of the same job C
+// that the gate reads, of another output, when C is a need of the job.
+func otherOutputOf(reads, gate []string, needs []*actionlint.String) string {
+	for _, r := range reads {
+		c, _, _ := strings.Cut(r, ".")
+		if slices.Contains(gate, r) || !slices.ContainsFunc(needs, func(n *actionlint.String) bool { return strings.EqualFold(n.Value, c) }) {
+			continue
+		}
+		for _, g := range gate {
+			if gc, _, _ := strings.Cut(g, "."); gc == c {
+				_, y, _ := strings.Cut(r, ".")
+				return "needs." + c + ".outputs." + y
+			}
+		}
+	}
+	return ""
 }

@@ -143,3 +143,53 @@ jobs:
 `)},
 	})
 }
+
+// TestFilterSkips: a job that decides for itself from change flags is
+// skipped whenever a job it needs is skipped by another flag.
+func TestFilterSkips(t *testing.T) {
+	const head = `on: pull_request
+jobs:
+  changes:
+    runs-on: ubuntu-latest
+    outputs:
+      deps: ${{ steps.f.outputs.deps }}
+      src: ${{ steps.f.outputs.src }}
+    steps:
+      - id: f
+        run: ./detect-changes.sh
+  lock:
+    needs: changes
+    if: needs.changes.outputs.deps == 'true'
+    runs-on: ubuntu-latest
+    steps:
+      - run: make lock-check
+`
+	linttest.RunCases(t, Rule.ID, Check, []linttest.Case{
+		{Name: "test matrix skipped unless the dependencies changed", Files: repo(head, `  »tests:
+    needs: [lock, changes]
+    uses: ./.github/workflows/tests.yml
+    with:
+      run-unit: ${{ needs.changes.outputs.src == 'true' }}
+`), Msg: `job "tests" is skipped whenever "lock" is (its if: needs.changes.outputs.deps == 'true')`},
+		{Name: "twin: the fix", Files: repo(head, `  tests:
+    needs: [lock, changes]
+    if: ${{ !failure() && !cancelled() }}
+    uses: ./.github/workflows/tests.yml
+    with:
+      run-unit: ${{ needs.changes.outputs.src == 'true' }}
+`)},
+		{Name: "twin: a job that follows the same flag on purpose", Files: repo(head, `  publish-lock:
+    needs: [lock, changes]
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./publish-lock.sh ${{ needs.changes.outputs.deps }}
+  report:
+    needs: [lock, changes]
+    if: needs.changes.outputs.deps == 'true'
+    runs-on: ubuntu-latest
+    steps:
+      - if: needs.changes.outputs.src == 'true'
+        run: ./report.sh
+`)},
+	})
+}

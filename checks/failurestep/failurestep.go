@@ -86,6 +86,7 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 		checkJob(p, wf, j, judge)
 	}
 	checkCascades(p, wf)
+	checkFilterSkips(p, wf)
 }
 
 // run checks composite actions. A composite step's continue-on-error

@@ -133,7 +133,9 @@ func (m *model) unpassedSecret(p *emptiness.Path) *emptiness.Reason {
 // job does not export, or (in a workflow only ever called) a secret?
 func (m *model) mayBeAlwaysEmpty(s string, job *actionlint.Job) bool {
 	for i := 0; i < len(s); i++ {
-		switch {
+		switch c := lower(s[i]); {
+		case c != 'i' && c != 'n' && c != 's':
+			// not the start of a context this filter looks for
 		case hasWordAt(s, i, "inputs"):
 			if name := identAt(s, i+len("inputs")); name == "" || m.dispatch[name] == nil && m.callIn[name] == nil {
 				return true // undeclared, or an index we do not read here

@@ -88,7 +88,7 @@ func (c *checker) dispatchEmpty(at place, node actionlint.ExprNode, src string, 
 // inputUse reports dispatch-input reads in an if: (silently skipped) or a
 // value (expands to the empty string), and fromJSON of the empty string anywhere.
 func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bool) {
-	if s == nil || len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
+	if s == nil || len(c.m.dispatch) == 0 || !expr.ContainsFold(s.Value, "inputs") {
 		return
 	}
 	if isIf {
@@ -100,7 +100,7 @@ func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bo
 		return
 	}
 	for _, x := range c.m.find(s) {
-		if x.Node != nil && containsFold(x.Src, "inputs") {
+		if x.Node != nil && expr.ContainsFold(x.Src, "inputs") {
 			if u, ok := c.dispatchEmpty(at, x.Node, x.Src, false); ok {
 				c.reportUse(at, field, s, x.Start, x.Src, u, false, "")
 			}
@@ -135,13 +135,13 @@ func (c *checker) reportUse(at place, field string, s *actionlint.String, off in
 // only a failing fromJSON is reported there.
 func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 	s := e.Run
-	if len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
+	if len(c.m.dispatch) == 0 || !expr.ContainsFold(s.Value, "inputs") {
 		return
 	}
 	shell := runscript.IsShell(e.Shell, at.job, c.m.wf.AST)
 	var sc *script
 	for i, x := range c.m.find(s) {
-		if x.Node == nil || !containsFold(x.Src, "inputs") {
+		if x.Node == nil || !expr.ContainsFold(x.Src, "inputs") {
 			continue
 		}
 		u, ok := c.dispatchEmpty(at, x.Node, x.Src, false)
@@ -191,13 +191,13 @@ func needText(n need, line int) string {
 // failing fromJSON is reported there. Text around the expression loses a
 // part.
 func (c *checker) withUse(at place, field string, s *actionlint.String) {
-	if len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
+	if len(c.m.dispatch) == 0 || !expr.ContainsFold(s.Value, "inputs") {
 		return
 	}
 	xs := c.m.find(s)
 	whole := onlyExpr(s.Value, xs)
 	for _, x := range xs {
-		if x.Node == nil || !containsFold(x.Src, "inputs") {
+		if x.Node == nil || !expr.ContainsFold(x.Src, "inputs") {
 			continue
 		}
 		if u, ok := c.dispatchEmpty(at, x.Node, x.Src, false); ok && (u.fails || !whole) {

@@ -496,21 +496,6 @@ func defaultOf(m *model, ref string) string {
 	return "value"
 }
 
-// containsFold reports whether s contains the lower-case ASCII word sub,
-// ignoring case, without allocating.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		j := 0
-		for j < len(sub) && lower(s[i+j]) == sub[j] {
-			j++
-		}
-		if j == len(sub) {
-			return true
-		}
-	}
-	return false
-}
-
 func lower(c byte) byte {
 	if c >= 'A' && c <= 'Z' {
 		return c + 'a' - 'A'

@@ -35,7 +35,7 @@ type consumer struct {
 // envUse reports def when a consumer needs its value on a trigger where a
 // dispatch input makes it the empty string (see dispatchEmpty for the counterfactual).
 func (c *checker) envUse(def envDef) {
-	if len(c.m.dispatch) == 0 || !containsFold(def.val.Value, "inputs") {
+	if len(c.m.dispatch) == 0 || !expr.ContainsFold(def.val.Value, "inputs") {
 		return
 	}
 	xs := c.m.find(def.val)
@@ -185,7 +185,7 @@ func envRef(n actionlint.ExprNode, src, name string) bool {
 }
 
 // readsEventName reports whether an expression reads github.event_name.
-func readsEventName(x expr.Expr) bool { return containsFold(x.Src, "event_name") }
+func readsEventName(x expr.Expr) bool { return expr.ContainsFold(x.Src, "event_name") }
 
 // eventVars lists the env variables that hold github.event_name for job
 // j's steps (job or workflow env).
@@ -196,7 +196,7 @@ func (m *model) eventVars(j *actionlint.Job) map[string]bool {
 			continue
 		}
 		for _, v := range e.Vars {
-			if v.Value != nil && containsFold(v.Value.Value, "github.event_name") {
+			if v.Value != nil && expr.ContainsFold(v.Value.Value, "github.event_name") {
 				out[v.Name.Value] = true
 			}
 		}
@@ -206,7 +206,7 @@ func (m *model) eventVars(j *actionlint.Job) map[string]bool {
 			continue
 		}
 		for _, v := range s.Env.Vars {
-			if v.Value != nil && containsFold(v.Value.Value, "github.event_name") {
+			if v.Value != nil && expr.ContainsFold(v.Value.Value, "github.event_name") {
 				out[v.Name.Value] = true
 			}
 		}

@@ -329,7 +329,7 @@ func (m *model) onlyStatus(s *actionlint.String) bool {
 // the words, ignoring case?
 func mentions(s string, words ...string) bool {
 	for _, w := range words {
-		if len(s) >= len(w) && containsFold(s, w) {
+		if len(s) >= len(w) && expr.ContainsFold(s, w) {
 			return true
 		}
 	}

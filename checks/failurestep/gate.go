@@ -112,7 +112,7 @@ func envValues(e *actionlint.Env) []*actionlint.String {
 // conditionRead: a step if: testing for a failed, cancelled or skipped
 // need.
 func conditionRead(cond *actionlint.String) (resultRead, bool) {
-	if cond == nil || !strings.Contains(strings.ToLower(cond.Value), "needs") {
+	if cond == nil || !expr.ContainsFold(cond.Value, "needs") {
 		return resultRead{}, false
 	}
 	node, src, off := expr.Condition(cond.Value)
@@ -133,11 +133,11 @@ func conditionRead(cond *actionlint.String) (resultRead, bool) {
 // valueRead: `${{ needs.J.result }}`, `${{ needs.*.result }}` or
 // `${{ toJSON(needs) }}` in a value.
 func valueRead(v *actionlint.String) (resultRead, bool) {
-	if v == nil || !strings.Contains(strings.ToLower(v.Value), "needs") {
+	if v == nil || !expr.ContainsFold(v.Value, "needs") {
 		return resultRead{}, false
 	}
 	for _, sp := range expr.Spans(v.Value) {
-		if !strings.Contains(strings.ToLower(sp.Src), "needs") {
+		if !expr.ContainsFold(sp.Src, "needs") {
 			continue
 		}
 		x := sp.Expr()

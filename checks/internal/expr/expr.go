@@ -165,3 +165,26 @@ func (sp Span) Expr() Expr {
 	}
 	return Expr{Start: sp.Start, End: sp.End, Src: sp.Src, Node: node}
 }
+
+// ContainsFold reports whether s contains the lower-case ASCII word sub,
+// ignoring case, without allocating: a cheap filter for context names,
+// which are case-insensitive.
+func ContainsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) && lowerByte(s[i+j]) == sub[j] {
+			j++
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}

@@ -28,35 +28,6 @@ func envChain(envs ...*actionlint.Env) func(string) (string, bool) {
 	}
 }
 
-// isShell reports whether a run: step is interpreted by a POSIX shell.
-func isShell(stepShell *actionlint.String, job *actionlint.Job, wf *actionlint.Workflow) bool {
-	for _, s := range []*actionlint.String{stepShell, defaultShell(job.Defaults), defaultShell(wf.Defaults)} {
-		if s != nil {
-			return shellName(s.Value)
-		}
-	}
-	return true // bash on Linux runners
-}
-
-func defaultShell(d *actionlint.Defaults) *actionlint.String {
-	if d == nil || d.Run == nil {
-		return nil
-	}
-	return d.Run.Shell
-}
-
-func shellName(s string) bool {
-	f := strings.Fields(s)
-	if len(f) == 0 {
-		return true
-	}
-	switch filepath.Base(f[0]) {
-	case "bash", "sh", "zsh", "dash", "ksh":
-		return true
-	}
-	return false
-}
-
 // consoleCommands keeps the command lines of a console transcript ("$ cmd"),
 // blanking the prompts and the output lines so every command keeps its
 // line and column. A block without prompts is taken as a script.

@@ -29,6 +29,7 @@ import (
 	"github.com/rhysd/actionlint"
 	"mvdan.cc/sh/v3/syntax"
 
+	"github.com/releasegate/releasegate/checks/internal/runscript"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
@@ -71,7 +72,7 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 	for _, job := range wf.AST.Jobs {
 		for _, step := range job.Steps {
 			run, ok := step.Exec.(*actionlint.ExecRun)
-			if !ok || run.Run == nil || !isShell(run.Shell, job, wf.AST) {
+			if !ok || run.Run == nil || !runscript.IsShell(run.Shell, job, wf.AST) {
 				continue
 			}
 			env := envChain(step.Env, job.Env, wf.AST.Env)
@@ -87,7 +88,7 @@ func checkAction(p *lint.Pass, a *workspace.Action, callers map[string][]callerI
 		return
 	}
 	for _, step := range a.Steps {
-		if step.Run == nil || (step.Shell != nil && !shellName(step.Shell.Value)) {
+		if step.Run == nil || (step.Shell != nil && !runscript.ShellName(step.Shell.Value)) {
 			continue
 		}
 		env := func(name string) (string, bool) {

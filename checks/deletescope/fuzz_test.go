@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/releasegate/releasegate/checks/internal/runscript"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -26,7 +27,7 @@ func FuzzParseScript(f *testing.F) {
 		if len(src) > 1<<14 {
 			return
 		}
-		masked, exprs := maskExpressions(src)
+		masked, exprs := runscript.Mask(src)
 		if len(masked) != len(src) {
 			t.Fatalf("masking changed the length: %d -> %d", len(src), len(masked))
 		}

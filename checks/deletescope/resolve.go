@@ -8,6 +8,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/releasegate/releasegate/checks/internal/expr"
+	"github.com/releasegate/releasegate/checks/internal/runscript"
 	"github.com/releasegate/releasegate/config"
 )
 
@@ -117,8 +118,7 @@ func (r *resolver) variable(name string) {
 // literal records secret names mentioned in literal text and follows the
 // placeholders that stand for ${{ }} expressions.
 func (r *resolver) literal(s string) {
-	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
-		i := atoi(m[1])
+	for _, i := range runscript.Placeholders(s) {
 		if i < len(r.script.exprs) {
 			r.expression(r.script.exprs[i])
 		}
@@ -192,11 +192,3 @@ func mentions(text, name string) bool {
 var wordByte = regexp.MustCompile(`[A-Za-z0-9_]`)
 
 func isWordByte(b byte) bool { return wordByte.Match([]byte{b}) }
-
-func atoi(s string) int {
-	n := 0
-	for _, c := range s {
-		n = n*10 + int(c-'0')
-	}
-	return n
-}

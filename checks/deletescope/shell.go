@@ -2,13 +2,12 @@ package deletescope
 
 import (
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/releasegate/releasegate/checks/internal/expr"
+	"github.com/releasegate/releasegate/checks/internal/runscript"
 )
 
 // script is what the rule needs from one shell script: where variables get
@@ -30,39 +29,10 @@ type deleteCall struct {
 	hosts []string   // hosts the request goes to, when they can be read
 }
 
-// placeholder matches the stand-ins for ${{ }} expressions (see
-// maskExpressions): the shell parser cannot read ${{ }}, so each one is
-// replaced by a word of the same length before parsing.
-var placeholder = regexp.MustCompile(`RGX([0-9]+)_*`)
-
-// maskExpressions replaces each ${{ }} by an identifier-like word of the
-// same length, so byte offsets in the parsed script stay those of the
-// original text.
-func maskExpressions(src string) (string, []expr.Expr) {
-	exprs := expr.Find(src)
-	if len(exprs) == 0 {
-		return src, nil
-	}
-	var b strings.Builder
-	last := 0
-	for i, e := range exprs {
-		b.WriteString(src[last:e.Start])
-		word := "RGX" + strconv.Itoa(i)
-		n := e.End - e.Start
-		if len(word) > n {
-			word = word[:n] // cannot happen for real ${{ x }}, which is >= 7 bytes
-		}
-		b.WriteString(word + strings.Repeat("_", n-len(word)))
-		last = e.End
-	}
-	b.WriteString(src[last:])
-	return b.String(), exprs
-}
-
 // parseScript parses a bash/sh script. It returns nil when the text is not
 // shell (for example a PowerShell step or a prose fence).
 func parseScript(parser *syntax.Parser, src string) *script {
-	masked, exprs := maskExpressions(src)
+	masked, exprs := runscript.Mask(src)
 	f, err := parser.Parse(strings.NewReader(masked), "")
 	if err != nil {
 		return nil

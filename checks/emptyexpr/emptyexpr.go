@@ -5,12 +5,13 @@
 // The runner renders a missing value as an empty string. Where a boolean
 // or number is required (continue-on-error, timeout-minutes,
 // strategy.fail-fast, strategy.max-parallel,
-// concurrency.cancel-in-progress), where a name is required (runs-on,
-// environment), in typed inputs of a local reusable workflow, in required
-// inputs of a local composite action and inside an image reference, an
-// empty value is a broken run: "Unexpected value", a job that finds no
-// runner, a push to `repo:`. continue-on-error of a composite action's
-// steps is checked against the action's optional inputs too.
+// concurrency.cancel-in-progress), where a name is required (runs-on), in
+// typed inputs of a local reusable workflow, in required inputs of a local
+// composite action and inside an image reference, an empty value is a
+// broken run: "Unexpected value", a job that finds no runner, a push to
+// `repo:`. `environment:` is not such a field: the empty string there means "no
+// environment". continue-on-error of a composite action's steps is checked
+// against the action's optional inputs too.
 //
 // Each expression is evaluated abstractly (package
 // checks/internal/emptiness) once per trigger that can reach it, with the
@@ -21,16 +22,22 @@
 // be skipped or never writes them, outputs of a needed job read under
 // always(), and matrix keys missing from some combinations.
 //
-// The most common defect of the class is reported in any run:, with:, env:
-// or if: as well: a workflow with workflow_dispatch inputs that also runs
-// on push, schedule or pull_request reads inputs.X as if its default
-// applied on those triggers. It does not: there the inputs context is
-// empty. Such a use is reported when evaluating it on that trigger with the
-// input empty gives an empty string (in if:, false) while evaluating it on
-// the same trigger with the default would not. So `inputs.mode || 'full'`,
-// uses guarded by `github.event_name == 'workflow_dispatch'` (in the same
-// if:, the job's if:, or the if: of a job it needs) and jobs that no other
-// trigger reaches stay clean.
+// Some sources are empty in every run (always.go): an input no trigger
+// declares, a needed job's output it does not export, a step output the
+// step never writes (outputs.go), a reusable workflow's secret that is
+// neither declared nor passed by any local caller. They are reported wherever they land, with the comparison they
+// make constant.
+//
+// The most common defect of the class is a workflow with
+// workflow_dispatch inputs that also runs on push, schedule or
+// pull_request and reads inputs.X as if its default applied there
+// (dispatch.go). How the empty string lands decides: an if: that is silently false,
+// a value in a run: script that the script needs (shell.go: an argument,
+// a path, a comparison that the empty string answers unlike the default — not a
+// fallback, an emptiness test or a branch on the event), an env: value
+// that a consumer in its scope needs (envuse.go), text around the value in
+// with:. A with: value that is the expression alone is an optional action
+// input, where the empty string usually means "not set".
 package emptyexpr
 
 import (
@@ -58,16 +65,26 @@ var Rule = rule.Rule{
 		"before any step starts, an empty `runs-on` never finds a runner, and `docker push repo:${{ x }}` with an empty x " +
 		"pushes the wrong tag. The usual cause is an input of workflow_dispatch read by a workflow that also runs on push or " +
 		"schedule: on those triggers the inputs context is empty and the input's `default:` does not apply, so a nightly " +
-		"job runs with `--mode ''` or silently skips a step guarded by `if: inputs.run_tests`.",
+		"job runs with `--mode ''` or silently skips a step guarded by `if: inputs.run_tests`. Some values are '' in every " +
+		"run: an input no trigger declares, `needs.J.outputs.X` when job J exports no output X (a step computes it, but " +
+		"`outputs:` never passes it on), `steps.S.outputs.X` when step S writes only other outputs to $GITHUB_OUTPUT, " +
+		"and a reusable workflow's secret that it neither declares nor gets from any " +
+		"caller (a caller dropped `secrets: inherit`); a comparison with such a value is constant, so " +
+		"`if: needs.changes.outputs.docs == 'true'` never runs. An `env:` value that can be '' is reported only where a " +
+		"consumer in its scope needs it: a script that passes $X to a command or compares it where '' answers unlike " +
+		"the default, or an expression such as `if: env.X == 'true'`; `${X:-default}`, `[ -z \"$X\" ]` and a branch on " +
+		"$GITHUB_EVENT_NAME handle the empty case. `environment: ''` means no environment and is fine.",
 	Bad: "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      allow_unsigned: {type: boolean, default: false}\n" +
 		"jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
 		"        continue-on-error: ${{ inputs.allow_unsigned }}",
 	Good: "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      allow_unsigned: {type: boolean, default: false}\n" +
 		"jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
 		"        continue-on-error: ${{ inputs.allow_unsigned || false }}",
-	Fix: "Give the value a non-empty fallback (`inputs.x || 'default'`, `inputs.flag || false`), guard the step or job with " +
-		"`if: github.event_name == 'workflow_dispatch'`, or declare the input where the trigger can populate it " +
-		"(workflow_call inputs, required secrets). The message names the sub-expression that can be empty and why.",
+	Fix: "Give the value a non-empty fallback (`inputs.x || 'default'`, `inputs.flag || false`, `${X:-default}` in the " +
+		"script), guard the step or job with `if: github.event_name == 'workflow_dispatch'`, or declare what the reader " +
+		"expects (the input under the trigger, the output under the job's `outputs:`, the secret under " +
+		"`on.workflow_call.secrets` and at the call site, or `secrets: inherit`). The message names the sub-expression " +
+		"that can be empty, why, and for env: values the consumer that needs it. More examples: docs/expressions.md.",
 }
 
 // Check runs the analysis over every workflow.
@@ -113,9 +130,10 @@ func (c *checker) workflow() {
 	w := c.m.wf.AST
 	top := place{step: -1, events: c.m.all}
 	if w.Concurrency != nil {
+		c.always(top, "concurrency.group", w.Concurrency.Group, false)
 		c.typedBool(top, "concurrency.cancel-in-progress", w.Concurrency.CancelInProgress)
 	}
-	c.envUses(top, w.Env)
+	c.envDefs(top, w.Env)
 	for _, id := range sortedJobIDs(w) {
 		c.job(id, w.Jobs[id])
 	}
@@ -124,9 +142,11 @@ func (c *checker) workflow() {
 func (c *checker) job(id string, j *actionlint.Job) {
 	// The if: itself is judged on every trigger that reaches the job; the
 	// rest only where the if: can let the job run.
-	c.inputUse(place{job: j, step: -1, events: c.m.needsEvents(j)}, "if", j.If, true)
+	cond := place{job: j, step: -1, events: c.m.needsEvents(j)}
+	c.always(cond, "if", j.If, true)
+	c.inputUse(cond, "if", j.If, true)
 	at := place{job: j, step: -1, events: c.m.jobEvents(id)}
-	if at.events == 0 {
+	if at.events == 0 || c.neverRuns(cond, j.If) {
 		return
 	}
 	c.typedBool(at, "continue-on-error", j.ContinueOnError)
@@ -134,23 +154,33 @@ func (c *checker) job(id string, j *actionlint.Job) {
 	if s := j.Strategy; s != nil {
 		c.typedBool(at, "strategy.fail-fast", s.FailFast)
 		if s.MaxParallel != nil {
-			c.sink(at, "strategy.max-parallel", s.MaxParallel.Expression, "a number")
+			c.field(at, "strategy.max-parallel", s.MaxParallel.Expression, "a number")
+		}
+		if s.Matrix != nil {
+			c.matrix(at, s.Matrix)
 		}
 	}
 	if j.Concurrency != nil {
+		c.always(at, "concurrency.group", j.Concurrency.Group, false)
 		c.typedBool(at, "concurrency.cancel-in-progress", j.Concurrency.CancelInProgress)
 	}
 	if r := j.RunsOn; r != nil {
-		c.sink(at, "runs-on", r.LabelsExpr, "a runner label")
+		c.field(at, "runs-on", r.LabelsExpr, "a runner label")
 		for _, l := range r.Labels {
-			c.sink(at, "runs-on", l, "a runner label")
+			c.field(at, "runs-on", l, "a runner label")
 		}
-		c.sink(at, "runs-on.group", r.Group, "a runner group")
+		c.field(at, "runs-on.group", r.Group, "a runner group")
 	}
+	// environment: '' means "no environment" (typically
+	// `${{ cond && 'release' || '' }}`): only an always-empty source is a
+	// mistake there.
 	if j.Environment != nil {
-		c.sink(at, "environment", j.Environment.Name, "an environment name")
+		c.always(at, "environment", j.Environment.Name, false)
 	}
-	c.envUses(at, j.Env)
+	if j.Container != nil {
+		c.always(at, "container.image", j.Container.Image, false)
+	}
+	c.envDefs(at, j.Env)
 	if j.WorkflowCall != nil {
 		c.workflowCall(at, j.WorkflowCall)
 	}
@@ -161,9 +191,10 @@ func (c *checker) job(id string, j *actionlint.Job) {
 
 func (c *checker) step(job place, i int, s *actionlint.Step) {
 	at := place{job: job.job, step: i, events: job.events}
+	c.always(at, "if", s.If, true)
 	c.inputUse(at, "if", s.If, true)
 	at.events = c.m.narrow(at.events, s.If, job.job, i)
-	if at.events == 0 {
+	if at.events == 0 || c.neverRuns(at, s.If) {
 		return
 	}
 	c.typedBool(at, "continue-on-error", s.ContinueOnError)
@@ -171,8 +202,9 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 	switch e := s.Exec.(type) {
 	case *actionlint.ExecRun:
 		if e.Run != nil {
+			c.always(at, "run", e.Run, false)
 			c.imageRefs(at, "run", e.Run, true)
-			c.inputUse(at, "run", e.Run, false)
+			c.runUse(at, e)
 		}
 	case *actionlint.ExecAction:
 		c.localAction(at, e)
@@ -181,34 +213,71 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 			if in.Value == nil {
 				continue
 			}
+			field := "with." + in.Name.Value
+			c.always(at, field, in.Value, false)
 			if imageKeys[k] {
-				c.imageRefs(at, "with."+in.Name.Value, in.Value, false)
+				c.imageRefs(at, field, in.Value, false)
 			}
-			c.inputUse(at, "with."+in.Name.Value, in.Value, false)
+			c.withUse(at, field, in.Value)
 		}
 	}
-	c.envUses(at, s.Env)
+	c.envDefs(at, s.Env)
+}
+
+// matrix checks the expressions a matrix is built from, where
+// fromJSON of the empty string fails the job.
+func (c *checker) matrix(at place, m *actionlint.Matrix) {
+	c.field(at, "strategy.matrix", m.Expression, "")
+	for _, k := range sortedKeys(m.Rows) {
+		if r := m.Rows[k]; r != nil {
+			c.field(at, "strategy.matrix."+k, r.Expression, "")
+		}
+	}
+	for _, cs := range []*actionlint.MatrixCombinations{m.Include, m.Exclude} {
+		if cs != nil {
+			c.field(at, "strategy.matrix", cs.Expression, "")
+		}
+	}
+}
+
+// field checks a value that must not be the empty string (want, as in "a number"), or
+// any value when want is "": always-empty sources and fromJSON of the empty string first,
+// then the emptiness the field cannot take, then dispatch inputs.
+func (c *checker) field(at place, field string, s *actionlint.String, want string) {
+	c.always(at, field, s, false)
+	if want != "" {
+		c.sink(at, field, s, want)
+		return
+	}
+	c.inputUse(at, field, s, false)
 }
 
 func (c *checker) typedBool(at place, field string, b *actionlint.Bool) {
 	if b != nil {
-		c.sink(at, field, b.Expression, "a boolean")
+		c.field(at, field, b.Expression, "a boolean")
 	}
 }
 
 func (c *checker) typedFloat(at place, field string, f *actionlint.Float) {
 	if f != nil {
-		c.sink(at, field, f.Expression, "a number")
+		c.field(at, field, f.Expression, "a number")
 	}
 }
 
-func (c *checker) envUses(at place, e *actionlint.Env) {
+// envDefs checks each env: value: always-empty sources where they are
+// defined, and values a dispatch input can empty only where a consumer
+// needs them (see envUse).
+func (c *checker) envDefs(at place, e *actionlint.Env) {
 	if e == nil {
 		return
 	}
 	for _, k := range sortedKeys(e.Vars) {
 		v := e.Vars[k]
-		c.inputUse(at, "env."+v.Name.Value, v.Value, false)
+		if v.Value == nil {
+			continue
+		}
+		c.always(at, "env."+v.Name.Value, v.Value, false)
+		c.envUse(envDef{at: at, name: v.Name.Value, val: v.Value})
 	}
 }
 
@@ -228,6 +297,7 @@ func (c *checker) workflowCall(at place, wc *actionlint.WorkflowCall) {
 		if in.Value == nil {
 			continue
 		}
+		c.always(at, "with."+in.Name.Value, in.Value, false)
 		if target != nil {
 			if def := target.callIn[k]; def != nil {
 				switch def.Type {
@@ -238,7 +308,7 @@ func (c *checker) workflowCall(at place, wc *actionlint.WorkflowCall) {
 				}
 			}
 		}
-		c.inputUse(at, "with."+in.Name.Value, in.Value, false)
+		c.withUse(at, "with."+in.Name.Value, in.Value)
 	}
 }
 
@@ -334,6 +404,11 @@ func (c *checker) imageRefs(at place, field string, s *actionlint.String, script
 	for _, x := range c.m.find(s) {
 		tok := tokenAround(s.Value, x.Start, x.End)
 		rest := strings.Replace(tok, s.Value[x.Start:x.End], "", 1)
+		if strings.TrimSpace(rest) == "" {
+			// The whole reference (a line of an images: list, an optional
+			// input): its consumer may take '' for "none"; nothing is lost.
+			continue
+		}
 		if script && (!onToolLine(s.Value, x.Start, false) || !strings.ContainsAny(rest, ":/@")) {
 			continue
 		}
@@ -403,104 +478,22 @@ func onToolLine(s string, off int, whole bool) bool {
 	return false
 }
 
-// inputUse reports a workflow_dispatch input read, on a trigger that does
-// not populate inputs, in a place where its default would have given a
-// value: the run gets the empty string (or, in if:, skips the step or job).
-func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bool) {
-	if s == nil || len(c.m.dispatch) == 0 || !containsFold(s.Value, "inputs") {
-		return
-	}
-	if isIf {
-		node, src, off := c.m.cond(s)
-		if node != nil {
-			c.inputExpr(at, field, s, node, src, off, true)
-		}
-		return
-	}
-	for _, x := range c.m.find(s) {
-		if x.Node != nil && containsFold(x.Src, "inputs") {
-			c.inputExpr(at, field, s, x.Node, x.Src, x.Start, false)
-		}
-	}
-}
-
-func (c *checker) inputExpr(at place, field string, s *actionlint.String, node actionlint.ExprNode, src string, off int, isIf bool) {
-	falsy := func(v emptiness.Value) bool {
-		if isIf {
-			return v.Known && !v.Const.Truthy()
-		}
-		return v.Known && v.Const.Render() == ""
-	}
-	c.m.each(at.events, func(ev string) bool {
-		if ev == "workflow_dispatch" {
-			return false
-		}
-		r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeEmpty}
-		v := emptiness.Eval(node, src, r)
-		if r.hit == nil || !falsy(v) {
-			return false
-		}
-		// The counterfactual the author had in mind: the same trigger with
-		// the defaults applied. If that is empty (or false) too, the
-		// empty inputs change nothing, as in
-		// `inputs.x && github.event_name == 'workflow_dispatch'`.
-		if falsy(emptiness.Eval(node, src, &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeDefault})) {
-			return false
-		}
-		why := r.hit
-		if !isIf {
-			// A value is reported only when the '' is the input itself. An
-			// explicit alternative, as in `inputs.snapshot && '--snapshot'
-			// || ''`, shows the author expected the empty case.
-			if v.Why == nil || v.Why.Expr == "''" || v.Why.Expr == "null" {
-				return false
-			}
-			why = v.Why
-		}
-		name := why.Expr
-		d := defaultOf(c.m, name)
-		if isIf {
-			what := "step"
-			if at.step < 0 {
-				what = "job"
-			}
-			c.report(s, off, "%s: %s %s, where its default %s does not apply, so this %s is silently skipped on %s",
-				field, name, r.hit.Why, d, what, ev)
-		} else {
-			c.report(s, off, "%s: %s %s, where its default %s does not apply, so ${{ %s }} expands to ''",
-				field, name, why.Why, d, strings.TrimSpace(clip(src)))
-		}
-		return true
-	})
-}
-
 // defaultOf renders the default of the dispatch input named by a
 // reference such as inputs.mode or github.event.inputs.mode.
 func defaultOf(m *model, ref string) string {
 	name := strings.ToLower(ref[strings.LastIndexAny(ref, ".[")+1:])
 	name = strings.Trim(name, "'\"]")
-	if d := m.dispatch[name]; d != nil && d.Default != nil {
+	d := m.dispatch[name]
+	switch {
+	case d != nil && d.Default != nil && d.Default.Value != "":
 		if d.Type == actionlint.WorkflowDispatchEventInputTypeBoolean || d.Type == actionlint.WorkflowDispatchEventInputTypeNumber {
 			return d.Default.Value
 		}
 		return fmt.Sprintf("%q", d.Default.Value)
+	case m.fallback(name) != "":
+		return fmt.Sprintf("%q (the fallback it gets elsewhere in this workflow)", m.fallback(name))
 	}
 	return "value"
-}
-
-// containsFold reports whether s contains the lower-case ASCII word sub,
-// ignoring case, without allocating.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		j := 0
-		for j < len(sub) && lower(s[i+j]) == sub[j] {
-			j++
-		}
-		if j == len(sub) {
-			return true
-		}
-	}
-	return false
 }
 
 func lower(c byte) byte {

@@ -166,19 +166,29 @@ jobs:
       - run: make
         continue-on-error: ${{ inputs.soft }}
 `), ""},
-	{"github.event.inputs on push, environment", wf(pushAndDispatch + `jobs:
+	{"github.event.inputs on push, in a deploy script", wf(pushAndDispatch + `jobs:
   deploy:
     runs-on: ubuntu-latest
-    environment: »${{ github.event.inputs.mode }}
     steps:
-      - run: make deploy
+      - run: ./deploy.sh --channel »${{ github.event.inputs.mode }}
 `), "github.event.inputs.mode is empty when this workflow runs on push"},
 	{"github.event.inputs twin: fallback", wf(pushAndDispatch + `jobs:
   deploy:
     runs-on: ubuntu-latest
-    environment: ${{ github.event.inputs.mode || 'staging' }}
+    steps:
+      - run: ./deploy.sh --channel ${{ github.event.inputs.mode || 'staging' }}
+`), ""},
+	{"environment twin: '' means no environment", wf(pushAndDispatch + `jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    environment: ${{ github.event.inputs.mode }}
     steps:
       - run: make deploy
+  preview:
+    runs-on: ubuntu-latest
+    environment: ${{ github.event_name == 'push' && 'release' || '' }}
+    steps:
+      - run: make preview
 `), ""},
 	{"vars in runs-on", wf(`on: push
 jobs:
@@ -306,7 +316,7 @@ jobs:
         run: echo "minutes=30" >> "$GITHUB_OUTPUT"
       - run: make
         continue-on-error: »${{ steps.cfg.outputs.soft }}
-`), `step "cfg" writes only minutes to $GITHUB_OUTPUT`},
+`), `step "cfg" writes only these outputs: minutes`},
 	{"step output twin: names come from a script", wf(`on: push
 jobs:
   build:
@@ -657,22 +667,39 @@ jobs:
     steps:
       - run: make test
 `), "this job is silently skipped on push"},
-	{"dispatch input in with", wf(pushAndDispatch + `jobs:
+	{"dispatch input in with, inside a longer value", wf(pushAndDispatch + `jobs:
   push:
     runs-on: ubuntu-latest
     steps:
       - uses: acme/release-action@v1
         with:
-          channel: »${{ github.event.inputs.mode }}
+          args: --channel »${{ github.event.inputs.mode }} --verbose
 `), "github.event.inputs.mode is empty when this workflow runs on push"},
-	{"dispatch input in env", wf(pushAndDispatch + `jobs:
+	{"dispatch input in with twin: the whole value of an optional input", wf(pushAndDispatch + `jobs:
+  push:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.inputs.tag }}
+`), ""},
+	{"dispatch input in env, read by the job's script", wf(pushAndDispatch + `jobs:
   push:
     runs-on: ubuntu-latest
     env:
       MODE: »${{ inputs.mode }}
     steps:
+      - run: echo "mode is $MODE"
+      - run: ./release.sh --mode "$MODE"
+`), "$MODE passed to ./release.sh (line 26) needs a value"},
+	{"dispatch input in env twin: no consumer in sight", wf(pushAndDispatch + `jobs:
+  push:
+    runs-on: ubuntu-latest
+    env:
+      MODE: ${{ inputs.mode }}
+    steps:
       - run: ./release.sh
-`), "env.MODE"},
+`), ""},
 	{"dispatch input twin: step guarded to dispatch", wf(pushAndDispatch + `jobs:
   push:
     runs-on: ubuntu-latest
@@ -851,7 +878,11 @@ jobs:
   deploy:
     uses: ./.github/workflows/deploy.yml
     with:
-      mode: »${{ inputs.mode }}
+      mode: mode-»${{ inputs.mode }}
+  notify:
+    runs-on: ubuntu-latest
+    steps:
+      - run: curl -fsS "https://hooks.example.com/deploy?mode=$MODE"
 `}, "inputs.mode is empty when this workflow runs on push"},
 		tcase{"boolean dispatch input twin: always set on dispatch", wf(`on:
   workflow_dispatch:
@@ -988,5 +1019,61 @@ jobs:
     steps:
       - run: ./release.sh »${{ inputs.mode || inputs.tag }}
 `), "inputs.tag is empty when this workflow runs on push"},
+	)
+}
+
+func init() {
+	cases = append(cases,
+		tcase{"dispatch input: an if the empty input makes true on every pull request", wf(`on:
+  pull_request:
+  workflow_dispatch:
+    inputs:
+      tag:
+        default: dry-run
+jobs:
+  approve:
+    if: »${{ inputs.tag != 'dry-run' }}
+    environment: release-approval
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo approved
+`), "this job runs on every pull_request, although with the default it would not"},
+		tcase{"dispatch input twin: the same flip on a tag push is meant", wf(`on:
+  push:
+    tags: ['v*']
+  pull_request:
+  workflow_dispatch:
+    inputs:
+      dry_run:
+        type: boolean
+        default: true
+jobs:
+  publish:
+    if: ${{ github.event_name != 'pull_request' && !inputs.dry_run }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./publish.sh
+`), ""},
+	)
+}
+
+func init() {
+	cases = append(cases,
+		tcase{"dispatch input without a default, given a fallback elsewhere, in an image tag", wf(`on:
+  schedule:
+    - cron: '0 1 * * *'
+  workflow_dispatch:
+    inputs:
+      source_ref:
+        description: ref to build from
+jobs:
+  images:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          make server REF=${{ inputs.source_ref || 'main' }}
+          IMG="registry.example.com/app-client:»${{ inputs.source_ref }}_${{ github.sha }}"
+          docker push "$IMG"
+`), `where its default "main" (the fallback it gets elsewhere in this workflow) does not apply`},
 	)
 }

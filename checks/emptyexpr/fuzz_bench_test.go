@@ -60,6 +60,12 @@ jobs:
       - uses: docker/build-push-action@v6
         with:
           tags: ${{ EXPR }}
+          build-args: V=${{ env.TOP }}
+      - if: env.TOP == 'true'
+        run: |
+          [ "$TOP" = "true" ] && ./release.sh --tag "$TOP"
+          V=${{ EXPR }}
+          ./push.sh "$V" ${{ env.TOP }} > "$TOP"
 `
 
 func memWorkspace(tb testing.TB, files map[string]string) *workspace.Workspace {

@@ -2,6 +2,7 @@ package emptyexpr
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -90,8 +91,11 @@ type model struct {
 
 	// Parsed expressions, by value: a value is read by several sinks and
 	// on several triggers, and parsing dominates the cost of the check.
-	finds map[*actionlint.String][]expr.Expr
-	conds map[*actionlint.String]cond
+	finds      map[*actionlint.String][]expr.Expr
+	conds      map[*actionlint.String]cond
+	scripts    map[*actionlint.String]*script
+	stepWrites map[*actionlint.Step]stepWrites
+	fallbacks  map[string]string // built on first need, see fallback
 }
 
 type cond struct {
@@ -110,7 +114,18 @@ func (m *model) find(s *actionlint.String) []expr.Expr {
 	return xs
 }
 
-// cond returns the parsed `if:` s, parsed once (see parseCond).
+// script returns the run: script s parsed as shell, once; nil when it is
+// not shell.
+func (m *model) script(s *actionlint.String) *script {
+	if sc, ok := m.scripts[s]; ok {
+		return sc
+	}
+	sc := parseScript(s.Value)
+	m.scripts[s] = sc
+	return sc
+}
+
+// cond returns the parsed `if:` s, parsed once (see expr.Condition).
 func (m *model) cond(s *actionlint.String) (actionlint.ExprNode, string, int) {
 	if s == nil {
 		return nil, "", 0
@@ -118,14 +133,15 @@ func (m *model) cond(s *actionlint.String) (actionlint.ExprNode, string, int) {
 	if c, ok := m.conds[s]; ok {
 		return c.node, c.src, c.off
 	}
-	n, src, off := parseCond(s)
+	n, src, off := expr.Condition(s.Value)
 	m.conds[s] = cond{n, src, off}
 	return n, src, off
 }
 
 func newModel(ix *index, wf *workspace.Workflow) *model {
 	m := &model{ix: ix, wf: wf, jobSets: map[string]evset{},
-		finds: map[*actionlint.String][]expr.Expr{}, conds: map[*actionlint.String]cond{}}
+		finds: map[*actionlint.String][]expr.Expr{}, conds: map[*actionlint.String]cond{},
+		scripts: map[*actionlint.String]*script{}, stepWrites: map[*actionlint.Step]stepWrites{}}
 	for _, ev := range wf.AST.On {
 		if len(m.events) == 64 {
 			break
@@ -292,29 +308,6 @@ func statusFuncs(cond actionlint.ExprNode) (success, other bool) {
 	return success, other
 }
 
-// parseCond parses an `if:` value, bare or wrapped in one ${{ }}. It returns
-// the node, the source its token offsets refer to and where the
-// expression starts in the value (its ${{ when wrapped). node is nil for
-// values it cannot read.
-func parseCond(s *actionlint.String) (node actionlint.ExprNode, src string, off int) {
-	if s == nil {
-		return nil, "", 0
-	}
-	v := s.Value
-	if strings.Contains(v, "${{") {
-		xs := expr.Find(v)
-		if len(xs) != 1 || strings.TrimSpace(v[:xs[0].Start]) != "" || strings.TrimSpace(v[xs[0].End:]) != "" {
-			return nil, "", 0
-		}
-		return xs[0].Node, xs[0].Src, xs[0].Start
-	}
-	n, err := expr.Parse(v)
-	if err != nil {
-		return nil, "", 0
-	}
-	return n, v, 0
-}
-
 // onlyStatus reports whether an `if:` holds nothing but status functions,
 // so it does not skip the step in any run where later steps still run.
 func (m *model) onlyStatus(s *actionlint.String) bool {
@@ -336,9 +329,45 @@ func (m *model) onlyStatus(s *actionlint.String) bool {
 // the words, ignoring case?
 func mentions(s string, words ...string) bool {
 	for _, w := range words {
-		if len(s) >= len(w) && containsFold(s, w) {
+		if len(s) >= len(w) && expr.ContainsFold(s, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// expected is the value the author expects a dispatch input to have when
+// nobody sets it: its non-empty default, or else the literal it falls back
+// to elsewhere in the workflow (`inputs.ref || 'latest'`), which shows
+// that an empty value was not meant to reach a use without one.
+func (m *model) expected(name string) (emptiness.Value, bool) {
+	d := m.dispatch[name]
+	if d == nil {
+		return emptiness.Value{}, false
+	}
+	if d.Default != nil && d.Default.Value != "" {
+		return emptiness.DispatchDefault(d, false), true
+	}
+	if f := m.fallback(name); f != "" {
+		return emptiness.String(f, nil), true
+	}
+	return emptiness.Value{}, false
+}
+
+// fallbackRe matches `inputs.X || 'literal'` (also github.event.inputs.X).
+var fallbackRe = regexp.MustCompile(`(?i)inputs\.([a-z0-9_-]+)\s*\|\|\s*'([^']+)'`)
+
+// fallback returns the literal an input falls back to somewhere in the
+// workflow, or "".
+func (m *model) fallback(name string) string {
+	if m.fallbacks == nil {
+		m.fallbacks = map[string]string{}
+		for _, x := range fallbackRe.FindAllSubmatch(m.wf.Src, -1) {
+			n := strings.ToLower(string(x[1]))
+			if _, seen := m.fallbacks[n]; !seen {
+				m.fallbacks[n] = string(x[2])
+			}
+		}
+	}
+	return m.fallbacks[name]
 }

@@ -2,9 +2,7 @@ package emptyexpr
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -84,12 +82,10 @@ func (r *resolver) input(p *emptiness.Path, name string, event bool) (emptiness.
 	}
 	switch r.mode {
 	case modeDefault:
-		if d == nil || d.Default == nil || d.Default.Value == "" {
-			return emptiness.Value{}, false
-		}
-		return dispatchDefault(d, event), true
+		v, ok := r.m.expected(name)
+		return v, ok
 	case modeEmpty:
-		if d == nil || d.Default == nil || d.Default.Value == "" || r.event == "workflow_dispatch" ||
+		if _, ok := r.m.expected(name); !ok || r.event == "workflow_dispatch" ||
 			(r.event == "workflow_call" && c != nil && !event) {
 			return emptiness.Value{}, false
 		}
@@ -115,23 +111,6 @@ func (r *resolver) input(p *emptiness.Path, name string, event bool) (emptiness.
 }
 
 func boolValue(b *actionlint.Bool) bool { return b != nil && b.Expression == nil && b.Value }
-
-// dispatchDefault is the value a dispatch input has at its default.
-func dispatchDefault(d *actionlint.DispatchInput, event bool) emptiness.Value {
-	v := d.Default.Value
-	if event {
-		return emptiness.String(v, nil) // github.event.inputs holds strings
-	}
-	switch d.Type {
-	case actionlint.WorkflowDispatchEventInputTypeBoolean:
-		return emptiness.Boolean(strings.EqualFold(v, "true"))
-	case actionlint.WorkflowDispatchEventInputTypeNumber:
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return emptiness.Number(f)
-		}
-	}
-	return emptiness.String(v, nil)
-}
 
 // dispatchShape is what a dispatch input can hold on workflow_dispatch.
 func dispatchShape(p *emptiness.Path, d *actionlint.DispatchInput, event bool) emptiness.Value {
@@ -302,11 +281,8 @@ func (r *resolver) stepOutput(p *emptiness.Path) (emptiness.Value, bool) {
 			return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
 				r.why(p, "is empty when step %q is skipped by its if: %s", s.ID.Value, clip(s.If.Value))), true
 		}
-		if run, ok := s.Exec.(*actionlint.ExecRun); ok && run.Run != nil {
-			if names, ok := writtenOutputs(run.Run.Value); ok && len(names) > 0 && !slices.Contains(names, out) {
-				return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
-					r.why(p, "is never written: step %q writes only %s to $GITHUB_OUTPUT", s.ID.Value, strings.Join(names, ", "))), true
-			}
+		if w := r.m.writes(r.job, s); w.known && !slices.Contains(w.names, out) {
+			return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr, r.why(p, "is never written: %s", w.describe(s.ID.Value))), true
 		}
 		return emptiness.Value{}, false
 	}
@@ -377,27 +353,4 @@ func (r *resolver) matrix(p *emptiness.Path) (emptiness.Value, bool) {
 			r.why(p, "is not set in every matrix combination (only some include entries define it)")), true
 	}
 	return emptiness.Value{}, false
-}
-
-// outputWrite is the one shape of output write whose name can be read
-// from the script: echo or printf of a literal `name=` or `name<<` on the
-// line that appends to $GITHUB_OUTPUT.
-var outputWrite = regexp.MustCompile(`^\s*(?:echo|printf)\s+(?:-[a-zA-Z]+\s+)*["']?([A-Za-z0-9_-]+)(?:=|<<)`)
-
-// writtenOutputs lists the (lower-cased) outputs a script writes. ok is
-// false when any line touching $GITHUB_OUTPUT has another shape (a loop
-// variable, a script redirected into it, a { ...; } group), because then
-// the names cannot be known.
-func writtenOutputs(script string) (names []string, ok bool) {
-	for line := range strings.SplitSeq(script, "\n") {
-		if !strings.Contains(line, "GITHUB_OUTPUT") {
-			continue
-		}
-		m := outputWrite.FindStringSubmatch(line)
-		if m == nil {
-			return nil, false
-		}
-		names = append(names, strings.ToLower(m[1]))
-	}
-	return names, true
 }

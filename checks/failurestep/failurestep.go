@@ -2,14 +2,34 @@
 // that can never hold (rule failure-step-unreachable).
 //
 // A step or job `if:` without a status function (success(), always(),
-// failure(), cancelled()) is implicitly `success() && (...)`. A "report the
-// failure" step guarded by `if: steps.scan.outcome == 'failure'` therefore
-// runs only when nothing has failed — never when scan fails. The same holds
-// for `job.status == 'failure'` in a step and for
-// `needs.build.result == 'failure'` or `contains(needs.*.result, 'failure')`
-// in a job. The condition can hold, and nothing is reported, when the
-// tested step or job may continue on error (continue-on-error: true, or an
-// expression), since then the run goes on past its failure.
+// failure(), cancelled()) is implicitly `success() && (...)`, and what
+// success() is about depends on the level:
+//
+//   - for a step, the earlier steps of its own job. A "report the failure"
+//     step guarded by `if: steps.scan.outcome == 'failure'` (or
+//     `job.status == 'failure'`) runs only when nothing has failed, never
+//     when scan fails. A step that tests `needs.*.result` is a different
+//     matter: those values were fixed before the job started, and the job
+//     ran (typically under an `always()` of its own), so such a step is
+//     reachable and never reported;
+//   - for a job, the jobs it needs. A job-level `if:` testing
+//     `needs.J.result == 'failure'`, `'cancelled'`, `'skipped'`,
+//     `!= 'success'` or `contains(needs.*.result, 'failure')` can never
+//     hold: the job is skipped as soon as a needed job fails or is
+//     skipped. Jobs that call a reusable workflow are judged the same way.
+//
+// A failure of a step or job that continues on error does not stop the
+// run, so a test of its failure is reachable — but only in the runs where
+// continue-on-error is true. `continue-on-error: ${{ inputs.allow }}` with
+// the input defaulting to false (and empty on every other trigger) is
+// false in every run nobody dispatched by hand with allow set: there the
+// handler is still unreachable, and the finding says which input value
+// makes it reachable.
+//
+// Two more job-level shapes come from the same implicit success(): a gate
+// job that reads its needs' results without a status function of its own
+// (gate.go), and a job silently skipped on tag pushes because a job above
+// it is skipped there (cascade.go).
 package failurestep
 
 import (
@@ -17,7 +37,6 @@ import (
 
 	"github.com/rhysd/actionlint"
 
-	"github.com/releasegate/releasegate/checks/internal/emptiness"
 	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
@@ -30,13 +49,23 @@ var Rule = rule.Rule{
 	Half:     rule.Lint,
 	Severity: rule.Error,
 	Summary:  "an if: meant to handle a failure has no status function, so the implicit success() makes it unreachable",
-	Why: "Without success(), always(), failure() or cancelled(), GitHub prepends success() to every if:. A step that should " +
-		"open an issue, roll back or notify when an earlier step failed is then skipped in exactly the run where it " +
-		"matters, and nobody notices because it looks handled.",
+	Why: "Without success(), always(), failure() or cancelled(), GitHub prepends success() to every if:. For a step, " +
+		"success() means that the earlier steps of its job succeeded: a step that should open an issue or roll back when " +
+		"steps.scan.outcome or job.status is 'failure' is skipped in exactly the run where it matters. For a job, success() " +
+		"means that every job it needs succeeded: a job-level if: testing needs.build.result == 'failure' (or 'cancelled', " +
+		"'skipped', != 'success', contains(needs.*.result, 'failure')) can never run. A step that tests needs.*.result is " +
+		"not affected (the needs were settled before its job started) and is never reported; the job is, when it reads " +
+		"its needs' results (a gate behind a required check, a notifier) without always() or !cancelled() in its own if:. " +
+		"A skipped job skips every job below it too: on the tag pushes a workflow declares, a job skipped only because a " +
+		"check above it is skipped there, while another job it needs runs (or nothing runs at all), is reported. " +
+		"continue-on-error on the " +
+		"tested step or job makes the handler reachable only in runs where it is true: an expression that is false with " +
+		"every input at its default still leaves the handler unreachable in every ordinary run.",
 	Bad:  "- id: scan\n  run: trivy image \"$IMAGE\"\n- if: steps.scan.outcome == 'failure'\n  run: ./notify.sh scan failed",
 	Good: "- id: scan\n  run: trivy image \"$IMAGE\"\n- if: failure() && steps.scan.outcome == 'failure'\n  run: ./notify.sh scan failed",
 	Fix: "Add a status function: `failure() && ...` to run after a failure, `!cancelled() && ...` or `always() && ...` to run " +
-		"in every outcome. Alternatively give the tested step `continue-on-error: true` if the job should go on after it fails.",
+		"in every outcome (for a job: `if: always() && contains(needs.*.result, 'failure')`). Alternatively give the " +
+		"tested step `continue-on-error: true` if the job should go on after it fails. More examples: docs/expressions.md.",
 }
 
 // Check reports unreachable failure conditions in workflows and composite
@@ -46,105 +75,137 @@ var Check = lint.Check{Name: "failurestep", Rules: []rule.Rule{Rule}, Workflow: 
 // checkWorkflow needs only the workflow itself, so it runs as each one is
 // parsed.
 func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
-	for _, j := range wf.AST.Jobs {
-		checkJob(p, wf, j)
+	var runs *defaultRuns // built on first need: most workflows never need it
+	judge := func() *defaultRuns {
+		if runs == nil {
+			runs = newDefaultRuns(wf.AST)
+		}
+		return runs
 	}
+	for _, j := range wf.AST.Jobs {
+		checkJob(p, wf, j, judge)
+	}
+	checkCascades(p, wf)
+	checkFilterSkips(p, wf)
 }
 
-// run checks composite actions.
+// run checks composite actions. A composite step's continue-on-error
+// reads the action's inputs, which callers set: anything but a literal
+// false may be true.
 func run(p *lint.Pass) {
 	for _, a := range p.Workspace.Actions {
 		if !a.Composite() {
 			continue
 		}
 		for i, s := range a.Steps {
-			may := func(id string) bool {
+			may := func(id string) continuation {
 				for _, t := range a.Steps[:i] {
 					if t.ID != nil && strings.EqualFold(t.ID.Value, id) {
-						return t.ContinueOnError != nil && t.ContinueOnError.Value != "false"
+						return continuation{may: t.ContinueOnError != nil && t.ContinueOnError.Value != "false", skippable: t.If != nil}
 					}
 				}
-				return false
+				return continuation{skippable: true, missing: true}
 			}
-			check(p, a.File, s.If, "step", may)
+			check(p, a.File, s.If, stepLevel, may)
 		}
 	}
 }
 
-func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job) {
-	check(p, wf.File, j.If, "job", func(id string) bool {
+func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge func() *defaultRuns) {
+	needs := func(id string) continuation {
 		if id == "*" {
+			var c continuation
 			for _, n := range j.Needs {
-				if mayContinue(wf.AST.Jobs[strings.ToLower(n.Value)]) {
-					return true
+				if c = judge().continues(jobContinues(wf.AST.Jobs[strings.ToLower(n.Value)])); c.may {
+					return c
 				}
 			}
-			return false
+			return c
 		}
-		return mayContinue(wf.AST.Jobs[id])
-	})
+		return judge().continues(jobContinues(wf.AST.Jobs[id]))
+	}
+	if !check(p, wf.File, j.If, jobLevel, needs) {
+		checkGate(p, wf, j, needs)
+	}
 	for i, s := range j.Steps {
-		check(p, wf.File, s.If, "step", func(id string) bool {
+		check(p, wf.File, s.If, stepLevel, func(id string) continuation {
 			for _, t := range j.Steps[:i] {
 				if t.ID != nil && strings.EqualFold(t.ID.Value, id) {
-					return boolMay(t.ContinueOnError)
+					c := judge().continues(t.ContinueOnError)
+					c.skippable = t.If != nil
+					return c
 				}
 			}
-			return false
+			return continuation{skippable: true, missing: true}
 		})
 	}
 }
 
-func mayContinue(j *actionlint.Job) bool { return j != nil && boolMay(j.ContinueOnError) }
-
-// boolMay: continue-on-error that is true or an expression that may be.
-func boolMay(b *actionlint.Bool) bool { return b != nil && (b.Expression != nil || b.Value) }
-
-// check reports cond when it tests a failure without a status function.
-// mayContinue says whether the step or job a test names can continue on
-// error ("*" for needs.*).
-func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, what string, mayContinue func(id string) bool) {
-	if cond == nil || !maybeFailureTest(cond.Value) {
-		return // cheap text filter before parsing
+func jobContinues(j *actionlint.Job) *actionlint.Bool {
+	if j == nil {
+		return nil
 	}
-	node, src, off := parse(cond)
-	if node == nil || hasStatusFunc(node) {
-		return
-	}
-	var found string
-	actionlint.VisitExprNode(node, func(n, _ actionlint.ExprNode, entering bool) {
-		if !entering || found != "" {
-			return
-		}
-		if t, id, ok := failureTest(n, src); ok && (id == "" || !mayContinue(id)) {
-			found = t
-		}
-	})
-	if found == "" {
-		return
-	}
-	p.Report(Rule.ID, f, f.Locate(cond, off),
-		"if: %s tests for a failure but has no status function, so the implicit success() skips this %s exactly when that failure happens; write failure() && ... (or always() && ...)",
-		found, what)
+	return j.ContinueOnError
 }
 
-// parse reads a bare or ${{ }}-wrapped condition.
-func parse(s *actionlint.String) (actionlint.ExprNode, string, int) {
-	if s == nil {
-		return nil, "", 0
+// level is where an `if:` stands, which decides what its implicit
+// success() is about.
+type level int
+
+const (
+	stepLevel level = iota
+	jobLevel
+)
+
+func (l level) String() string {
+	if l == jobLevel {
+		return "job"
 	}
-	if strings.Contains(s.Value, "${{") {
-		xs := expr.Find(s.Value)
-		if len(xs) != 1 || strings.TrimSpace(s.Value[:xs[0].Start]) != "" || strings.TrimSpace(s.Value[xs[0].End:]) != "" {
-			return nil, "", 0
+	return "step"
+}
+
+// check reports cond when it tests a failure without a status function.
+// continues says whether the step or job a test names can continue on
+// error ("*" for needs.*).
+func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, continues func(id string) continuation) bool {
+	if cond == nil || !maybeFailureTest(cond.Value) {
+		return false // cheap text filter before parsing
+	}
+	node, src, off := expr.Condition(cond.Value)
+	if node == nil || hasStatusFunc(node) {
+		return false
+	}
+	if at == stepLevel && readsNeeds(node) {
+		return false // settled before the job started: reachable (see checkGate)
+	}
+	var found *test
+	var c continuation
+	positiveTests(node, false, func(n actionlint.ExprNode) bool {
+		t, ok := failureTest(n, src, at)
+		if !ok {
+			return false
 		}
-		return xs[0].Node, xs[0].Src, xs[0].Start
+		c = continuation{}
+		if t.kind != skipped && t.id != "" {
+			c = continues(t.id)
+			if c.may || t.kind == notSuccess && c.skippable { // missing steps count as skippable
+				return false
+			}
+		}
+		found = &t
+		return true
+	})
+	switch {
+	case found == nil:
+		return false
+	case c.missing:
+		p.Report(Rule.ID, f, f.Locate(cond, off),
+			"if: %s names %q, which is no earlier step of this job, so the test is never true and the %s never runs; check the step id",
+			found.text, found.id, at)
+	default:
+		p.Report(Rule.ID, f, f.Locate(cond, off), "if: %s %s%s", found.text, found.consequence(at), c.note)
 	}
-	n, err := expr.Parse(s.Value)
-	if err != nil {
-		return nil, "", 0
-	}
-	return n, s.Value, 0
+	return true
 }
 
 func hasStatusFunc(n actionlint.ExprNode) bool {
@@ -160,86 +221,36 @@ func hasStatusFunc(n actionlint.ExprNode) bool {
 	return found
 }
 
-// failureTest matches `X == 'failure'` (or 'cancelled') where X is
-// steps.ID.outcome, steps.ID.conclusion, job.status or needs.ID.result,
-// and contains(needs.*.result, 'failure'). It returns the test as written
-// and the id of the step or job it names ("" for job.status, "*" for
-// needs.*).
-func failureTest(n actionlint.ExprNode, src string) (text, id string, ok bool) {
+// positiveTests calls fn on the nodes of a condition that are not under
+// a `!` (a negated failure test holds in the ordinary run), until fn
+// returns true.
+func positiveTests(n actionlint.ExprNode, negated bool, fn func(actionlint.ExprNode) bool) bool {
 	switch x := n.(type) {
-	case *actionlint.CompareOpNode:
-		if x.Kind != actionlint.CompareOpNodeKindEq {
-			return "", "", false
-		}
-		l, r := x.Left, x.Right
-		if _, isStr := l.(*actionlint.StringNode); isStr {
-			l, r = r, l
-		}
-		s, isStr := r.(*actionlint.StringNode)
-		if !isStr || !failureWord(s.Value) {
-			return "", "", false
-		}
-		id, ok := statusRef(emptiness.RefText(src, l.Token().Offset))
-		return slice(src, x.Left, x.Right), id, ok
-	case *actionlint.FuncCallNode:
-		if !strings.EqualFold(x.Callee, "contains") || len(x.Args) != 2 {
-			return "", "", false
-		}
-		s, isStr := x.Args[1].(*actionlint.StringNode)
-		if !isStr || !failureWord(s.Value) {
-			return "", "", false
-		}
-		ref := strings.ToLower(emptiness.RefText(src, x.Args[0].Token().Offset))
-		if id, ok := statusRef(ref); ok && strings.HasPrefix(ref, "needs.") {
-			return x.Callee + "(" + ref + ", '" + s.Value + "')", id, true
-		}
+	case *actionlint.NotOpNode:
+		return positiveTests(x.Operand, !negated, fn)
+	case *actionlint.LogicalOpNode:
+		return positiveTests(x.Left, negated, fn) || positiveTests(x.Right, negated, fn)
 	}
-	return "", "", false
+	return !negated && fn(n)
 }
 
-func failureWord(s string) bool {
-	return strings.EqualFold(s, "failure") || strings.EqualFold(s, "cancelled")
-}
-
-// statusRef recognises the references whose value is an outcome.
-func statusRef(ref string) (id string, ok bool) {
-	ref = strings.ToLower(ref)
-	if ref == "job.status" {
-		return "", true
-	}
-	parts := strings.Split(ref, ".")
-	if len(parts) != 3 {
-		return "", false
-	}
-	switch {
-	case parts[0] == "steps" && (parts[2] == "outcome" || parts[2] == "conclusion"):
-		return parts[1], true
-	case parts[0] == "needs" && parts[2] == "result":
-		return parts[1], true
-	}
-	return "", false
-}
-
-// slice returns the source text from the start of a to the end of the
-// string literal b (or a's chain when b comes first).
-func slice(src string, a, b actionlint.ExprNode) string {
-	start, end := a.Token().Offset, b.Token().Offset
-	if start > end {
-		start, end = end, start
-	}
-	if end < len(src) && src[end] == '\'' {
-		if k := strings.IndexByte(src[end+1:], '\''); k >= 0 {
-			return src[start : end+k+2]
+// readsNeeds reports whether a condition reads the needs context.
+func readsNeeds(n actionlint.ExprNode) bool {
+	for _, r := range expr.Refs(n) {
+		if r.Context == "needs" {
+			return true
 		}
 	}
-	return strings.TrimSpace(src[start:min(len(src), end+len(emptiness.RefText(src, end)))])
+	return false
 }
 
-// maybeFailureTest is a text pre-filter: a condition that names no failure
-// outcome, or that calls a status function, is never reported.
+// maybeFailureTest is a text pre-filter: a condition that names no
+// outcome a handler tests for, or that calls a status function, is never
+// reported.
 func maybeFailureTest(s string) bool {
 	l := strings.ToLower(s)
-	if !strings.Contains(l, "failure") && !strings.Contains(l, "cancelled") {
+	if !strings.Contains(l, "failure") && !strings.Contains(l, "cancelled") &&
+		!strings.Contains(l, "skipped") && !strings.Contains(l, "success") {
 		return false
 	}
 	for _, f := range []string{"always(", "failure(", "cancelled(", "success("} {

@@ -45,7 +45,7 @@ func TestFailureStepUnreachable(t *testing.T) {
       - if: steps.scan.outcome == 'failure'
         run: ./notify.sh
 `)},
-		{Name: "twin: continue-on-error expression", Files: wf(`  scan:
+		{Name: "twin: continue-on-error expression true on one trigger", Files: map[string]string{".github/workflows/w.yml": "on: [push, pull_request]\njobs:\n" + `  scan:
     runs-on: ubuntu-latest
     steps:
       - id: scan
@@ -53,7 +53,7 @@ func TestFailureStepUnreachable(t *testing.T) {
         continue-on-error: ${{ github.event_name == 'pull_request' }}
       - if: steps.scan.outcome == 'failure'
         run: ./notify.sh
-`)},
+`}},
 		{Name: "wrapped conclusion, reversed operands", Files: wf(`  scan:
     runs-on: ubuntu-latest
     steps:
@@ -133,6 +133,15 @@ func TestFailureStepUnreachable(t *testing.T) {
       - if: steps.scan.outcome == 'success'
         run: ./publish.sh
 `)},
+		{Name: "continue-on-error false on the only trigger", Files: wf(`  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - id: scan
+        run: trivy image "$IMAGE"
+        continue-on-error: ${{ github.event_name == 'pull_request' }}
+      - if: »steps.scan.outcome == 'failure'
+        run: ./notify.sh
+`), Msg: "is false on every trigger of this workflow"},
 		{Name: "composite action step", Files: map[string]string{"action.yml": `name: scan
 runs:
   using: composite

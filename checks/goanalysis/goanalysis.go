@@ -9,8 +9,11 @@
 // scanned packages are analysed: facts flow between them, while
 // dependencies outside the scanned tree (the standard library,
 // go-containerregistry) are read from export data and never analysed,
-// which is what keeps lint fast. A package that does not type-check makes
-// the run exit 2; a tree without Go code is not an error.
+// which is what keeps lint fast. A Go file that does not parse makes the
+// run exit 2; a package that does not fully type-check (a dependency
+// missing from the module cache: lint never downloads) is analysed with
+// the types that could be established and reported once as a warning; a
+// tree without Go code is not an error.
 package goanalysis
 
 import (

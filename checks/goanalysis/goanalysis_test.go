@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,10 +135,12 @@ func TestNoGoCodeIsNotAnError(t *testing.T) {
 	}
 }
 
-func TestPackageThatDoesNotTypeCheck(t *testing.T) {
+// TestFileThatDoesNotParse: a syntax error is an input error (exit 2),
+// as for a YAML file; the other packages are still checked.
+func TestFileThatDoesNotParse(t *testing.T) {
 	dir := linttest.Write(t, map[string]string{
 		"go.mod":         "module example.test/broken\n\ngo 1.22\n",
-		"main.go":        "package main\n\nfunc main() {\n\tvar n int = \"three\"\n\t_ = n\n}\n",
+		"main.go":        "package main\n\nfunc main() {\n\tx := \n}\n",
 		"ok/ok.go":       "package ok\n\nimport \"os\"\n\nvar Token = os.Getenv(\"HOME\")\n",
 		"tools/deps.go":  "//go:build tools\n\npackage tools\n",
 		"only/x_test.go": "package only\n",
@@ -145,15 +150,151 @@ func TestPackageThatDoesNotTypeCheck(t *testing.T) {
 		t.Fatalf("want one input error, got %v", res.Errors)
 	}
 	e := res.Errors[0]
-	if !strings.HasSuffix(e.File, "main.go") || e.Line != 4 || !strings.Contains(e.Message, "does not type-check") {
-		t.Errorf("error %+v: want main.go:4 \"does not type-check\"", e)
+	if !strings.HasSuffix(e.File, "main.go") || e.Line != 5 || !strings.Contains(e.Message, "does not parse") {
+		t.Errorf("error %+v: want main.go:5 \"does not parse\"", e)
 	}
 	if res.Scanned.GoPackages != 1 {
-		t.Errorf("scanned %d packages, want 1 (the package that type-checks)", res.Scanned.GoPackages)
+		t.Errorf("scanned %d packages, want 1 (the package that parses)", res.Scanned.GoPackages)
 	}
 	if got := res.Outcome(rule.Error).ExitCode(); got != 2 {
 		t.Errorf("exit code %d, want 2", got)
 	}
+}
+
+// TestPackageThatDoesNotTypeCheck: a type error in the package's own code
+// leaves the rest of its types; it is analysed with them and reported
+// once as a warning, and the exit code comes from the findings.
+func TestPackageThatDoesNotTypeCheck(t *testing.T) {
+	dir := linttest.Write(t, map[string]string{
+		"go.mod": "module example.test/broken\n\ngo 1.22\n",
+		"main.go": "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar n int = \"three\"\n" +
+			"\tfmt.Println(fmt.Sprintf(`{\"n\":\"%s\"}`, fmt.Sprint(n)))\n}\n",
+		"main_test.go": "package main\n\nimport \"testing\"\n\nfunc TestMain(t *testing.T) { main() }\n",
+	})
+	res := lintDir(t, dir)
+	if len(res.Errors) != 0 {
+		t.Fatalf("input errors %v, want none", res.Errors)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Message, "example.test/broken could not be fully loaded") ||
+		res.Warnings[0].Line != 6 {
+		t.Errorf("warnings %+v, want one for example.test/broken at line 6", res.Warnings)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Line != 7 {
+		t.Errorf("findings:\n%s want one at line 7", dump(res.Findings))
+	}
+	if got := res.Outcome(rule.Error).ExitCode(); got != 1 {
+		t.Errorf("exit code %d, want 1 (from the finding)", got)
+	}
+}
+
+// missingDeps is a module whose dependency is absent from the module
+// cache: go.sum knows it, the cache does not have it, and lint must not
+// fetch it.
+var missingDeps = map[string]string{
+	"go.mod": "module example.test/publisher\n\ngo 1.22\n\nrequire example.invalid/registry v1.0.0\n",
+	"go.sum": "example.invalid/registry v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n" +
+		"example.invalid/registry v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+	".releasegate.yaml": "version: 1\nsecrets:\n  DOCKERHUB_TOKEN_RW:\n    scopes: [read, write]\n" +
+		"  DOCKERHUB_TOKEN_DELETE:\n    scopes: [read, write, delete]\nfamilies:\n  DOCKERHUB_TOKEN:\n    hosts: [hub.docker.com]\n",
+	"publish/publish.go": `package publish
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+
+	"example.invalid/registry/client"
+)
+
+// Login builds its body by hand: found from fmt's types and the syntax.
+func Login(c client.Config) string {
+	return fmt.Sprintf(` + "`" + `{"username":"%s","password":"%s"}` + "`" + `, c.User, c.Token)
+}
+
+// Untag deletes with the push token through net/http: every type it
+// uses resolves, so the flow is followed.
+func Untag(repo string) error {
+	tok := os.Getenv("DOCKERHUB_TOKEN_RW")
+	req, err := http.NewRequest(http.MethodDelete, "https://hub.docker.com/v2/repositories/"+repo+"/tags/old/", nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	_, err = http.DefaultClient.Do(req)
+	return err
+}
+
+// Prune deletes through the missing client: its types are unknown, so
+// nothing is guessed about it.
+func Prune(repo string) error {
+	return client.New(os.Getenv("DOCKERHUB_TOKEN_RW")).Delete(repo)
+}
+`,
+	"version/version.go": "package version\n\n// Version is set at build time.\nvar Version = \"dev\"\n",
+}
+
+// TestMissingDependencies: a repository whose module cache lacks a
+// dependency (a runner before go mod download, an offline machine) gets
+// its Go findings from syntax and the types that resolve, one warning per
+// package loaded in part, and an exit code from its findings. Nothing is
+// downloaded, even with GOFLAGS=-mod=mod and a proxy configured.
+func TestMissingDependencies(t *testing.T) {
+	var asked atomic.Int32 // requests to the user's module proxy
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		http.NotFound(w, r)
+	}))
+	defer proxy.Close()
+	modcache := t.TempDir()
+	t.Setenv("GOMODCACHE", modcache)
+	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOPROXY", proxy.URL)
+	t.Setenv("GONOSUMDB", "example.invalid")
+	dir := linttest.Write(t, missingDeps)
+	goSum, _ := os.ReadFile(filepath.Join(dir, "go.sum"))
+
+	res := lintDir(t, dir)
+	if len(res.Errors) != 0 {
+		t.Fatalf("input errors %v, want none", res.Errors)
+	}
+	if len(res.Warnings) != 1 {
+		t.Fatalf("warnings %+v, want one (for publish)", res.Warnings)
+	}
+	w := res.Warnings[0]
+	if !strings.Contains(w.Message, "Go package example.test/publisher/publish could not be fully loaded (could not import example.invalid/registry/client") ||
+		!strings.HasSuffix(w.File, "publish/publish.go") || w.Line != 8 || strings.Contains(w.Message, "\n") {
+		t.Errorf("warning %+v: want publish/publish.go:8, one line, naming the package and the import", w)
+	}
+	got := map[string]int{}
+	for _, f := range res.Findings {
+		got[f.Rule]++
+	}
+	if got["go-json-interpolation"] != 1 || got["go-delete-scope"] != 1 || len(res.Findings) != 2 {
+		t.Errorf("findings:\n%s want one go-json-interpolation (Login) and one go-delete-scope (Untag)", dump(res.Findings))
+	}
+	for _, f := range res.Findings {
+		if f.Rule == "go-delete-scope" && f.Line != 25 {
+			t.Errorf("go-delete-scope at line %d, want 25 (Untag's Do, not Prune)", f.Line)
+		}
+	}
+	if res.Scanned.GoPackages != 2 {
+		t.Errorf("scanned %d packages, want 2", res.Scanned.GoPackages)
+	}
+	if code := res.Outcome(rule.Error).ExitCode(); code != 1 {
+		t.Errorf("exit code %d, want 1 (from the findings)", code)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "go.sum")); !bytes.Equal(after, goSum) {
+		t.Error("go.sum was rewritten")
+	}
+	if n := asked.Load(); n != 0 {
+		t.Errorf("lint asked the module proxy %d times", n)
+	}
+	_ = filepath.WalkDir(modcache, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".lock") {
+			t.Errorf("the module cache was written to: %s", p)
+		}
+		return err
+	})
 }
 
 // vetTool builds cmd/releasegate-vet once per test binary.

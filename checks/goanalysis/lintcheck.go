@@ -32,12 +32,19 @@ func run(p *lint.Pass) {
 			analyzers = append(analyzers, a)
 		}
 	}
+	for i, a := range analyzers {
+		analyzers[i] = recovering(a)
+	}
 	cwd, _ := os.Getwd()
+	env := offlineEnv(os.Environ())
 	for _, g := range groupByModule(p.Workspace.GoDirs) {
 		// Tests: true, like go vet, so _test.go files are checked too.
-		pkgs, err := packages.Load(&packages.Config{Mode: loadMode, Dir: g.dir, Tests: true}, g.patterns...)
+		pkgs, err := packages.Load(&packages.Config{Mode: loadMode, Dir: g.dir, Tests: true, Env: env}, g.patterns...)
 		if err != nil {
-			p.Fail(report.InputError{File: displayPath(g.dir, cwd), Message: fmt.Sprintf("cannot load Go packages: %v", err)})
+			// The go command could not list the module at all (a go.mod
+			// that needs a newer toolchain, no go command): the Go rules
+			// did not run there, the rest of the lint did.
+			p.Warn(report.InputError{File: displayPath(g.dir, cwd), Message: fmt.Sprintf("Go packages not checked: %v", err)})
 			continue
 		}
 		roots := usable(p, withoutTestMains(pkgs), cwd)
@@ -74,7 +81,12 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 	seen := map[string]bool{}
 	for _, act := range graph.Roots {
 		if act.Err != nil {
-			p.Fail(report.InputError{Message: fmt.Sprintf("Go analyzer %s on %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err)})
+			e := report.InputError{Message: fmt.Sprintf("Go analyzer %s on %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err)}
+			if act.Package.IllTyped {
+				p.Warn(e) // already reported as loaded in part
+			} else {
+				p.Fail(e)
+			}
 			continue
 		}
 		for _, d := range act.Diagnostics {
@@ -89,13 +101,28 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 	}
 }
 
-// usable reports the packages that failed to load or type-check (could
-// not check: exit 2) and returns the others. Directories whose files are
-// all excluded by build constraints are skipped: there is nothing there
-// for this build to check.
+// usable returns the packages to analyse. A package with a file that
+// does not parse is an input error (exit 2), as a YAML file would be. A
+// package that does not fully type-check — typically because a
+// dependency is missing from the module cache, which lint never fills —
+// is analysed with the types that could be established, and reported
+// once as a warning. Directories whose files are all excluded by build
+// constraints are skipped: there is nothing there for this build to
+// check.
 func usable(p *lint.Pass, pkgs []*packages.Package, cwd string) []*packages.Package {
 	var ok []*packages.Package
 	reported := map[string]bool{} // test variants repeat their package's errors
+	once := func(e report.InputError, fail bool) {
+		if reported[e.Error()] {
+			return
+		}
+		reported[e.Error()] = true
+		if fail {
+			p.Fail(e)
+		} else {
+			p.Warn(e)
+		}
+	}
 	for _, pkg := range pkgs {
 		if len(pkg.GoFiles) == 0 && len(pkg.CompiledGoFiles) == 0 && excludedByBuild(pkg) {
 			continue // only _test.go files, or all excluded by build constraints
@@ -104,23 +131,123 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string) []*packages.Pack
 			ok = append(ok, pkg)
 			continue
 		}
-		e := firstError(pkg)
-		ierr := report.InputError{Message: fmt.Sprintf("Go package %s does not type-check: %s", pkg.PkgPath, e.Msg)}
-		if file, line, col, found := splitPos(e.Pos); found {
-			if !filepath.IsAbs(file) && pkg.Dir != "" {
-				file = filepath.Join(pkg.Dir, file)
-			}
-			ierr.File, ierr.Line, ierr.Column = displayPath(file, cwd), line, col
+		if e, bad := parseError(pkg); bad {
+			once(located(pkg, e, cwd, fmt.Sprintf("Go package %s does not parse: %s", pkg.PkgPath, e.Msg)), true)
+			continue
 		}
-		if n := countKind(pkg, e.Kind); n > 1 {
-			ierr.Message += fmt.Sprintf(" (and %d more errors)", n-1)
+		e := firstCause(pkg)
+		if n := countKind(pkg, packages.TypeError); n > 1 {
+			e.Msg += fmt.Sprintf(", and %d type errors", n)
 		}
-		if !reported[ierr.Error()] {
-			reported[ierr.Error()] = true
-			p.Fail(ierr)
+		msg := fmt.Sprintf("Go package %s could not be fully loaded (%s); checked with the types that could be established", pkg.PkgPath, e.Msg)
+		if pkg.Types == nil || pkg.TypesInfo == nil || len(pkg.Syntax) == 0 {
+			msg = fmt.Sprintf("Go package %s could not be loaded (%s); not checked", pkg.PkgPath, e.Msg)
+		} else {
+			ok = append(ok, pkg)
 		}
+		once(located(pkg, e, cwd, msg), false)
 	}
 	return ok
+}
+
+// parseError returns the first syntax error of a package.
+func parseError(pkg *packages.Package) (packages.Error, bool) {
+	for _, e := range pkg.Errors {
+		if e.Kind == packages.ParseError {
+			return e, true
+		}
+	}
+	return packages.Error{}, false
+}
+
+// located turns a package error into a one-line input error at its
+// position.
+func located(pkg *packages.Package, e packages.Error, cwd, msg string) report.InputError {
+	ierr := report.InputError{Message: strings.Join(strings.Fields(msg), " ")}
+	if file, line, col, found := splitPos(e.Pos); found {
+		if !filepath.IsAbs(file) && pkg.Dir != "" {
+			file = filepath.Join(pkg.Dir, file)
+		}
+		ierr.File, ierr.Line, ierr.Column = displayPath(file, cwd), line, col
+	}
+	return ierr
+}
+
+// firstCause is the error that explains why a package is incomplete: an
+// import that could not be loaded says why in its own errors (a module
+// missing from the cache, a missing go.sum entry), which beats go/types'
+// "could not import" that follows from it.
+func firstCause(pkg *packages.Package) packages.Error {
+	paths := make([]string, 0, len(pkg.Imports))
+	for path := range pkg.Imports {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		if imp := pkg.Imports[path]; len(imp.Errors) > 0 {
+			e := imp.Errors[0]
+			e.Msg = "could not import " + path + ": " + strings.TrimSpace(e.Msg)
+			if e.Pos == "" || e.Pos == "-" {
+				e.Pos = importPos(pkg, path)
+			}
+			return e
+		}
+	}
+	return firstError(pkg)
+}
+
+// importPos is where pkg imports path, for a position-less error.
+func importPos(pkg *packages.Package, path string) string {
+	for _, f := range pkg.Syntax {
+		for _, spec := range f.Imports {
+			if strings.Trim(spec.Path.Value, "`\"") == path {
+				return pkg.Fset.Position(spec.Pos()).String()
+			}
+		}
+	}
+	return ""
+}
+
+// recovering returns a copy of an analyzer whose panics become errors:
+// code that does not type-check reaches paths a well-typed package never
+// does, and one package must not end the whole run without a report.
+func recovering(a *analysis.Analyzer) *analysis.Analyzer {
+	c := *a
+	run := a.Run
+	c.Run = func(pass *analysis.Pass) (res any, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				res, err = nil, fmt.Errorf("internal error: %v", r)
+			}
+		}()
+		return run(pass)
+	}
+	return &c
+}
+
+// offlineEnv is the environment for go list: never download a module
+// (lint must not reach the network; a module missing from the cache is a
+// package loaded in part), never fetch a toolchain, never write go.mod.
+// The user's other settings, -mod=vendor included, are kept.
+func offlineEnv(environ []string) []string {
+	out := make([]string, 0, len(environ)+6)
+	var flags []string
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "GOFLAGS":
+			for _, f := range strings.Fields(v) {
+				if f != "-mod=mod" {
+					flags = append(flags, f)
+				}
+			}
+		case "GOPROXY", "GOTOOLCHAIN", "GOVCS", "GONOPROXY", "GOPRIVATE":
+		default:
+			out = append(out, kv)
+		}
+	}
+	return append(out, "GOFLAGS="+strings.Join(flags, " "), "GOPROXY=off", "GOTOOLCHAIN=local",
+		"GOVCS=*:off", "GONOPROXY=", "GOPRIVATE=")
 }
 
 // withoutTestMains drops the generated main packages of test binaries.

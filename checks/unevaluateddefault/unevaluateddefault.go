@@ -10,7 +10,10 @@
 //
 // Composite actions also have no secrets context at all: `secrets.X` in
 // one of their steps is always empty. The caller has to pass the value in
-// as an input.
+// as an input. A name that is no context of a composite action's steps at
+// all (`input.registry` for inputs.registry, `needs`) fails the step with
+// "Unrecognized named-value"; actionlint does not read action metadata,
+// so nothing else catches it before a release runs the step.
 package unevaluateddefault
 
 import (
@@ -30,11 +33,13 @@ var Rule = rule.Rule{
 	ID:       "unevaluated-default",
 	Half:     rule.Lint,
 	Severity: rule.Error,
-	Summary:  "an action input default names a context the runner does not provide there, or a composite action reads secrets",
+	Summary:  "an action input default names a context the runner does not provide there, or a composite action's step reads secrets or a name that is no context",
 	Why: "Input defaults in action.yml are evaluated when the action loads, with only github, strategy, matrix, job, runner " +
 		"and hashFiles() available. A default that reads inputs, env, steps, needs, vars or secrets breaks the action for " +
 		"every caller, usually far from the change that introduced it. Composite actions have no secrets context, so a " +
-		"secret read inside one is silently empty and the step that needs it fails later, for example at `docker login`.",
+		"secret read inside one is silently empty and the step that needs it fails later, for example at `docker login`. " +
+		"A name that is no context of a composite step at all (`input.registry` for inputs.registry, `needs`) fails the " +
+		"step with \"Unrecognized named-value\", and actionlint, which does not read action metadata, does not see it.",
 	Bad: "inputs:\n  registry:\n    default: ghcr.io\n  image:\n    default: ${{ inputs.registry }}/app\n" +
 		"runs:\n  using: composite\n  steps:\n    - run: echo \"${{ secrets.REGISTRY_TOKEN }}\" | docker login --password-stdin\n      shell: bash",
 	Good: "inputs:\n  registry:\n    default: ghcr.io\n  image:\n    default: ''\n  token:\n    required: true\n" +
@@ -88,18 +93,27 @@ func checkStep(p *lint.Pass, a *workspace.Action, s *workspace.ActionStep) {
 		v    *actionlint.String
 	}{{"if", s.If}, {"name", s.Name}, {"run", s.Run}, {"uses", s.Uses}, {"shell", s.Shell}, {"continue-on-error", s.ContinueOnError}}
 	for _, f := range fields {
-		secretsIn(p, a, f.name, f.v, f.name == "if")
+		contextsIn(p, a, f.name, f.v, f.name == "if")
 	}
 	for _, kv := range s.With {
-		secretsIn(p, a, "with."+kv.Key.Value, kv.Value, false)
+		contextsIn(p, a, "with."+kv.Key.Value, kv.Value, false)
 	}
 	for _, kv := range s.Env {
-		secretsIn(p, a, "env."+kv.Key.Value, kv.Value, false)
+		contextsIn(p, a, "env."+kv.Key.Value, kv.Value, false)
 	}
 }
 
-func secretsIn(p *lint.Pass, a *workspace.Action, field string, s *actionlint.String, bare bool) {
-	if s == nil || !strings.Contains(strings.ToLower(s.Value), "secrets") {
+// stepContexts are the contexts a composite action's steps can read;
+// secrets is a context elsewhere but always empty here.
+var stepContexts = map[string]bool{
+	"github": true, "env": true, "vars": true, "inputs": true, "steps": true, "runner": true, "job": true,
+	"strategy": true, "matrix": true,
+}
+
+// contextsIn reports secrets, and names that are no context of a
+// composite step, read in one step field.
+func contextsIn(p *lint.Pass, a *workspace.Action, field string, s *actionlint.String, bare bool) {
+	if s == nil || (!bare && !strings.Contains(s.Value, "${{")) {
 		return
 	}
 	xs := expr.Find(s.Value)
@@ -110,12 +124,19 @@ func secretsIn(p *lint.Pass, a *workspace.Action, field string, s *actionlint.St
 	}
 	for _, x := range xs {
 		for _, r := range expr.Refs(x.Node) {
-			if r.Context != "secrets" {
+			span := refSpan(a.File, s, x, r, bare && x.Start == 0 && !strings.HasPrefix(s.Value, "${{"))
+			switch {
+			case r.Context == "secrets":
+				p.ReportSpan(Rule.ID, a.File, span,
+					"%s: %s is always empty in a composite action, which has no secrets context; pass the secret in as an input",
+					field, refText(x, r))
+			case !stepContexts[r.Context]:
+				p.ReportSpan(Rule.ID, a.File, span,
+					"%s: %s names %q, which is not a context of a composite action's steps (those are %s), so the runner fails the step with \"Unrecognized named-value\"%s",
+					field, refText(x, r), r.Context, "github, env, vars, inputs, steps, runner, job, strategy, matrix", didYouMean(r.Context))
+			default:
 				continue
 			}
-			p.ReportSpan(Rule.ID, a.File, refSpan(a.File, s, x, r, bare && x.Start == 0 && !strings.HasPrefix(s.Value, "${{")),
-				"%s: %s is always empty in a composite action, which has no secrets context; pass the secret in as an input",
-				field, refText(x, r))
 			break
 		}
 	}
@@ -133,6 +154,16 @@ func refSpan(f *workspace.File, s *actionlint.String, x expr.Expr, r expr.Ref, b
 		from = r.Token.Offset
 	}
 	return f.LocateSpan(s, from, from+len(refText(x, r)))
+}
+
+// didYouMean suggests the context a near miss meant.
+func didYouMean(name string) string {
+	for _, c := range []string{"inputs", "steps"} {
+		if name+"s" == c || strings.EqualFold(name, c) {
+			return "; did you mean " + c + "?"
+		}
+	}
+	return ""
 }
 
 // refText is the reference as written in the expression.

@@ -79,6 +79,34 @@ runs:
       env:
         TOKEN: ${{ inputs.token }}
 `)},
+		{Name: "a name that is no context of a composite step", Files: action(`inputs:
+  registry:
+    default: ghcr.io
+runs:
+  using: composite
+  steps:
+    - run: make push REPO=${{ »input.registry« }}/app
+      shell: bash
+    - if: »needs.build.result« == 'success'
+      run: ./tag-latest.sh
+      shell: bash
+`), Msg: "which is not a context of a composite action's steps"},
+		{Name: "twin: every context a composite step has", Files: action(`inputs:
+  registry:
+    default: ghcr.io
+runs:
+  using: composite
+  steps:
+    - id: v
+      run: echo "tag=${{ github.ref_name }}" >> "$GITHUB_OUTPUT"
+      shell: bash
+    - if: steps.v.outputs.tag != '' && runner.os == 'Linux' && job.status == 'success'
+      run: make push REPO=${{ inputs.registry }}/app TAG=${{ steps.v.outputs.tag }} ARCH=${{ matrix.arch || strategy.job-index }}
+      shell: bash
+      env:
+        HOME_DIR: ${{ env.HOME }}
+        CHANNEL: ${{ vars.CHANNEL || 'stable' }}
+`)},
 		{Name: "twin: secrets in a docker action's args are not a composite", Files: action(`runs:
   using: docker
   image: Dockerfile

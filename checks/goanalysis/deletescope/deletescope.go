@@ -59,6 +59,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/envcall"
+	"github.com/releasegate/releasegate/checks/goanalysis/internal/partialssa"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
 	"github.com/releasegate/releasegate/config"
@@ -94,12 +95,15 @@ func New(src *rgconfig.Source) *analysis.Analyzer {
 		src = &rgconfig.Source{}
 	}
 	a := &analysis.Analyzer{
-		Name:      "go_delete_scope",
-		Doc:       Rule.Summary + "\n\n" + Rule.Why,
-		URL:       "https://github.com/releasegate/releasegate/blob/main/docs/go-analyzers.md#go-delete-scope",
-		Requires:  []*analysis.Analyzer{buildssa.Analyzer},
-		FactTypes: []analysis.Fact{new(TokenFact), new(SinkFact)},
-		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, src) },
+		Name:     "go_delete_scope",
+		Doc:      Rule.Summary + "\n\n" + Rule.Why,
+		URL:      "https://github.com/releasegate/releasegate/blob/main/docs/go-analyzers.md#go-delete-scope",
+		Requires: []*analysis.Analyzer{partialssa.Analyzer},
+		// Runs on packages that do not fully type-check too: functions
+		// whose types are unknown have no SSA body, so nothing is guessed.
+		RunDespiteErrors: true,
+		FactTypes:        []analysis.Fact{new(TokenFact), new(SinkFact)},
+		Run:              func(pass *analysis.Pass) (any, error) { return run(pass, src) },
 	}
 	src.RegisterFlags(&a.Flags)
 	return a
@@ -164,7 +168,10 @@ func run(pass *analysis.Pass, src *rgconfig.Source) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	res := pass.ResultOf[partialssa.Analyzer].(*buildssa.SSA)
+	if res == nil {
+		return nil, nil // the package could not be built: nothing to follow
+	}
 	a := &pkgAnalysis{
 		pass:   pass,
 		cfg:    cfg,

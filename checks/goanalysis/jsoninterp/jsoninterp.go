@@ -73,6 +73,10 @@ func New(src *rgconfig.Source) *analysis.Analyzer {
 		Run: func(pass *analysis.Pass) (any, error) {
 			return run(pass, suppress.Reporter(pass, Rule.ID, src.HonorSuppressions()))
 		},
+		// A package whose dependencies are missing still has its syntax and
+		// the types that resolve (fmt, strings and the rest of the standard
+		// library always do): JSON text is recognised from those.
+		RunDespiteErrors: true,
 	}
 }
 
@@ -85,8 +89,14 @@ var formatArg = map[string]int{
 func run(pass *analysis.Pass, report func(analysis.Diagnostic)) (any, error) {
 	ins := inspector.New(pass.Files)
 	inner := map[ast.Expr]bool{} // + expressions that are operands of a larger chain
-	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil), (*ast.BinaryExpr)(nil)}, func(n ast.Node) {
+	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil), (*ast.BinaryExpr)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)}, func(n ast.Node) {
 		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Body != nil {
+				checkBuilders(pass, report, n.Body)
+			}
+		case *ast.FuncLit:
+			checkBuilders(pass, report, n.Body)
 		case *ast.CallExpr:
 			checkFormat(pass, report, n)
 		case *ast.BinaryExpr:
@@ -195,7 +205,9 @@ func unsafeHoles(pass *analysis.Pass, holes []hole) []ast.Expr {
 		if !h.quote || (h.verb != 's' && h.verb != 'v') {
 			continue
 		}
-		if textLike(pass, h.arg) {
+		if textLike(pass, h.arg) || (h.verb == 's' && untyped(pass, h.arg)) {
+			// %s of a value whose type is unknown (its package did not
+			// load) formats it as text.
 			bad = append(bad, h.arg)
 		}
 	}
@@ -207,7 +219,7 @@ func unsafeHoles(pass *analysis.Pass, holes []hole) []ast.Expr {
 // escaping.
 func textLike(pass *analysis.Pass, e ast.Expr) bool {
 	tv, ok := pass.TypesInfo.Types[e]
-	if !ok {
+	if !ok || tv.Type == nil {
 		return false
 	}
 	if tv.Value != nil {
@@ -223,6 +235,16 @@ func textLike(pass *analysis.Pass, e ast.Expr) bool {
 		return true
 	}
 	return false
+}
+
+// untyped reports an expression whose type could not be established.
+func untyped(pass *analysis.Pass, e ast.Expr) bool {
+	tv, ok := pass.TypesInfo.Types[e]
+	if !ok || tv.Type == nil {
+		return true
+	}
+	b, isBasic := tv.Type.(*types.Basic)
+	return isBasic && b.Kind() == types.Invalid
 }
 
 func needsEscape(s string) bool {
@@ -255,7 +277,9 @@ func describe(pass *analysis.Pass, exprs []ast.Expr) string {
 // checkConcat looks at a maximal chain of + and follows the JSON quoting
 // state across its constant parts.
 func checkConcat(pass *analysis.Pass, report func(analysis.Diagnostic), n *ast.BinaryExpr) {
-	if tv, ok := pass.TypesInfo.Types[n]; !ok || tv.Value != nil || !isString(tv.Type) {
+	// With partial types the chain itself may be of unknown type; a chain
+	// that starts with a string constant is string concatenation anyway.
+	if tv, ok := pass.TypesInfo.Types[n]; ok && (tv.Value != nil || !isString(tv.Type) && !untyped(pass, n)) {
 		return
 	}
 	parts := flatten(n, nil)
@@ -270,7 +294,7 @@ func checkConcat(pass *analysis.Pass, report func(analysis.Diagnostic), n *ast.B
 			inStr = scanQuotes(s, inStr)
 			continue
 		}
-		if inStr && textLike(pass, p) {
+		if inStr && (textLike(pass, p) || untyped(pass, p)) {
 			bad = append(bad, p)
 		}
 	}
@@ -280,6 +304,9 @@ func checkConcat(pass *analysis.Pass, report func(analysis.Diagnostic), n *ast.B
 }
 
 func isString(t types.Type) bool {
+	if t == nil {
+		return false // unknown: the package did not fully type-check
+	}
 	b, ok := t.Underlying().(*types.Basic)
 	return ok && b.Info()&types.IsString != 0
 }

@@ -11,3 +11,9 @@ import (
 func TestAnalyzer(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), jsoninterp.Analyzer, "a")
 }
+
+// TestPartialTypes: a package whose import is missing is analysed from
+// its syntax and the types that resolve.
+func TestPartialTypes(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), jsoninterp.Analyzer, "partial")
+}

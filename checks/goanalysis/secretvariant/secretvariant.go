@@ -76,6 +76,10 @@ func New(src *rgconfig.Source) *analysis.Analyzer {
 		URL:       "https://github.com/releasegate/releasegate/blob/main/docs/go-analyzers.md#go-secret-variant",
 		FactTypes: []analysis.Fact{new(WrapperFact)},
 		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, src) },
+		// Runs on packages that do not fully type-check too: a lookup is
+		// recognised only through a callee whose type resolved, so nothing
+		// is guessed.
+		RunDespiteErrors: true,
 	}
 	src.RegisterFlags(&a.Flags)
 	return a

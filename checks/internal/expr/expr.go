@@ -51,6 +51,26 @@ func Parse(src string) (actionlint.ExprNode, error) {
 	return node, nil
 }
 
+// Condition parses an `if:` value, bare or wrapped in one ${{ }}. It
+// returns the node, the source its token offsets refer to and where the
+// expression starts in the value (its ${{ when wrapped). node is nil for a
+// value it cannot read (text around the ${{ }}, a syntax error, which
+// actionlint reports).
+func Condition(v string) (node actionlint.ExprNode, src string, off int) {
+	if strings.Contains(v, "${{") {
+		xs := Find(v)
+		if len(xs) != 1 || strings.TrimSpace(v[:xs[0].Start]) != "" || strings.TrimSpace(v[xs[0].End:]) != "" {
+			return nil, "", 0
+		}
+		return xs[0].Node, xs[0].Src, xs[0].Start
+	}
+	n, err := Parse(v)
+	if err != nil {
+		return nil, "", 0
+	}
+	return n, v, 0
+}
+
 // Ref is a use of a context: `secrets.NAME`, `secrets['NAME']`,
 // `secrets[expr]` (Dynamic) or the whole object, as in `toJSON(secrets)`
 // (Whole).
@@ -144,4 +164,27 @@ func (sp Span) Expr() Expr {
 		node = nil
 	}
 	return Expr{Start: sp.Start, End: sp.End, Src: sp.Src, Node: node}
+}
+
+// ContainsFold reports whether s contains the lower-case ASCII word sub,
+// ignoring case, without allocating: a cheap filter for context names,
+// which are case-insensitive.
+func ContainsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) && lowerByte(s[i+j]) == sub[j] {
+			j++
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

@@ -51,6 +51,7 @@ type options struct {
 	backoffMax     time.Duration
 	maxRetryAfter  time.Duration
 	attemptTimeout time.Duration
+	pageSize       int
 }
 
 // WithTransport sets the base HTTP transport (default: a clone of
@@ -100,6 +101,7 @@ func New(opts ...Option) *Client {
 		backoffMax:     5 * time.Second,
 		maxRetryAfter:  30 * time.Second,
 		attemptTimeout: 30 * time.Second,
+		pageSize:       1000,
 	}
 	for _, opt := range opts {
 		opt(&o)

@@ -16,6 +16,8 @@ type Result struct {
 	Violations []policies.Violation `json:"violations"`
 	Facts      *Facts               `json:"facts"`
 	Requests   registry.Requests    `json:"requests"`
+	// Probe sums a probe up per registry and lists its broken tags.
+	Probe *ProbeSummary `json:"probe,omitempty"`
 }
 
 // Outcome maps the decision to SPEC §3.
@@ -73,10 +75,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	vs = r.applyRuleSettings(vs)
 	vs = failClosed(vs, facts)
-	return &Result{
+	res := &Result{
 		Version: 1, Phase: opts.Phase, Decision: r.decide(vs, facts),
 		Violations: vs, Facts: facts, Requests: opts.Client.Requests(),
-	}, nil
+	}
+	if opts.Phase == Probe {
+		res.Probe = summarize(facts, vs, r.opts.FailOn, opts.Shard)
+	}
+	return res, nil
 }
 
 // collect gathers the facts of every image concurrently.

@@ -15,10 +15,10 @@ import (
 
 // Options is one gate run, after config and flags are merged.
 type Options struct {
-	Phase      string
-	Version    string
-	Images     []string // repositories, e.g. docker.io/acme/app
-	Refs       []string // probe: full references (tag or digest)
+	Phase   string
+	Version string
+	Images  []string // repositories, e.g. docker.io/acme/app
+	Refs    []string // probe: full references (tag or digest)
 	// Catalogs are registries (HOST[:PORT]) whose every repository and
 	// tag a probe walks, narrowed by Repos, Tags and Shard.
 	Catalogs []string
@@ -26,7 +26,7 @@ type Options struct {
 	Tags     Filter
 	Shard    Shard
 	// Progress, when set, counts a probe's work as it happens.
-	Progress *Progress
+	Progress   *Progress
 	Platforms  []string
 	ArchTag    string // e.g. "{version}-{arch}"; empty = no per-arch tags
 	MovingTags []string

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"gopkg.in/yaml.v3"
 
 	"github.com/releasegate/releasegate/internal/yamlerr"
@@ -378,6 +379,37 @@ func (d *decoder) gate(n *yaml.Node, g *Gate) error {
 			g.Policies = list
 			return err
 		},
+		"probe": func(v *yaml.Node) error { return d.probe(v, &g.Probe) },
+	})
+}
+
+func (d *decoder) probe(n *yaml.Node, p *Probe) error {
+	p.Pos = pos(n)
+	globs := func(what string, out *[]string) func(*yaml.Node) error {
+		return func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			for i, s := range list {
+				if pat := strings.TrimPrefix(s, "!"); pat == "" || !doublestar.ValidatePattern(pat) {
+					return d.errf(v.Content[i], "probe %s: %q is not a glob (a leading ! excludes)", what, s)
+				}
+			}
+			*out = list
+			return err
+		}
+	}
+	return d.mapping(n, "probe", fields{
+		"catalogs": func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			for i, s := range list {
+				if !hostRe.MatchString(s) {
+					return d.errf(v.Content[i], "probe catalogs: %q is not HOST[:PORT]", s)
+				}
+			}
+			p.Catalogs = list
+			return err
+		},
+		"repos": globs("repos", &p.Repos),
+		"tags":  globs("tags", &p.Tags),
 	})
 }
 

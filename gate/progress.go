@@ -82,9 +82,12 @@ func ShowProgress(w io.Writer, p *Progress, d ProgressDisplay) (stop func()) {
 		for {
 			select {
 			case <-ctx.Done():
+				// The totals, last: in a log they say what the run covered.
+				line := progressLine(p.Snapshot(), d.Requests(), start, time.Now(), 0)
 				if d.Live {
-					fmt.Fprintf(w, "\r\x1b[K%s\n", progressLine(p.Snapshot(), d.Requests(), start, time.Now(), 0))
+					line = "\r\x1b[K" + line
 				}
+				fmt.Fprintln(w, line)
 				return
 			case now := <-tick.C:
 				req := d.Requests()

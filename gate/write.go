@@ -130,6 +130,9 @@ func writeText(w io.Writer, res *Result, opt WriteOptions) error {
 	writeCatalogs(&b, p, res.Probe)
 	byTarget := marks(res.Violations)
 	for _, img := range f.Images {
+		if img.Listed {
+			continue // a catalog's broken tags: the summary and the violations say it all
+		}
 		fmt.Fprintf(&b, "\n%s%s\n", img.Image, ruleIDs(byTarget[img.Image]))
 		writeTag(&b, p, img.Version, nil, byTarget)
 		for _, t := range img.Moving {
@@ -230,6 +233,12 @@ func writeIntegrity(b *strings.Builder, p report.Painter, img *ImageFacts, byTar
 	for _, o := range img.Integrity {
 		counts[o.State]++
 		bad = append(bad, notAttestation(byTarget[o.Ref])...)
+	}
+	// A probe reports integrity on the tag it walked.
+	for _, v := range byTarget[img.Version.Ref] {
+		if v.Rule == policies.IntegrityMissing {
+			bad = append(bad, v)
+		}
 	}
 	line := fmt.Sprintf("%d objects walked", len(img.Integrity))
 	for _, s := range []string{registry.Missing, registry.Mismatch, registry.Unknown} {

@@ -76,7 +76,7 @@ func newGateCmd(c *common) *cobra.Command {
 		phase("preflight --version V", "Before a release: is the version already (partly) published?", gate.Preflight, cobra.NoArgs),
 		phase("verify --version V", "After a release: do all tags point where the release says, and can every object be pulled?", gate.Verify, cobra.NoArgs),
 		phase("record --version V --ledger FILE", "After a push: record the digests of the version and per-arch tags in a ledger", gate.Record, cobra.NoArgs),
-		phase("probe [IMAGE ...]", "Walk index, children, configs and layers of image references", gate.Probe, cobra.ArbitraryArgs),
+		newProbeCmd(c, g),
 	)
 	return cmd
 }

@@ -149,4 +149,3 @@ func merge(fams, previous []*dto.MetricFamily) []*dto.MetricFamily {
 	slices.SortFunc(fams, func(a, b *dto.MetricFamily) int { return cmp.Compare(a.GetName(), b.GetName()) })
 	return fams
 }
-

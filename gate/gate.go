@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 
+	"github.com/releasegate/releasegate/gate/probereport"
 	"github.com/releasegate/releasegate/policies"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/report"
@@ -17,7 +18,7 @@ type Result struct {
 	Facts      *Facts               `json:"facts"`
 	Requests   registry.Requests    `json:"requests"`
 	// Probe sums a probe up per registry and lists its broken tags.
-	Probe *ProbeSummary `json:"probe,omitempty"`
+	Probe *probereport.Summary `json:"probe,omitempty"`
 }
 
 // Outcome maps the decision to SPEC §3.
@@ -80,7 +81,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Violations: vs, Facts: facts, Requests: opts.Client.Requests(),
 	}
 	if opts.Phase == Probe {
-		res.Probe = summarize(facts, vs, r.opts.FailOn, opts.Shard)
+		res.Probe = r.summarize(facts, vs, res.Decision)
 	}
 	return res, nil
 }

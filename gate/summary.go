@@ -1,7 +1,8 @@
 package gate
 
-// A probe's result per registry, and its broken tags: what the writers
-// print, the JSON lists and the metrics export.
+// A probe's result per registry, and its broken tags (package
+// probereport): what the writers print, the JSON lists and the metrics
+// export.
 
 import (
 	"cmp"
@@ -10,52 +11,21 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 
+	"github.com/releasegate/releasegate/gate/probereport"
 	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/rule"
 )
 
-// ProbeSummary sums up a probe.
-type ProbeSummary struct {
-	Shard      string            `json:"shard,omitempty"` // "I/N" when sharded
-	Registries []RegistrySummary `json:"registries"`
-	// Broken lists every tag with a violation at or above --fail-on
-	// other than unverifiable: a pull of it fails, or it is not what it
-	// should be.
-	Broken []BrokenTag `json:"broken"`
-}
-
-// RegistrySummary is what a probe found in one registry.
-type RegistrySummary struct {
-	Registry string `json:"registry"`
-	// Catalog is true when the registry was walked through its catalog;
-	// CatalogAccessible then says whether the catalog could be listed.
-	Catalog           bool `json:"catalog"`
-	CatalogAccessible bool `json:"catalog_accessible"`
-	Repositories      int  `json:"repositories"`
-	Tags              int  `json:"tags"`
-	Objects           int  `json:"objects"`
-	BrokenTags        int  `json:"broken_tags"`
-	// Unverifiable counts the facts about this registry that could not
-	// be established.
-	Unverifiable int `json:"unverifiable"`
-}
-
-// BrokenTag is one tag whose pull fails (or that is otherwise wrong).
-type BrokenTag struct {
-	Registry   string   `json:"registry"`
-	Repository string   `json:"repository"` // without the registry
-	Tag        string   `json:"tag"`        // or a digest, for a reference probed by digest
-	Ref        string   `json:"ref"`
-	Rules      []string `json:"rules"`
-}
-
-// summarize builds the probe summary from the facts and the violations.
-func summarize(f *Facts, vs []policies.Violation, failOn rule.Severity, shard Shard) *ProbeSummary {
-	s := &ProbeSummary{Shard: shard.String(), Registries: []RegistrySummary{}, Broken: []BrokenTag{}}
-	rows := map[string]*RegistrySummary{}
-	row := func(reg string) *RegistrySummary {
+// summarize builds the probe summary from the facts, the violations and
+// the requests sent.
+func (r *runner) summarize(f *Facts, vs []policies.Violation, decision string) *probereport.Summary {
+	s := &probereport.Summary{Shard: r.opts.Shard.String(), Registries: []probereport.Registry{}, Broken: []probereport.BrokenTag{},
+		Requests: requestsByAnswer(r.client.Answers()), Decided: decision != Error}
+	rows := map[string]*probereport.Registry{}
+	row := func(reg string) *probereport.Registry {
 		if rows[reg] == nil {
-			rows[reg] = &RegistrySummary{Registry: reg}
+			rows[reg] = &probereport.Registry{Registry: reg}
 		}
 		return rows[reg]
 	}
@@ -81,14 +51,14 @@ func summarize(f *Facts, vs []policies.Violation, failOn rule.Severity, shard Sh
 			r.Objects += len(img.Integrity)
 		}
 	}
-	broken := brokenRules(vs, failOn)
+	broken := brokenRules(vs, r.opts.FailOn)
 	for _, img := range f.Images {
 		rules := broken[img.Version.Ref]
 		ref, err := name.ParseReference(img.Version.Ref, name.WeakValidation)
 		if len(rules) == 0 || err != nil {
 			continue
 		}
-		b := BrokenTag{Registry: ref.Context().RegistryStr(), Repository: ref.Context().RepositoryStr(),
+		b := probereport.BrokenTag{Registry: ref.Context().RegistryStr(), Repository: ref.Context().RepositoryStr(),
 			Tag: ref.Identifier(), Ref: img.Version.Ref, Rules: rules}
 		s.Broken = append(s.Broken, b)
 		row(b.Registry).BrokenTags++
@@ -103,9 +73,21 @@ func summarize(f *Facts, vs []policies.Violation, failOn rule.Severity, shard Sh
 	for _, r := range rows {
 		s.Registries = append(s.Registries, *r)
 	}
-	slices.SortFunc(s.Registries, func(a, b RegistrySummary) int { return cmp.Compare(a.Registry, b.Registry) })
-	slices.SortFunc(s.Broken, func(a, b BrokenTag) int { return cmp.Compare(a.Ref, b.Ref) })
+	slices.SortFunc(s.Registries, func(a, b probereport.Registry) int { return cmp.Compare(a.Registry, b.Registry) })
+	slices.SortFunc(s.Broken, func(a, b probereport.BrokenTag) int { return cmp.Compare(a.Ref, b.Ref) })
 	return s
+}
+
+// requestsByAnswer lists request counts sorted by method and code.
+func requestsByAnswer(answers map[registry.Answer]int) []probereport.Requests {
+	out := make([]probereport.Requests, 0, len(answers))
+	for a, n := range answers {
+		out = append(out, probereport.Requests{Method: a.Method, Code: a.Code, Count: n})
+	}
+	slices.SortFunc(out, func(a, b probereport.Requests) int {
+		return cmp.Or(cmp.Compare(a.Method, b.Method), cmp.Compare(a.Code, b.Code))
+	})
+	return out
 }
 
 // brokenRules maps each target to the rules that make it broken.

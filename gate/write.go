@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/releasegate/releasegate/gate/probereport"
 	"github.com/releasegate/releasegate/policies"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/report"
@@ -157,7 +158,7 @@ func writeText(w io.Writer, res *Result, opt WriteOptions) error {
 
 // writeCatalogs prints one line per registry a probe walked through its
 // catalog; the tags with problems follow as trees of their own.
-func writeCatalogs(b *strings.Builder, p report.Painter, s *ProbeSummary) {
+func writeCatalogs(b *strings.Builder, p report.Painter, s *probereport.Summary) {
 	if s == nil {
 		return
 	}
@@ -353,8 +354,8 @@ func WriteOutputs(w io.Writer, res *Result) error {
 }
 
 // writeCatalogTable is the step summary's line per catalog walked.
-func writeCatalogTable(b *strings.Builder, s *ProbeSummary) {
-	if s == nil || !slices.ContainsFunc(s.Registries, func(r RegistrySummary) bool { return r.Catalog }) {
+func writeCatalogTable(b *strings.Builder, s *probereport.Summary) {
+	if s == nil || !slices.ContainsFunc(s.Registries, func(r probereport.Registry) bool { return r.Catalog }) {
 		return
 	}
 	b.WriteString("| registry | catalog | repositories | tags | objects | broken tags |\n| --- | --- | --- | --- | --- | --- |\n")

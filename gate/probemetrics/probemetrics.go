@@ -20,8 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/releasegate/releasegate/gate"
-	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/gate/probereport"
 )
 
 // The metrics a probe emits. deploy/prometheus alerts on them; its test
@@ -72,14 +71,13 @@ func finding(name string) bool {
 
 // Run is one finished probe.
 type Run struct {
-	Result            *gate.Result
+	Summary           *probereport.Summary
 	Started, Finished time.Time
-	Answers           map[registry.Answer]int // requests by method and status
 }
 
 // Decided reports whether the run established everything it set out to
 // check (decision pass or fail).
-func (r Run) Decided() bool { return r.Result.Decision != gate.Error }
+func (r Run) Decided() bool { return r.Summary.Decided }
 
 // Families builds the run's metric families, with a shard label on every
 // series when shard (the shard's index) is set. An undecided run has no
@@ -108,23 +106,22 @@ func Families(run Run, shard string) ([]*dto.MetricFamily, error) {
 	duration := gauge(Duration, "How long the run took.")
 	last := gauge(LastSuccess, "When the last run that decided (pass or fail) finished, in Unix time.")
 
-	if s := run.Result.Probe; s != nil {
-		for _, r := range s.Registries {
-			broken.WithLabelValues(r.Registry).Set(float64(r.BrokenTags))
-			repos.WithLabelValues(r.Registry).Set(float64(r.Repositories))
-			tags.WithLabelValues(r.Registry).Set(float64(r.Tags))
-			objects.WithLabelValues(r.Registry).Set(float64(r.Objects))
-			unverifiable.WithLabelValues(r.Registry).Set(float64(r.Unverifiable))
-			if r.Catalog {
-				accessible.WithLabelValues(r.Registry).Set(b2f(r.CatalogAccessible))
-			}
-		}
-		for _, b := range s.Broken {
-			tagBroken.WithLabelValues(b.Registry, b.Repository, b.Tag).Set(1)
+	s := run.Summary
+	for _, r := range s.Registries {
+		broken.WithLabelValues(r.Registry).Set(float64(r.BrokenTags))
+		repos.WithLabelValues(r.Registry).Set(float64(r.Repositories))
+		tags.WithLabelValues(r.Registry).Set(float64(r.Tags))
+		objects.WithLabelValues(r.Registry).Set(float64(r.Objects))
+		unverifiable.WithLabelValues(r.Registry).Set(float64(r.Unverifiable))
+		if r.Catalog {
+			accessible.WithLabelValues(r.Registry).Set(b2f(r.CatalogAccessible))
 		}
 	}
-	for a, n := range run.Answers {
-		requests.WithLabelValues(a.Method, a.Code).Set(float64(n))
+	for _, b := range s.Broken {
+		tagBroken.WithLabelValues(b.Registry, b.Repository, b.Tag).Set(1)
+	}
+	for _, r := range s.Requests {
+		requests.WithLabelValues(r.Method, r.Code).Set(float64(r.Count))
 	}
 	duration.WithLabelValues().Set(run.Finished.Sub(run.Started).Seconds())
 	last.WithLabelValues().Set(float64(run.Finished.UnixMilli()) / 1000)

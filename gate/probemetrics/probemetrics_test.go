@@ -13,10 +13,9 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/releasegate/releasegate/gate"
 	"github.com/releasegate/releasegate/gate/probemetrics"
+	"github.com/releasegate/releasegate/gate/probereport"
 	"github.com/releasegate/releasegate/internal/pushgateway"
-	"github.com/releasegate/releasegate/registry"
 )
 
 var t0 = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
@@ -24,19 +23,19 @@ var t0 = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 // run is a probe of one catalog that found acme/app:1.1.0 broken (or,
 // undecided, could not list the catalog at all).
 func run(decided bool, at time.Time) probemetrics.Run {
-	res := &gate.Result{Decision: gate.Fail, Probe: &gate.ProbeSummary{
-		Registries: []gate.RegistrySummary{{Registry: "reg.example:5000", Catalog: true, CatalogAccessible: true,
+	requests := []probereport.Requests{{Method: "GET", Code: "200", Count: 7}, {Method: "HEAD", Code: "404", Count: 1}}
+	s := &probereport.Summary{Decided: true, Requests: requests,
+		Registries: []probereport.Registry{{Registry: "reg.example:5000", Catalog: true, CatalogAccessible: true,
 			Repositories: 2, Tags: 10, Objects: 46, BrokenTags: 1}},
-		Broken: []gate.BrokenTag{{Registry: "reg.example:5000", Repository: "acme/app", Tag: "1.1.0", Rules: []string{"integrity-missing"}}},
-	}}
-	if !decided {
-		res = &gate.Result{Decision: gate.Error, Probe: &gate.ProbeSummary{
-			Registries: []gate.RegistrySummary{{Registry: "reg.example:5000", Catalog: true, Unverifiable: 1}},
-			Broken:     []gate.BrokenTag{},
-		}}
+		Broken: []probereport.BrokenTag{{Registry: "reg.example:5000", Repository: "acme/app", Tag: "1.1.0", Rules: []string{"integrity-missing"}}},
 	}
-	return probemetrics.Run{Result: res, Started: at.Add(-90 * time.Second), Finished: at,
-		Answers: map[registry.Answer]int{{Method: "GET", Code: "200"}: 7, {Method: "HEAD", Code: "404"}: 1}}
+	if !decided {
+		s = &probereport.Summary{Requests: requests,
+			Registries: []probereport.Registry{{Registry: "reg.example:5000", Catalog: true, Unverifiable: 1}},
+			Broken:     []probereport.BrokenTag{},
+		}
+	}
+	return probemetrics.Run{Summary: s, Started: at.Add(-90 * time.Second), Finished: at}
 }
 
 // series renders families as sorted "name{labels} value" lines.

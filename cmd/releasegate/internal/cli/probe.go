@@ -98,7 +98,7 @@ func runProbe(c *common, g *gateFlags, p *probeFlags, args []string) error {
 	if err != nil {
 		return undecided(err)
 	}
-	run := probemetrics.Run{Result: res, Started: started, Finished: time.Now(), Answers: opts.Client.Answers()}
+	run := probemetrics.Run{Summary: res.Probe, Started: started, Finished: time.Now()}
 	if err := errors.Join(c.writeGate(res), p.export(run, opts.Shard)); err != nil {
 		return undecided(err)
 	}

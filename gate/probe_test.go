@@ -20,15 +20,11 @@ import (
 // paginates) with n repositories of scenario.CatalogTags.
 func publishCatalog(t *testing.T, n int) *scenario.Catalog {
 	t.Helper()
-	env, err := localregistry.StartEnv(1, localregistry.WithCatalogPage(4))
+	cat, stop, err := localregistry.StartCatalog(n, 3, localregistry.WithCatalogPage(4))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(env.Close)
-	cat, err := scenario.PublishCatalog(context.Background(), env.Registries[0], n, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(stop)
 	return cat
 }
 

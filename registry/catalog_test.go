@@ -15,17 +15,13 @@ import (
 
 // catalogEnv starts one registry whose catalog pages hold at most four
 // repositories, publishes n repositories into it and returns the catalog.
-func catalogEnv(t *testing.T, n int, opts ...localregistry.Option) *scenario.Catalog {
+func catalogEnv(t *testing.T, n int) *scenario.Catalog {
 	t.Helper()
-	env, err := localregistry.StartEnv(1, append([]localregistry.Option{localregistry.WithCatalogPage(4)}, opts...)...)
+	cat, stop, err := localregistry.StartCatalog(n, 1, localregistry.WithCatalogPage(4))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(env.Close)
-	cat, err := scenario.PublishCatalog(context.Background(), env.Registries[0], n, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(stop)
 	return cat
 }
 

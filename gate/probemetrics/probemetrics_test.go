@@ -10,7 +10,6 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
 	"github.com/releasegate/releasegate/gate/probemetrics"
@@ -107,15 +106,9 @@ func TestFamilies(t *testing.T) {
 
 func readFile(t *testing.T, path string) map[string]*dto.MetricFamily {
 	t.Helper()
-	f, err := os.Open(path)
+	fams, err := pushgateway.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(f)
-	if err != nil {
-		t.Fatalf("%s is not the text format: %v", path, err)
 	}
 	return fams
 }

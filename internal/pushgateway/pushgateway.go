@@ -5,14 +5,18 @@
 // Pushgateway's semantics: PUT replaces the group, POST replaces only the
 // families it carries, DELETE drops the group. Anything else (another
 // format, a body that does not parse) is refused with 400 or 415, as the
-// real one would. It is a test double and never links into the binary.
+// real one would. Parse and ParseFile read the text format the same way,
+// for tests of metrics files. It is a test double and never links into the
+// binary.
 package pushgateway
 
 import (
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 
@@ -74,8 +78,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var err error
-		p := expfmt.NewTextParser(model.UTF8Validation)
-		if fams, err = p.TextToMetricFamilies(io.LimitReader(r.Body, 16<<20)); err != nil {
+		if fams, err = Parse(r.Body); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -100,4 +103,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// Parse reads the Prometheus text format (at most 16 MiB), as the
+// Pushgateway and node_exporter's textfile collector do.
+func Parse(r io.Reader) (map[string]*dto.MetricFamily, error) {
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	return p.TextToMetricFamilies(io.LimitReader(r, 16<<20))
+}
+
+// ParseFile reads a metrics file in the text format.
+func ParseFile(path string) (map[string]*dto.MetricFamily, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fams, err := Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return fams, nil
 }

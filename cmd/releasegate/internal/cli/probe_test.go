@@ -13,8 +13,6 @@ import (
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/releasegate/releasegate/gate/probemetrics"
 	"github.com/releasegate/releasegate/internal/faultproxy"
@@ -81,30 +79,20 @@ func probeJSONRun(t *testing.T, args ...string) (int, probeJSON, string) {
 // catalogRegistry starts a registry with n repositories of release history.
 func catalogRegistry(t *testing.T, n int) *scenario.Catalog {
 	t.Helper()
-	env, err := localregistry.StartEnv(1, localregistry.WithCatalogPage(5))
+	cat, stop, err := localregistry.StartCatalog(n, 5, localregistry.WithCatalogPage(5))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(env.Close)
-	cat, err := scenario.PublishCatalog(context.Background(), env.Registries[0], n, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(stop)
 	return cat
 }
 
 // readMetrics parses a metrics file as node_exporter would.
 func readMetrics(t *testing.T, path string) map[string]*dto.MetricFamily {
 	t.Helper()
-	f, err := os.Open(path)
+	fams, err := pushgateway.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
 	}
 	return fams
 }

@@ -118,6 +118,9 @@ func (f *Facts) unknowns() []string {
 		for _, e := range c.Errors {
 			out = append(out, e.Target+": "+e.Error)
 		}
+		if !c.Accessible && len(c.Errors) == 0 {
+			out = append(out, c.Registry+": the catalog was not listed to the end")
+		}
 	}
 	return out
 }

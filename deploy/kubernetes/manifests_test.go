@@ -2,7 +2,6 @@ package kubernetes_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -160,25 +159,5 @@ func TestShardedCronJobIsIndexed(t *testing.T) {
 	}
 	if *job.Completions != int32(n) || *job.Parallelism != int32(n) {
 		t.Errorf("completions %d, parallelism %d, --shard %s: all three must agree", *job.Completions, *job.Parallelism, shard)
-	}
-}
-
-// TestArgsAreProbeFlags runs the manifests' arguments through the real
-// CLI (with --help, so nothing is contacted): a renamed or misspelt flag
-// fails here, not at 3 a.m.
-func TestArgsAreProbeFlags(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "releasegate")
-	// Built in the main module, with its own go.mod: the binary that ships.
-	build := exec.Command("go", "build", "-o", bin, "./cmd/releasegate")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	for _, file := range manifests(t) {
-		args := decode(t, file).Spec.JobTemplate.Spec.Template.Spec.Containers[0].Args
-		out, err := exec.Command(bin, append(args, "--help")...).CombinedOutput()
-		if err != nil {
-			t.Errorf("%s: releasegate %s: %v\n%s", file, strings.Join(args, " "), err, out)
-		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
+	"gopkg.in/yaml.v3"
 
 	"github.com/releasegate/releasegate/gate/probemetrics"
 	"github.com/releasegate/releasegate/internal/faultproxy"
@@ -299,6 +300,44 @@ func TestProbeHelpShowsOnlyItsFlags(t *testing.T) {
 	for _, f := range notForProbe {
 		if strings.Contains(out, "--"+f+" ") {
 			t.Errorf("help shows --%s, which probe does not use", f)
+		}
+	}
+}
+
+// TestDeployManifestsUseProbeFlags runs the arguments of the Kubernetes
+// manifests in deploy/kubernetes through the CLI (with --help, so nothing
+// is contacted): a renamed or misspelt flag fails here, not at 3 a.m.
+// (The deploy module's own tests decode the manifests strictly.)
+func TestDeployManifestsUseProbeFlags(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "..", "deploy", "kubernetes", "*.yaml"))
+	if len(files) < 2 {
+		t.Fatalf("manifests: %v", files)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cj struct {
+			Spec struct {
+				JobTemplate struct {
+					Spec struct {
+						Template struct {
+							Spec struct {
+								Containers []struct{ Args []string }
+							}
+						}
+					}
+				} `yaml:"jobTemplate"`
+			}
+		}
+		if err := yaml.Unmarshal(data, &cj); err != nil {
+			t.Fatal(err)
+		}
+		args := cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Args
+		var stdout, stderr bytes.Buffer
+		if code := Main(append(args, "--help"), strings.NewReader(""), &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "--catalog") {
+			t.Errorf("%s: releasegate %s: exit %d %s", file, strings.Join(args, " "), code, stderr.String())
 		}
 	}
 }

@@ -228,8 +228,8 @@ func listAll(c *http.Client, base, path string) ([]string, error) {
 		}
 		out = append(append(out, doc.Repositories...), doc.Tags...)
 		path = ""
-		if l := resp.Header.Get("Link"); l != "" {
-			path = strings.TrimPrefix(l[:strings.Index(l, ">")], "<")
+		if target, _, ok := strings.Cut(resp.Header.Get("Link"), ">"); ok {
+			path = strings.TrimPrefix(target, "<")
 		}
 	}
 	return out, nil

@@ -66,11 +66,17 @@ func (c *Client) Catalog(ctx context.Context, reg name.Registry, page func(repos
 	return nil
 }
 
+// noCatalog are public registries known to offer no catalog endpoint.
+var noCatalog = map[string]string{"index.docker.io": "Docker Hub", "registry-1.docker.io": "Docker Hub", "ghcr.io": "GHCR"}
+
 // catalogAdvice explains a refused or missing catalog endpoint.
 func catalogAdvice(reg name.Registry, err error) error {
 	var fe *FetchError
 	if !errors.As(err, &fe) {
 		return err
+	}
+	if who, ok := noCatalog[reg.RegistryStr()]; ok && fe.Status >= 400 && fe.Status < 500 {
+		return fmt.Errorf("%w (%s offers no catalog endpoint; name the images to probe instead)", err, who)
 	}
 	switch fe.Status {
 	case http.StatusUnauthorized, http.StatusForbidden:

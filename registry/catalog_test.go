@@ -207,6 +207,25 @@ func notPresent(objs []registry.Object) int {
 	return n
 }
 
+// TestNoCatalogAdvice: Docker Hub and GHCR are named as registries
+// without a catalog whatever they answer.
+func TestNoCatalogAdvice(t *testing.T) {
+	for host, who := range map[string]string{"docker.io": "Docker Hub", "ghcr.io": "GHCR", "registry.example.com": ""} {
+		reg, err := registry.New().ParseRegistry(host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := registry.CatalogAdvice(reg, &registry.FetchError{Method: "GET", URL: "https://" + host + "/v2/_catalog", Status: 401}).Error()
+		want := who + " offers no catalog endpoint"
+		if who == "" {
+			want = "do not allow listing its catalog"
+		}
+		if !strings.Contains(got, want) || !strings.Contains(got, "401 Unauthorized") {
+			t.Errorf("%s: %s", host, got)
+		}
+	}
+}
+
 func TestParseRegistry(t *testing.T) {
 	c := registry.New(registry.WithInsecureRegistry("127.0.0.1:5000"))
 	for _, tt := range []struct {

@@ -11,6 +11,9 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+
+	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/releasegate/releasegate/rule"
 )
@@ -26,10 +29,17 @@ type Config struct {
 	Parity   []Parity
 	Gate     Gate
 	Rules    map[string]rule.Setting // per-rule severity override or "off"
-	// Exclude lists paths (relative to Dir, slash-separated) or path.Match
-	// globs that lint skips; a directory excludes everything below it.
-	Exclude []string
-	rulePos []rulePos
+	// Runbooks are globs (relative to Dir) of the Markdown files that
+	// runbook-link checks besides those it finds on its own: files under a
+	// runbooks folder, files the workflows link to, parity sources. "**"
+	// checks every Markdown file.
+	Runbooks []string
+	// Exclude lists paths (relative to Dir, slash-separated) or globs
+	// (doublestar: ** matches any number of directories) that lint skips;
+	// a directory excludes everything below it.
+	Exclude    []string
+	excludePos []Pos
+	rulePos    []rulePos
 
 	// Path is the file the configuration came from ("" for the built-in
 	// default), and Dir the directory relative paths in it resolve from.
@@ -68,7 +78,7 @@ type Scope struct {
 // MatchesWorkflow reports whether the scope covers the workflow file name
 // (relative to .github/workflows) at all, for any job.
 func (s Scope) MatchesWorkflow(name string) bool {
-	ok, _ := path.Match(s.Workflow, name)
+	ok, _ := doublestar.Match(s.Workflow, name)
 	return ok
 }
 
@@ -203,21 +213,91 @@ func Default(dir string) *Config {
 }
 
 // Excluded reports whether a file (absolute path) is excluded from lint.
-func (c *Config) Excluded(abs string) bool {
+func (c *Config) Excluded(abs string) bool { return c.excludedBy(abs) >= 0 }
+
+// excludedBy returns the index of the first exclude pattern that covers
+// the file or a directory above it, or -1.
+func (c *Config) excludedBy(abs string) int {
 	if len(c.Exclude) == 0 {
+		return -1
+	}
+	rel, err := filepath.Rel(c.Dir, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return -1
+	}
+	rel = filepath.ToSlash(rel)
+	for i, pat := range c.Exclude {
+		pat = strings.TrimSuffix(pat, "/")
+		for p := rel; p != "."; p = path.Dir(p) {
+			if ok, _ := doublestar.Match(pat, p); ok {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// Exclusions applies the exclude patterns to one lint run and remembers
+// which matched, so a pattern that matches nothing (a typo, a moved
+// directory) can be reported instead of silently excluding nothing.
+type Exclusions struct {
+	cfg     *Config
+	mu      sync.Mutex
+	matched []bool
+}
+
+// NewExclusions starts tracking the exclude patterns.
+func (c *Config) NewExclusions() *Exclusions {
+	return &Exclusions{cfg: c, matched: make([]bool, len(c.Exclude))}
+}
+
+// Excluded reports whether a file (absolute path) is excluded, and notes
+// the pattern that excluded it.
+func (e *Exclusions) Excluded(abs string) bool {
+	i := e.cfg.excludedBy(abs)
+	if i < 0 {
 		return false
 	}
+	e.mu.Lock()
+	e.matched[i] = true
+	e.mu.Unlock()
+	return true
+}
+
+// Pattern is an exclude pattern and where the configuration says it.
+type Pattern struct {
+	Glob string
+	Pos  Pos
+}
+
+// Unmatched returns the patterns that excluded no file so far.
+func (e *Exclusions) Unmatched() []Pattern {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Pattern
+	for i, m := range e.matched {
+		if !m {
+			p := Pattern{Glob: e.cfg.Exclude[i]}
+			if i < len(e.cfg.excludePos) {
+				p.Pos = e.cfg.excludePos[i]
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// IsRunbook reports whether a Markdown file (absolute path) matches one of
+// the configured runbooks globs.
+func (c *Config) IsRunbook(abs string) bool {
 	rel, err := filepath.Rel(c.Dir, abs)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return false
 	}
 	rel = filepath.ToSlash(rel)
-	for _, pat := range c.Exclude {
-		pat = strings.TrimSuffix(pat, "/")
-		for p := rel; p != "."; p = path.Dir(p) {
-			if ok, _ := path.Match(pat, p); ok {
-				return true
-			}
+	for _, pat := range c.Runbooks {
+		if ok, _ := doublestar.Match(pat, rel); ok {
+			return true
 		}
 	}
 	return false

@@ -251,3 +251,33 @@ func TestExcluded(t *testing.T) {
 		}
 	}
 }
+
+// TestDoublestarGlobs: ** matches any number of directories in exclude
+// patterns and workflow scopes, and a pattern that matches nothing is
+// reported with its position.
+func TestDoublestarGlobs(t *testing.T) {
+	c, err := Parse(".releasegate.yaml", "/repo", []byte("version: 1\nexclude:\n  - '**/*.draft.md'\n  - vendor\n  - 'old/**'\n"+
+		"secrets:\n  T_RW:\n    scopes: [read]\n    allowed: ['release/**']\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := c.NewExclusions()
+	for file, want := range map[string]bool{
+		"/repo/notes.draft.md": true, "/repo/docs/a/b/plan.draft.md": true, "/repo/vendor/x/y.md": true,
+		"/repo/docs/plan.md": false, "/elsewhere/x.draft.md": false,
+	} {
+		if got := ex.Excluded(file); got != want {
+			t.Errorf("Excluded(%s) = %v, want %v", file, got, want)
+		}
+	}
+	if u := ex.Unmatched(); len(u) != 1 || u[0].Glob != "old/**" || u[0].Pos.Line != 5 {
+		t.Errorf("unmatched %+v, want old/** at line 5", u)
+	}
+	s, _ := c.Secret("T_RW")
+	if !s.Allowed[0].MatchesWorkflow("release/nightly/x.yml") || s.Allowed[0].MatchesWorkflow("other.yml") {
+		t.Errorf("release/** does not match as a path glob")
+	}
+	if _, err := Parse("c.yaml", "/repo", []byte("version: 1\nexclude: ['a/[b']\n")); err == nil {
+		t.Error("a malformed glob was accepted")
+	}
+}

@@ -2,11 +2,11 @@ package config
 
 import (
 	"fmt"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"gopkg.in/yaml.v3"
 )
 
@@ -170,4 +170,10 @@ func (d *decoder) enum(n *yaml.Node, out *string, allowed ...string) error {
 	return d.errf(n, "unknown value %q (want %s)", s, strings.Join(allowed, ", "))
 }
 
-func filepathMatch(glob string) (bool, error) { return path.Match(glob, "") }
+// filepathMatch validates a glob (`*`, `?`, `[...]`, `{a,b}` and `**`).
+func filepathMatch(glob string) (bool, error) {
+	if !doublestar.ValidatePattern(glob) {
+		return false, doublestar.ErrBadPattern
+	}
+	return false, nil
+}

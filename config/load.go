@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -134,12 +133,23 @@ func (d *decoder) config(n *yaml.Node, c *Config) error {
 		"parity":   func(v *yaml.Node) error { return d.parity(v, c) },
 		"gate":     func(v *yaml.Node) error { return d.gate(v, &c.Gate) },
 		"rules":    func(v *yaml.Node) error { return d.rules(v, c) },
+		"runbooks": func(v *yaml.Node) error {
+			list, err := d.strings(v)
+			for i, s := range list {
+				if !doublestar.ValidatePattern(s) || s == "" || strings.HasPrefix(s, "/") {
+					return d.errf(v.Content[i], "runbooks: %q is not a relative path or glob", s)
+				}
+			}
+			c.Runbooks = list
+			return err
+		},
 		"exclude": func(v *yaml.Node) error {
 			list, err := d.strings(v)
 			for i, s := range list {
-				if _, perr := path.Match(s, ""); perr != nil || s == "" || strings.HasPrefix(s, "/") {
+				if !doublestar.ValidatePattern(s) || s == "" || strings.HasPrefix(s, "/") {
 					return d.errf(v.Content[i], "exclude: %q is not a relative path or glob", s)
 				}
+				c.excludePos = append(c.excludePos, pos(v.Content[i]))
 			}
 			c.Exclude = list
 			return err
@@ -476,12 +486,12 @@ type rulePos struct {
 	pos Pos
 }
 
-// CheckRuleIDs rejects `rules:` keys that name no rule.
-func (c *Config) CheckRuleIDs(known func(string) bool) error {
+// CheckRuleIDs rejects `rules:` keys that name no rule; check returns the
+// error for an unknown id (rule.Set.Check, which suggests a near one).
+func (c *Config) CheckRuleIDs(check func(string) error) error {
 	for _, rp := range c.rulePos {
-		if !known(rp.id) {
-			return &Error{File: c.Path, Line: rp.pos.Line, Col: rp.pos.Col,
-				Msg: fmt.Sprintf("rules: unknown rule %q (see `releasegate rules`)", rp.id)}
+		if err := check(rp.id); err != nil {
+			return &Error{File: c.Path, Line: rp.pos.Line, Col: rp.pos.Col, Msg: "rules: " + err.Error()}
 		}
 	}
 	return nil

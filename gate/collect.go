@@ -13,6 +13,7 @@ import (
 	"github.com/releasegate/releasegate/registry"
 )
 
+// collect gathers the facts of every image concurrently.
 func (r *runner) collect(ctx context.Context) (*Facts, error) {
 	o := r.opts
 	f := &Facts{
@@ -73,6 +74,7 @@ func (r *runner) archTags(repo name.Repository) []registry.TagFact {
 	return out
 }
 
+// preflightImage: HEAD the version tag and every per-arch tag.
 func (r *runner) preflightImage(ctx context.Context, repo name.Repository, img *ImageFacts) {
 	img.Arch = r.archTags(repo)
 	var wg sync.WaitGroup
@@ -93,6 +95,10 @@ func (r *runner) preflightImage(ctx context.Context, repo name.Repository, img *
 	wg.Wait()
 }
 
+// verifyImage: GET the version (its children are needed) and start its
+// integrity walk at once, while HEADing the moving and per-arch tags; then
+// describe the tags that point elsewhere and walk what they add. record
+// skips moving tags and the walk.
 func (r *runner) verifyImage(ctx context.Context, repo name.Repository, img *ImageFacts, full bool) {
 	img.Arch = r.archTags(repo)
 	if full {
@@ -163,6 +169,7 @@ func (r *runner) verifyImage(ctx context.Context, repo name.Repository, img *Ima
 	img.Integrity = dedupe(walked)
 }
 
+// dedupe keeps the first object per kind and digest.
 func dedupe(objs []registry.Object) []registry.Object {
 	out := []registry.Object{}
 	seen := map[string]bool{}
@@ -175,6 +182,7 @@ func dedupe(objs []registry.Object) []registry.Object {
 	return out
 }
 
+// probeImage walks one tag of a configured image.
 func (r *runner) probeImage(ctx context.Context, repo name.Repository, tag string, img *ImageFacts) {
 	img.Version = r.client.ResolveTag(ctx, repo, tag)
 	if img.Version.State == registry.Present {
@@ -182,6 +190,7 @@ func (r *runner) probeImage(ctx context.Context, repo name.Repository, tag strin
 	}
 }
 
+// collectProbeRefs walks explicit references (tags or digests).
 func (r *runner) collectProbeRefs(ctx context.Context, f *Facts) (*Facts, error) {
 	type item struct {
 		repo name.Repository
@@ -208,6 +217,7 @@ func (r *runner) collectProbeRefs(ctx context.Context, f *Facts) (*Facts, error)
 	return f, nil
 }
 
+// expectations turns --expect and --ledger into facts.expected.
 func (r *runner) expectations(f *Facts) error {
 	o := r.opts
 	if o.Phase != Verify {

@@ -11,6 +11,8 @@ import (
 	"github.com/releasegate/releasegate/rule"
 )
 
+// applyRuleSettings applies `rules:` from the config file. tag-exists is
+// governed by on-existing and unverifiable cannot be turned off.
 func (r *runner) applyRuleSettings(vs []policies.Violation) []policies.Violation {
 	out := vs[:0]
 	for _, v := range vs {
@@ -26,6 +28,8 @@ func (r *runner) applyRuleSettings(vs []policies.Violation) []policies.Violation
 	return out
 }
 
+// failClosed guarantees an unverifiable violation for every fact that
+// could not be established, even if a policy forgot one.
 func failClosed(vs []policies.Violation, f *Facts) []policies.Violation {
 	has := false
 	for _, v := range vs {

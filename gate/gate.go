@@ -32,8 +32,6 @@ func (r *Result) Outcome() report.Outcome {
 	return report.Undecided
 }
 
-// UsageError is a problem with the options themselves (exit 2 before any
-// request is sent).
 type runner struct {
 	opts   Options
 	client *registry.Client
@@ -85,19 +83,3 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	return res, nil
 }
-
-// collect gathers the facts of every image concurrently.
-// preflightImage: HEAD the version tag and every per-arch tag.
-// verifyImage: GET the version (its children are needed) and start its
-// integrity walk at once, while HEADing the moving and per-arch tags; then
-// describe the tags that point elsewhere and walk what they add. record
-// skips moving tags and the walk.
-// dedupe keeps the first object per kind and digest.
-// probeImage walks one tag of a configured image.
-// collectProbeRefs walks explicit references (tags or digests).
-// expectations turns --expect and --ledger into facts.expected.
-// applyRuleSettings applies `rules:` from the config file. tag-exists is
-// governed by on-existing and unverifiable cannot be turned off.
-// failClosed guarantees an unverifiable violation for every fact that
-// could not be established, even if a policy forgot one.
-// IsUsage reports whether err is a usage problem.

@@ -43,6 +43,8 @@ type Options struct {
 	Client *registry.Client
 }
 
+// UsageError is a problem with the options themselves (exit 2 before any
+// request is sent).
 type UsageError struct{ msg string }
 
 func (e *UsageError) Error() string { return e.msg }
@@ -97,6 +99,7 @@ func validate(o *Options) error {
 	return nil
 }
 
+// IsUsage reports whether err is a usage problem.
 func IsUsage(err error) bool {
 	var u *UsageError
 	return errors.As(err, &u)

@@ -36,6 +36,7 @@ type WriteOptions struct {
 func Write(w io.Writer, format string, res *Result, opt WriteOptions) error {
 	switch format {
 	case "json":
+		report.EmptyCollections(res) // [] and {}, never null, in violations and facts alike
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)

@@ -59,23 +59,43 @@ func (p *Pass) Shared(key any, init func() any) any {
 // skip expensive work for disabled rules.
 func (p *Pass) Enabled(ruleID string) bool { return p.sel.enabled(ruleID) }
 
-// Report records a finding at a position in a workspace file.
+// Report records a finding that starts at pos. Its end is the end of the
+// token there (see workspace.File.TokenSpan); a check that knows the exact
+// text it is about uses ReportSpan.
 func (p *Pass) Report(ruleID string, f *workspace.File, pos workspace.Pos, format string, args ...any) {
 	p.ReportAt(ruleID, f.Path, pos.Line, pos.Col, fmt.Sprintf(format, args...))
 }
 
+// ReportSpan records a finding about the text of span in a workspace file.
+func (p *Pass) ReportSpan(ruleID string, f *workspace.File, span workspace.Span, format string, args ...any) {
+	p.ReportSpanAt(ruleID, f.Path, span, fmt.Sprintf(format, args...))
+}
+
 // ReportAt records a finding at a display path (for files outside the
-// workspace model, such as Go sources).
+// workspace model, such as Go sources and the configuration file). Its
+// end is the end of the token at line:col.
 func (p *Pass) ReportAt(ruleID, path string, line, col int, msg string) {
-	if !p.sel.enabled(ruleID) {
+	p.add(report.Finding{Rule: ruleID, File: path, Line: line, Column: col, Message: msg})
+}
+
+// ReportSpanAt records a finding about a span of a file outside the
+// workspace model, by display path (Go sources: the analyzers' diagnostic
+// Pos and End).
+func (p *Pass) ReportSpanAt(ruleID, path string, span workspace.Span, msg string) {
+	p.add(report.Finding{
+		Rule: ruleID, File: path, Line: span.Start.Line, Column: span.Start.Col,
+		EndLine: span.End.Line, EndColumn: span.End.Col, Message: msg,
+	})
+}
+
+func (p *Pass) add(f report.Finding) {
+	if !p.sel.enabled(f.Rule) {
 		return
 	}
+	f.Severity = p.sel.severity(f.Rule)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.findings = append(p.findings, report.Finding{
-		Rule: ruleID, Severity: p.sel.severity(ruleID),
-		File: path, Line: line, Column: col, Message: msg,
-	})
+	p.findings = append(p.findings, f)
 }
 
 // Fail records that something could not be checked. The run exits 2.
@@ -172,8 +192,11 @@ func Run(opts Options) (*report.Result, error) {
 	for _, md := range ws.Markdown {
 		res.Scanned.Fences += len(md.Fences)
 	}
-	applySuppressions(res.Findings, newSourceCache(ws))
+	src := newSourceCache(ws)
+	completeSpans(res.Findings, src)
+	applySuppressions(res.Findings, src)
 	res.Sort()
+	fingerprint(res.Findings, src)
 	return res, nil
 }
 
@@ -188,16 +211,16 @@ type selection struct {
 func newSelection(opts Options) (*selection, error) {
 	s := &selection{rules: opts.Rules, cfg: opts.Config, disabled: map[string]bool{}}
 	for _, id := range opts.Disable {
-		if _, ok := opts.Rules.Get(id); !ok {
-			return nil, fmt.Errorf("--disable: unknown rule %q (see `releasegate rules`)", id)
+		if err := opts.Rules.Check(id); err != nil {
+			return nil, fmt.Errorf("--disable: %w", err)
 		}
 		s.disabled[id] = true
 	}
 	if len(opts.EnableOnly) > 0 {
 		s.only = map[string]bool{}
 		for _, id := range opts.EnableOnly {
-			if _, ok := opts.Rules.Get(id); !ok {
-				return nil, fmt.Errorf("--enable-only: unknown rule %q (see `releasegate rules`)", id)
+			if err := opts.Rules.Check(id); err != nil {
+				return nil, fmt.Errorf("--enable-only: %w", err)
 			}
 			s.only[id] = true
 		}

@@ -4,21 +4,31 @@ package report
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
+	"strings"
 
 	"github.com/releasegate/releasegate/rule"
 )
 
-// Finding is one lint result at a position in a file.
+// Finding is one lint result about a span of a file: from Line:Column,
+// its first character, to EndLine:EndColumn, the position just past its
+// last (columns count characters, from 1).
 type Finding struct {
-	Rule           string        `json:"rule"`
-	Severity       rule.Severity `json:"severity"`
-	File           string        `json:"file"`
-	Line           int           `json:"line"`
-	Column         int           `json:"column"`
-	Message        string        `json:"message"`
-	Suppressed     bool          `json:"suppressed"`
-	SuppressReason string        `json:"suppress_reason,omitempty"`
+	Rule      string        `json:"rule"`
+	Severity  rule.Severity `json:"severity"`
+	File      string        `json:"file"`
+	Line      int           `json:"line"`
+	Column    int           `json:"column"`
+	EndLine   int           `json:"end_line"`
+	EndColumn int           `json:"end_column"`
+	Message   string        `json:"message"`
+	// Fingerprint identifies the finding across runs while lines move
+	// (see Fingerprint).
+	Fingerprint    string `json:"fingerprint,omitempty"`
+	Suppressed     bool   `json:"suppressed"`
+	SuppressReason string `json:"suppress_reason,omitempty"`
 }
 
 // Scanned counts what a lint run looked at, so that "no findings in zero
@@ -113,4 +123,31 @@ func (r *Result) Outcome(threshold rule.Severity) Outcome {
 		return Violated
 	}
 	return Holds
+}
+
+// Fingerprint sets the Fingerprint of every finding that has none: a hash
+// of its rule, its file and the text of its first line with white space
+// normalised (the message when the line is unknown), then ":" and the
+// occurrence of that triple in file order. It does not depend on line
+// numbers, so code scanning keeps an alert as the same alert when lines
+// are added above it. findings must be sorted (Result.Sort); line may be
+// nil.
+func Fingerprint(findings []Finding, line func(file string, n int) string) {
+	seen := map[string]int{}
+	for i := range findings {
+		f := &findings[i]
+		text := ""
+		if line != nil {
+			text = strings.Join(strings.Fields(line(f.File, f.Line)), " ")
+		}
+		if text == "" {
+			text = f.Message
+		}
+		sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.File + "\x00" + text))
+		key := hex.EncodeToString(sum[:8])
+		seen[key]++
+		if f.Fingerprint == "" {
+			f.Fingerprint = key + ":" + itoa(seen[key])
+		}
+	}
 }

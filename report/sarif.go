@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/releasegate/releasegate/rule"
@@ -19,6 +21,10 @@ type sarifRun struct {
 	Tool        sarifTool         `json:"tool"`
 	Invocations []sarifInvocation `json:"invocations"`
 	Results     []sarifResult     `json:"results"`
+	// ColumnKind says columns count characters, as findings' do.
+	ColumnKind string `json:"columnKind"`
+	// OriginalURIBaseIDs leaves %SRCROOT% to the consumer (the checkout).
+	OriginalURIBaseIDs map[string]sarifArtifact `json:"originalUriBaseIds,omitempty"`
 }
 
 type sarifTool struct {
@@ -43,12 +49,23 @@ type sarifRule struct {
 	ShortDescription     sarifText         `json:"shortDescription"`
 	FullDescription      sarifText         `json:"fullDescription"`
 	Help                 sarifText         `json:"help"`
+	HelpURI              string            `json:"helpUri,omitempty"`
 	DefaultConfiguration map[string]string `json:"defaultConfiguration"`
-	Properties           map[string]any    `json:"properties,omitempty"`
+	Properties           sarifRuleProps    `json:"properties"`
+}
+
+// sarifRuleProps are the rule properties GitHub code scanning reads: tags
+// (security marks a security alert), its precision and, for security
+// rules, the severity it ranks them by.
+type sarifRuleProps struct {
+	Tags             []string `json:"tags"`
+	Precision        string   `json:"precision"`
+	SecuritySeverity string   `json:"security-severity,omitempty"`
 }
 
 type sarifInvocation struct {
 	ExecutionSuccessful bool                `json:"executionSuccessful"`
+	ExitCode            int                 `json:"exitCode"`
 	Notifications       []sarifNotification `json:"toolExecutionNotifications,omitempty"`
 }
 
@@ -59,12 +76,15 @@ type sarifNotification struct {
 }
 
 type sarifResult struct {
-	RuleID       string             `json:"ruleId"`
-	RuleIndex    int                `json:"ruleIndex"`
-	Level        string             `json:"level"`
-	Message      sarifText          `json:"message"`
-	Locations    []sarifLocation    `json:"locations"`
-	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+	RuleID    string          `json:"ruleId"`
+	RuleIndex int             `json:"ruleIndex"`
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations"`
+	// PartialFingerprints let code scanning keep an alert as the same
+	// alert across runs while lines move (see Fingerprint).
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 }
 
 type sarifSuppression struct {
@@ -89,6 +109,8 @@ type sarifArtifact struct {
 type sarifRegion struct {
 	StartLine   int `json:"startLine"`
 	StartColumn int `json:"startColumn,omitempty"`
+	EndLine     int `json:"endLine,omitempty"`
+	EndColumn   int `json:"endColumn,omitempty"`
 }
 
 const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -102,13 +124,17 @@ func writeSARIF(w io.Writer, res *Result, opt Options) error {
 			InformationURI: "https://github.com/releasegate/releasegate",
 			Rules:          rules,
 		}},
-		Invocations: []sarifInvocation{{ExecutionSuccessful: len(res.Errors) == 0 && res.Scanned.Total() > 0}},
-		Results:     []sarifResult{},
+		Invocations: []sarifInvocation{{
+			ExecutionSuccessful: len(res.Errors) == 0 && res.Scanned.Total() > 0,
+			ExitCode:            res.Outcome(cmp.Or(opt.FailOn, rule.Error)).ExitCode(),
+		}},
+		Results:    []sarifResult{},
+		ColumnKind: "unicodeCodePoints",
 	}
 	notify := func(level string, e InputError) {
 		n := sarifNotification{Level: level, Message: sarifText{Text: e.Message}}
 		if e.File != "" {
-			n.Locations = []sarifLocation{location(e.File, e.Line, e.Column)}
+			n.Locations = []sarifLocation{location(Finding{File: e.File, Line: e.Line, Column: e.Column})}
 		}
 		run.Invocations[0].Notifications = append(run.Invocations[0].Notifications, n)
 	}
@@ -118,13 +144,14 @@ func writeSARIF(w io.Writer, res *Result, opt Options) error {
 	for _, e := range res.Warnings {
 		notify("warning", e)
 	}
-	for _, f := range res.Findings {
+	for _, f := range fingerprinted(res.Findings) {
 		r := sarifResult{
-			RuleID:    f.Rule,
-			RuleIndex: index[f.Rule],
-			Level:     string(f.Severity),
-			Message:   sarifText{Text: f.Message},
-			Locations: []sarifLocation{location(f.File, f.Line, f.Column)},
+			RuleID:              f.Rule,
+			RuleIndex:           index[f.Rule],
+			Level:               string(f.Severity),
+			Message:             sarifText{Text: f.Message},
+			Locations:           []sarifLocation{location(f)},
+			PartialFingerprints: map[string]string{fingerprintKey: f.Fingerprint},
 		}
 		if f.Suppressed {
 			r.Suppressions = []sarifSuppression{{Kind: "inSource", Justification: f.SuppressReason}}
@@ -151,9 +178,10 @@ func sarifRules(res *Result, set *rule.Set) ([]sarifRule, map[string]int) {
 			Name:                 r.ID,
 			ShortDescription:     sarifText{Text: r.Summary},
 			FullDescription:      sarifText{Text: firstNonEmpty(r.Why, r.Summary)},
-			Help:                 sarifText{Text: helpText(r), Markdown: helpMarkdown(r)},
+			Help:                 sarifText{Text: helpText(r), Markdown: RuleMarkdown(r)},
+			HelpURI:              rule.DocURL(r.ID),
 			DefaultConfiguration: map[string]string{"level": string(r.Severity)},
-			Properties:           map[string]any{"tags": []string{"releasegate", string(r.Half)}},
+			Properties:           ruleProps(r),
 		})
 	}
 	if set != nil {
@@ -171,12 +199,44 @@ func sarifRules(res *Result, set *rule.Set) ([]sarifRule, map[string]int) {
 	return out, index
 }
 
-func location(file string, line, col int) sarifLocation {
+// ruleProps are a rule's tags, precision and security severity.
+func ruleProps(r rule.Rule) sarifRuleProps {
+	p := sarifRuleProps{Tags: []string{"releasegate", string(r.Half)}, Precision: cmp.Or(r.Precision, "high")}
+	if r.SecuritySeverity != "" {
+		p.Tags = append(p.Tags, "security")
+		p.SecuritySeverity = r.SecuritySeverity
+	}
+	return p
+}
+
+// fingerprintKey names our fingerprint in partialFingerprints. GitHub's
+// upload action computes primaryLocationLineHash only when it is absent.
+const fingerprintKey = "primaryLocationLineHash"
+
+// fingerprinted returns the findings, each with a fingerprint: lint sets
+// them from the source text; findings made elsewhere get one from their
+// message.
+func fingerprinted(fs []Finding) []Finding {
+	for _, f := range fs {
+		if f.Fingerprint == "" {
+			fs = slices.Clone(fs)
+			Fingerprint(fs, nil)
+			break
+		}
+	}
+	return fs
+}
+
+func location(f Finding) sarifLocation {
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{
-		ArtifactLocation: sarifArtifact{URI: strings.TrimPrefix(file, "./"), URIBaseID: "%SRCROOT%"},
+		ArtifactLocation: sarifArtifact{URI: strings.TrimPrefix(f.File, "./"), URIBaseID: "%SRCROOT%"},
 	}}
-	if line > 0 {
-		loc.PhysicalLocation.Region = &sarifRegion{StartLine: line, StartColumn: col}
+	if f.Line > 0 {
+		r := &sarifRegion{StartLine: f.Line, StartColumn: f.Column}
+		if f.EndLine > f.Line || (f.EndLine == f.Line && f.EndColumn > f.Column) {
+			r.EndLine, r.EndColumn = f.EndLine, f.EndColumn
+		}
+		loc.PhysicalLocation.Region = r
 	}
 	return loc
 }
@@ -191,22 +251,39 @@ func helpText(r rule.Rule) string {
 	return firstNonEmpty(strings.Join(parts, "\n\n"), r.Summary)
 }
 
-func helpMarkdown(r rule.Rule) string {
+// RuleMarkdown documents a rule in Markdown: its summary, why it
+// matters, a reported and a fixed example, and how to fix it. SARIF help
+// and docs/rules.md use it.
+func RuleMarkdown(r rule.Rule) string {
 	var b strings.Builder
-	b.WriteString("**" + r.ID + "**: " + r.Summary + "\n\n")
+	b.WriteString(r.Summary + "\n\n")
 	if r.Why != "" {
 		b.WriteString(r.Why + "\n\n")
 	}
 	if r.Bad != "" {
-		b.WriteString("Reported:\n\n```\n" + r.Bad + "\n```\n\n")
+		b.WriteString("Reported:\n\n" + codeBlock(r.Bad) + "\n")
 	}
 	if r.Good != "" {
-		b.WriteString("Fixed:\n\n```\n" + r.Good + "\n```\n\n")
+		b.WriteString("Not reported:\n\n" + codeBlock(r.Good) + "\n")
 	}
 	if r.Fix != "" {
-		b.WriteString(r.Fix + "\n")
+		b.WriteString("How to fix: " + r.Fix + "\n\n")
 	}
+	b.WriteString("Rule `" + r.ID + "`, default severity " + string(r.Severity) + ", " + string(r.Half))
+	if r.SecuritySeverity != "" {
+		b.WriteString("; a security rule for code scanning, security-severity " + r.SecuritySeverity)
+	}
+	b.WriteString(".\n")
 	return b.String()
+}
+
+// codeBlock fences text with a backtick run longer than any inside it.
+func codeBlock(text string) string {
+	fence := "```"
+	for strings.Contains(text, fence) {
+		fence += "`"
+	}
+	return fence + "\n" + strings.TrimRight(text, "\n") + "\n" + fence + "\n"
 }
 
 func firstNonEmpty(a, b string) string {

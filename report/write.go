@@ -11,10 +11,11 @@ import (
 
 // Options tune the writers.
 type Options struct {
-	Color   bool      // ANSI colour in text output
-	Quiet   bool      // text: no summary line when there is nothing to report
-	Rules   *rule.Set // rule metadata for SARIF
-	Version string    // tool version for SARIF
+	Color   bool          // ANSI colour in text output
+	Quiet   bool          // text: no summary line when there is nothing to report
+	Rules   *rule.Set     // rule metadata for SARIF
+	Version string        // tool version for SARIF
+	FailOn  rule.Severity // the --fail-on threshold, for SARIF's exit code (error when empty)
 }
 
 // Write renders a lint result in the named format.
@@ -67,7 +68,9 @@ func writeText(w io.Writer, res *Result, opt Options) error {
 	for _, e := range res.Warnings {
 		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Caution("checked in part:"), e.Message)
 	}
-	if !opt.Quiet || len(res.Findings) > 0 || len(res.Errors) > 0 || len(res.Warnings) > 0 {
+	if !opt.Quiet || b.Len() > 0 || res.Outcome(rule.Note) == Undecided {
+		// Quiet prints nothing when nothing is reported (suppressed
+		// findings are not), but always says why a run could not decide.
 		b.WriteString(summary(res) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())

@@ -103,3 +103,29 @@ func TestWarningsAreShownButDoNotFail(t *testing.T) {
 		t.Errorf("json without warnings must say [], got %s", b.String())
 	}
 }
+
+// TestQuiet: --quiet prints nothing when nothing is reported, suppressed
+// findings included, and still explains a run that could not decide.
+func TestQuiet(t *testing.T) {
+	suppressedOnly := &Result{Scanned: Scanned{Workflows: 1}, Findings: []Finding{
+		{Rule: "secret-scope", Severity: rule.Error, File: "w.yml", Line: 2, Column: 3, Message: "hidden", Suppressed: true, SuppressReason: "ok"},
+	}}
+	for _, tt := range []struct {
+		name string
+		res  *Result
+		want string // "" for no output
+	}{
+		{"clean", &Result{Scanned: Scanned{Workflows: 1}}, ""},
+		{"suppressed only", suppressedOnly, ""},
+		{"a finding", sample(), "legacy name"},
+		{"nothing scanned", &Result{}, "nothing to scan"},
+	} {
+		var b bytes.Buffer
+		if err := Write(&b, "text", tt.res, Options{Quiet: true}); err != nil {
+			t.Fatal(err)
+		}
+		if (tt.want == "") != (b.Len() == 0) || !strings.Contains(b.String(), tt.want) {
+			t.Errorf("%s: quiet output %q, want %q", tt.name, b.String(), tt.want)
+		}
+	}
+}

@@ -62,6 +62,13 @@ type Rule struct {
 	Bad      string   // an example that is reported
 	Good     string   // the same example, fixed
 	Fix      string   // how to fix it
+	// SecuritySeverity is set on rules about credentials: a score from
+	// 0.1 to 10.0 (as a string, as SARIF's security-severity property)
+	// that code scanning ranks security alerts by. Empty for the others.
+	SecuritySeverity string
+	// Precision is how often a finding is a real problem, on code
+	// scanning's scale: very-high, high, medium or low. Empty means high.
+	Precision string
 }
 
 // Set is an ordered collection of rules, looked up by id.
@@ -124,4 +131,66 @@ func (s Setting) Apply(def Severity) (Severity, bool) {
 		return s.Severity, true
 	}
 	return def, true
+}
+
+// DocsURL is the page documenting every rule, one heading per rule id
+// (docs/rules.md, generated from the catalogue and kept in step by a
+// test). SARIF helpUri and messages link into it.
+const DocsURL = "https://github.com/releasegate/releasegate/blob/main/docs/rules.md"
+
+// DocURL is the address of a rule's documentation: its heading in DocsURL.
+// Rule ids are lower-case words joined by hyphens, so the id is its own
+// GitHub anchor.
+func DocURL(id string) string { return DocsURL + "#" + id }
+
+// Check returns nil for a known rule id and otherwise an error naming the
+// closest known id, if one is close: `unknown rule "secret-scop" (did
+// you mean "secret-scope"? see `releasegate rules`)`.
+func (s *Set) Check(id string) error {
+	if _, ok := s.byID[id]; ok {
+		return nil
+	}
+	if near := s.Closest(id); near != "" {
+		return fmt.Errorf("unknown rule %q (did you mean %q? see `releasegate rules`)", id, near)
+	}
+	return fmt.Errorf("unknown rule %q (see `releasegate rules`)", id)
+}
+
+// Closest returns the known id nearest to id: the fewest single-character
+// edits, at most a third of its length (and at least 2); or one that
+// starts or ends with it. "" when none is close.
+func (s *Set) Closest(id string) string {
+	id = strings.ToLower(strings.TrimSpace(id))
+	best, bestDist := "", max(2, len(id)/3)+1
+	for _, r := range s.rules {
+		d := editDistance(id, r.ID)
+		if len(id) >= 4 && (strings.HasPrefix(r.ID, id) || strings.HasSuffix(r.ID, id)) {
+			d = min(d, 1)
+		}
+		if d < bestDist {
+			best, bestDist = r.ID, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -39,7 +39,9 @@ type projectsKey struct{}
 func lintOne(p *lint.Pass, wf *workspace.Workflow) {
 	projects := p.Shared(projectsKey{}, func() any { return newProjects() }).(*projects)
 	for _, e := range lintWorkflow(wf, projects.at(wf)) {
-		p.Report(Rule.ID, wf.File, workspace.Pos{Line: e.Line, Col: e.Column}, "%s [%s]", e.Message, e.Kind)
+		// actionlint names where a problem starts; the span is the token
+		// there (a whole ${{ }} expression, a key, a value).
+		p.ReportSpan(Rule.ID, wf.File, wf.TokenSpan(workspace.Pos{Line: e.Line, Col: e.Column}), "%s [%s]", e.Message, e.Kind)
 	}
 }
 

@@ -58,23 +58,24 @@ func shellName(s string) bool {
 }
 
 // consoleCommands keeps the command lines of a console transcript ("$ cmd"),
-// dropping the output lines. A block without prompts is taken as a script.
+// blanking the prompts and the output lines so every command keeps its
+// line and column. A block without prompts is taken as a script.
 func consoleCommands(body string) string {
-	var cmds []string
+	lines := strings.Split(body, "\n")
 	prompts := false
-	for _, l := range strings.Split(body, "\n") {
+	for i, l := range lines {
 		t := strings.TrimLeft(l, " ")
 		if strings.HasPrefix(t, "$ ") {
 			prompts = true
-			cmds = append(cmds, t[2:])
+			lines[i] = l[:len(l)-len(t)] + "  " + t[2:]
 		} else {
-			cmds = append(cmds, "")
+			lines[i] = ""
 		}
 	}
 	if !prompts {
 		return body
 	}
-	return strings.Join(cmds, "\n")
+	return strings.Join(lines, "\n")
 }
 
 // callerInput is what one workflow step passes to a composite action input.

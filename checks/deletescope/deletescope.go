@@ -15,8 +15,8 @@
 //
 // A delete to a host of a configured family, or one whose credential is a
 // family token, must use a secret declared with the delete scope and must
-// not use one declared without it. Findings in Markdown are reported at the
-// fence's opening line, naming the line of the command inside it.
+// not use one declared without it. Findings in Markdown are reported on
+// the command's own line inside the block, at any nesting.
 package deletescope
 
 import (
@@ -76,7 +76,7 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 			}
 			env := envChain(step.Env, job.Env, wf.AST.Env)
 			checkScript(p, run.Run.Value, env, nil, func(d deleteCall, msg string) {
-				p.Report(Rule.ID, wf.File, wf.Locate(run.Run, d.offset), "%s", msg)
+				p.ReportSpan(Rule.ID, wf.File, wf.LocateSpan(run.Run, int(d.start.Offset()), int(d.end.Offset())), "%s", msg)
 			})
 		}
 	}
@@ -100,7 +100,7 @@ func checkAction(p *lint.Pass, a *workspace.Action, callers map[string][]callerI
 		}
 		inputs := callers[filepath.Dir(a.Abs)]
 		checkScript(p, step.Run.Value, env, inputs, func(d deleteCall, msg string) {
-			p.Report(Rule.ID, a.File, a.Locate(step.Run, d.offset), "%s", msg)
+			p.ReportSpan(Rule.ID, a.File, a.LocateSpan(step.Run, int(d.start.Offset()), int(d.end.Offset())), "%s", msg)
 		})
 	}
 }
@@ -115,8 +115,9 @@ func checkMarkdown(p *lint.Pass, md *workspace.Markdown) {
 			body = consoleCommands(body)
 		}
 		checkScript(p, body, nil, nil, func(d deleteCall, msg string) {
-			p.Report(Rule.ID, md.File, workspace.Pos{Line: f.Line, Col: 1},
-				"in this shell block, line %d: %s", f.BodyLine+d.line-1, msg)
+			from := f.Offset(int(d.start.Line()), int(d.start.Col()))
+			to := f.Offset(int(d.end.Line()), int(d.end.Col()))
+			p.ReportSpan(Rule.ID, md.File, md.OffsetSpan(from, to), "%s", msg)
 		})
 	}
 }

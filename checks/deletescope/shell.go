@@ -23,11 +23,11 @@ type script struct {
 
 // deleteCall is one command that deletes something remotely.
 type deleteCall struct {
-	tool   string // "curl -X DELETE", "crane delete", ...
-	call   *syntax.CallExpr
-	offset int      // byte offset in the script
-	line   int      // 1-based line in the script
-	hosts  []string // hosts the request goes to, when they can be read
+	tool  string // "curl -X DELETE", "crane delete", ...
+	call  *syntax.CallExpr
+	start syntax.Pos // where the command starts in the script
+	end   syntax.Pos // just past its last word
+	hosts []string   // hosts the request goes to, when they can be read
 }
 
 // placeholder matches the stand-ins for ${{ }} expressions (see
@@ -99,9 +99,8 @@ func (s *script) command(call *syntax.CallExpr) {
 	if !ok {
 		return
 	}
-	pos := call.Pos()
 	s.deletes = append(s.deletes, deleteCall{
-		tool: tool, call: call, offset: int(pos.Offset()), line: int(pos.Line()), hosts: hostsOf(targets),
+		tool: tool, call: call, start: call.Pos(), end: call.End(), hosts: hostsOf(targets),
 	})
 }
 

@@ -11,19 +11,19 @@ import (
 
 // item is a source or copy item prepared for comparison.
 type item struct {
-	label string        // short name for messages
-	where string        // "file:line"
-	pos   workspace.Pos // position in its file
+	label string         // short name for messages
+	where string         // "file:line"
+	span  workspace.Span // its first line in its file
 	facts []fact
 	norm  string // exact-mode text
 	words []string
 }
 
-func newItem(text string, file *workspace.File, pos workspace.Pos) item {
+func newItem(text string, file *workspace.File, span workspace.Span) item {
 	return item{
 		label: label(text),
-		where: fmt.Sprintf("%s:%d", file.Path, pos.Line),
-		pos:   pos,
+		where: fmt.Sprintf("%s:%d", file.Path, span.Start.Line),
+		span:  span,
 		facts: facts(text),
 		norm:  mdtext.NormalizeText(text),
 		words: words(text),
@@ -47,17 +47,17 @@ func label(text string) string {
 	return first
 }
 
-// issue is one drift to report at a copy position.
+// issue is one drift to report at a copy item.
 type issue struct {
-	pos workspace.Pos
-	msg string
+	span workspace.Span
+	msg  string
 }
 
 // comparison holds what compare needs besides the two item lists.
 type comparison struct {
 	exact      bool
 	allowExtra bool
-	marker     workspace.Pos // where the copy's marker is, for an empty copy
+	marker     workspace.Span // where the copy's marker is, for an empty copy
 }
 
 func (c comparison) equal(s, k item) bool {
@@ -170,7 +170,7 @@ func (c comparison) moved(src, cpy []item, srcTo, cpyTo []int) []issue {
 				continue
 			}
 			srcTo[i], cpyTo[j] = j, i
-			out = append(out, issue{cpy[j].pos, fmt.Sprintf(
+			out = append(out, issue{cpy[j].span, fmt.Sprintf(
 				"item %q is out of order: it is source item %d (%s), which the source lists %s",
 				cpy[j].label, i+1, src[i].where, neighbour(src, i))})
 			break
@@ -207,7 +207,7 @@ func (c comparison) gap(src, cpy []item, srcTo, cpyTo []int, i0, i1, j0, j1 int)
 	var out []issue
 	for _, p := range c.pairBySimilarity(src, cpy, s, k) {
 		srcTo[p[0]], cpyTo[p[1]] = p[1], p[0]
-		out = append(out, issue{cpy[p[1]].pos, c.describe(src[p[0]], p[0], cpy[p[1]])})
+		out = append(out, issue{cpy[p[1]].span, c.describe(src[p[0]], p[0], cpy[p[1]])})
 	}
 	for _, i := range s {
 		if srcTo[i] < 0 {
@@ -218,7 +218,7 @@ func (c comparison) gap(src, cpy []item, srcTo, cpyTo []int, i0, i1, j0, j1 int)
 	}
 	for _, j := range k {
 		if cpyTo[j] < 0 && !c.allowExtra {
-			out = append(out, issue{cpy[j].pos, fmt.Sprintf(
+			out = append(out, issue{cpy[j].span, fmt.Sprintf(
 				"item %q is not in the source section (%s); remove it, add it to the source, or set extra-items: allow on this copy",
 				cpy[j].label, sectionWhere(src))})
 		}
@@ -235,12 +235,12 @@ func sectionWhere(src []item) string {
 
 // dropPos is where a dropped item is reported: at the copy item that now
 // stands where it was, else at the copy's last item, else at its marker.
-func (c comparison) dropPos(cpy []item, next int) workspace.Pos {
+func (c comparison) dropPos(cpy []item, next int) workspace.Span {
 	switch {
 	case next < len(cpy):
-		return cpy[next].pos
+		return cpy[next].span
 	case len(cpy) > 0:
-		return cpy[len(cpy)-1].pos
+		return cpy[len(cpy)-1].span
 	}
 	return c.marker
 }

@@ -30,8 +30,9 @@ func FuzzLocate(f *testing.F) {
 		}
 		for _, c := range copies {
 			for _, it := range c.items {
-				if p := c.pos(it.Off); p.Line < 1 || p.Line > file.Lines() {
-					t.Fatalf("item %q mapped to line %d of %d", it.Text, p.Line, file.Lines())
+				sp := c.span(it.Off, it.End)
+				if sp.Start.Line < 1 || sp.End.Line > file.Lines() || sp.End.Line < sp.Start.Line {
+					t.Fatalf("item %q mapped to lines %d-%d of %d", it.Text, sp.Start.Line, sp.End.Line, file.Lines())
 				}
 			}
 		}
@@ -49,8 +50,8 @@ func TestRegionTemplateLiteral(t *testing.T) {
 	if len(items) != 2 || items[0].Text != "rotate `TOKEN`" || items[1].Text != "wait 3 hours" {
 		t.Fatalf("items %+v", items)
 	}
-	if p := copies[0].pos(items[1].Off); p.Line != 8 || p.Col != 9 {
-		t.Errorf("second item at %d:%d, want 8:9", p.Line, p.Col)
+	if sp := copies[0].span(items[1].Off, items[1].End); sp.Start.Line != 8 || sp.Start.Col != 9 || sp.End.Line != 8 || sp.End.Col != 23 {
+		t.Errorf("second item at %v, want 8:9-8:23", sp)
 	}
 }
 
@@ -85,7 +86,9 @@ func TestQuotedEscapes(t *testing.T) {
 	if err != nil || len(copies) != 1 || len(copies[0].items) != 1 {
 		t.Fatalf("copies %+v, err %v", copies, err)
 	}
-	if p := copies[0].pos(copies[0].items[0].Off); p.Line != 2 || p.Col != 9 {
-		t.Errorf("item at %d:%d, want the string's start 2:9", p.Line, p.Col)
+	// The item is found inside the escaped string, on its own text.
+	it := copies[0].items[0]
+	if sp := copies[0].span(it.Off, it.End); sp.Start.Line != 2 || sp.Start.Col != 30 || sp.End.Col != 44 {
+		t.Errorf("item at %v, want 2:30-2:44", sp)
 	}
 }

@@ -34,8 +34,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/rhysd/actionlint"
-
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
 	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
 	"github.com/releasegate/releasegate/config"
@@ -208,6 +206,10 @@ func (r *runner) source(spec config.Parity) (source, bool) {
 		return source{}, false
 	}
 	doc := mdtext.Parse(string(f.Src))
+	if doc.Err != nil {
+		r.p.Fail(report.InputError{File: f.Path, Message: "parity: source not parsed: " + doc.Err.Error()})
+		return source{}, false
+	}
 	sec, found := doc.FindAnchor(anchor)
 	if !found {
 		r.missing(spec.Pos, "parity %s: anchor #%s not found in %s%s", spec.Name, anchor, f.Path, suggest(doc, anchor))
@@ -252,8 +254,8 @@ func commonPrefix(a, b string) int {
 // found is one located copy: its items and how to place offsets.
 type found struct {
 	items  []mdtext.Item
-	marker workspace.Pos
-	pos    func(off int) workspace.Pos
+	marker workspace.Span
+	span   func(from, to int) workspace.Span
 }
 
 func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
@@ -283,17 +285,17 @@ func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 	srcItems := prepare(src, cp.Replace)
 	for _, c := range copies {
 		if len(c.items) == 0 { // the marker is there but nothing follows it
-			r.p.Report(Missing.ID, f, c.marker, "parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
+			r.p.ReportSpan(Missing.ID, f, c.marker, "parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
 				spec.Name, cp.Section)
 			continue
 		}
 		cmpr := comparison{exact: spec.Mode == "exact", allowExtra: cp.ExtraItems == "allow", marker: c.marker}
 		cpyItems := make([]item, len(c.items))
 		for i, it := range c.items {
-			cpyItems[i] = newItem(it.Text, f, c.pos(it.Off))
+			cpyItems[i] = newItem(it.Text, f, c.span(it.Off, it.End))
 		}
 		for _, is := range cmpr.compare(srcItems, cpyItems) {
-			r.p.Report(Drift.ID, f, is.pos, "parity %s: %s", spec.Name, is.msg)
+			r.p.ReportSpan(Drift.ID, f, is.span, "parity %s: %s", spec.Name, is.msg)
 		}
 	}
 }
@@ -308,7 +310,7 @@ func prepare(src source, repl map[string]string) []item {
 		if rp != nil {
 			text = rp.Replace(text)
 		}
-		out[i] = newItem(text, src.file, src.file.OffsetPos(it.Off))
+		out[i] = newItem(text, src.file, src.file.OffsetSpan(it.Off, it.End))
 	}
 	return out
 }
@@ -340,7 +342,10 @@ func locate(f *workspace.File, marker string) ([]found, error) {
 	ext := strings.ToLower(filepath.Ext(f.Abs))
 	if ext != ".yml" && ext != ".yaml" {
 		doc := mdtext.Parse(string(f.Src))
-		return findIn(doc, marker, -1, f.OffsetPos), nil
+		if doc.Err != nil {
+			return nil, doc.Err
+		}
+		return findIn(doc, marker, -1, f.OffsetSpan), nil
 	}
 	values, err := yamlstrings.Walk(f.Src)
 	if err != nil {
@@ -361,15 +366,7 @@ func locate(f *workspace.File, marker string) ([]found, error) {
 func inValue(f *workspace.File, v yamlstrings.Value, marker string) []found {
 	value := v.Str.Value
 	lines := mdtext.Split(value)
-	escaped := hasEscapedNewlines(f, v.Str)
-	pos := func(off int) workspace.Pos {
-		if p := f.Locate(v.Str, off); !escaped && p.Line <= f.Lines() {
-			return p
-		}
-		// Value lines are not file lines here; the string's start is the
-		// best position there is.
-		return workspace.PosOf(v.Str.Pos)
-	}
+	span := func(from, to int) workspace.Span { return f.LocateSpan(v.Str, from, to) }
 	var out []found
 	docs := map[[2]int]*mdtext.Doc{} // by region, so many markers in one value parse it once
 	for idx, l := range lines {
@@ -383,25 +380,15 @@ func inValue(f *workspace.File, v yamlstrings.Value, marker string) []found {
 			doc = mdtext.New(reg)
 			docs[key] = doc
 		}
-		out = append(out, findIn(doc, marker, idx-first, pos)...)
+		out = append(out, findIn(doc, marker, idx-first, span)...)
 	}
 	return out
-}
-
-// hasEscapedNewlines reports whether a double-quoted scalar writes line
-// breaks as \n escapes, so its value lines do not match file lines.
-func hasEscapedNewlines(f *workspace.File, s *actionlint.String) bool {
-	if !s.Quoted || s.Pos == nil {
-		return false
-	}
-	line := f.Line(s.Pos.Line)
-	return strings.Contains(line[min(max(s.Pos.Col-1, 0), len(line)):], `\n`)
 }
 
 // findIn finds the sections a marker opens in doc. With at >= 0 only the
 // marker on line at counts (the caller already found it there); -1 means
 // every one.
-func findIn(doc *mdtext.Doc, marker string, at int, pos func(int) workspace.Pos) []found {
+func findIn(doc *mdtext.Doc, marker string, at int, span func(from, to int) workspace.Span) []found {
 	var out []found
 	if mdtext.IsHeadingMarker(marker) {
 		for _, sec := range doc.FindHeading(marker) {
@@ -409,7 +396,7 @@ func findIn(doc *mdtext.Doc, marker string, at int, pos func(int) workspace.Pos)
 				continue
 			}
 			items := doc.Items(sec.Start, sec.End, false)
-			out = append(out, found{items: items, marker: pos(doc.Lines[sec.Heading.Index].Off), pos: pos})
+			out = append(out, found{items: items, marker: lineSpan(doc, sec.Heading.Index, span), span: span})
 		}
 		return out
 	}
@@ -418,7 +405,15 @@ func findIn(doc *mdtext.Doc, marker string, at int, pos func(int) workspace.Pos)
 			continue
 		}
 		items := doc.Items(i+1, len(doc.Lines), true)
-		out = append(out, found{items: items, marker: pos(doc.Lines[i].Off), pos: pos})
+		out = append(out, found{items: items, marker: lineSpan(doc, i, span), span: span})
 	}
 	return out
+}
+
+// lineSpan is the span of the text of line i of doc.
+func lineSpan(doc *mdtext.Doc, i int, span func(from, to int) workspace.Span) workspace.Span {
+	l := doc.Lines[i]
+	t := strings.TrimSpace(l.Text)
+	from := l.Off + strings.Index(l.Text, t)
+	return span(from, from+len(t))
 }

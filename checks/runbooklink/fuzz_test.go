@@ -14,7 +14,7 @@ import (
 )
 
 // FuzzMarkdown runs the link check over arbitrary Markdown: nothing may
-// panic and every finding must sit on a line of the file.
+// panic and every finding's span must lie in the file, start before end.
 func FuzzMarkdown(f *testing.F) {
 	f.Add("[a](b.md#c) [d](#e)\n[r]: ./x.md\nhttps://github.com/acme/widget/blob/main/y.md#L9\n")
 	f.Add("```\n[x](nope.md)\n```\n`[y](nope.md)` [z](<sp ace.md>) [w](../../../../etc/passwd)\n")
@@ -28,15 +28,15 @@ func FuzzMarkdown(f *testing.F) {
 	set := rule.NewSet(runbooklink.Check.Rules)
 	f.Fuzz(func(t *testing.T, src string) {
 		file := &workspace.File{Path: "doc.md", Abs: filepath.Join(dir, "doc.md"), Rel: "doc.md", Src: []byte(src)}
-		ws := &workspace.Workspace{Root: dir, RepoRoot: dir, Markdown: []*workspace.Markdown{{File: file}}}
+		ws := &workspace.Workspace{Root: dir, RepoRoot: dir, Markdown: []*workspace.Markdown{workspace.ParseMarkdown(file)}}
 		res, err := lint.Run(lint.Options{Workspace: ws, Config: cfg, Checks: []lint.Check{runbooklink.Check}, Rules: set})
 		if err != nil {
 			t.Fatal(err)
 		}
 		lines := strings.Count(src, "\n") + 1
 		for _, fd := range res.Findings {
-			if fd.Line < 1 || fd.Line > lines {
-				t.Fatalf("finding on line %d of %d: %s", fd.Line, lines, fd.Message)
+			if fd.Line < 1 || fd.Line > lines || fd.EndLine < fd.Line || fd.EndLine > lines || (fd.EndLine == fd.Line && fd.EndColumn < fd.Column) {
+				t.Fatalf("finding at %d:%d-%d:%d in %d lines: %s", fd.Line, fd.Column, fd.EndLine, fd.EndColumn, lines, fd.Message)
 			}
 		}
 	})

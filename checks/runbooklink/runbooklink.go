@@ -1,5 +1,13 @@
 // Package runbooklink reports links to files or anchors of this repository
-// that do not exist.
+// that do not exist, in the text a failed release puts in front of people:
+// workflow and action strings (issue bodies, notices) and runbooks.
+//
+// A runbook is a Markdown file under a folder whose name contains
+// "runbook", a Markdown file a workflow or action links to, a parity
+// source, or a file matching the configuration's `runbooks:` globs. Other
+// Markdown is not read: product documentation is usually built by a site
+// generator whose links are site routes, generated pages or included
+// fragments, which the working tree cannot confirm.
 //
 // Failure issues and runbooks send the reader to other runbooks: a
 // relative Markdown link (`[recovery](../runbooks/registry.md#tags)`), or
@@ -30,8 +38,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
 	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
+	"github.com/releasegate/releasegate/internal/markdown"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
@@ -46,8 +58,9 @@ var Rule = rule.Rule{
 	Summary:  "a link to a file or anchor of this repository that does not exist",
 	Why: "The issue a failed release opens, and the runbooks it points to, are read under pressure. A link whose " +
 		"file was moved or whose heading was renamed sends the reader to a 404 or to the top of a long page. " +
-		"Relative links in Markdown and links to this repository's blob/tree URLs in workflow strings are checked " +
-		"against the working tree.",
+		"Links to this repository's blob/tree URLs in workflow and action strings, and relative links in runbooks " +
+		"(Markdown under a folder or with a name containing \"runbook\", files the workflows link to, parity sources, " +
+		"or the configuration's runbooks: globs) are checked against the working tree.",
 	Bad:  "body: See ${{ github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/registry.md#orphan-tags",
 	Good: "body: See ${{ github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/registry.md#orphaned-arch-tags",
 	Fix: "Point the link at the file's current path and the heading's current anchor (GitHub's slug: lower case, " +
@@ -68,16 +81,41 @@ func run(p *lint.Pass) {
 	}()
 	ws := p.Workspace
 	root := repoRoot(p)
-	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{}}
+	c := &checker{p: p, root: root, repo: thisRepo(p, root), anchors: map[string]map[string]bool{},
+		trees: map[string]*workspace.Markdown{}, linked: map[string]bool{}}
 	for _, md := range ws.Markdown {
-		c.markdown(fresh(md.File))
+		c.trees[md.Abs] = md
 	}
+	// Workflows first: the Markdown files they link to are runbooks.
 	for _, wf := range ws.Workflows {
 		c.yaml(fresh(wf.File))
 	}
 	for _, a := range ws.Actions {
 		c.yaml(fresh(a.File))
 	}
+	for _, md := range ws.Markdown {
+		if c.isRunbook(md.Abs) {
+			c.markdown(fresh(md.File), md.Tree)
+		}
+	}
+}
+
+// isRunbook reports whether a Markdown file's links are checked.
+func (c *checker) isRunbook(abs string) bool {
+	if c.linked[abs] || c.p.Config.IsRunbook(abs) {
+		return true
+	}
+	for _, spec := range c.p.Config.Parity {
+		src, _, _ := strings.Cut(spec.Source, "#")
+		if filepath.Join(c.p.Config.Dir, filepath.FromSlash(src)) == abs {
+			return true
+		}
+	}
+	rel, err := filepath.Rel(c.root, abs)
+	if err != nil {
+		return false
+	}
+	return strings.Contains(strings.ToLower(filepath.ToSlash(rel)), "runbook")
 }
 
 // fresh copies a workspace File so its lazily built line index is ours:
@@ -91,6 +129,8 @@ type checker struct {
 	root    string // repository root (absolute)
 	repo    string // "owner/repo", lower case, or "" when unknown
 	anchors map[string]map[string]bool
+	trees   map[string]*workspace.Markdown // workspace Markdown files by absolute path, parsed once
+	linked  map[string]bool                // files workflow and action strings link to
 }
 
 var (
@@ -99,33 +139,88 @@ var (
 	repoURLRe = regexp.MustCompile(`(?:https://github\.com|\$\{\{\s*github\.server_url\s*\}\})/` +
 		`(?:([\w.-]+)/([\w.-]+)|\$\{\{\s*github\.repository\s*\}\})/(?:blob|tree|raw)/` +
 		`(\$\{\{[^}]*\}\}|[^/\s#?]+)/([^\s#?)"'<>\]` + "`" + `]*)(?:\?[^\s#)"'<>\]]*)?(?:#([^\s)"'<>\]` + "`" + `]*))?`)
-	// Link destinations: <anything but brackets> or a run without spaces.
-	inlineDestRe = regexp.MustCompile(`\]\(\s*(?:<([^<>\n]*)>|([^\s()<>]+))`)
-	refDefRe     = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*(?:<([^<>\n]*)>|([^\s<>]+))`)
-	hexRef       = regexp.MustCompile(`^[0-9a-f]{40}$`)
-	lineAnchor   = regexp.MustCompile(`^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$`)
-	schemeRe     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+	hexRef     = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	lineAnchor = regexp.MustCompile(`^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$`)
+	schemeRe   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 )
 
-func (c *checker) markdown(f *workspace.File) {
-	doc := mdtext.Parse(string(f.Src))
-	for i, l := range doc.Lines {
-		if doc.InCode(i) {
-			continue
-		}
-		text := mdtext.MaskCode(l.Text)
-		for _, m := range repoURLRe.FindAllStringSubmatchIndex(text, -1) {
-			c.repoURL(f, text, m, func(off int) workspace.Pos { return f.OffsetPos(l.Off + off) })
-		}
-		var dests [][]int
-		dests = append(dests, inlineDestRe.FindAllStringSubmatchIndex(text, -1)...)
-		dests = append(dests, refDefRe.FindAllStringSubmatchIndex(text, -1)...)
-		for _, m := range dests {
-			g := 1
-			if m[2] < 0 {
-				g = 2
+// markdown checks the links of a Markdown file, read from its syntax
+// tree: inline links and images, reference definitions (a reference link
+// is checked at its definition), autolinks and bare URLs; and links to
+// this repository in raw HTML. Nothing inside code is a link.
+func (c *checker) markdown(f *workspace.File, tree ast.Node) {
+	if tree == nil {
+		return // not parsed: the workspace warned about it
+	}
+	markdown.Walk(tree, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.CodeSpan:
+			return false
+		case *ast.Link:
+			if x.Reference == nil {
+				c.mdLink(f, x.Destination, x.Pos())
 			}
-			c.relative(f, text[m[2*g]:m[2*g+1]], f.OffsetPos(l.Off+m[2*g]))
+		case *ast.Image:
+			if x.Reference == nil {
+				c.mdLink(f, x.Destination, x.Pos())
+			}
+		case *ast.LinkReferenceDefinition:
+			c.mdLink(f, x.Destination, x.Pos())
+		case *ast.AutoLink:
+			// Autolinks are absolute URLs (or e-mail addresses, which
+			// point nowhere here): only links to this repository count.
+			if u := x.URL(f.Src); x.AutoLinkType == ast.AutoLinkURL {
+				c.repoLink(f, string(u), find(f.Src, u, x.Pos()))
+			}
+		case *ast.HTMLBlock:
+			c.htmlLinks(f, x.Lines())
+			return false
+		case *ast.RawHTML:
+			c.htmlLinks(f, x.Segments)
+		}
+		return true
+	})
+}
+
+// mdLink checks one link destination. Its text is found in the file at
+// or after from, the link's start; the span is the destination itself.
+func (c *checker) mdLink(f *workspace.File, dest []byte, from int) {
+	if len(dest) == 0 {
+		return
+	}
+	off := find(f.Src, dest, from)
+	if !c.repoLink(f, string(dest), off) {
+		c.relative(f, string(dest), f.OffsetSpan(off, off+len(dest)))
+	}
+}
+
+// repoLink checks a URL at byte offset off when it points into this
+// repository; it reports whether it was such a URL.
+func (c *checker) repoLink(f *workspace.File, d string, off int) bool {
+	m := repoURLRe.FindStringSubmatchIndex(d)
+	if m == nil {
+		return false
+	}
+	c.repoURL(f, d, m, func(a, b int) workspace.Span { return f.OffsetSpan(off+a, off+b) })
+	return true
+}
+
+// find returns the offset of text in src at or after from, or from.
+func find(src, text []byte, from int) int {
+	from = max(0, min(from, len(src)))
+	if i := bytes.Index(src[from:], text); i >= 0 {
+		return from + i
+	}
+	return from
+}
+
+// htmlLinks checks links to this repository written in raw HTML.
+func (c *checker) htmlLinks(f *workspace.File, segs *text.Segments) {
+	for i := range segs.Len() {
+		seg := segs.At(i)
+		line := string(f.Src[seg.Start:seg.Stop])
+		for _, m := range repoURLRe.FindAllStringSubmatchIndex(line, -1) {
+			c.repoURL(f, line, m, func(a, b int) workspace.Span { return f.OffsetSpan(seg.Start+a, seg.Start+b) })
 		}
 	}
 }
@@ -145,13 +240,14 @@ func (c *checker) yaml(f *workspace.File) {
 			continue
 		}
 		for _, m := range repoURLRe.FindAllStringSubmatchIndex(s, -1) {
-			c.repoURL(f, s, m, func(off int) workspace.Pos { return f.Locate(v.Str, off) })
+			c.repoURL(f, s, m, func(a, b int) workspace.Span { return f.LocateSpan(v.Str, a, b) })
 		}
 	}
 }
 
-// repoURL checks one match of repoURLRe.
-func (c *checker) repoURL(f *workspace.File, s string, m []int, pos func(int) workspace.Pos) {
+// repoURL checks one match of repoURLRe in s; span maps offsets of s to
+// the file.
+func (c *checker) repoURL(f *workspace.File, s string, m []int, span func(from, to int) workspace.Span) {
 	group := func(i int) string {
 		if m[2*i] < 0 {
 			return ""
@@ -171,11 +267,15 @@ func (c *checker) repoURL(f *workspace.File, s string, m []int, pos func(int) wo
 		return
 	}
 	target := filepath.Join(c.root, filepath.FromSlash(unescape(p)))
-	c.target(f, trimTrailing(s[m[0]:m[1]]), target, p, anchor, pos(m[0]))
+	if !strings.HasSuffix(f.Path, ".md") && !strings.HasSuffix(f.Path, ".markdown") {
+		c.linked[target] = true
+	}
+	link := trimTrailing(s[m[0]:m[1]])
+	c.target(f, link, target, p, anchor, span(m[0], m[0]+len(link)))
 }
 
 // relative checks a Markdown link destination that is not a URL.
-func (c *checker) relative(f *workspace.File, dest string, at workspace.Pos) {
+func (c *checker) relative(f *workspace.File, dest string, at workspace.Span) {
 	if schemeRe.MatchString(dest) || strings.HasPrefix(dest, "//") || strings.ContainsAny(dest, "{}$") {
 		return
 	}
@@ -197,12 +297,12 @@ func (c *checker) relative(f *workspace.File, dest string, at workspace.Pos) {
 }
 
 // target reports when the file, or the anchor in it, does not exist.
-func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at workspace.Pos) {
+func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at workspace.Span) {
 	rel, _ := filepath.Rel(c.root, abs)
 	rel = filepath.ToSlash(rel)
 	st, err := os.Stat(abs)
 	if err != nil {
-		c.p.Report(Rule.ID, f, at, "link %s: %s does not exist in this repository", link, rel)
+		c.p.ReportSpan(Rule.ID, f, at, "link %s: %s does not exist in this repository", link, rel)
 		return
 	}
 	if anchor == "" || st.IsDir() {
@@ -216,12 +316,12 @@ func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at 
 	anchors := c.fileAnchors(abs)
 	want := strings.ToLower(unescape(anchor))
 	if anchors != nil && !anchors[want] && !anchors[strings.TrimPrefix(want, "user-content-")] {
-		c.p.Report(Rule.ID, f, at, "link %s: %s has no heading or anchor #%s", link, rel, anchor)
+		c.p.ReportSpan(Rule.ID, f, at, "link %s: %s has no heading or anchor #%s", link, rel, anchor)
 	}
 }
 
 // lineAnchor checks #L10 and #L10-L20 against a file's length.
-func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, at workspace.Pos) {
+func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, at workspace.Span) {
 	m := lineAnchor.FindStringSubmatch(anchor)
 	if m == nil {
 		return
@@ -236,7 +336,7 @@ func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, a
 	}
 	for _, g := range m[1:] {
 		if n, err := strconv.Atoi(g); err == nil && n > lines {
-			c.p.Report(Rule.ID, f, at, "link %s: %s has %d lines, so #%s points past its end", link, rel, lines, anchor)
+			c.p.ReportSpan(Rule.ID, f, at, "link %s: %s has %d lines, so #%s points past its end", link, rel, lines, anchor)
 			return
 		}
 	}
@@ -249,8 +349,14 @@ func (c *checker) fileAnchors(abs string) map[string]bool {
 		return a
 	}
 	var a map[string]bool
-	if src, err := os.ReadFile(abs); err == nil {
-		a = mdtext.Parse(string(src)).Anchors()
+	if md := c.trees[abs]; md != nil {
+		if md.Tree != nil {
+			a = mdtext.FromTree(md.Src, md.Tree).Anchors()
+		}
+	} else if src, err := os.ReadFile(abs); err == nil {
+		if doc := mdtext.Parse(string(src)); doc.Err == nil {
+			a = doc.Anchors()
+		}
 	}
 	c.anchors[abs] = a
 	return a

@@ -103,3 +103,11 @@ func envKeys(values []walk.Value) []*actionlint.String {
 	}
 	return out
 }
+
+// whole is the span of a whole string value, such as an env key.
+func whole(f *workspace.File, s *actionlint.String) workspace.Span {
+	if s == nil {
+		return f.TokenSpan(workspace.Pos{Line: 1, Col: 1})
+	}
+	return f.LocateSpan(s, 0, len(s.Value))
+}

@@ -3,6 +3,9 @@ package secretscope
 import (
 	"strings"
 
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/emptiness"
 	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/checks/internal/walk"
 	"github.com/releasegate/releasegate/lint/workspace"
@@ -11,8 +14,8 @@ import (
 // ref is one use of a context inside a workflow expression.
 type ref struct {
 	expr.Ref
-	Job string
-	Pos workspace.Pos
+	Job  string
+	Span workspace.Span // the reference as written: secrets.NAME, secrets['NAME']
 }
 
 // contextRefs lists every context reference in a workflow's expressions,
@@ -34,7 +37,7 @@ func contextRefs(wf *workspace.Workflow, values []walk.Value) []ref {
 				if r.Token != nil {
 					off = r.Token.Offset
 				}
-				out = append(out, ref{Ref: r, Job: v.Job, Pos: wf.Locate(v.Str, off)})
+				out = append(out, ref{Ref: r, Job: v.Job, Span: refSpan(wf.File, v.Str, v.Str.Value, 0, off)})
 			}
 			continue
 		}
@@ -44,11 +47,17 @@ func contextRefs(wf *workspace.Workflow, values []walk.Value) []ref {
 			}
 			e := sp.Expr()
 			for _, r := range expr.Refs(e.Node) {
-				out = append(out, ref{Ref: r, Job: v.Job, Pos: wf.Locate(v.Str, e.Offset(r.Token))})
+				out = append(out, ref{Ref: r, Job: v.Job, Span: refSpan(wf.File, v.Str, e.Src, e.Offset(nil)+3, e.Offset(r.Token))})
 			}
 		}
 	}
 	return out
+}
+
+// refSpan is the span of the reference at value offset off of s, whose
+// expression text src starts at value offset base.
+func refSpan(f *workspace.File, s *actionlint.String, src string, base, off int) workspace.Span {
+	return f.LocateSpan(s, off, off+max(len(emptiness.RefText(src, off-base)), 1))
 }
 
 // mentionsContext is a cheap filter: only expressions that name one of the

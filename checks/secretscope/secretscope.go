@@ -92,7 +92,7 @@ func checkActionVariants(p *lint.Pass, a *workspace.Action) {
 	for _, step := range a.Steps {
 		for _, kv := range step.Env {
 			if kv.Key != nil {
-				reportVariant(p, a.File, workspace.PosOf(kv.Key.Pos), "env key "+kv.Key.Value, kv.Key.Value)
+				reportVariant(p, a.File, whole(a.File, kv.Key), "env key "+kv.Key.Value, kv.Key.Value)
 			}
 		}
 	}
@@ -106,7 +106,7 @@ func checkActionVariants(p *lint.Pass, a *workspace.Action) {
 				if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 					continue
 				}
-				reportVariant(p, a.File, a.Locate(s, e.Offset(r.Token)), r.Context+"."+strings.ToUpper(r.Name), r.Name)
+				reportVariant(p, a.File, refSpan(a.File, s, e.Src, e.Offset(nil)+3, e.Offset(r.Token)), r.Context+"."+strings.ToUpper(r.Name), r.Name)
 			}
 		}
 	}
@@ -122,7 +122,7 @@ func checkScope(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
 		if !ok || allowed(s, wf.Name, r.Job) {
 			continue
 		}
-		p.Report(ScopeRule.ID, wf.File, r.Pos, "secret %s is referenced in %s, which its allowed list (%s) does not cover",
+		p.ReportSpan(ScopeRule.ID, wf.File, r.Span, "secret %s is referenced in %s, which its allowed list (%s) does not cover",
 			s.Name, where(wf.Name, r.Job), scopeList(s.Allowed))
 	}
 }
@@ -137,21 +137,21 @@ func checkBulk(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
 		what := "toJSON(secrets) exposes every secret"
 		if r.Dynamic {
 			what = "secrets[...] with a computed name can read any secret"
-		} else if !strings.Contains(strings.ToLower(wf.Line(r.Pos.Line)), "tojson") {
+		} else if !strings.Contains(strings.ToLower(wf.Line(r.Span.Start.Line)), "tojson") {
 			what = "the whole secrets context is passed on"
 		}
-		reportBulk(p, wf, r.Job, r.Pos, what)
+		reportBulk(p, wf, r.Job, r.Span, what)
 	}
 	for _, id := range sortedJobs(wf) {
 		job := wf.AST.Jobs[id]
 		if job.WorkflowCall != nil && job.WorkflowCall.InheritSecrets {
-			reportBulk(p, wf, job.ID.Value, workspace.PosOf(job.WorkflowCall.Uses.Pos),
+			reportBulk(p, wf, job.ID.Value, whole(wf.File, job.WorkflowCall.Uses),
 				"secrets: inherit hands every secret to "+job.WorkflowCall.Uses.Value)
 		}
 	}
 }
 
-func reportBulk(p *lint.Pass, wf *workspace.Workflow, job string, pos workspace.Pos, what string) {
+func reportBulk(p *lint.Pass, wf *workspace.Workflow, job string, span workspace.Span, what string) {
 	var leaked []string
 	for _, s := range p.Config.Secrets {
 		if !allowed(s, wf.Name, job) {
@@ -161,7 +161,7 @@ func reportBulk(p *lint.Pass, wf *workspace.Workflow, job string, pos workspace.
 	if len(leaked) == 0 {
 		return
 	}
-	p.Report(BulkRule.ID, wf.File, pos, "%s, including %s, which %s not allowed in %s; pass only the secrets this job needs",
+	p.ReportSpan(BulkRule.ID, wf.File, span, "%s, including %s, which %s not allowed in %s; pass only the secrets this job needs",
 		what, strings.Join(leaked, ", "), isAre(len(leaked)), where(wf.Name, job))
 }
 
@@ -171,14 +171,14 @@ func checkVariants(p *lint.Pass, wf *workspace.Workflow, refs []ref, keys []*act
 		if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 			continue
 		}
-		reportVariant(p, wf.File, r.Pos, r.Context+"."+strings.ToUpper(r.Name), r.Name)
+		reportVariant(p, wf.File, r.Span, r.Context+"."+strings.ToUpper(r.Name), r.Name)
 	}
 	for _, key := range keys {
-		reportVariant(p, wf.File, workspace.PosOf(key.Pos), "env key "+key.Value, key.Value)
+		reportVariant(p, wf.File, whole(wf.File, key), "env key "+key.Value, key.Value)
 	}
 }
 
-func reportVariant(p *lint.Pass, f *workspace.File, pos workspace.Pos, what, name string) {
+func reportVariant(p *lint.Pass, f *workspace.File, span workspace.Span, what, name string) {
 	fam, ok := p.Config.FamilyOf(name)
 	if !ok {
 		return
@@ -188,11 +188,11 @@ func reportVariant(p *lint.Pass, f *workspace.File, pos workspace.Pos, what, nam
 	}
 	members := familyMembers(p.Config, fam)
 	if len(members) == 0 {
-		p.Report(VariantRule.ID, f, pos, "%s is in the %s family, which declares no secret; declare it under secrets: or remove it",
+		p.ReportSpan(VariantRule.ID, f, span, "%s is in the %s family, which declares no secret; declare it under secrets: or remove it",
 			what, fam.Prefix)
 		return
 	}
-	p.Report(VariantRule.ID, f, pos, "%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
+	p.ReportSpan(VariantRule.ID, f, span, "%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
 		what, fam.Prefix, strings.Join(members, ", "))
 }
 
@@ -216,15 +216,15 @@ func checkOneRequired(p *lint.Pass, s config.Secret, req config.Scope, refs map[
 		if uses(refs[wf], s.Name, req, wf.Name) {
 			continue
 		}
-		pos := workspace.Pos{Line: 1, Col: 1}
+		span := wf.TokenSpan(workspace.Pos{Line: 1, Col: 1})
 		if job := firstJob(wf, req.Job); job != nil {
-			pos = workspace.PosOf(job.Pos)
+			span = whole(wf.File, job.ID)
 		}
 		consumer := wf.Name
 		if req.Job != "" {
 			consumer = where(wf.Name, req.Job)
 		}
-		p.Report(RequiredRule.ID, wf.File, pos, "%s is required to reference secret %s (%s) but no longer does",
+		p.ReportSpan(RequiredRule.ID, wf.File, span, "%s is required to reference secret %s (%s) but no longer does",
 			consumer, s.Name, configPos(p, req.Pos))
 	}
 	if !matched {

@@ -73,7 +73,7 @@ func checkDefault(p *lint.Pass, a *workspace.Action, in *workspace.ActionInput) 
 			if available[r.Context] {
 				continue
 			}
-			p.Report(Rule.ID, a.File, a.Locate(d, x.Start),
+			p.ReportSpan(Rule.ID, a.File, a.LocateSpan(d, x.Start, x.End),
 				"inputs.%s default: %s names the %s context, which the runner does not provide when it evaluates input defaults (only github, strategy, matrix, job, runner and hashFiles() are)",
 				in.Name, refText(x, r), r.Context)
 			break
@@ -113,12 +113,26 @@ func secretsIn(p *lint.Pass, a *workspace.Action, field string, s *actionlint.St
 			if r.Context != "secrets" {
 				continue
 			}
-			p.Report(Rule.ID, a.File, a.Locate(s, x.Start),
+			p.ReportSpan(Rule.ID, a.File, refSpan(a.File, s, x, r, bare && x.Start == 0 && !strings.HasPrefix(s.Value, "${{")),
 				"%s: %s is always empty in a composite action, which has no secrets context; pass the secret in as an input",
 				field, refText(x, r))
 			break
 		}
 	}
+}
+
+// refSpan is the span of the reference as written, or of the whole
+// expression when the parser gave no token. A bare if: condition has no
+// ${{ before its text.
+func refSpan(f *workspace.File, s *actionlint.String, x expr.Expr, r expr.Ref, bare bool) workspace.Span {
+	if r.Token == nil {
+		return f.LocateSpan(s, x.Start, x.End)
+	}
+	from := x.Offset(r.Token)
+	if bare {
+		from = r.Token.Offset
+	}
+	return f.LocateSpan(s, from, from+len(refText(x, r)))
 }
 
 // refText is the reference as written in the expression.

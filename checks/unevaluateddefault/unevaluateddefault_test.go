@@ -23,22 +23,22 @@ func TestUnevaluatedDefault(t *testing.T) {
   registry:
     default: ghcr.io
   image:
-    default: »${{ inputs.registry }}/app
+    default: »${{ inputs.registry }}«/app
 ` + composite), Msg: "inputs.image default: inputs.registry names the inputs context"},
 		{Name: "default from env, quoted", Files: action(`inputs:
   image:
-    default: "»${{ env.REGISTRY }}/app"
+    default: "»${{ env.REGISTRY }}«/app"
 ` + composite), Msg: "env.REGISTRY"},
 		{Name: "default from secrets", Files: action(`inputs:
   token:
-    default: »${{ secrets.GITHUB_TOKEN }}
+    default: »${{ secrets.GITHUB_TOKEN }}«
 runs:
   using: node20
   main: index.js
 `), Msg: "secrets context"},
 		{Name: "default from vars and steps, one per expression", Files: action(`inputs:
   a:
-    default: »${{ vars.A || steps.x.outputs.a }} and »${{ needs.j.outputs.b }}
+    default: »${{ vars.A || steps.x.outputs.a }}« and »${{ needs.j.outputs.b }}«
 ` + composite)},
 		{Name: "twin: github.token and github.ref_name", Files: action(`inputs:
   token:
@@ -57,16 +57,16 @@ runs:
 		{Name: "secrets in composite steps", Files: action(`runs:
   using: composite
   steps:
-    - run: echo "»${{ secrets.REGISTRY_TOKEN }}" | docker login ghcr.io --password-stdin
+    - run: echo "${{ »secrets.REGISTRY_TOKEN« }}" | docker login ghcr.io --password-stdin
       shell: bash
     - uses: actions/checkout@v4
       with:
-        token: »${{ secrets.GITHUB_TOKEN }}
-    - if: »secrets.DEPLOY_KEY != ''
+        token: ${{ »secrets.GITHUB_TOKEN« }}
+    - if: »secrets.DEPLOY_KEY« != ''
       run: ./deploy.sh
       shell: bash
       env:
-        KEY: »${{ toJSON(secrets) }}
+        KEY: ${{ toJSON(»secrets«) }}
 `), Msg: "composite action"},
 		{Name: "twin: secrets passed as inputs", Files: action(`inputs:
   token:

@@ -21,6 +21,7 @@ var layers = []struct {
 }{
 	{"internal/yamlerr", 0}, // low-level helpers
 	{"internal/suppress", 0},
+	{"internal/markdown", 0},
 	{"rule", 10}, // the shared vocabulary
 	{"config", 20},
 	{"report", 20},

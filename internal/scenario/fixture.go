@@ -147,7 +147,7 @@ type Layout struct {
 	MovingTags []string
 }
 
-// DefaultLayout: two platforms, "{version}-{arch}" per-arch tags, latest.
+// DefaultLayout is two platforms, "{version}-{arch}" per-arch tags and latest.
 var DefaultLayout = Layout{
 	Platforms:  []string{"linux/amd64", "linux/arm64"},
 	ArchTag:    "{version}-{arch}",

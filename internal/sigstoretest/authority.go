@@ -136,9 +136,6 @@ func New(opts ...Option) (*Authority, error) {
 	return a, nil
 }
 
-// newCA makes a self-signed root and an intermediate below it.
-// newTSA makes a timestamp root and a leaf with the critical
-// timestamping-only extended key usage RFC 3161 requires.
 // TrustedRoot returns the trust material as sigstore-go sees it.
 func (a *Authority) TrustedRoot() (*root.TrustedRoot, error) {
 	ca := &root.FulcioCertificateAuthority{
@@ -169,24 +166,3 @@ func (a *Authority) TrustedRootJSON() ([]byte, error) {
 	}
 	return tr.MarshalJSON()
 }
-
-// Statement returns an in-toto v1 statement with the given predicate type
-// and subjects, and a small predicate naming the builder.
-// Attest signs statement as id with a fresh short-lived certificate, logs
-// it and timestamps it, and returns the v0.3 bundle as JSON.
-// leafCert issues a ten-minute certificate for key, shaped like the ones
-// Fulcio issues to GitHub Actions: a URI SAN and the issuer, source
-// repository, source ref and build signer extensions.
-// pae is DSSE's pre-authentication encoding.
-// logDSSE appends a Rekor v1 "dsse" entry to the log and returns it with an
-// inclusion proof against a freshly signed checkpoint and a signed entry
-// timestamp (inclusion promise).
-// signEntryTimestamp signs the canonical JSON Rekor v1 puts under its
-// inclusion promise.
-// timestamp returns an RFC 3161 response over sig, signed by the TSA leaf.
-// split returns the largest power of two smaller than n (n > 1).
-// inclusionPath is RFC 6962's PATH(m, D[n]), ordered from the leaf up.
-// SignWithKey signs statement with a long-lived key, as `cosign attest
-// --key` does, and returns a v0.3 bundle carrying only a key hint: no
-// certificate, no log entry, no timestamp.
-// PublicKeyPEM encodes key's public half as PEM, as cosign.pub is.

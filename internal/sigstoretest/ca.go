@@ -24,6 +24,7 @@ func (a *Authority) serial() *big.Int {
 	return big.NewInt(a.serialNumber)
 }
 
+// newCA makes a self-signed root and an intermediate below it.
 func (a *Authority) newCA(name string, eku x509.ExtKeyUsage) (*x509.Certificate, *x509.Certificate, *ecdsa.PrivateKey, error) {
 	rootKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -71,6 +72,9 @@ func createCert(tmpl, parent *x509.Certificate, pub crypto.PublicKey, priv crypt
 	return x509.ParseCertificate(der)
 }
 
+// leafCert issues a ten-minute certificate for key, shaped like the ones
+// Fulcio issues to GitHub Actions: a URI SAN and the issuer, source
+// repository, source ref and build signer extensions.
 func (a *Authority) leafCert(id Identity, key *ecdsa.PrivateKey) (*x509.Certificate, error) {
 	san, err := url.Parse(id.SAN)
 	if err != nil {

@@ -21,6 +21,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
+// Statement returns an in-toto v1 statement with the given predicate type
+// and subjects, and a small predicate naming the builder.
 func Statement(predicateType string, subjects ...Subject) []byte {
 	type subj struct {
 		Name   string            `json:"name"`
@@ -53,6 +55,8 @@ func cut(digest string) (string, string, bool) {
 	return "sha256", digest, false
 }
 
+// Attest signs statement as id with a fresh short-lived certificate, logs
+// it and timestamps it, and returns the v0.3 bundle as JSON.
 func (a *Authority) Attest(id Identity, statement []byte) ([]byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -95,6 +99,7 @@ func (a *Authority) Attest(id Identity, statement []byte) ([]byte, error) {
 	return protojson.Marshal(b)
 }
 
+// pae is DSSE's pre-authentication encoding.
 func pae(payloadType string, payload []byte) []byte {
 	return fmt.Appendf(nil, "DSSEv1 %d %s %d %s", len(payloadType), payloadType, len(payload), payload)
 }
@@ -104,6 +109,9 @@ func signDSSE(key *ecdsa.PrivateKey, payloadType string, payload []byte) ([]byte
 	return ecdsa.SignASN1(rand.Reader, key, h[:])
 }
 
+// SignWithKey signs statement with a long-lived key, as `cosign attest
+// --key` does, and returns a v0.3 bundle carrying only a key hint: no
+// certificate, no log entry, no timestamp.
 func SignWithKey(key *ecdsa.PrivateKey, statement []byte) ([]byte, error) {
 	sig, err := signDSSE(key, InTotoPayloadType, statement)
 	if err != nil {
@@ -128,6 +136,7 @@ func SignWithKey(key *ecdsa.PrivateKey, statement []byte) ([]byte, error) {
 	return protojson.Marshal(b)
 }
 
+// PublicKeyPEM encodes key's public half as PEM, as cosign.pub is.
 func PublicKeyPEM(key *ecdsa.PrivateKey) ([]byte, error) {
 	der, err := x509.MarshalPKIXPublicKey(key.Public())
 	if err != nil {

@@ -33,6 +33,9 @@ func (a *Authority) transparencyLog() *root.TransparencyLog {
 	}
 }
 
+// logDSSE appends a Rekor v1 "dsse" entry to the log and returns it with an
+// inclusion proof against a freshly signed checkpoint and a signed entry
+// timestamp (inclusion promise).
 func (a *Authority) logDSSE(payload, sig, certPEM []byte) (*protorekor.TransparencyLogEntry, error) {
 	payloadHash := sha256.Sum256(payload)
 	envHash := sha256.Sum256(append(append([]byte{}, payload...), sig...))
@@ -91,6 +94,8 @@ func (a *Authority) logDSSE(payload, sig, certPEM []byte) (*protorekor.Transpare
 	}, nil
 }
 
+// signEntryTimestamp signs the canonical JSON Rekor v1 puts under its
+// inclusion promise.
 func (a *Authority) signEntryTimestamp(body []byte, integrated, index int64) ([]byte, error) {
 	payload, err := json.Marshal(map[string]any{
 		"body":           base64.StdEncoding.EncodeToString(body),
@@ -119,6 +124,7 @@ func hashChildren(l, r []byte) []byte {
 	return h[:]
 }
 
+// split returns the largest power of two smaller than n (n > 1).
 func split(n int) int {
 	k := 1
 	for k<<1 < n {
@@ -139,6 +145,7 @@ func treeHash(leaves [][]byte) []byte {
 	return hashChildren(treeHash(leaves[:k]), treeHash(leaves[k:]))
 }
 
+// inclusionPath is RFC 6962's PATH(m, D[n]), ordered from the leaf up.
 func inclusionPath(m int, leaves [][]byte) [][]byte {
 	if len(leaves) <= 1 {
 		return nil

@@ -16,6 +16,8 @@ import (
 	"github.com/digitorus/timestamp"
 )
 
+// newTSA makes a timestamp root and a leaf with the critical
+// timestamping-only extended key usage RFC 3161 requires.
 func (a *Authority) newTSA() error {
 	rootKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -52,6 +54,7 @@ func (a *Authority) newTSA() error {
 	return err
 }
 
+// timestamp returns an RFC 3161 response over sig, signed by the TSA leaf.
 func (a *Authority) timestamp(sig []byte) ([]byte, error) {
 	h := sha256.Sum256(sig)
 	ts := timestamp.Timestamp{

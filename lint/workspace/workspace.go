@@ -30,6 +30,7 @@ type File struct {
 
 	linesOnce  sync.Once
 	lineStarts []int
+	scalars    sync.Map // scalarKey -> *scalarMap, see LocateSpan
 }
 
 // Workspace is everything found under the scanned paths.
@@ -60,6 +61,15 @@ type Workspace struct {
 
 // Display renders an absolute path the way findings show paths.
 func (ws *Workspace) Display(abs string) string { return displayPath(abs, ws.cwd) }
+
+// Resolve turns a path as findings show it back into a file system path.
+func (ws *Workspace) Resolve(display string) string {
+	p := filepath.FromSlash(display)
+	if filepath.IsAbs(p) || ws.cwd == "" {
+		return p
+	}
+	return filepath.Join(ws.cwd, p)
+}
 
 // Options select what to load.
 type Options struct {
@@ -285,7 +295,7 @@ func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*W
 				case kindAction:
 					results[i].act, results[i].err = parseAction(f)
 				case kindMarkdown:
-					results[i].md = parseMarkdown(f)
+					results[i].md = ParseMarkdown(f)
 				}
 			}
 		}()
@@ -309,6 +319,9 @@ func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*W
 			ws.Actions = append(ws.Actions, r.act)
 		case r.md != nil:
 			ws.Markdown = append(ws.Markdown, r.md)
+			if r.md.Refused != nil {
+				ws.Warnings = append(ws.Warnings, *r.md.Refused)
+			}
 		}
 	}
 	for d := range goDirs {

@@ -57,24 +57,6 @@ func CodeSpans(s string) [][4]int {
 	return out
 }
 
-// MaskCode blanks code spans (backticks included) with spaces, keeping
-// every other byte where it was, so offsets found in the result hold for s.
-func MaskCode(s string) string {
-	spans := CodeSpans(s)
-	if len(spans) == 0 {
-		return s
-	}
-	b := []byte(s)
-	for _, sp := range spans {
-		for i := sp[0]; i < sp[1]; i++ {
-			if b[i] != '\n' {
-				b[i] = ' '
-			}
-		}
-	}
-	return string(b)
-}
-
 func runLen(s string, i int, c byte) int {
 	n := 0
 	for i+n < len(s) && s[i+n] == c {
@@ -185,15 +167,19 @@ func NormalizeText(s string) string {
 	return strings.TrimSpace(spaceRe.ReplaceAllString(b.String(), " "))
 }
 
-// Slug is GitHub's anchor for a heading's rendered text: lower case,
-// letters, digits, marks, '-' and '_' kept, each space a '-', the rest
-// dropped.
+// Slug is GitHub's anchor for a heading's text (markup already removed):
+// leading and trailing white space dropped, ASCII letters lower-cased
+// (other letters are kept as written, as GitHub's documented example
+// keeps Θ), letters, digits, marks, '-' and '_' kept, each space a '-',
+// everything else dropped. Links compare anchors ignoring case.
 func Slug(text string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(text)) {
+	for _, r := range strings.TrimSpace(text) {
 		switch {
 		case r == ' ':
 			b.WriteByte('-')
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
 		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r):
 			b.WriteRune(r)
 		}

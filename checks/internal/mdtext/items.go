@@ -7,20 +7,21 @@ import "strings"
 type Item struct {
 	Index int    // index in Doc.Lines of its first line
 	Off   int    // offset of its first non-blank character
+	End   int    // offset just past the last non-blank character of its first line
 	Text  string // its lines, trimmed, list markers removed, joined by "\n"
 }
 
 // itemBuilder collects the lines of the item being read.
 type itemBuilder struct {
-	item    Item
-	list    bool // a list item (else a bold-led paragraph)
-	indent  int  // indentation of its marker
-	content int  // column its content starts at
-	lines   []string
+	item  Item
+	lines []string
 }
 
 func (b *itemBuilder) add(t string) {
 	s := strings.TrimSpace(t)
+	if strings.HasPrefix(s, ">") {
+		s = strings.TrimLeft(s, "> \t") // block quote markers are not text
+	}
 	if _, w, ok := itemMarker(s); ok {
 		s = strings.TrimSpace(s[w:])
 	}
@@ -31,9 +32,13 @@ func (b *itemBuilder) add(t string) {
 // must begin at the first non-blank line and ends at the first line that
 // is not part of it; otherwise every top-level item in the range counts,
 // and paragraphs, headings and code blocks between them are skipped.
+//
+// Which lines belong to which list item is the syntax tree's answer
+// (nested lists, lazy lines, code inside items); a paragraph that opens
+// with strong emphasis is an item too, up to a blank line.
 func (d *Doc) Items(start, end int, leadIn bool) []Item {
 	end = min(end, len(d.Lines))
-	r := itemReader{d: d, leadIn: leadIn, prevBlank: true}
+	r := itemReader{d: d, leadIn: leadIn, prevBlank: true, owner: -1}
 	for i := max(start, 0); i < end && !r.stop; i++ {
 		r.line(i)
 	}
@@ -46,9 +51,9 @@ type itemReader struct {
 	leadIn    bool
 	items     []Item
 	cur       *itemBuilder
-	prevBlank bool
-	inFence   bool
-	fenceTo   *itemBuilder // owner of the fenced block being read, or nil
+	owner     int  // the list item cur is, -1 for a bold-led paragraph
+	absorbed  int  // a list item taken into a bold-led paragraph, or -1
+	prevBlank bool // the line before was blank
 	stop      bool
 }
 
@@ -58,6 +63,7 @@ func (r *itemReader) flush() {
 		r.items = append(r.items, r.cur.item)
 		r.cur = nil
 	}
+	r.owner = -1
 }
 
 // end closes the current item and, in lead-in mode, the list.
@@ -68,76 +74,69 @@ func (r *itemReader) end() {
 
 func (r *itemReader) line(i int) {
 	t := r.d.Lines[i].Text
-	ind := Indent(t)
-	switch r.d.kinds[i] {
-	case kBlank:
-		r.prevBlank = true
-		if r.inFence && r.fenceTo != nil {
-			r.fenceTo.lines = append(r.fenceTo.lines, "")
-		}
-		if r.cur != nil && !r.cur.list && !r.inFence {
-			r.flush()
-		}
+	k := r.d.kinds[i]
+	if o := r.d.owner[i]; o >= 0 {
+		r.listLine(i, o, t, k)
 		return
-	case kFence, kCode:
-		r.fence(i, t, ind)
-	case kHeading, kUnderline:
-		r.end()
-	default:
-		if isComment(t) && !r.inFence {
-			return // suppression comments may sit between items
+	}
+	switch {
+	case k == kBlank:
+		if r.cur != nil && r.owner < 0 {
+			r.flush() // a blank line ends a bold-led paragraph
 		}
-		r.text(i, t, ind)
+		r.prevBlank = true
+		return
+	case k == kHeading || k == kUnderline:
+		r.end()
+	case k == kFence || k == kCode:
+		if r.cur == nil || (r.prevBlank && k == kFence) {
+			r.end()
+		} else {
+			r.cur.lines = append(r.cur.lines, strings.TrimSpace(t))
+		}
+	case isComment(t):
+		return // suppression comments may sit between items
+	case r.cur != nil && !r.prevBlank:
+		r.cur.add(t) // the paragraph goes on
+	case Indent(t) <= 3 && boldLed(strings.TrimLeft(t, " \t")):
+		r.flush()
+		r.start(i, t, -1)
+	default:
+		r.end() // a plain paragraph is not an item
 	}
 	r.prevBlank = false
 }
 
-func (r *itemReader) fence(i int, t string, ind int) {
-	if r.inFence {
-		if r.fenceTo != nil {
-			r.fenceTo.lines = append(r.fenceTo.lines, strings.TrimSpace(t))
-		}
-		if r.d.kinds[i] == kFence {
-			r.inFence = false
-		}
-		return
-	}
-	r.inFence = true
-	r.fenceTo = nil
-	if r.cur != nil && (ind > r.cur.indent || !r.prevBlank) {
-		r.fenceTo = r.cur
-		r.cur.lines = append(r.cur.lines, strings.TrimSpace(t))
-		return
-	}
-	r.end()
-}
-
-func (r *itemReader) text(i int, t string, ind int) {
-	trimmed := strings.TrimLeft(t, " \t")
-	_, w, isItem := itemMarker(trimmed)
-	cur := r.cur
+// listLine reads a line of top-level list item o.
+func (r *itemReader) listLine(i, o int, t string, k kind) {
 	switch {
-	case isItem && cur != nil && cur.list && ind >= cur.content:
-		cur.add(t) // nested list item
-	case isItem && cur != nil && !cur.list && !r.prevBlank:
-		cur.add(t) // a list right under a bold-led paragraph
-	case isItem:
-		r.flush()
-		r.start(i, t, ind, true, ind+w+1)
-	case cur != nil && (ind > cur.indent || !r.prevBlank):
-		cur.add(t) // continuation, nested or lazy
-	case ind <= 3 && boldLed(trimmed):
-		r.flush()
-		r.start(i, t, ind, false, ind)
+	case k == kBlank:
+		if r.cur != nil && r.owner == o {
+			r.prevBlank = true
+		}
+		return
+	case r.cur != nil && (r.owner == o || r.absorbed == o):
+	case r.cur != nil && r.owner < 0 && !r.prevBlank && r.d.items[o].Start == i:
+		r.absorbed = o // a list right under a bold-led paragraph is part of it
 	default:
-		r.end() // a plain paragraph is not an item
+		r.flush()
+		r.start(i, t, o)
+		r.prevBlank = false
+		return
 	}
+	if k == kCode || k == kFence {
+		r.cur.lines = append(r.cur.lines, strings.TrimSpace(t))
+	} else {
+		r.cur.add(t)
+	}
+	r.prevBlank = false
 }
 
-func (r *itemReader) start(i int, t string, ind int, list bool, content int) {
+func (r *itemReader) start(i int, t string, owner int) {
 	l := r.d.Lines[i]
 	lead := len(t) - len(strings.TrimLeft(t, " \t"))
-	r.cur = &itemBuilder{item: Item{Index: i, Off: l.Off + lead}, list: list, indent: ind, content: content}
+	r.cur = &itemBuilder{item: Item{Index: i, Off: l.Off + lead, End: l.Off + len(strings.TrimRight(t, " \t"))}}
+	r.owner, r.absorbed = owner, -1
 	r.cur.add(t)
 }
 
@@ -168,11 +167,6 @@ func itemMarker(s string) (ordered bool, width int, ok bool) {
 		return true, n + 1, true
 	}
 	return false, 0, false
-}
-
-func isItemStart(t string) bool {
-	_, _, ok := itemMarker(strings.TrimLeft(t, " \t"))
-	return ok
 }
 
 func isThematicBreak(s string) bool {

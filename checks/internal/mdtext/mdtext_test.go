@@ -1,8 +1,12 @@
 package mdtext
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/releasegate/releasegate/internal/markdown"
 )
 
 func TestSlug(t *testing.T) {
@@ -14,6 +18,14 @@ func TestSlug(t *testing.T) {
 		{"## _Emphasised_ words and snake_case", "emphasised-words-and-snake_case"},
 		{"# Café & Crème ##", "café--crème"},
 		{"## What's new?", "whats-new"},
+		// GitHub's documented examples (Basic writing and formatting
+		// syntax, section links): punctuation dropped, two spaces make
+		// two hyphens, markup removed, Unicode kept.
+		{"## Sample Section", "sample-section"},
+		{"## This'll  be a _Helpful_ Section About the Greek Letter Θ!", "thisll--be-a-helpful-section-about-the-greek-letter-Θ"},
+		{"## `code` and [a link](x.md) and <b>html</b> &amp; ![img](i.png)", "code-and-a-link-and-html-"},
+		{"## 日本語のガイド", "日本語のガイド"},
+		{"Setext *heading*\n===", "setext-heading"},
 	}
 	for _, tt := range tests {
 		d := Parse(tt.heading + "\n")
@@ -27,7 +39,11 @@ func TestSlug(t *testing.T) {
 }
 
 func TestDuplicateSlugs(t *testing.T) {
-	d := Parse("# Notes\n## Notes\n## Notes\n## Notes 1\n")
+	d := Parse("# This heading is not unique in the file\n\nTEXT 1\n\n## This heading is not unique in the file\n\nTEXT 2\n")
+	if got := d.Headings[1].Slug; got != "this-heading-is-not-unique-in-the-file-1" {
+		t.Errorf("second duplicate: %q, want -1 appended", got)
+	}
+	d = Parse("# Notes\n## Notes\n## Notes\n## Notes 1\n")
 	var got []string
 	for _, h := range d.Headings {
 		got = append(got, h.Slug)
@@ -203,4 +219,82 @@ func TestCommentBetweenItems(t *testing.T) {
 	if len(items) != 2 || items[0].Text != "one" || items[1].Text != "two" {
 		t.Fatalf("items %+v", items)
 	}
+}
+
+// TestStructureFromTheParser: what the CommonMark tree says is a heading,
+// code or a list item, at any nesting, is what the sections see.
+func TestStructureFromTheParser(t *testing.T) {
+	src := "# Top\n\n" +
+		"> ## Quoted heading\n>\n> - quoted item\n\n" +
+		"- item with code:\n\n  ```sh\n  # not a heading\n  ```\n\n" +
+		"Para.\n\n    # indented code, not a heading\n\n" +
+		"<!--\n## commented out\n-->\n\n" +
+		"Two line\nsetext heading\n---\n\n- after\n"
+	d := Parse(src)
+	var got []string
+	for _, h := range d.Headings {
+		got = append(got, h.Slug)
+	}
+	if want := "top quoted-heading two-line-setext-heading"; strings.Join(got, " ") != want {
+		t.Errorf("headings %q, want %q", strings.Join(got, " "), want)
+	}
+	sec, _ := d.FindAnchor("top")
+	items := d.Items(sec.Start, sec.End, false)
+	if len(items) != 3 || items[0].Text != "quoted item" || !strings.Contains(items[1].Text, "# not a heading") || items[2].Text != "after" {
+		t.Errorf("items of #top: %+v, want the quoted item, the item with code and the last item", items)
+	}
+	setext, _ := d.FindAnchor("two-line-setext-heading")
+	if d.Lines[setext.Heading.Index].Text != "Two line" || setext.Start != setext.Heading.Index+3 {
+		t.Errorf("setext heading at line %d, section from %d", setext.Heading.Index, setext.Start)
+	}
+	if d.Anchors()["commented-out"] {
+		t.Error("a heading inside an HTML comment is not a heading")
+	}
+}
+
+// TestNestingBound: a text too deep to parse has no structure and says
+// why, so a caller can report it instead of finding nothing.
+func TestNestingBound(t *testing.T) {
+	d := Parse(strings.Repeat("> ", 100) + "# deep\n")
+	if d.Err == nil || len(d.Headings) != 0 {
+		t.Errorf("err %v, headings %v", d.Err, d.Headings)
+	}
+}
+
+// BenchmarkDocVsParse reports what reading the structure costs on top of
+// parsing: building a Doc from a parsed tree and asking every section for
+// its items and anchors, as a ratio against the baseline, goldmark's parse
+// of the same runbook (internal/markdown.Parse, which every Markdown file
+// pays once in the workspace):
+//
+//	go test ./checks/internal/mdtext -run '^$' -bench DocVsParse
+func BenchmarkDocVsParse(b *testing.B) {
+	var sb strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&sb, "## Step %d\n\n**Token expired.** Rotate `TOKEN_%d` at <https://example.com/%d>.\n\n", i, i, i)
+		sb.WriteString("- first item\n  - nested 401\n- item with code:\n\n  ```sh\n  curl -X DELETE https://example.com/x\n  ```\n\n")
+		sb.WriteString("> A quote with [a link](other.md#step) and <a name=\"old\"></a>.\n\n")
+	}
+	src := []byte(sb.String())
+	const rounds = 10
+	start := time.Now()
+	for range rounds {
+		if _, err := markdown.Parse(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+	base := float64(time.Since(start).Nanoseconds()) / rounds
+	tree, _ := markdown.Parse(src)
+	b.SetBytes(int64(len(src)))
+	b.ResetTimer()
+	for b.Loop() {
+		d := FromTree(src, tree)
+		for _, h := range d.Headings {
+			if s, ok := d.FindAnchor(h.Slug); ok {
+				d.Items(s.Start, s.End, false)
+			}
+		}
+		d.Anchors()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/base, "x-parse")
 }

@@ -153,6 +153,7 @@ func (s *attestScenario) verify(t *testing.T, extra ...string) (int, gateJSON, s
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatalf("exit %d, output is not JSON: %v\nstdout: %s\nstderr: %s", code, err, out.String(), errb.String())
 	}
+	cli.ValidateJSON(t, cli.GateSchema, out.String())
 	return code, res, out.String() + errb.String()
 }
 

@@ -205,10 +205,10 @@ func writeFile(path, body string) error {
 func place(around, example string) string {
 	lines := strings.Split(around, "\n")
 	for i, l := range lines {
-		if strings.TrimSpace(l) != exampleMarker {
+		indent, rest, found := strings.Cut(l, exampleMarker)
+		if !found || strings.TrimSpace(indent+rest) != "" {
 			continue
 		}
-		indent := l[:strings.Index(l, exampleMarker)]
 		ex := strings.Split(example, "\n")
 		for j := range ex {
 			if ex[j] != "" {

@@ -19,7 +19,8 @@ import (
 	"github.com/releasegate/releasegate/registry"
 )
 
-// gateFlags are the flags every gate command takes (SPEC §2).
+// gateFlags are the gate commands' flags (SPEC §2): each command
+// registers the ones it uses.
 type gateFlags struct {
 	version      string
 	platforms    []string
@@ -46,39 +47,55 @@ func newGateCmd(c *common) *cobra.Command {
 		Long: "gate gathers facts from the configured image repositories with go-containerregistry and decides with " +
 			"Rego policies. It never turns \"could not verify\" into a pass: registry trouble ends in decision error, exit 2.",
 	}
-	pf := cmd.PersistentFlags()
-	pf.StringVar(&g.version, "version", "", "the release version (the version tag)")
-	pf.StringArrayVar(&g.platforms, "platform", nil, "platform os/arch[/variant] (repeatable; overrides gate.platforms)")
-	pf.StringArrayVar(&g.images, "image", nil, "image repository, e.g. docker.io/acme/app (repeatable; overrides gate.images)")
-	pf.StringVar(&g.onExisting, "on-existing", "", "preflight: what an existing version tag means: fail|skip|warn (default gate.on-existing, else fail)")
-	pf.StringArrayVar(&g.expect, "expect", nil, "verify: PLATFORM=DIGEST recorded at push time (repeatable; PLATFORM may be \"index\")")
-	pf.StringVar(&g.ledger, "ledger", "", "verify: ledger written by `gate record`; record: where to write it")
-	pf.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included")
-	pf.StringArrayVar(&g.policies, "policy", nil, "extra Rego file or directory (repeatable; added to gate.policies)")
-	pf.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root for attestation verification (overrides gate.attestations.trusted-root)")
-	pf.StringArrayVar(&g.insecure, "insecure-registry", nil, "HOST[:PORT] to reach over plain HTTP (loopback test registries only; repeatable)")
-	pf.IntVar(&g.jobs, "jobs", 16, "requests in flight at most")
-	pf.IntVar(&g.attempts, "retries", 5, "attempts per request for 429, 5xx and connection errors")
-	pf.DurationVar(&g.retryBackoff, "retry-backoff", 250*time.Millisecond, "first retry delay; doubles per attempt up to 20x, with jitter")
-	pf.DurationVar(&g.attemptLimit, "attempt-timeout", 30*time.Second, "bound for one request including its body")
-	pf.DurationVar(&g.maxWait, "max-retry-after", 30*time.Second, "longest Retry-After honoured for one retry")
-	for _, h := range []string{"jobs", "retry-backoff", "attempt-timeout", "max-retry-after"} {
-		_ = pf.MarkHidden(h)
-	}
-
 	phase := func(use, short, phase string, args cobra.PositionalArgs) *cobra.Command {
-		return &cobra.Command{
+		sub := &cobra.Command{
 			Use: use, Short: short, Args: args,
 			RunE: func(cmd *cobra.Command, args []string) error { return runGate(c, g, phase, args) },
 		}
+		c.formatFlag(sub, gate.Formats)
+		g.shared(sub)
+		return sub
 	}
-	cmd.AddCommand(
-		phase("preflight --version V", "Before a release: is the version already (partly) published?", gate.Preflight, cobra.NoArgs),
-		phase("verify --version V", "After a release: do all tags point where the release says, and can every object be pulled?", gate.Verify, cobra.NoArgs),
-		phase("record --version V --ledger FILE", "After a push: record the digests of the version and per-arch tags in a ledger", gate.Record, cobra.NoArgs),
-		newProbeCmd(c, g),
-	)
+	preflight := phase("preflight --version V", "Before a release: is the version already (partly) published?", gate.Preflight, cobra.NoArgs)
+	g.versionFlag(preflight)
+	preflight.Flags().StringVar(&g.onExisting, "on-existing", "", "what an existing version tag means: `fail|skip|warn` (default gate.on-existing, else fail)")
+	complete(preflight, "on-existing", "fail", "skip", "warn")
+
+	verify := phase("verify --version V", "After a release: do all tags point where the release says, and can every object be pulled?", gate.Verify, cobra.NoArgs)
+	g.versionFlag(verify)
+	verify.Flags().StringArrayVar(&g.expect, "expect", nil, "`PLATFORM=DIGEST` recorded at push time (repeatable; PLATFORM may be \"index\")")
+	verify.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` written by gate record: the digests to expect")
+
+	record := phase("record --version V --ledger FILE", "After a push: record the digests of the version and per-arch tags in a ledger", gate.Record, cobra.NoArgs)
+	g.versionFlag(record)
+	record.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` to write (required)")
+
+	cmd.AddCommand(preflight, verify, record, newProbeCmd(c, g))
 	return cmd
+}
+
+// versionFlag adds --version, the release a phase checks.
+func (g *gateFlags) versionFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&g.version, "version", "", "release version `V` (the version tag)")
+}
+
+// shared adds the flags every gate command takes (SPEC §2).
+func (g *gateFlags) shared(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringArrayVar(&g.platforms, "platform", nil, "platform `os/arch[/variant]` (repeatable; overrides gate.platforms)")
+	f.StringArrayVar(&g.images, "image", nil, "image repository `REF`, e.g. docker.io/acme/app (repeatable; overrides gate.images)")
+	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included: a `DURATION` such as 90s")
+	f.StringArrayVar(&g.policies, "policy", nil, "extra Rego `PATH`, a file or directory (repeatable; added to gate.policies)")
+	f.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root `FILE` for attestation verification (overrides gate.attestations.trusted-root)")
+	f.StringArrayVar(&g.insecure, "insecure-registry", nil, "`HOST[:PORT]` to reach over plain HTTP (loopback test registries only; repeatable)")
+	f.IntVar(&g.jobs, "jobs", 16, "`N` requests in flight at most")
+	f.IntVar(&g.attempts, "retries", 5, "`N` attempts per request for 429, 5xx and connection errors")
+	f.DurationVar(&g.retryBackoff, "retry-backoff", 250*time.Millisecond, "first retry delay `DURATION`; doubles per attempt up to 20x, with jitter")
+	f.DurationVar(&g.attemptLimit, "attempt-timeout", 30*time.Second, "bound `DURATION` for one request including its body")
+	f.DurationVar(&g.maxWait, "max-retry-after", 30*time.Second, "longest Retry-After `DURATION` honoured for one retry")
+	for _, h := range []string{"jobs", "retry-backoff", "attempt-timeout", "max-retry-after"} {
+		_ = f.MarkHidden(h)
+	}
 }
 
 func runGate(c *common, g *gateFlags, phase string, args []string) error {
@@ -173,9 +190,6 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 	}
 	o.Policies = append(o.Policies, g.policies...)
 	if len(g.expect) > 0 {
-		if phase != gate.Verify {
-			return o, errors.New("--expect applies to gate verify only")
-		}
 		o.Expect = map[string]string{}
 		for _, e := range g.expect {
 			p, d, ok := strings.Cut(e, "=")

@@ -71,6 +71,7 @@ func (g *gateEnv) runArgs(phase string, extra ...string) (int, gateJSON, string)
 		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 			g.t.Fatalf("gate %s: output is not JSON: %v\n%s", phase, err, stdout.String())
 		}
+		ValidateJSON(g.t, GateSchema, stdout.String())
 	}
 	return code, res, stderr.String()
 }

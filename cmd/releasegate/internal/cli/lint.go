@@ -1,11 +1,18 @@
 package cli
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
 	"github.com/spf13/cobra"
 
+	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
 )
 
 func newLintCmd(c *common) *cobra.Command {
@@ -19,8 +26,11 @@ func newLintCmd(c *common) *cobra.Command {
 			return runLint(c, args, disable, enableOnly)
 		},
 	}
-	cmd.Flags().StringSliceVar(&disable, "disable", nil, "rules to turn off (comma-separated or repeated)")
-	cmd.Flags().StringSliceVar(&enableOnly, "enable-only", nil, "run only these rules")
+	cmd.Flags().StringSliceVar(&disable, "disable", nil, "rules to turn off: `RULE[,RULE]` (or repeat the flag)")
+	cmd.Flags().StringSliceVar(&enableOnly, "enable-only", nil, "run only these rules: `RULE[,RULE]`")
+	c.formatFlag(cmd, report.LintFormats)
+	c.completeRuleList(cmd, "disable", rule.Lint, rule.LintGo)
+	c.completeRuleList(cmd, "enable-only", rule.Lint, rule.LintGo)
 	return cmd
 }
 
@@ -39,19 +49,21 @@ func runLint(c *common, paths, disable, enableOnly []string) error {
 	if err != nil {
 		return undecided(err)
 	}
+	exclusions := cfg.NewExclusions()
 	res, err := lint.Run(lint.Options{
-		Load: workspace.Options{Paths: paths, Exclude: cfg.Excluded}, Config: cfg, Checks: Checks(), Rules: c.rules,
+		Load: workspace.Options{Paths: paths, Exclude: exclusions.Excluded}, Config: cfg, Checks: Checks(), Rules: c.rules,
 		Disable: disable, EnableOnly: enableOnly,
 	})
 	if err != nil {
 		return undecided(err)
 	}
+	warnUnmatched(res, cfg, exclusions, paths)
 	out, closeOut, err := c.openOutput()
 	if err != nil {
 		return undecided(err)
 	}
 	werr := report.Write(out, c.format, res, report.Options{
-		Color: c.color(), Quiet: c.quiet, Rules: c.rules, Version: Version,
+		Color: c.color(), Quiet: c.quiet, Rules: c.rules, Version: Version, FailOn: threshold,
 	})
 	if err := closeOut(); werr == nil {
 		werr = err
@@ -60,4 +72,49 @@ func runLint(c *common, paths, disable, enableOnly []string) error {
 		return undecided(werr)
 	}
 	return withOutcome(res.Outcome(threshold), nil)
+}
+
+// warnUnmatched warns about exclude patterns that matched no file, when
+// the run scanned the whole directory the configuration governs (a run
+// over one subdirectory cannot tell).
+func warnUnmatched(res *report.Result, cfg *config.Config, ex *config.Exclusions, paths []string) {
+	if cfg.Path == "" || !scansDir(paths, cfg.Dir) {
+		return
+	}
+	for _, p := range ex.Unmatched() {
+		res.Warnings = append(res.Warnings, report.InputError{
+			File: displayPath(cfg.Path), Line: p.Pos.Line, Column: p.Pos.Col,
+			Message: fmt.Sprintf("exclude: %q matches no file (patterns are relative to the configuration's directory; ** matches any number of directories)", p.Glob),
+		})
+	}
+	res.Sort()
+}
+
+// scansDir reports whether one of the scanned paths is dir or above it.
+func scansDir(paths []string, dir string) bool {
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(abs, dir); err == nil && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// displayPath renders a path the way findings show paths: relative to the
+// working directory when inside it.
+func displayPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(abs)
 }

@@ -30,11 +30,9 @@ type probeFlags struct {
 	progress    time.Duration
 }
 
-// notForProbe are the gate flags probe has no use for. Each is shadowed by
-// a hidden flag of the same name that refuses any value, so `gate probe
-// --help` shows only what probe uses and a stray --expect is an error, not
-// silently ignored.
-var notForProbe = []string{"platform", "on-existing", "expect", "ledger", "trusted-root"}
+// notForProbe are the flags every gate command registers that probe has
+// no use for: hidden from its help, and refused if given.
+var notForProbe = []string{"platform", "trusted-root"}
 
 func newProbeCmd(c *common, g *gateFlags) *cobra.Command {
 	p := &probeFlags{}
@@ -48,30 +46,31 @@ func newProbeCmd(c *common, g *gateFlags) *cobra.Command {
 			"Globs for --repo and --tag: * within a path segment, ** across segments, ?, [a-z], {a,b}; a leading ! excludes " +
 			"(quote it in the shell). A name passes when it matches an include glob (or there is none) and no exclude glob.",
 		Args: cobra.ArbitraryArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runProbe(c, g, p, args) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, name := range notForProbe {
+				if cmd.Flags().Changed(name) {
+					return undecided(fmt.Errorf("--%s does not apply to gate probe", name))
+				}
+			}
+			return runProbe(c, g, p, args)
+		},
 	}
+	c.formatFlag(cmd, gate.Formats)
+	g.shared(cmd)
+	g.versionFlag(cmd) // without IMAGE arguments, probe walks --version of the configured images
 	f := cmd.Flags()
-	f.StringArrayVar(&p.catalogs, "catalog", nil, "HOST[:PORT]: walk every tag of every repository of this registry (repeatable; overrides gate.probe.catalogs)")
-	f.StringArrayVar(&p.repos, "repo", nil, "repository glob for --catalog, e.g. 'acme/**' or '!**/scratch-*' (repeatable; overrides gate.probe.repos)")
-	f.StringArrayVar(&p.tags, "tag", nil, "tag glob for --catalog, e.g. 'v*' or '!sha256-*' (repeatable; overrides gate.probe.tags)")
-	f.StringVar(&p.shard, "shard", "", "I/N: walk only this share of the repositories (hash of the name); auto/N reads I from JOB_COMPLETION_INDEX")
-	f.StringVar(&p.metricsFile, "metrics-file", "", "write Prometheus metrics to FILE (text format, atomically; for node_exporter's textfile collector)")
-	f.StringVar(&p.pushGateway, "push-gateway", "", "push Prometheus metrics to this Pushgateway URL (job releasegate-probe, grouped by shard)")
-	f.DurationVar(&p.progress, "progress-every", 5*time.Second, "how often progress is written to stderr when it is not a terminal")
-	_ = f.MarkHidden("progress-every")
-	for _, name := range notForProbe {
-		f.Var(refused{name}, name, "")
+	f.StringArrayVar(&p.catalogs, "catalog", nil, "registry `HOST[:PORT]`: walk every tag of every repository (repeatable; overrides gate.probe.catalogs)")
+	f.StringArrayVar(&p.repos, "repo", nil, "repository `GLOB` for --catalog, e.g. 'acme/**' or '!**/scratch-*' (repeatable; overrides gate.probe.repos)")
+	f.StringArrayVar(&p.tags, "tag", nil, "tag `GLOB` for --catalog, e.g. 'v*' or '!sha256-*' (repeatable; overrides gate.probe.tags)")
+	f.StringVar(&p.shard, "shard", "", "walk only shard `I/N` of the repositories (a hash of the name); auto/N reads I from JOB_COMPLETION_INDEX")
+	f.StringVar(&p.metricsFile, "metrics-file", "", "write Prometheus metrics to `FILE` (text format, atomically; for node_exporter's textfile collector)")
+	f.StringVar(&p.pushGateway, "push-gateway", "", "push Prometheus metrics to the Pushgateway at `URL` (job releasegate-probe, grouped by shard)")
+	f.DurationVar(&p.progress, "progress-every", 5*time.Second, "`DURATION` between progress lines when stderr is not a terminal")
+	for _, name := range append([]string{"progress-every"}, notForProbe...) {
 		_ = f.MarkHidden(name)
 	}
 	return cmd
 }
-
-// refused is the value of a flag probe does not take.
-type refused struct{ name string }
-
-func (r refused) String() string   { return "" }
-func (r refused) Type() string     { return "string" }
-func (r refused) Set(string) error { return fmt.Errorf("--%s does not apply to gate probe", r.name) }
 
 func runProbe(c *common, g *gateFlags, p *probeFlags, args []string) error {
 	if err := gate.CheckFormat(c.format); err != nil {

@@ -74,6 +74,7 @@ func probeJSONRun(t *testing.T, args ...string) (int, probeJSON, string) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("probe %v: exit %d, output is not JSON: %v\n%s\n%s", args, code, err, out, stderr)
 	}
+	ValidateJSON(t, GateSchema, out)
 	return code, res, stderr
 }
 
@@ -273,8 +274,9 @@ func TestProbeUsageErrors(t *testing.T) {
 		{[]string{"--catalog", "127.0.0.1:1", "--shard", "auto/3"}, "JOB_COMPLETION_INDEX is not set"},
 		{[]string{"--catalog", "127.0.0.1:1", "--repo", "[x"}, `--repo "[x": not a glob`},
 		{[]string{"--catalog", "https://registry.example"}, "--catalog: registry"},
-		{[]string{"--expect", "linux/amd64=sha256:x", "a/b:c"}, "--expect does not apply to gate probe"},
-		{[]string{"--ledger", "x.json", "a/b:c"}, "--ledger does not apply to gate probe"},
+		{[]string{"--expect", "linux/amd64=sha256:x", "a/b:c"}, "unknown flag: --expect"},
+		{[]string{"--platform", "linux/amd64", "a/b:c"}, "--platform does not apply to gate probe"},
+		{[]string{"--trusted-root", "root.json", "a/b:c"}, "--trusted-root does not apply to gate probe"},
 		{[]string{"--format", "sarif", "a/b:c"}, "gate results are about registries"},
 	}
 	for _, tt := range tests {
@@ -292,12 +294,13 @@ func TestProbeHelpShowsOnlyItsFlags(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, f := range []string{"--catalog", "--repo", "--tag", "--shard", "--metrics-file", "--push-gateway", "--timeout", "--insecure-registry"} {
-		if !strings.Contains(out, f+" ") {
-			t.Errorf("help lacks %s", f)
+	for _, f := range []string{"--catalog HOST[:PORT]", "--repo GLOB", "--tag GLOB", "--shard I/N", "--metrics-file FILE", "--push-gateway URL",
+		"--timeout DURATION", "--insecure-registry HOST[:PORT]", "--version V", "--format text|json|github"} {
+		if !strings.Contains(out, f) {
+			t.Errorf("help lacks %s:\n%s", f, out)
 		}
 	}
-	for _, f := range notForProbe {
+	for _, f := range append([]string{"expect", "ledger", "on-existing"}, notForProbe...) {
 		if strings.Contains(out, "--"+f+" ") {
 			t.Errorf("help shows --%s, which probe does not use", f)
 		}

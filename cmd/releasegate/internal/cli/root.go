@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -41,10 +42,11 @@ func undecided(err error) error { return &exitError{report.Undecided, err} }
 // common holds the flags every command takes.
 type common struct {
 	configFile string
-	format     string
+	format     string // set by the commands that write results (formatFlag)
 	output     string
 	failOn     string
 	quiet      bool
+	colorMode  string
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -89,12 +91,21 @@ func newRoot(c *common) *cobra.Command {
 		SilenceErrors: true,
 	}
 	pf := root.PersistentFlags()
-	pf.StringVar(&c.configFile, "config", "", "configuration file (default: .releasegate.yaml searched upward from the first PATH)")
-	pf.StringVar(&c.format, "format", "text", "output format: "+strings.Join(report.LintFormats, "|"))
-	pf.StringVarP(&c.output, "output", "o", "", "write output to FILE instead of stdout")
-	pf.StringVar(&c.failOn, "fail-on", "error", "lowest severity that fails the run: error|warning|note")
+	pf.StringVar(&c.configFile, "config", "", "configuration `FILE` (default: .releasegate.yaml searched upward from the first PATH)")
+	pf.StringVarP(&c.output, "output", "o", "", "write output to `FILE` instead of stdout")
+	pf.StringVar(&c.failOn, "fail-on", "error", "lowest severity that fails the run (`error|warning|note`)")
 	pf.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing when there is nothing to report")
+	pf.StringVar(&c.colorMode, "color", "auto", "when to colour text output (`auto|always|never`); auto colours a terminal unless NO_COLOR is set")
+	complete(root, "fail-on", severities...)
+	complete(root, "color", colorModes...)
+	_ = root.MarkPersistentFlagFilename("config", "yaml", "yml")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return undecided(err) })
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if !slices.Contains(colorModes, c.colorMode) {
+			return undecided(fmt.Errorf("--color %q: want auto, always or never", c.colorMode))
+		}
+		return nil
+	}
 
 	root.AddCommand(newLintCmd(c), newGateCmd(c), newDemoCmd(c), newRulesCmd(c), newExplainCmd(c), newVersionCmd(c))
 	return root
@@ -131,7 +142,7 @@ func (c *common) loadConfig(start string) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.CheckRuleIDs(func(id string) bool { _, ok := c.rules.Get(id); return ok }); err != nil {
+	if err := cfg.CheckRuleIDs(c.rules.Check); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -149,11 +160,28 @@ func (c *common) openOutput() (io.Writer, func() error, error) {
 	return f, f.Close, nil
 }
 
-// color reports whether text output should be coloured.
+// colorModes are the values of --color.
+var colorModes = []string{"auto", "always", "never"}
+
+// color reports whether text output should be coloured: --color always or
+// never decides; auto colours a terminal, unless NO_COLOR is set.
 func (c *common) color() bool {
+	switch c.colorMode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
 	if c.output != "" && c.output != "-" {
 		return false
 	}
 	f, ok := c.stdout.(*os.File)
 	return ok && report.ColorWanted(f)
+}
+
+// formatFlag gives a command --format with the formats it writes; help
+// and shell completion list exactly those.
+func (c *common) formatFlag(cmd *cobra.Command, formats []string) {
+	cmd.Flags().StringVar(&c.format, "format", "text", "output format (`"+strings.Join(formats, "|")+"`)")
+	complete(cmd, "format", formats...)
 }

@@ -8,15 +8,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
 )
 
 func newRulesCmd(c *common) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List every rule id with its half, default severity and summary",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := report.CheckFormat(c.format, []string{"text", "json"}); err != nil {
+				return undecided(err)
+			}
 			if c.format == "json" {
 				return writeRulesJSON(c)
 			}
@@ -28,6 +32,8 @@ func newRulesCmd(c *common) *cobra.Command {
 			return tw.Flush()
 		},
 	}
+	c.formatFlag(cmd, []string{"text", "json"})
+	return cmd
 }
 
 func writeRulesJSON(c *common) error {
@@ -48,14 +54,15 @@ func writeRulesJSON(c *common) error {
 
 func newExplainCmd(c *common) *cobra.Command {
 	return &cobra.Command{
-		Use:   "explain RULE",
-		Short: "Explain a rule: why it matters, a bad and a good example, how to fix it",
-		Args:  cobra.ExactArgs(1),
+		Use:               "explain RULE",
+		Short:             "Explain a rule: why it matters, a bad and a good example, how to fix it",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: c.completeRuleArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r, ok := c.rules.Get(args[0])
-			if !ok {
-				return undecided(fmt.Errorf("unknown rule %q; known rules: %s", args[0], strings.Join(c.rules.IDs(), ", ")))
+			if err := c.rules.Check(args[0]); err != nil {
+				return undecided(err)
 			}
+			r, _ := c.rules.Get(args[0])
 			_, err := fmt.Fprint(c.stdout, explainText(r))
 			return err
 		},

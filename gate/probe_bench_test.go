@@ -40,21 +40,13 @@ import (
 //	go test ./gate -run '^$' -bench CatalogProbeVsCurlLoop -benchtime 1x -timeout 30m
 func BenchmarkCatalogProbeVsCurlLoop(b *testing.B) {
 	const repos = 200
-	env, err := localregistry.StartEnv(1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer env.Close()
 	start := time.Now()
-	cat, err := scenario.PublishCatalog(context.Background(), env.Registries[0], repos, 11)
-	if err != nil {
-		b.Fatal(err)
-	}
+	cat := localregistry.Catalog(b, repos, 11)
 	plantBenchFaults(b, cat)
 	want := cat.Broken()
 	fmt.Printf("catalog: %d repositories x %d tags, %d broken tags planted (set up in %s), %s per request\n",
 		repos, len(scenario.CatalogTags), len(want), time.Since(start).Round(time.Second), benchLatency)
-	p, err := faultproxy.Start(env.Registries[0].URL, faultproxy.WithLatency(benchLatency))
+	p, err := faultproxy.Start(cat.Registry.URL, faultproxy.WithLatency(benchLatency))
 	if err != nil {
 		b.Fatal(err)
 	}

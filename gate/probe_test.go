@@ -19,13 +19,7 @@ import (
 // publishCatalog starts a registry (catalog pages of 4, so listing
 // paginates) with n repositories of scenario.CatalogTags.
 func publishCatalog(t *testing.T, n int) *scenario.Catalog {
-	t.Helper()
-	cat, stop, err := localregistry.StartCatalog(n, 3, localregistry.WithCatalogPage(4))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return cat
+	return localregistry.Catalog(t, n, 3, localregistry.WithCatalogPage(4))
 }
 
 // breakCatalog plants the seeds' failures: an orphan index (a child

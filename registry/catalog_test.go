@@ -16,13 +16,7 @@ import (
 // catalogEnv starts one registry whose catalog pages hold at most four
 // repositories, publishes n repositories into it and returns the catalog.
 func catalogEnv(t *testing.T, n int) *scenario.Catalog {
-	t.Helper()
-	cat, stop, err := localregistry.StartCatalog(n, 1, localregistry.WithCatalogPage(4))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return cat
+	return localregistry.Catalog(t, n, 1, localregistry.WithCatalogPage(4))
 }
 
 func listCatalog(c *registry.Client, host string) ([]string, int, error) {

@@ -3,6 +3,7 @@ package localregistry
 import (
 	"context"
 	"os"
+	"testing"
 
 	"github.com/releasegate/releasegate/internal/scenario"
 )
@@ -50,4 +51,16 @@ func StartCatalog(n int, seed int64, opts ...Option) (cat *scenario.Catalog, sto
 		return nil, nil, err
 	}
 	return cat, env.Close, nil
+}
+
+// Catalog is StartCatalog for tests: it fails tb on error and stops the
+// registry when tb ends.
+func Catalog(tb testing.TB, n int, seed int64, opts ...Option) *scenario.Catalog {
+	tb.Helper()
+	cat, stop, err := StartCatalog(n, seed, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
+	return cat
 }

@@ -99,22 +99,10 @@ func (g *gateFlags) shared(cmd *cobra.Command) {
 }
 
 func runGate(c *common, g *gateFlags, phase string, args []string) error {
-	if err := gate.CheckFormat(c.format); err != nil {
-		return undecided(err)
-	}
-	threshold, err := c.threshold()
+	opts, _, err := c.gateOptions(g, phase, args)
 	if err != nil {
 		return undecided(err)
 	}
-	cfg, err := c.loadConfig(".")
-	if err != nil {
-		return undecided(err)
-	}
-	opts, err := g.options(cfg, phase, args)
-	if err != nil {
-		return undecided(err)
-	}
-	opts.FailOn = threshold
 	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	defer cancel()
 	res, err := gate.Run(ctx, opts)
@@ -130,6 +118,25 @@ func runGate(c *common, g *gateFlags, phase string, args []string) error {
 		return undecided(err)
 	}
 	return withOutcome(res.Outcome(), undecidedReason(res))
+}
+
+// gateOptions checks --format and --fail-on, loads the configuration and
+// merges it with the flags into one run's options.
+func (c *common) gateOptions(g *gateFlags, phase string, args []string) (gate.Options, *config.Config, error) {
+	if err := gate.CheckFormat(c.format); err != nil {
+		return gate.Options{}, nil, err
+	}
+	threshold, err := c.threshold()
+	if err != nil {
+		return gate.Options{}, nil, err
+	}
+	cfg, err := c.loadConfig(".")
+	if err != nil {
+		return gate.Options{}, nil, err
+	}
+	opts, err := g.options(cfg, phase, args)
+	opts.FailOn = threshold
+	return opts, cfg, err
 }
 
 // undecidedReason is the one stderr line for a run that could not decide: the

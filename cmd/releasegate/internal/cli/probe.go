@@ -73,22 +73,10 @@ func newProbeCmd(c *common, g *gateFlags) *cobra.Command {
 }
 
 func runProbe(c *common, g *gateFlags, p *probeFlags, args []string) error {
-	if err := gate.CheckFormat(c.format); err != nil {
-		return undecided(err)
-	}
-	threshold, err := c.threshold()
+	opts, cfg, err := c.gateOptions(g, gate.Probe, args)
 	if err != nil {
 		return undecided(err)
 	}
-	cfg, err := c.loadConfig(".")
-	if err != nil {
-		return undecided(err)
-	}
-	opts, err := g.options(cfg, gate.Probe, args)
-	if err != nil {
-		return undecided(err)
-	}
-	opts.FailOn = threshold
 	if err := p.apply(&opts, cfg.Gate.Probe.Catalogs, cfg.Gate.Probe.Repos, cfg.Gate.Probe.Tags); err != nil {
 		return undecided(err)
 	}

@@ -80,13 +80,7 @@ func probeJSONRun(t *testing.T, args ...string) (int, probeJSON, string) {
 
 // catalogRegistry starts a registry with n repositories of release history.
 func catalogRegistry(t *testing.T, n int) *scenario.Catalog {
-	t.Helper()
-	cat, stop, err := localregistry.StartCatalog(n, 5, localregistry.WithCatalogPage(5))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return cat
+	return localregistry.Catalog(t, n, 5, localregistry.WithCatalogPage(5))
 }
 
 // readMetrics parses a metrics file as node_exporter would.

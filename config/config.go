@@ -138,7 +138,16 @@ type Gate struct {
 	OnExisting   string // fail | skip | warn
 	Attestations Attestations
 	Policies     []string
+	Probe        Probe
 	Pos          Pos
+}
+
+// Probe configures `gate probe` over whole registries.
+type Probe struct {
+	Catalogs []string // HOST[:PORT] whose every repository and tag is walked
+	Repos    []string // repository globs; a leading ! excludes
+	Tags     []string // tag globs; a leading ! excludes
+	Pos      Pos
 }
 
 // Attestations configures signature and attestation verification.

@@ -37,6 +37,18 @@ func TestLoadSpecExample(t *testing.T) {
 	}
 }
 
+func TestLoadProbe(t *testing.T) {
+	c, err := Load("testdata/probe.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Gate.Probe
+	if strings.Join(p.Catalogs, ",") != "registry.example.com:5050,127.0.0.1:5000" ||
+		strings.Join(p.Repos, ",") != "acme/**,!acme/scratch-*" || strings.Join(p.Tags, ",") != "!sha256-*" {
+		t.Errorf("probe = %+v", p)
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name, src string
@@ -74,6 +86,10 @@ func TestLoadErrors(t *testing.T) {
 		{"null document", "null\n", 1, "expected a mapping"},
 		{"scalar document", "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n", 1, "expected a mapping"},
 		{"alias bomb", aliasBomb(8), 7, "alias expansion exceeds"},
+		{"catalog with scheme", "gate:\n  probe:\n    catalogs: ['https://registry.example']\n", 3, "is not HOST[:PORT]"},
+		{"bad repo glob", "gate:\n  probe:\n    repos: ['acme/[a-']\n", 3, `probe repos: "acme/[a-" is not a glob`},
+		{"lone bang", "gate:\n  probe:\n    tags: ['!']\n", 3, "is not a glob"},
+		{"unknown probe key", "gate:\n  probe:\n    shard: 1/3\n", 3, `probe: unknown key "shard"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,7 +229,7 @@ func TestDiscover(t *testing.T) {
 func TestSchemaAcceptsExamples(t *testing.T) {
 	sch := compileSchema(t)
 	files, _ := filepath.Glob("../fixtures/*/*/*/.releasegate.yaml")
-	files = append(files, "testdata/spec-example.yaml")
+	files = append(files, "testdata/spec-example.yaml", "testdata/probe.yaml")
 	files = append(files, globAll("../fixtures", ".releasegate.yaml")...)
 	for _, f := range files {
 		if _, err := Load(f); err != nil {

@@ -478,7 +478,48 @@ func (d *decoder) gate(n *yaml.Node, g *Gate) error {
 			g.Policies = list
 			return err
 		},
+		"probe": func(v *yaml.Node) error { return d.probe(v, &g.Probe) },
 	})
+}
+
+func (d *decoder) probe(n *yaml.Node, p *Probe) error {
+	p.Pos = pos(n)
+	glob := func(what string) func(string) string {
+		return func(s string) string {
+			if pat := strings.TrimPrefix(s, "!"); pat == "" || !doublestar.ValidatePattern(pat) {
+				return fmt.Sprintf("probe %s: %q is not a glob (a leading ! excludes)", what, s)
+			}
+			return ""
+		}
+	}
+	return d.mapping(n, "probe", fields{
+		"catalogs": func(v *yaml.Node) error {
+			return d.checkedStrings(v, &p.Catalogs, func(s string) string {
+				if !hostRe.MatchString(s) {
+					return fmt.Sprintf("probe catalogs: %q is not HOST[:PORT]", s)
+				}
+				return ""
+			})
+		},
+		"repos": func(v *yaml.Node) error { return d.checkedStrings(v, &p.Repos, glob("repos")) },
+		"tags":  func(v *yaml.Node) error { return d.checkedStrings(v, &p.Tags, glob("tags")) },
+	})
+}
+
+// checkedStrings decodes a list of strings into out, refusing the first
+// item for which bad has something to say.
+func (d *decoder) checkedStrings(n *yaml.Node, out *[]string, bad func(string) string) error {
+	list, err := d.strings(n)
+	if err != nil {
+		return err
+	}
+	for i, s := range list {
+		if msg := bad(s); msg != "" {
+			return d.errf(n.Content[i], "%s", msg)
+		}
+	}
+	*out = list
+	return nil
 }
 
 func (d *decoder) attestations(n *yaml.Node, a *Attestations) error {

@@ -24,8 +24,8 @@ func (r *runner) collect(ctx context.Context) (*Facts, error) {
 	if o.Phase == Preflight {
 		f.MovingTags = []string{}
 	}
-	if o.Phase == Probe && len(o.Refs) > 0 {
-		return r.collectProbeRefs(ctx, f)
+	if o.Phase == Probe && (len(o.Refs) > 0 || len(o.Catalogs) > 0) {
+		return r.collectProbe(ctx, f)
 	}
 	repos := make([]name.Repository, len(o.Images))
 	for i, s := range o.Images {

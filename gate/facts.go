@@ -39,6 +39,32 @@ type Facts struct {
 	// AttestationCollector sets (configuration, counts); nil without
 	// gate.attestations.
 	Attestations *attest.Summary `json:"attestations,omitempty"`
+	// Catalogs describes each registry a probe walked through its
+	// catalog. Images then holds, of its tags, only those with a problem.
+	Catalogs []*CatalogFacts `json:"catalogs,omitempty"`
+}
+
+// CatalogFacts is what a catalog probe of one registry established.
+type CatalogFacts struct {
+	Registry string `json:"registry"`
+	// Accessible is true when the catalog could be listed to the end.
+	Accessible bool   `json:"accessible"`
+	Shard      string `json:"shard,omitempty"` // "I/N" when the repositories were sharded
+	// Repositories lists, sorted, the repositories walked (after
+	// filters and sharding).
+	Repositories []string `json:"repositories"`
+	Tags         int      `json:"tags"`    // tags walked
+	Objects      int      `json:"objects"` // distinct objects checked, per repository
+	// Errors are what could not be listed: the catalog itself or a
+	// repository's tags, with the URL and status.
+	Errors []TargetError `json:"errors"`
+}
+
+// TargetError is a fact that could not be established about a target (a
+// registry or a repository).
+type TargetError struct {
+	Target string `json:"target"`
+	Error  string `json:"error"`
 }
 
 // ImageFacts is everything known about one configured image repository.
@@ -50,6 +76,9 @@ type ImageFacts struct {
 	Integrity    []registry.Object  `json:"integrity"`
 	Attestations []attest.Digest    `json:"attestations"` // per digest; filled by an AttestationCollector
 	Errors       []string           `json:"errors"`       // facts that could not be established for the whole image
+	// Listed is true for a tag a catalog probe found in the registry's
+	// own tag list (so "absent" means listed but not served).
+	Listed bool `json:"listed,omitempty"`
 }
 
 // Expected is what a tag pointed at when the release was pushed.
@@ -83,6 +112,14 @@ func (f *Facts) unknowns() []string {
 		}
 		for _, e := range img.Errors {
 			out = append(out, img.Image+": "+e)
+		}
+	}
+	for _, c := range f.Catalogs {
+		for _, e := range c.Errors {
+			out = append(out, e.Target+": "+e.Error)
+		}
+		if !c.Accessible && len(c.Errors) == 0 {
+			out = append(out, c.Registry+": the catalog was not listed to the end")
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/releasegate/releasegate/gate/probereport"
 	"github.com/releasegate/releasegate/policies"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/report"
@@ -18,6 +19,8 @@ type Result struct {
 	Violations []policies.Violation `json:"violations"`
 	Facts      *Facts               `json:"facts"`
 	Requests   registry.Requests    `json:"requests"`
+	// Probe sums a probe up per registry and lists its broken tags.
+	Probe *probereport.Summary `json:"probe,omitempty"`
 }
 
 // Outcome maps the decision to SPEC §3.
@@ -87,10 +90,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	vs = r.applyRuleSettings(vs)
 	vs = failClosed(vs, facts)
-	return &Result{
+	res := &Result{
 		Version: 1, Phase: opts.Phase, Decision: r.decide(vs, facts),
 		Violations: vs, Facts: facts, Requests: opts.Client.Requests(),
-	}, nil
+	}
+	if opts.Phase == Probe {
+		res.Probe = r.summarize(facts, vs, res.Decision)
+	}
+	return res, nil
 }
 
 // gatherContext ends gathering before ctx's deadline, keeping a tenth of

@@ -15,10 +15,18 @@ import (
 
 // Options is one gate run, after config and flags are merged.
 type Options struct {
-	Phase      string
-	Version    string
-	Images     []string // repositories, e.g. docker.io/acme/app
-	Refs       []string // probe: full references (tag or digest)
+	Phase   string
+	Version string
+	Images  []string // repositories, e.g. docker.io/acme/app
+	Refs    []string // probe: full references (tag or digest)
+	// Catalogs are registries (HOST[:PORT]) whose every repository and
+	// tag a probe walks, narrowed by Repos, Tags and Shard.
+	Catalogs []string
+	Repos    Filter
+	Tags     Filter
+	Shard    Shard
+	// Progress, when set, counts a probe's work as it happens.
+	Progress   *Progress
 	Platforms  []string
 	ArchTag    string // e.g. "{version}-{arch}"; empty = no per-arch tags
 	MovingTags []string
@@ -53,8 +61,11 @@ func validate(o *Options) error {
 			return usagef("gate %s: no images: set gate.images in .releasegate.yaml or pass --image", o.Phase)
 		}
 	case Probe:
-		if len(o.Refs) == 0 && (len(o.Images) == 0 || o.Version == "") {
-			return usagef("gate probe: give image references, or --version with gate.images / --image")
+		if len(o.Refs) == 0 && len(o.Catalogs) == 0 && (len(o.Images) == 0 || o.Version == "") {
+			return usagef("gate probe: give image references, --catalog HOST (gate.probe.catalogs), or --version with gate.images / --image")
+		}
+		if len(o.Catalogs) == 0 && (!o.Repos.Empty() || !o.Tags.Empty() || o.Shard.Count > 1) {
+			return usagef("gate probe: --repo, --tag and --shard narrow a --catalog probe; there is no catalog to narrow")
 		}
 	default:
 		return usagef("unknown gate phase %q", o.Phase)

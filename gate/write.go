@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/releasegate/releasegate/gate/probereport"
 	"github.com/releasegate/releasegate/policies"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/report"
@@ -131,9 +132,16 @@ func writeText(w io.Writer, res *Result, opt WriteOptions) error {
 	if f.Version != "" {
 		title += " " + f.Version
 	}
+	if res.Probe != nil && res.Probe.Shard != "" {
+		title += " (shard " + res.Probe.Shard + ")"
+	}
 	b.WriteString(title + "\n")
+	writeCatalogs(&b, p, res.Probe)
 	byTarget := marks(res.Violations)
 	for _, img := range f.Images {
+		if img.Listed {
+			continue // a catalog's broken tags: the summary and the violations say it all
+		}
 		fmt.Fprintf(&b, "\n%s%s\n", img.Image, ruleIDs(byTarget[img.Image]))
 		writeTag(&b, p, img.Version, nil, byTarget)
 		for _, t := range img.Moving {
@@ -154,6 +162,32 @@ func writeText(w io.Writer, res *Result, opt WriteOptions) error {
 	fmt.Fprintf(&b, "\n%s\n", summaryLine(res))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeCatalogs prints one line per registry a probe walked through its
+// catalog; the tags with problems follow as trees of their own.
+func writeCatalogs(b *strings.Builder, p report.Painter, s *probereport.Summary) {
+	if s == nil {
+		return
+	}
+	for _, r := range s.Registries {
+		if !r.Catalog {
+			continue
+		}
+		m := "✓"
+		switch {
+		case !r.CatalogAccessible || r.Unverifiable > 0:
+			m = "?"
+		case r.BrokenTags > 0:
+			m = "✗"
+		}
+		fmt.Fprintf(b, "\n%s %s catalog: %d repositories, %d tags, %d objects checked, %d broken tags",
+			paintMark(p, m), r.Registry, r.Repositories, r.Tags, r.Objects, r.BrokenTags)
+		if !r.CatalogAccessible {
+			b.WriteString("; the catalog could not be listed to the end")
+		}
+		b.WriteString("\n")
+	}
 }
 
 func writeTag(b *strings.Builder, p report.Painter, t registry.TagFact, version *registry.TagFact, byTarget map[string][]policies.Violation) {
@@ -208,6 +242,12 @@ func writeIntegrity(b *strings.Builder, p report.Painter, img *ImageFacts, byTar
 	for _, o := range img.Integrity {
 		counts[o.State]++
 		bad = append(bad, notAttestation(byTarget[o.Ref])...)
+	}
+	// A probe reports integrity on the tag it walked.
+	for _, v := range byTarget[img.Version.Ref] {
+		if v.Rule == policies.IntegrityMissing {
+			bad = append(bad, v)
+		}
 	}
 	line := fmt.Sprintf("%d objects walked", len(img.Integrity))
 	for _, s := range []string{registry.Missing, registry.Mismatch, registry.Unknown} {
@@ -280,6 +320,7 @@ func WriteStepSummary(w io.Writer, res *Result) error {
 	var b strings.Builder
 	icon := map[string]string{Pass: "✅", Skip: "⏭️", Fail: "❌", Error: "⚠️"}[res.Decision]
 	fmt.Fprintf(&b, "### releasegate gate %s %s: %s %s\n\n", res.Phase, res.Facts.Version, icon, res.Decision)
+	writeCatalogTable(&b, res.Probe)
 	b.WriteString("| image | tag | digest | platforms | checks |\n| --- | --- | --- | --- | --- |\n")
 	byTarget := marks(res.Violations)
 	for _, img := range res.Facts.Images {
@@ -318,4 +359,23 @@ func WriteStepSummary(w io.Writer, res *Result) error {
 func WriteOutputs(w io.Writer, res *Result) error {
 	_, err := fmt.Fprintf(w, "decision=%s\nskip=%t\n", res.Decision, res.Decision == Skip)
 	return err
+}
+
+// writeCatalogTable is the step summary's line per catalog walked.
+func writeCatalogTable(b *strings.Builder, s *probereport.Summary) {
+	if s == nil || !slices.ContainsFunc(s.Registries, func(r probereport.Registry) bool { return r.Catalog }) {
+		return
+	}
+	b.WriteString("| registry | catalog | repositories | tags | objects | broken tags |\n| --- | --- | --- | --- | --- | --- |\n")
+	for _, r := range s.Registries {
+		if !r.Catalog {
+			continue
+		}
+		listed := "✅ listed"
+		if !r.CatalogAccessible {
+			listed = "⚠️ not listed to the end"
+		}
+		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d |\n", report.MarkdownCell(r.Registry), listed, r.Repositories, r.Tags, r.Objects, r.BrokenTags)
+	}
+	b.WriteString("\n")
 }

@@ -37,7 +37,7 @@ var Rules = []rule.Rule{
 	},
 	{
 		ID: TagMissing, Half: rule.Gate, Severity: rule.Error,
-		Summary: "verify: the version tag, a moving tag or a per-arch tag does not exist",
+		Summary: "verify: the version tag, a moving tag or a per-arch tag does not exist; probe: a tag the registry lists is not served",
 		Why:     "A push step can report success for one registry and never reach another; a tag users pull must exist after the release.",
 		Bad:     "after the release, ghcr.io/acme/app:latest answers 404",
 		Good:    "app:1.8.0, app:latest and every app:1.8.0-{arch} resolve in every configured repository",
@@ -80,7 +80,7 @@ var Rules = []rule.Rule{
 	},
 	{
 		ID: IntegrityMissing, Half: rule.Gate, Severity: rule.Error,
-		Summary: "an object the release references (child manifest, config, layer) cannot be fetched",
+		Summary: "an object the release references (child manifest, config, layer) cannot be fetched; probe reports it on the tag",
 		Why: "Tag cleanup and garbage collection can delete the children of an index that is still tagged. The tag " +
 			"resolves, so existence checks pass, but every pull fails. Only walking index, children, configs and " +
 			"layers finds it. A blob the registry serves under its digest with another digest or size is reported " +

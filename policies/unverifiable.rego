@@ -24,6 +24,14 @@ violation contains v if {
 	v := lib.violation("unverifiable", "error", img.image, e)
 }
 
+# A catalog probe that could not list a registry's catalog, or a
+# repository's tags, has not looked at what it would have listed.
+violation contains v if {
+	some c in object.get(input, "catalogs", [])
+	some e in c.errors
+	v := lib.violation("unverifiable", "error", e.target, e.error)
+}
+
 # A recorded tag this run does not look at cannot be compared: say so
 # instead of passing it over.
 violation contains v if {

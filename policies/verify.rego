@@ -4,12 +4,26 @@ package releasegate.gate.verify
 import data.releasegate.gate.lib
 
 # tag-missing: the version tag (verify, probe), a moving tag or a per-arch
-# tag (verify) does not exist.
+# tag (verify) does not exist. A tag the registry itself listed (a catalog
+# probe) but does not serve is the worse case: clients see it and cannot
+# pull it.
 violation contains v if {
 	lib.phase_in({"verify", "probe"})
 	some img in input.images
 	img.version.state == "absent"
+	not img.listed
 	v := lib.violation("tag-missing", "error", img.version.ref, "the tag does not exist")
+}
+
+violation contains v if {
+	input.phase == "probe"
+	some img in input.images
+	img.version.state == "absent"
+	img.listed
+	v := lib.violation("tag-missing", "error", img.version.ref, sprintf(
+		"the registry lists this tag but does not serve its manifest: %s",
+		[img.version.error],
+	))
 }
 
 violation contains v if {
@@ -89,14 +103,28 @@ earlier_has(j, p) if {
 }
 
 # integrity-missing: an object a release references cannot be fetched or
-# is not what was referenced.
+# is not what was referenced. verify names the object (its tags have rules
+# of their own); probe names the tag whose pull fails, with the object's
+# whole digest, since that tag is what someone will try to pull.
 violation contains v if {
+	input.phase != "probe"
 	some img in input.images
 	some o in img.integrity
 	o.state in {"missing", "mismatch"}
 	v := lib.violation("integrity-missing", "error", o.ref, sprintf(
 		"%s %s%s is %s: %s",
 		[o.kind, lib.short(o.digest), platform_note(o), o.state, o.error],
+	))
+}
+
+violation contains v if {
+	input.phase == "probe"
+	some img in input.images
+	some o in img.integrity
+	o.state in {"missing", "mismatch"}
+	v := lib.violation("integrity-missing", "error", img.version.ref, sprintf(
+		"%s %s%s is %s: %s",
+		[o.kind, o.digest, platform_note(o), o.state, o.error],
 	))
 }
 

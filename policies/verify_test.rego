@@ -172,3 +172,31 @@ test_recorded_tag_not_checked_is_unverifiable if {
 	some v in vs
 	v.target == "r/a:1.0.0-s390x"
 }
+
+probe(images) := object.union(doc(images), {"phase": "probe"})
+
+test_probe_integrity_names_the_tag if {
+	obj := {"kind": "layer", "digest": "sha256:l", "platform": "linux/arm64", "ref": "r/a@sha256:l", "state": "missing", "error": "HEAD u: 404 Not Found"}
+	vs := verify.violation with input as probe([set(good("r/a"), "integrity", [obj])])
+	[v] := [v | some v in vs]
+	v.rule == "integrity-missing"
+	v.target == "r/a:1.0.0"
+	contains(v.message, "layer sha256:l (linux/arm64) is missing: HEAD u: 404 Not Found")
+}
+
+test_probe_listed_tag_not_served if {
+	listed := object.union(set(good("r/a"), "version", object.union(absent("r/a:1.0.0", "1.0.0"), {"error": "GET u: 404 Not Found"})), {"listed": true})
+	vs := verify.violation with input as probe([listed])
+	[v] := [v | some v in vs]
+	v.rule == "tag-missing"
+	contains(v.message, "lists this tag but does not serve its manifest: GET u: 404 Not Found")
+}
+
+test_catalog_errors_are_unverifiable if {
+	d := object.union(probe([]), {"catalogs": [{"registry": "r", "errors": [
+		{"target": "r", "error": "GET http://r/v2/_catalog: 500 Internal Server Error"},
+		{"target": "r/a", "error": "GET http://r/v2/a/tags/list: 401 Unauthorized"},
+	]}]})
+	vs := unverifiable.violation with input as d
+	{v.target | some v in vs} == {"r", "r/a"}
+}

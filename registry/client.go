@@ -57,6 +57,7 @@ type options struct {
 	attemptTimeout time.Duration
 	maxChildren    int
 	maxObjects     int64
+	pageSize       int
 }
 
 // Bounds of the integrity walk against a hostile or broken registry.
@@ -126,6 +127,7 @@ func New(opts ...Option) *Client {
 		attemptTimeout: 30 * time.Second,
 		maxChildren:    MaxIndexChildren,
 		maxObjects:     MaxObjects,
+		pageSize:       1000,
 	}
 	for _, opt := range opts {
 		opt(&o)

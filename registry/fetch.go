@@ -84,6 +84,8 @@ type response struct {
 type repoClient struct {
 	c    *Client
 	repo name.Repository
+	// scopes are the token scopes asked for; nil means pull on repo.
+	scopes []string
 
 	initOnce sync.Once
 	rt       http.RoundTripper
@@ -134,7 +136,10 @@ func (r *repoClient) transport(ctx context.Context) (http.RoundTripper, error) {
 			r.initErr = fmt.Errorf("%s: credentials: %w", r.repo.RegistryStr(), err)
 			return
 		}
-		scopes := []string{r.repo.Scope(transport.PullScope)}
+		scopes := r.scopes
+		if scopes == nil {
+			scopes = []string{r.repo.Scope(transport.PullScope)}
+		}
 		pingURL := fmt.Sprintf("%s://%s/v2/", r.scheme(), r.repo.RegistryStr())
 		err = r.c.retry(ctx, "GET", pingURL, func(actx context.Context) (int, time.Duration, error) {
 			if err := r.c.acquire(actx); err != nil {

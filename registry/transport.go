@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -20,6 +21,38 @@ import (
 type Counter struct {
 	mu       sync.Mutex
 	byMethod map[string]int
+	byAnswer map[Answer]int
+}
+
+// Answer is a request method and the status it got: "200", "404", …, or
+// "error" when no response came (refused, reset, timed out).
+type Answer struct {
+	Method string
+	Code   string
+}
+
+// Answers returns how many requests got each answer so far.
+func (c *Counter) Answers() map[Answer]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[Answer]int, len(c.byAnswer))
+	for a, n := range c.byAnswer {
+		out[a] = n
+	}
+	return out
+}
+
+func (c *Counter) answered(method string, resp *http.Response) {
+	code := "error"
+	if resp != nil {
+		code = strconv.Itoa(resp.StatusCode)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byAnswer == nil {
+		c.byAnswer = map[Answer]int{}
+	}
+	c.byAnswer[Answer{method, code}]++
 }
 
 // Requests is a snapshot of a Counter, shaped as in the gate JSON output.
@@ -84,7 +117,9 @@ type countingTransport struct {
 
 func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.c.add(req.Method)
-	return t.inner.RoundTrip(req)
+	resp, err := t.inner.RoundTrip(req)
+	t.c.answered(req.Method, resp)
+	return resp, err
 }
 
 // Body caps. A registry, a proxy in front of it or a token service may

@@ -9,16 +9,22 @@ import (
 )
 
 // forbidden are packages the shipped binary must never link: test
-// doubles, test harnesses and fixture programs of this module, and the
-// registry server that only the tests use (with what it drags in).
+// doubles, test harnesses and fixture programs of this module, the
+// registry server that only the tests use (with what it drags in), and
+// what the deploy/ module's tests use (Prometheus server packages,
+// Kubernetes API types).
 var forbidden = regexp.MustCompile(strings.Join([]string{
-	`^github\.com/releasegate/releasegate/internal/(faultproxy|sigstoretest|localregistry|benchcorpus)(/|$)`,
+	`^github\.com/releasegate/releasegate/internal/(faultproxy|sigstoretest|localregistry|benchcorpus|pushgateway)(/|$)`,
 	`^github\.com/releasegate/releasegate/lint/linttest(/|$)`,
 	`^github\.com/releasegate/releasegate/.*/(testdata|fixtures)(/|$)`,
 	`^github\.com/releasegate/releasegate/fixtures(/|$)`,
 	`^github\.com/distribution/distribution/`,
 	`^github\.com/redis/`,
 	`^go\.opentelemetry\.io/otel/(exporters|sdk)(/|$)`,
+	// The alert and manifest tests' dependencies (the deploy/ module).
+	`^github\.com/prometheus/prometheus/`,
+	`^k8s\.io/(api|apimachinery|client-go)(/|$)`, // klog reaches it through certificate-transparency-go
+	`^sigs\.k8s\.io/`,
 	`/(analysistest|testing)(/|$)`,
 }, "|"))
 

@@ -1,7 +1,9 @@
 package localregistry
 
 import (
+	"context"
 	"os"
+	"testing"
 
 	"github.com/releasegate/releasegate/internal/scenario"
 )
@@ -33,4 +35,32 @@ func StartEnv(n int, opts ...Option) (*scenario.Env, error) {
 		regs = append(regs, scenario.Registry{Host: r.Host, URL: r.URL, GarbageCollect: r.GarbageCollect})
 	}
 	return scenario.NewEnv(regs, closeAll), nil
+}
+
+// StartCatalog runs one registry filled with n repositories of release
+// history (scenario.PublishCatalog, content from seed). Call stop when
+// done.
+func StartCatalog(n int, seed int64, opts ...Option) (cat *scenario.Catalog, stop func(), err error) {
+	env, err := StartEnv(1, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err = scenario.PublishCatalog(context.Background(), env.Registries[0], n, seed)
+	if err != nil {
+		env.Close()
+		return nil, nil, err
+	}
+	return cat, env.Close, nil
+}
+
+// Catalog is StartCatalog for tests: it fails tb on error and stops the
+// registry when tb ends.
+func Catalog(tb testing.TB, n int, seed int64, opts ...Option) *scenario.Catalog {
+	tb.Helper()
+	cat, stop, err := StartCatalog(n, seed, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
+	return cat
 }

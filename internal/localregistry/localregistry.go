@@ -44,7 +44,8 @@ type Registry struct {
 type Option func(*options)
 
 type options struct {
-	handler func(http.Handler) http.Handler
+	handler        func(http.Handler) http.Handler
+	catalogEntries int
 }
 
 // WithMiddleware wraps the registry's HTTP handler, e.g. to count or fault
@@ -53,9 +54,16 @@ func WithMiddleware(mw func(http.Handler) http.Handler) Option {
 	return func(o *options) { o.handler = mw }
 }
 
+// WithCatalogPage sets the most repositories one catalog page returns
+// (registry:2's catalog.maxentries; default 1000, as there), so tests can
+// make the catalog paginate.
+func WithCatalogPage(n int) Option {
+	return func(o *options) { o.catalogEntries = n }
+}
+
 // Start serves a registry whose storage lives under dir (which must exist).
 func Start(dir string, opts ...Option) (*Registry, error) {
-	var o options
+	o := options{catalogEntries: 1000}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -72,6 +80,7 @@ func Start(dir string, opts ...Option) (*Registry, error) {
 			"uploadpurging": map[any]any{"enabled": false},
 		},
 	}
+	cfg.Catalog.MaxEntries = o.catalogEntries
 	cfg.Log.Level = "panic"
 	cfg.Log.AccessLog.Disabled = true
 	cfg.HTTP.Headers = http.Header{"X-Content-Type-Options": []string{"nosniff"}}

@@ -72,9 +72,7 @@ func newGateCmd(c *common) *cobra.Command {
 	g.versionFlag(record)
 	record.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` to write (required)")
 
-	probe := phase("probe [IMAGE ...]", "Walk index, children, configs and layers of image references", gate.Probe, cobra.ArbitraryArgs)
-	g.versionFlag(probe) // without IMAGE arguments, probe walks --version of the configured images
-	cmd.AddCommand(preflight, verify, record, probe)
+	cmd.AddCommand(preflight, verify, record, newProbeCmd(c, g))
 	return cmd
 }
 
@@ -105,13 +103,7 @@ func (g *gateFlags) shared(cmd *cobra.Command) {
 func runGate(c *common, g *gateFlags, phase string, args []string) error {
 	res, err := gateResult(c, g, phase, args)
 	if err != nil {
-		// No result to report, but the release job must still be able to
-		// branch on decision.
-		if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
-			_ = appendFile(p, func(w io.Writer) error {
-				return gate.WriteOutputs(w, &gate.Result{Decision: gate.Error})
-			})
-		}
+		writeUndecidedOutputs()
 		return undecided(err)
 	}
 	if err := c.writeGate(res); err != nil {
@@ -120,25 +112,24 @@ func runGate(c *common, g *gateFlags, phase string, args []string) error {
 	return withOutcome(res.Outcome(), undecidedReason(res))
 }
 
+// writeUndecidedOutputs tells a release job that a gate run ended without
+// a result to report (bad flags or configuration): it must still be able
+// to branch on decision.
+func writeUndecidedOutputs() {
+	if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
+		_ = appendFile(p, func(w io.Writer) error {
+			return gate.WriteOutputs(w, &gate.Result{Decision: gate.Error})
+		})
+	}
+}
+
 // gateResult runs the gate: flags and configuration, the run itself and,
 // for record, the ledger. An error means there is no result to write.
 func gateResult(c *common, g *gateFlags, phase string, args []string) (*gate.Result, error) {
-	if err := gate.CheckFormat(c.format); err != nil {
-		return nil, err
-	}
-	threshold, err := c.threshold()
+	opts, _, err := c.gateOptions(g, phase, args)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := c.loadConfig(".")
-	if err != nil {
-		return nil, err
-	}
-	opts, err := g.options(cfg, phase, args)
-	if err != nil {
-		return nil, err
-	}
-	opts.FailOn = threshold
 	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	defer cancel()
 	res, err := gate.Run(ctx, opts)
@@ -151,6 +142,25 @@ func gateResult(c *common, g *gateFlags, phase string, args []string) (*gate.Res
 		}
 	}
 	return res, nil
+}
+
+// gateOptions checks --format and --fail-on, loads the configuration and
+// merges it with the flags into one run's options.
+func (c *common) gateOptions(g *gateFlags, phase string, args []string) (gate.Options, *config.Config, error) {
+	if err := gate.CheckFormat(c.format); err != nil {
+		return gate.Options{}, nil, err
+	}
+	threshold, err := c.threshold()
+	if err != nil {
+		return gate.Options{}, nil, err
+	}
+	cfg, err := c.loadConfig(".")
+	if err != nil {
+		return gate.Options{}, nil, err
+	}
+	opts, err := g.options(cfg, phase, args)
+	opts.FailOn = threshold
+	return opts, cfg, err
 }
 
 // undecidedReason is the one stderr line for a run that could not decide: the

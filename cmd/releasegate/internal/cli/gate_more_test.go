@@ -80,7 +80,8 @@ func TestProbe(t *testing.T) {
 	g := startScenario(t, s)
 	a, b := g.env.Images[0]+":1.1.0", g.env.Images[1]+":1.1.0"
 	code, res, stderr := g.runArgs("probe", "--insecure-registry", g.env.Registries[0].Host, "--insecure-registry", g.env.Registries[1].Host, a, b)
-	if got := g.short(res); code != 1 || res.Phase != "probe" || !slices.Equal(got, []string{"integrity-missing A@ARM"}) {
+	// A probe names the tag whose pull fails.
+	if got := g.short(res); code != 1 || res.Phase != "probe" || !slices.Equal(got, []string{"integrity-missing A:1.1.0"}) {
 		t.Fatalf("probe: exit %d %q %s", code, got, stderr)
 	}
 	code, res, _ = g.runArgs("probe", "--insecure-registry", g.env.Registries[1].Host, b)
@@ -89,12 +90,12 @@ func TestProbe(t *testing.T) {
 	}
 	byDigest := g.env.Images[0] + "@" + g.rel.Digest()
 	code, res, _ = g.runArgs("probe", "--insecure-registry", g.env.Registries[0].Host, byDigest)
-	if got := g.short(res); code != 1 || !slices.Equal(got, []string{"integrity-missing A@ARM"}) {
+	if got := g.short(res); code != 1 || !slices.Equal(got, []string{"integrity-missing A@" + g.rel.Digest()}) {
 		t.Fatalf("probe by digest: exit %d %q", code, got)
 	}
 	// Without arguments, probe walks --version of the configured images.
 	code, res, _ = g.run("probe")
-	if got := g.short(res); code != 1 || !slices.Equal(got, []string{"integrity-missing A@ARM"}) {
+	if got := g.short(res); code != 1 || !slices.Equal(got, []string{"integrity-missing A:1.1.0"}) {
 		t.Fatalf("probe of the configured images: exit %d %q", code, got)
 	}
 }

@@ -1,0 +1,4 @@
+package registry
+
+// CatalogAdvice is catalogAdvice, for the external tests.
+var CatalogAdvice = catalogAdvice

@@ -13,6 +13,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/goanalysis/suite"
 	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
 )
 
@@ -96,7 +97,15 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 				continue
 			}
 			seen[key] = true
-			p.ReportAt(suite.RuleID(act.Analyzer.Name), displayPath(pos.Filename, cwd), pos.Line, pos.Column, d.Message)
+			span := workspace.Span{Start: workspace.Pos{Line: pos.Line, Col: pos.Column}}
+			span.End = span.Start
+			if d.End.IsValid() {
+				// go/token columns count bytes; they differ from ours only
+				// on lines with non-ASCII text before the span.
+				end := act.Package.Fset.Position(d.End)
+				span.End = workspace.Pos{Line: end.Line, Col: end.Column}
+			}
+			p.ReportSpanAt(suite.RuleID(act.Analyzer.Name), displayPath(pos.Filename, cwd), span, d.Message)
 		}
 	}
 }

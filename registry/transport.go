@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strings"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )

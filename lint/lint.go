@@ -18,10 +18,18 @@ import (
 // Check is one unit of lint work: it reports one or more rules.
 //
 // Workflow, when set, is called once per workflow, concurrently, as soon
-// as that workflow is parsed (p.Workspace is not complete yet then): work
-// that needs one workflow at a time runs while its syntax tree is still in
-// the CPU caches and overlaps with parsing the rest. Run, when set, is
+// as that workflow is parsed: work that needs one workflow at a time runs
+// while its syntax tree is still in the CPU caches and overlaps with
+// parsing the rest. p.Workspace is not complete then: it has its roots and
+// every action, not yet its Workflows or Markdown. Run, when set, is
 // called once after every file is loaded, for work across files.
+//
+// When Run loads the workspace itself (Options.Load), it keeps of each
+// workflow only its name and paths once the Workflow functions have seen
+// it: p.Workspace.Workflows hold no syntax tree and no source in Run. A
+// check that works across workflows keeps a small summary of each from
+// Workflow (p.Shared), or the *workspace.Workflow itself for the few it
+// must look at again, so memory does not grow with whole trees.
 type Check struct {
 	Name     string
 	Rules    []rule.Rule
@@ -156,11 +164,13 @@ func Run(opts Options) (*report.Result, error) {
 	if p.Workspace == nil {
 		load := opts.Load
 		load.OnWorkflow = perWorkflow
-		ws, err := workspace.Load(load)
+		load.ReleaseWorkflows = true
+		ws, err := workspace.Discover(load)
 		if err != nil {
 			return nil, err
 		}
 		p.Workspace = ws
+		ws.Parse()
 	} else {
 		p.ForEachWorkflow(perWorkflow)
 	}
@@ -192,11 +202,8 @@ func Run(opts Options) (*report.Result, error) {
 	for _, md := range ws.Markdown {
 		res.Scanned.Fences += len(md.Fences)
 	}
-	src := newSourceCache(ws)
-	completeSpans(res.Findings, src)
-	applySuppressions(res.Findings, src)
+	res.Findings = settle(res.Findings, ws)
 	res.Sort()
-	fingerprint(res.Findings, src)
 	return res, nil
 }
 
@@ -244,13 +251,19 @@ func (s *selection) severity(id string) rule.Severity {
 	return sev
 }
 
-// ForEachWorkflow calls fn for every workflow, a few at a time, and waits.
-// Checks whose work is independent per workflow use it to spread over the
-// machine's cores.
+// ForEachWorkflow calls fn for every workflow of p.Workspace, a few at a
+// time, and waits (in Run, after a load by lint.Run, those hold no trees:
+// see Check).
 func (p *Pass) ForEachWorkflow(fn func(*workspace.Workflow)) {
+	ForEach(p.Workspace.Workflows, fn)
+}
+
+// ForEach calls fn for every workflow of wfs, a few at a time, and waits:
+// independent work per workflow spread over the machine's cores.
+func ForEach(wfs []*workspace.Workflow, fn func(*workspace.Workflow)) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.NumCPU())
-	for _, wf := range p.Workspace.Workflows {
+	for _, wf := range wfs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {

@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/releasegate/releasegate/internal/suppress"
@@ -10,14 +12,44 @@ import (
 	"github.com/releasegate/releasegate/report"
 )
 
+// settle finishes the findings with what their files' text tells: the
+// span of findings reported at a position, inline suppressions and
+// fingerprints; and sorts them. It reads each file with findings once, in
+// file order, and lets go of it before the next: a workflow the workspace
+// released is read again, so memory does not grow with the number of
+// files that have findings.
+func settle(findings []report.Finding, ws *workspace.Workspace) []report.Finding {
+	src := newSourceCache(ws)
+	slices.SortStableFunc(findings, func(a, b report.Finding) int { return cmp.Compare(a.File, b.File) })
+	out := make([]report.Finding, 0, len(findings))
+	for len(findings) > 0 {
+		n := 1
+		for n < len(findings) && findings[n].File == findings[0].File {
+			n++
+		}
+		group := findings[:n:n]
+		findings = findings[n:]
+		file := src.file(group[0].File)
+		completeSpans(group, file)
+		applySuppressions(group, file, src.markdown[group[0].File])
+		// The order and de-duplication of report.Result.Sort, file by
+		// file: fingerprints count repeats in that order.
+		sorted := report.Result{Findings: group}
+		sorted.Sort()
+		fingerprint(sorted.Findings, file)
+		out = append(out, sorted.Findings...)
+	}
+	return out
+}
+
 // applySuppressions marks findings covered by a suppression comment on
 // their own line or the line above. A suppression without a reason is not
 // honoured, and the finding says so.
-func applySuppressions(findings []report.Finding, src *sourceCache) {
+func applySuppressions(findings []report.Finding, file *workspace.File, md *workspace.Markdown) {
 	for i := range findings {
 		f := &findings[i]
-		for _, line := range src.suppressionLines(f) {
-			text := src.lineOf(f.File, line)
+		for _, line := range suppressionLines(f, md) {
+			text := lineOf(file, line)
 			if text == "" {
 				continue
 			}
@@ -35,8 +67,9 @@ func applySuppressions(findings []report.Finding, src *sourceCache) {
 	}
 }
 
-// sourceCache serves file lines for suppression lookup: workspace files
-// from memory, others (Go sources) from disk on first use.
+// sourceCache finds the files findings are in: workspace files by display
+// path (a released workflow is read again on request), others (Go
+// sources) from disk.
 type sourceCache struct {
 	ws       *workspace.Workspace
 	files    map[string]*workspace.File
@@ -61,9 +94,9 @@ func newSourceCache(ws *workspace.Workspace) *sourceCache {
 // suppressionLines are the lines whose comment may suppress a finding:
 // its own and the one above; inside a Markdown code block, where an HTML
 // comment cannot go, also the line above the block's opening fence.
-func (c *sourceCache) suppressionLines(f *report.Finding) []int {
+func suppressionLines(f *report.Finding, md *workspace.Markdown) []int {
 	lines := []int{f.Line, f.Line - 1}
-	if md := c.markdown[f.File]; md != nil {
+	if md != nil {
 		for _, fc := range md.Fences {
 			last := fc.BodyLine + strings.Count(fc.Body, "\n")
 			if f.Line >= fc.BodyLine && f.Line <= last && !fc.Indented {
@@ -74,39 +107,37 @@ func (c *sourceCache) suppressionLines(f *report.Finding) []int {
 	return lines
 }
 
-// file returns a file by display path, or nil when it cannot be read.
+// file returns a file with its text by display path, or nil when it
+// cannot be read.
 func (c *sourceCache) file(path string) *workspace.File {
-	f, ok := c.files[path]
-	if !ok {
-		src, err := os.ReadFile(c.ws.Resolve(path))
-		if err != nil {
-			c.files[path] = nil
-			return nil
-		}
-		f = &workspace.File{Path: path, Src: src}
-		c.files[path] = f
+	if f, ok := c.files[path]; ok {
+		return f.Loaded()
 	}
-	return f
+	src, err := os.ReadFile(c.ws.Resolve(path))
+	if err != nil {
+		return nil
+	}
+	return &workspace.File{Path: path, Src: src}
 }
 
 // lineOf returns line n of a file, "" when there is no such line.
-func (c *sourceCache) lineOf(path string, n int) string {
-	if f := c.file(path); f != nil {
-		return f.Line(n)
+func lineOf(f *workspace.File, n int) string {
+	if f == nil {
+		return ""
 	}
-	return ""
+	return f.Line(n)
 }
 
 // completeSpans gives a finding reported with a start position only the
 // span of the token there.
-func completeSpans(findings []report.Finding, src *sourceCache) {
+func completeSpans(findings []report.Finding, file *workspace.File) {
 	for i := range findings {
 		f := &findings[i]
 		if f.EndLine > 0 {
 			continue
 		}
 		f.EndLine, f.EndColumn = f.Line, f.Column
-		if file := src.file(f.File); file != nil && f.Line > 0 {
+		if file != nil && f.Line > 0 {
 			sp := file.TokenSpan(workspace.Pos{Line: f.Line, Col: max(f.Column, 1)})
 			f.EndLine, f.EndColumn = sp.End.Line, sp.End.Col
 		}
@@ -114,7 +145,7 @@ func completeSpans(findings []report.Finding, src *sourceCache) {
 }
 
 // fingerprint sets each finding's fingerprint from its rule, file and the
-// text of its line (see report.Fingerprint).
-func fingerprint(findings []report.Finding, src *sourceCache) {
-	report.Fingerprint(findings, src.lineOf)
+// text of its line (see report.Fingerprint); findings are of one file.
+func fingerprint(findings []report.Finding, file *workspace.File) {
+	report.Fingerprint(findings, func(_ string, n int) string { return lineOf(file, n) })
 }

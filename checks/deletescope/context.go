@@ -3,11 +3,13 @@ package deletescope
 import (
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 )
 
@@ -55,28 +57,50 @@ type callerInput struct {
 	value string
 }
 
+// callersKey holds, per run, the inputs workflows pass to local actions
+// (see addCallers): the workflows themselves are gone by Run.
+type callersKey struct{}
+
 // compositeCallers maps a local action directory (absolute) to the inputs
 // workflows pass it with `uses: ./path`.
-func compositeCallers(ws *workspace.Workspace) map[string][]callerInput {
-	out := map[string][]callerInput{}
-	for _, wf := range ws.Workflows {
-		root := filepath.Dir(filepath.Dir(filepath.Dir(wf.Abs)))
-		for _, job := range wf.AST.Jobs {
-			for _, step := range job.Steps {
-				a, ok := step.Exec.(*actionlint.ExecAction)
-				if !ok || a.Uses == nil || !strings.HasPrefix(a.Uses.Value, "./") {
-					continue
-				}
-				dir := filepath.Join(root, filepath.FromSlash(a.Uses.Value))
-				for _, in := range a.Inputs {
-					if in.Name != nil && in.Value != nil {
-						out[dir] = append(out[dir], callerInput{input: strings.ToLower(in.Name.Value), value: in.Value.Value})
-					}
+type compositeCallers struct {
+	mu    sync.Mutex
+	byDir map[string][]callerInput
+}
+
+func sharedCallers(p *lint.Pass) *compositeCallers {
+	return p.Shared(callersKey{}, func() any {
+		return &compositeCallers{byDir: map[string][]callerInput{}}
+	}).(*compositeCallers)
+}
+
+// addCallers records what the steps of wf pass to local actions.
+func addCallers(p *lint.Pass, wf *workspace.Workflow) {
+	root := filepath.Dir(filepath.Dir(filepath.Dir(wf.Abs)))
+	found := map[string][]callerInput{}
+	for _, job := range wf.AST.Jobs {
+		for _, step := range job.Steps {
+			a, ok := step.Exec.(*actionlint.ExecAction)
+			if !ok || a.Uses == nil || !strings.HasPrefix(a.Uses.Value, "./") {
+				continue
+			}
+			dir := filepath.Join(root, filepath.FromSlash(a.Uses.Value))
+			for _, in := range a.Inputs {
+				if in.Name != nil && in.Value != nil {
+					found[dir] = append(found[dir], callerInput{input: strings.ToLower(in.Name.Value), value: in.Value.Value})
 				}
 			}
 		}
 	}
-	return out
+	if len(found) == 0 {
+		return
+	}
+	all := sharedCallers(p)
+	all.mu.Lock()
+	defer all.mu.Unlock()
+	for dir, ins := range found {
+		all.byDir[dir] = append(all.byDir[dir], ins...)
+	}
 }
 
 // expandInputs replaces composite-action inputs by the secrets their

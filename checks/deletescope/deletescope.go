@@ -47,7 +47,7 @@ func run(p *lint.Pass) {
 	if !configured(p.Config) {
 		return
 	}
-	callers := compositeCallers(p.Workspace)
+	callers := sharedCallers(p).byDir
 	for _, a := range p.Workspace.Actions {
 		checkAction(p, a, callers)
 	}
@@ -69,6 +69,7 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 	if !configured(p.Config) {
 		return
 	}
+	addCallers(p, wf)
 	for _, job := range wf.AST.Jobs {
 		for _, step := range job.Steps {
 			run, ok := step.Exec.(*actionlint.ExecRun)

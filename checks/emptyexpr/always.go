@@ -58,8 +58,7 @@ func (m *model) undeclaredOutput(p *emptiness.Path, job *actionlint.Job) *emptin
 		return nil
 	}
 	if wc := j.WorkflowCall; wc != nil {
-		target := m.calledWorkflow(wc)
-		if target == nil || target.call == nil || target.call.Outputs[out] != nil {
+		if target := m.calledWorkflow(wc); target == nil || target.outputs[out] {
 			return nil
 		}
 		return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf("is always '': %s, called by job %q, declares no output %q under on.workflow_call.outputs", wc.Uses.Value, id, out)}
@@ -82,8 +81,10 @@ func outputList(j *actionlint.Job) string {
 	return "its outputs: " + strings.Join(names, ", ")
 }
 
-// calledWorkflow is the local reusable workflow a job calls, or nil.
-func (m *model) calledWorkflow(wc *actionlint.WorkflowCall) *model {
+// calledWorkflow is what the local reusable workflow a job calls
+// declares, or nil when the job calls none (or a workflow without a
+// workflow_call trigger).
+func (m *model) calledWorkflow(wc *actionlint.WorkflowCall) *callee {
 	if wc.Uses == nil {
 		return nil
 	}
@@ -91,11 +92,7 @@ func (m *model) calledWorkflow(wc *actionlint.WorkflowCall) *model {
 	if !ok {
 		return nil
 	}
-	wf := m.ix.workflows[rel]
-	if wf == nil {
-		return nil
-	}
-	return newModel(m.ix, wf)
+	return m.callee(rel)
 }
 
 // unpassedSecret: in a workflow only ever called (on: workflow_call), a
@@ -110,22 +107,19 @@ func (m *model) unpassedSecret(p *emptiness.Path) *emptiness.Reason {
 	if _, declared := m.call.Secrets[name]; declared {
 		return nil
 	}
-	callers := m.ix.callers[m.wf.Rel]
+	callers := m.callers()
 	if len(callers) == 0 {
 		return nil // called from elsewhere: maybe with secrets: inherit
 	}
 	for _, c := range callers {
-		if c.job.WorkflowCall.InheritSecrets {
-			return nil
-		}
-		if _, ok := c.job.WorkflowCall.Secrets[name]; ok {
+		if c.inherit || c.secrets[name] {
 			return nil
 		}
 	}
 	c := callers[0]
 	return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf(
 		"is always '': it is not declared under on.workflow_call.secrets and no caller passes it (%s:%d neither passes it nor uses secrets: inherit)",
-		c.wf.Path, c.job.Pos.Line)}
+		c.path, c.line)}
 }
 
 // mayBeAlwaysEmpty is a cheap filter, run on the text before anything

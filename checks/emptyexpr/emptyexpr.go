@@ -87,14 +87,22 @@ var Rule = rule.Rule{
 		"that can be empty, why, and for env: values the consumer that needs it. More examples: docs/expressions.md.",
 }
 
-// Check runs the analysis over every workflow.
-var Check = lint.Check{Name: "emptyexpr", Rules: []rule.Rule{Rule}, Run: run}
+// Check runs the analysis over every workflow: as each is parsed, or in
+// Run for the few that need facts of files not seen yet (see index).
+var Check = lint.Check{Name: "emptyexpr", Rules: []rule.Rule{Rule}, Workflow: checkWorkflow, Run: run}
+
+func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
+	ix := sharedIndex(p)
+	m := newModel(ix, wf)
+	if !ix.add(wf, m) || !analyze(p, m) {
+		ix.postpone(wf)
+	}
+}
 
 func run(p *lint.Pass) {
-	ix := newIndex(p.Workspace)
-	p.ForEachWorkflow(func(wf *workspace.Workflow) {
-		c := &checker{p: p, m: newModel(ix, wf), seen: map[workspace.Pos]bool{}}
-		c.workflow()
+	ix := sharedIndex(p)
+	lint.ForEach(ix.finish(), func(wf *workspace.Workflow) {
+		analyze(p, newModel(ix, wf))
 	})
 	for _, a := range p.Workspace.Actions {
 		if a.Composite() {
@@ -103,11 +111,32 @@ func run(p *lint.Pass) {
 	}
 }
 
+// analyze checks one workflow and reports its findings, unless it needed
+// a fact the index does not have yet: then it reports nothing and returns
+// false.
+func analyze(p *lint.Pass, m *model) bool {
+	c := &checker{p: p, m: m, seen: map[workspace.Pos]bool{}}
+	c.workflow()
+	if m.incomplete {
+		return false
+	}
+	for _, f := range c.found {
+		p.Report(Rule.ID, m.wf.File, f.pos, "%s", f.msg)
+	}
+	return true
+}
+
 // checker walks one workflow.
 type checker struct {
-	p    *lint.Pass
-	m    *model
-	seen map[workspace.Pos]bool // one finding per expression
+	p     *lint.Pass
+	m     *model
+	seen  map[workspace.Pos]bool // one finding per expression
+	found []finding
+}
+
+type finding struct {
+	pos workspace.Pos
+	msg string
 }
 
 func (c *checker) report(s *actionlint.String, off int, format string, args ...any) {
@@ -116,7 +145,7 @@ func (c *checker) report(s *actionlint.String, off int, format string, args ...a
 		return
 	}
 	c.seen[pos] = true
-	c.p.Report(Rule.ID, c.m.wf.File, pos, format, args...)
+	c.found = append(c.found, finding{pos, fmt.Sprintf(format, args...)})
 }
 
 // place is where an expression is evaluated.
@@ -284,14 +313,7 @@ func (c *checker) envDefs(at place, e *actionlint.Env) {
 // workflowCall checks the typed inputs of a local reusable workflow at the
 // call site, and every with: value for dispatch-input uses.
 func (c *checker) workflowCall(at place, wc *actionlint.WorkflowCall) {
-	var target *model
-	if wc.Uses != nil {
-		if rel, ok := localPath(c.m.wf.File, wc.Uses.Value); ok {
-			if wf := c.m.ix.workflows[rel]; wf != nil {
-				target = newModel(c.m.ix, wf)
-			}
-		}
-	}
+	target := c.m.calledWorkflow(wc)
 	for _, k := range sortedKeys(wc.Inputs) {
 		in := wc.Inputs[k]
 		if in.Value == nil {
@@ -299,8 +321,8 @@ func (c *checker) workflowCall(at place, wc *actionlint.WorkflowCall) {
 		}
 		c.always(at, "with."+in.Name.Value, in.Value, false)
 		if target != nil {
-			if def := target.callIn[k]; def != nil {
-				switch def.Type {
+			if typ, ok := target.inputs[k]; ok {
+				switch typ {
 				case actionlint.WorkflowCallEventInputTypeBoolean:
 					c.sink(at, "with."+in.Name.Value, in.Value, "a boolean (input of "+wc.Uses.Value+")")
 				case actionlint.WorkflowCallEventInputTypeNumber:

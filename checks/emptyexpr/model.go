@@ -13,46 +13,6 @@ import (
 	"github.com/releasegate/releasegate/lint/workspace"
 )
 
-// index resolves local references across files: reusable workflows and
-// composite actions by path, and the local callers of each reusable
-// workflow.
-type index struct {
-	workflows map[string]*workspace.Workflow // by Rel
-	actions   map[string]*workspace.Action   // by directory Rel
-	callers   map[string][]caller            // reusable workflow Rel -> callers
-}
-
-type caller struct {
-	wf  *workspace.Workflow
-	job *actionlint.Job
-}
-
-func newIndex(ws *workspace.Workspace) *index {
-	ix := &index{
-		workflows: make(map[string]*workspace.Workflow, len(ws.Workflows)),
-		actions:   make(map[string]*workspace.Action, len(ws.Actions)),
-		callers:   map[string][]caller{},
-	}
-	for _, wf := range ws.Workflows {
-		ix.workflows[wf.Rel] = wf
-	}
-	for _, a := range ws.Actions {
-		ix.actions[path.Dir(a.Rel)] = a
-	}
-	for _, wf := range ws.Workflows {
-		for _, id := range sortedJobIDs(wf.AST) {
-			j := wf.AST.Jobs[id]
-			if j.WorkflowCall == nil || j.WorkflowCall.Uses == nil {
-				continue
-			}
-			if rel, ok := localPath(wf.File, j.WorkflowCall.Uses.Value); ok {
-				ix.callers[rel] = append(ix.callers[rel], caller{wf, j})
-			}
-		}
-	}
-	return ix
-}
-
 // localPath resolves `uses: ./x` against the repository that holds f (the
 // directory above .github for workflows, the workspace root otherwise).
 func localPath(f *workspace.File, uses string) (string, bool) {
@@ -96,6 +56,11 @@ type model struct {
 	scripts    map[*actionlint.String]*script
 	stepWrites map[*actionlint.Step]stepWrites
 	fallbacks  map[string]string // built on first need, see fallback
+
+	// incomplete is set when the analysis asked the index for a fact
+	// about other files that is not known yet: its findings are then
+	// dropped and the workflow is analysed again in Run.
+	incomplete bool
 }
 
 type cond struct {

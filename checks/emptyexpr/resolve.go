@@ -170,16 +170,12 @@ func (r *resolver) secret(p *emptiness.Path) (emptiness.Value, bool) {
 	if s, ok := r.m.call.Secrets[name]; ok && s != nil && boolValue(s.Required) {
 		return emptiness.Shapes(emptiness.Str, nil), true
 	}
-	for _, c := range r.m.ix.callers[r.m.wf.Rel] {
-		wc := c.job.WorkflowCall
-		if wc.InheritSecrets {
-			continue
-		}
-		if _, ok := wc.Secrets[name]; ok {
+	for _, c := range r.m.callers() {
+		if c.inherit || c.secrets[name] {
 			continue
 		}
 		return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
-			r.why(p, "is empty when this workflow is called from %s:%d, which does not pass it", c.wf.Path, c.job.Pos.Line)), true
+			r.why(p, "is empty when this workflow is called from %s:%d, which does not pass it", c.path, c.line)), true
 	}
 	return emptiness.Value{}, false
 }

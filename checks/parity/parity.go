@@ -118,8 +118,13 @@ func newRunner(p *lint.Pass) *runner {
 	r.cwd, _ = os.Getwd()
 	ws := p.Workspace
 	// Fresh File values: a File caches its line index on first use, and
-	// other checks use the workspace's Files concurrently.
+	// other checks use the workspace's Files concurrently. A workflow the
+	// workspace released is read again when a spec names it (see file).
 	add := func(f *workspace.File) {
+		if f.Src == nil {
+			r.files[f.Abs] = f
+			return
+		}
 		r.files[f.Abs] = &workspace.File{Path: f.Path, Abs: f.Abs, Rel: f.Rel, Src: f.Src}
 	}
 	for _, w := range ws.Workflows {
@@ -167,8 +172,13 @@ func (r *runner) display(p string) string {
 // from the workspace or from disk. ok is false when it was reported.
 func (r *runner) file(rel string) (f *workspace.File, notFound bool, ok bool) {
 	abs := filepath.Join(r.p.Config.Dir, filepath.FromSlash(rel))
-	if f, found := r.files[abs]; found {
+	if f, found := r.files[abs]; found && f.Src != nil {
 		return f, false, true
+	} else if found {
+		if f = f.Loaded(); f != nil {
+			r.files[abs] = f
+			return f, false, true
+		}
 	}
 	disp := r.display(abs)
 	if r.broken[disp] {

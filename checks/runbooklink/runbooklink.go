@@ -37,6 +37,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -70,16 +71,60 @@ var Rule = rule.Rule{
 }
 
 // Check reports broken links in Markdown files, workflows and actions.
-var Check = lint.Check{Name: "runbooklink", Rules: []rule.Rule{Rule}, Run: run}
+// A workflow's links are found as it is parsed and checked in Run, once
+// every Markdown file is known.
+var Check = lint.Check{Name: "runbooklink", Rules: []rule.Rule{Rule}, Workflow: collect, Run: run}
+
+// linksKey holds, per run, the links found in workflows (see collect).
+type linksKey struct{}
+
+type workflowLinks struct {
+	mu    sync.Mutex
+	files []fileLinks
+}
+
+// fileLinks are the links to this repository in one YAML file's strings.
+type fileLinks struct {
+	file  *workspace.File // paths only
+	links []yamlLink
+}
+
+// yamlLink is one match of repoURLRe in a string value, with the span of
+// the link in the file.
+type yamlLink struct {
+	s  string
+	m  []int
+	at workspace.Span
+}
+
+func sharedLinks(p *lint.Pass) *workflowLinks {
+	return p.Shared(linksKey{}, func() any { return &workflowLinks{} }).(*workflowLinks)
+}
+
+// collect keeps the links of a workflow while its text is at hand.
+func collect(p *lint.Pass, wf *workspace.Workflow) {
+	defer crashed(p)
+	links := yamlLinks(wf.File)
+	if len(links) == 0 {
+		return
+	}
+	all := sharedLinks(p)
+	all.mu.Lock()
+	defer all.mu.Unlock()
+	all.files = append(all.files, fileLinks{file: &workspace.File{Path: wf.Path, Abs: wf.Abs, Rel: wf.Rel}, links: links})
+}
+
+// crashed turns a panic into a could-not-check error (exit 2): a bug
+// here must not lose every other check's findings, and must not pass
+// silently.
+func crashed(p *lint.Pass) {
+	if v := recover(); v != nil {
+		p.Fail(report.InputError{Message: fmt.Sprintf("runbook-link check crashed: %v", v)})
+	}
+}
 
 func run(p *lint.Pass) {
-	defer func() {
-		// A bug here must not lose every other check's findings, and must
-		// not pass silently: it becomes a could-not-check error (exit 2).
-		if v := recover(); v != nil {
-			p.Fail(report.InputError{Message: fmt.Sprintf("runbook-link check crashed: %v", v)})
-		}
-	}()
+	defer crashed(p)
 	ws := p.Workspace
 	root := repoRoot(p)
 	boundary, err := inputfile.NewRoot(root)
@@ -87,17 +132,18 @@ func run(p *lint.Pass) {
 		p.Fail(report.InputError{Message: "runbook-link: " + err.Error()})
 		return
 	}
-	c := &checker{p: p, root: root, boundary: boundary, repo: thisRepo(p, root), anchors: map[string]map[string]bool{},
+	c := &checker{p: p, root: root, boundary: boundary, anchors: map[string]map[string]bool{},
 		trees: map[string]*workspace.Markdown{}, linked: map[string]bool{}}
 	for _, md := range ws.Markdown {
 		c.trees[md.Abs] = md
 	}
 	// Workflows first: the Markdown files they link to are runbooks.
-	for _, wf := range ws.Workflows {
-		c.yaml(fresh(wf.File))
+	for _, fl := range sharedLinks(p).files {
+		c.yaml(fl)
 	}
 	for _, a := range ws.Actions {
-		c.yaml(fresh(a.File))
+		f := fresh(a.File)
+		c.yaml(fileLinks{file: f, links: yamlLinks(f)})
 	}
 	for _, md := range ws.Markdown {
 		if c.isRunbook(md.Abs) {
@@ -134,7 +180,7 @@ type checker struct {
 	p        *lint.Pass
 	root     string          // repository root (absolute)
 	boundary *inputfile.Root // link targets are looked at only inside root
-	repo     string          // "owner/repo", lower case, or "" when unknown
+	repo     *string         // "owner/repo", lower case, or "" when unknown; nil until first needed
 	anchors  map[string]map[string]bool
 	trees    map[string]*workspace.Markdown // workspace Markdown files by absolute path, parsed once
 	linked   map[string]bool                // files workflow and action strings link to
@@ -232,23 +278,35 @@ func (c *checker) htmlLinks(f *workspace.File, segs *text.Segments) {
 	}
 }
 
-func (c *checker) yaml(f *workspace.File) {
+// yamlLinks finds the links to this repository in the string values of
+// a YAML file.
+func yamlLinks(f *workspace.File) []yamlLink {
 	// Most workflows link nowhere in this repository; skip parsing them.
 	if !bytes.Contains(f.Src, []byte("/blob/")) && !bytes.Contains(f.Src, []byte("/tree/")) && !bytes.Contains(f.Src, []byte("/raw/")) {
-		return
+		return nil
 	}
 	values, err := yamlstrings.Walk(f.Src)
 	if err != nil {
-		return // the workspace reports unparsable files
+		return nil // the workspace reports unparsable files
 	}
+	var out []yamlLink
 	for _, v := range values {
 		s := v.Str.Value
 		if !strings.Contains(s, "/blob/") && !strings.Contains(s, "/tree/") && !strings.Contains(s, "/raw/") {
 			continue
 		}
 		for _, m := range repoURLRe.FindAllStringSubmatchIndex(s, -1) {
-			c.repoURL(f, s, m, func(a, b int) workspace.Span { return f.LocateSpan(v.Str, a, b) })
+			link := trimTrailing(s[m[0]:m[1]])
+			out = append(out, yamlLink{s: s, m: m, at: f.LocateSpan(v.Str, m[0], m[0]+len(link))})
 		}
+	}
+	return out
+}
+
+// yaml checks the links found in a workflow or action.
+func (c *checker) yaml(fl fileLinks) {
+	for _, l := range fl.links {
+		c.repoURL(fl.file, l.s, l.m, func(int, int) workspace.Span { return l.at })
 	}
 }
 
@@ -262,7 +320,7 @@ func (c *checker) repoURL(f *workspace.File, s string, m []int, span func(from, 
 		return s[m[2*i]:m[2*i+1]]
 	}
 	owner, name, ref, p, anchor := group(1), group(2), group(3), group(4), group(5)
-	if owner != "" && (c.repo == "" || !strings.EqualFold(owner+"/"+name, c.repo)) {
+	if owner != "" && !c.isThisRepo(owner+"/"+name) {
 		return // another repository, or we cannot tell which one this is
 	}
 	if hexRef.MatchString(ref) {
@@ -400,6 +458,16 @@ func repoRoot(p *lint.Pass) string {
 		}
 	}
 	return p.Workspace.RepoRoot
+}
+
+// isThisRepo reports whether "owner/repo" names the repository being
+// linted, which is looked up once, when a link first needs it.
+func (c *checker) isThisRepo(ownerRepo string) bool {
+	if c.repo == nil {
+		r := thisRepo(c.p, c.root)
+		c.repo = &r
+	}
+	return *c.repo != "" && strings.EqualFold(ownerRepo, *c.repo)
 }
 
 // thisRepo returns "owner/repo" of the repository being linted: from the

@@ -22,6 +22,7 @@ package secretscope
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -43,12 +44,22 @@ var Check = lint.Check{
 	Run:      run,
 }
 
-// refsKey holds, per run, each workflow's references for secret-required.
-type refsKey struct{}
+// requiredKey holds, per run, what secret-required needs of each
+// workflow (see consumer): the workflows themselves are gone by Run.
+type requiredKey struct{}
 
-type refsByWorkflow struct {
+type consumers struct {
 	mu   sync.Mutex
-	refs map[*workspace.Workflow][]ref
+	list []consumer
+}
+
+// consumer is one workflow that a required entry of the configuration
+// names, and whether it still references the secret.
+type consumer struct {
+	secret, req int    // indexes into Config.Secrets and that secret's Required
+	path, name  string // the workflow as displayed and as the configuration names it
+	uses        bool
+	span        workspace.Span // the first matching job's id, else the file's first token
 }
 
 func configured(cfg *config.Config) bool { return len(cfg.Secrets) > 0 || len(cfg.Families) > 0 }
@@ -62,16 +73,33 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 	checkScope(p, wf, refs)
 	checkBulk(p, wf, refs)
 	checkVariants(p, wf, refs, envKeys(values))
-	all := sharedRefs(p)
-	all.mu.Lock()
-	all.refs[wf] = refs
-	all.mu.Unlock()
+	summarizeRequired(p, wf, refs)
 }
 
-func sharedRefs(p *lint.Pass) *refsByWorkflow {
-	return p.Shared(refsKey{}, func() any {
-		return &refsByWorkflow{refs: map[*workspace.Workflow][]ref{}}
-	}).(*refsByWorkflow)
+// summarizeRequired keeps, for each required entry that names this
+// workflow, whether it still references its secret.
+func summarizeRequired(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
+	var found []consumer
+	for i, s := range p.Config.Secrets {
+		for j, req := range s.Required {
+			if !req.MatchesWorkflow(wf.Name) {
+				continue
+			}
+			c := consumer{secret: i, req: j, path: wf.Path, name: wf.Name,
+				uses: uses(refs, s.Name, req, wf.Name), span: wf.TokenSpan(workspace.Pos{Line: 1, Col: 1})}
+			if job := firstJob(wf, req.Job); job != nil {
+				c.span = whole(wf.File, job.ID)
+			}
+			found = append(found, c)
+		}
+	}
+	if len(found) == 0 {
+		return
+	}
+	all := p.Shared(requiredKey{}, func() any { return &consumers{} }).(*consumers)
+	all.mu.Lock()
+	all.list = append(all.list, found...)
+	all.mu.Unlock()
 }
 
 func run(p *lint.Pass) {
@@ -82,7 +110,7 @@ func run(p *lint.Pass) {
 		checkActionVariants(p, a)
 	}
 	if !p.Workspace.Partial {
-		checkRequired(p, sharedRefs(p).refs)
+		checkRequired(p, p.Shared(requiredKey{}, func() any { return &consumers{} }).(*consumers).list)
 	}
 }
 
@@ -198,36 +226,27 @@ func reportVariant(p *lint.Pass, f *workspace.File, span workspace.Span, what, n
 
 // checkRequired reports required consumers that no longer reference
 // their secret, including required workflows that no longer exist.
-func checkRequired(p *lint.Pass, refs map[*workspace.Workflow][]ref) {
-	for _, s := range p.Config.Secrets {
-		for _, req := range s.Required {
-			checkOneRequired(p, s, req, refs)
+func checkRequired(p *lint.Pass, found []consumer) {
+	for i, s := range p.Config.Secrets {
+		for j, req := range s.Required {
+			checkOneRequired(p, s, req, slices.DeleteFunc(slices.Clone(found), func(c consumer) bool { return c.secret != i || c.req != j }))
 		}
 	}
 }
 
-func checkOneRequired(p *lint.Pass, s config.Secret, req config.Scope, refs map[*workspace.Workflow][]ref) {
-	matched := false
-	for _, wf := range p.Workspace.Workflows {
-		if !req.MatchesWorkflow(wf.Name) {
+func checkOneRequired(p *lint.Pass, s config.Secret, req config.Scope, found []consumer) {
+	for _, c := range found {
+		if c.uses {
 			continue
 		}
-		matched = true
-		if uses(refs[wf], s.Name, req, wf.Name) {
-			continue
-		}
-		span := wf.TokenSpan(workspace.Pos{Line: 1, Col: 1})
-		if job := firstJob(wf, req.Job); job != nil {
-			span = whole(wf.File, job.ID)
-		}
-		consumer := wf.Name
+		consumer := c.name
 		if req.Job != "" {
-			consumer = where(wf.Name, req.Job)
+			consumer = where(c.name, req.Job)
 		}
-		p.ReportSpan(RequiredRule.ID, wf.File, span, "%s is required to reference secret %s (%s) but no longer does",
-			consumer, s.Name, configPos(p, req.Pos))
+		p.ReportSpanAt(RequiredRule.ID, c.path, c.span, fmt.Sprintf("%s is required to reference secret %s (%s) but no longer does",
+			consumer, s.Name, configPos(p, req.Pos)))
 	}
-	if !matched {
+	if len(found) == 0 {
 		p.ReportAt(RequiredRule.ID, p.Workspace.Display(p.Config.Path), req.Pos.Line, req.Pos.Col,
 			fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow))
 	}

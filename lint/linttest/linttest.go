@@ -50,15 +50,14 @@ func RunDir(t testing.TB, dir string, checks ...lint.Check) *report.Result {
 			t.Fatal(err)
 		}
 	}
-	ws, err := workspace.Load(workspace.Options{Paths: []string{dir}, WorkingDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var rules []rule.Rule
 	for _, c := range checks {
 		rules = append(rules, c.Rules...)
 	}
-	res, err := lint.Run(lint.Options{Workspace: ws, Config: cfg, Checks: checks, Rules: rule.NewSet(rules)})
+	// Loaded by lint.Run as the CLI does: checks see workflows one at a
+	// time and only their summaries in Run.
+	res, err := lint.Run(lint.Options{Load: workspace.Options{Paths: []string{dir}, WorkingDir: dir},
+		Config: cfg, Checks: checks, Rules: rule.NewSet(rules)})
 	if err != nil {
 		t.Fatal(err)
 	}

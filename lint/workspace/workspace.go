@@ -29,8 +29,11 @@ type File struct {
 	Path string // as shown to users: relative to the working directory when possible
 	Abs  string
 	Rel  string // relative to the workspace root, slash-separated
-	Src  []byte
+	// Src is the file's text; nil in the Workflows of a workspace loaded
+	// with ReleaseWorkflows (Source reads it again).
+	Src []byte
 
+	root       *inputfile.Root // the boundary Src was read within
 	linesOnce  sync.Once
 	lineStarts []int
 	scalars    sync.Map // scalarKey -> *scalarMap, see LocateSpan
@@ -59,7 +62,9 @@ type Workspace struct {
 	// what must exist somewhere (a required reference) are skipped then.
 	Partial bool
 
-	cwd string
+	cwd     string
+	opts    Options
+	pending []classified // discovered, not yet parsed (see Parse)
 }
 
 // Display renders an absolute path the way findings show paths.
@@ -81,8 +86,16 @@ type Options struct {
 	// WorkingDir anchors display paths; empty means os.Getwd.
 	WorkingDir string
 	// OnWorkflow, when set, is called for each workflow as soon as it is
-	// parsed, concurrently from the parsing goroutines.
+	// parsed, concurrently from the parsing goroutines. Every action
+	// metadata file is parsed before the first call: Actions is complete
+	// then, while Workflows and Markdown are filled in when parsing ends.
 	OnWorkflow func(*Workflow)
+	// ReleaseWorkflows keeps, once OnWorkflow has seen a workflow, only
+	// its Name and its file's paths in Workflows: no syntax tree, no
+	// source. Memory then stays flat however many workflows a repository
+	// has; whoever needs more of a workflow later keeps it from
+	// OnWorkflow (the *Workflow passed there stays whole).
+	ReleaseWorkflows bool
 	// Exclude, when set, drops files (absolute paths) before parsing.
 	Exclude func(abs string) bool
 }
@@ -90,11 +103,24 @@ type Options struct {
 // skipDirs are never descended into when walking without git.
 var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true, "testdata": true}
 
-// Load discovers and parses the files under opts.Paths. Every file is read
-// inside the boundary of the repository (or directory) its PATH belongs
-// to: regular files only, symlinks followed only while they stay inside,
-// at most inputfile.MaxBytes each.
+// Load discovers and parses the files under opts.Paths: Discover, then
+// Parse.
 func Load(opts Options) (*Workspace, error) {
+	ws, err := Discover(opts)
+	if err != nil {
+		return nil, err
+	}
+	ws.Parse()
+	return ws, nil
+}
+
+// Discover finds the files under opts.Paths without reading them: the
+// workspace knows its roots, whether it is Partial and which files were
+// skipped; Parse reads and parses the rest. Every file is read inside the
+// boundary of the repository (or directory) its PATH belongs to: regular
+// files only, symlinks followed only while they stay inside, at most
+// inputfile.MaxBytes each.
+func Discover(opts Options) (*Workspace, error) {
 	paths := opts.Paths
 	if len(paths) == 0 {
 		paths = []string{"."}
@@ -106,7 +132,7 @@ func Load(opts Options) (*Workspace, error) {
 			return nil, err
 		}
 	}
-	ws := &Workspace{cwd: cwd}
+	ws := &Workspace{cwd: cwd, opts: opts}
 	var files []candidate
 	sawGitHubDir := false
 	for i, p := range paths {
@@ -155,8 +181,21 @@ func Load(opts Options) (*Workspace, error) {
 	}
 	slices.SortFunc(files, func(a, b candidate) int { return cmp.Compare(a.path, b.path) })
 	files = slices.CompactFunc(files, func(a, b candidate) bool { return a.path == b.path })
-	ws.parseAll(ws.classify(files), cwd, opts.OnWorkflow)
+	ws.pending = ws.classify(files)
 	return ws, nil
+}
+
+// Parse reads and parses what Discover found, one worker per CPU: action
+// metadata first, then workflows and Markdown, calling OnWorkflow for each
+// workflow as it is parsed.
+func (ws *Workspace) Parse() {
+	files := ws.pending
+	ws.pending = nil
+	actions := slices.DeleteFunc(slices.Clone(files), func(c classified) bool { return c.kind != kindAction })
+	rest := slices.DeleteFunc(files, func(c classified) bool { return c.kind == kindAction })
+	ws.parseAll(actions)
+	ws.parseAll(rest)
+	slices.Sort(ws.GoDirs)
 }
 
 // candidate is a file found under a PATH, with the boundary it is read
@@ -340,8 +379,9 @@ func isWorkflowDir(dir string) bool {
 	return filepath.Base(dir) == "workflows" && filepath.Base(filepath.Dir(dir)) == ".github"
 }
 
-// parseAll reads and parses every file with one worker per CPU.
-func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*Workflow)) {
+// parseAll reads and parses files with one worker per CPU and adds them
+// to the workspace in file order.
+func (ws *Workspace) parseAll(files []classified) {
 	type parsed struct {
 		wf  *Workflow
 		act *Action
@@ -349,26 +389,22 @@ func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*W
 		err *report.InputError
 	}
 	results := make([]parsed, len(files))
-	goDirs := map[string]bool{}
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range runtime.NumCPU() {
+	for range min(runtime.NumCPU(), len(files)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
 				c := files[i]
-				f, ierr := ws.readFile(c.candidate, cwd)
+				f, ierr := ws.readFile(c.candidate)
 				if ierr != nil {
 					results[i].err = ierr
 					continue
 				}
 				switch c.kind {
 				case kindWorkflow:
-					results[i].wf, results[i].err = parseWorkflow(f)
-					if results[i].wf != nil && onWorkflow != nil {
-						onWorkflow(results[i].wf)
-					}
+					results[i].wf, results[i].err = ws.workflow(f)
 				case kindAction:
 					results[i].act, results[i].err = parseAction(f)
 				case kindMarkdown:
@@ -377,9 +413,13 @@ func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*W
 			}
 		}()
 	}
+	goDirs := map[string]bool{}
 	for i, c := range files {
 		if c.kind == kindGo {
-			goDirs[filepath.Dir(c.path)] = true
+			if d := filepath.Dir(c.path); !goDirs[d] {
+				goDirs[d] = true
+				ws.GoDirs = append(ws.GoDirs, d)
+			}
 			continue
 		}
 		next <- i
@@ -401,15 +441,37 @@ func (ws *Workspace) parseAll(files []classified, cwd string, onWorkflow func(*W
 			}
 		}
 	}
-	for d := range goDirs {
-		ws.GoDirs = append(ws.GoDirs, d)
-	}
-	slices.Sort(ws.GoDirs)
 }
 
-func (ws *Workspace) readFile(c candidate, cwd string) (*File, *report.InputError) {
-	f := &File{Abs: c.path, Path: displayPath(c.path, cwd), Rel: relSlash(ws.RepoRoot, c.path)}
-	src, err := c.root.ReadFile(c.path, 0)
+// workflow parses a workflow file and hands it to OnWorkflow; what the
+// workspace keeps of it is released when ReleaseWorkflows says so.
+func (ws *Workspace) workflow(f *File) (*Workflow, *report.InputError) {
+	wf, ierr := parseWorkflow(f)
+	if wf == nil {
+		return nil, ierr
+	}
+	if ws.opts.OnWorkflow != nil {
+		ws.opts.OnWorkflow(wf)
+	}
+	if ws.opts.ReleaseWorkflows {
+		wf = &Workflow{File: &File{Path: f.Path, Abs: f.Abs, Rel: f.Rel, root: f.root}, Name: wf.Name}
+	}
+	return wf, nil
+}
+
+func (ws *Workspace) readFile(c candidate) (*File, *report.InputError) {
+	f := &File{Abs: c.path, Path: displayPath(c.path, ws.cwd), Rel: relSlash(ws.RepoRoot, c.path), root: c.root}
+	src, ierr := f.read()
+	if ierr != nil {
+		return nil, ierr
+	}
+	f.Src = src
+	return f, nil
+}
+
+// read reads the file's text inside its boundary.
+func (f *File) read() ([]byte, *report.InputError) {
+	src, err := f.root.ReadFile(f.Abs, 0)
 	if err != nil {
 		msg := err.Error()
 		var ie *inputfile.Error
@@ -421,8 +483,22 @@ func (ws *Workspace) readFile(c candidate, cwd string) (*File, *report.InputErro
 	if bytes.IndexByte(src, 0) >= 0 || !utf8.Valid(src) {
 		return nil, &report.InputError{File: f.Path, Message: "binary file (NUL bytes or invalid UTF-8), not text"}
 	}
-	f.Src = src
-	return f, nil
+	return src, nil
+}
+
+// Loaded returns f when it holds its text, else a copy of f with its text
+// read again inside the same boundary: the Workflows of a workspace loaded
+// with ReleaseWorkflows. It is nil when the file can no longer be read as
+// text. A file read again may have changed since it was checked.
+func (f *File) Loaded() *File {
+	if f.Src != nil || f.root == nil {
+		return f
+	}
+	src, ierr := f.read()
+	if ierr != nil {
+		return nil
+	}
+	return &File{Path: f.Path, Abs: f.Abs, Rel: f.Rel, Src: src, root: f.root}
 }
 
 func displayPath(abs, cwd string) string {

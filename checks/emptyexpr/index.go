@@ -1,0 +1,154 @@
+package emptyexpr
+
+import (
+	"cmp"
+	"path"
+	"slices"
+	"sync"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
+)
+
+// index resolves local references across files: composite actions and
+// reusable workflows by path, and the local callers of each reusable
+// workflow. It keeps a few facts per workflow, not its tree.
+//
+// Workflows arrive one at a time as they are parsed. Actions are all
+// known by then; a reusable workflow a job calls may not be, and a
+// reusable workflow's callers are complete only once every workflow has
+// been seen. A workflow whose analysis needs such a fact is kept whole
+// (postpone) and analysed in Run: a caller parsed before the workflow it
+// calls, and a reusable workflow that reads a secret its callers may not
+// pass. The rest are analysed as they arrive and let go.
+type index struct {
+	actions map[string]*workspace.Action // by directory Rel
+
+	mu      sync.Mutex
+	callees map[string]*callee  // every workflow seen, by Rel; nil: it has no workflow_call trigger
+	callers map[string][]caller // reusable workflow Rel -> its local callers
+	final   bool                // every workflow has been seen (Run)
+	later   []*workspace.Workflow
+}
+
+// callee is what a caller needs of a reusable workflow: the types of its
+// workflow_call inputs and the names of its outputs, by lower-case id.
+type callee struct {
+	inputs  map[string]actionlint.WorkflowCallEventInputType
+	outputs map[string]bool
+}
+
+// caller is one job of a local workflow calling a reusable workflow.
+type caller struct {
+	abs, job string // the order callers are listed in
+	path     string // the calling workflow as displayed
+	line     int    // of the job
+	inherit  bool
+	secrets  map[string]bool // passed by name, lower case
+}
+
+type indexKey struct{}
+
+func sharedIndex(p *lint.Pass) *index {
+	return p.Shared(indexKey{}, func() any {
+		ix := &index{
+			actions: make(map[string]*workspace.Action, len(p.Workspace.Actions)),
+			callees: map[string]*callee{},
+			callers: map[string][]caller{},
+		}
+		for _, a := range p.Workspace.Actions {
+			ix.actions[path.Dir(a.Rel)] = a
+		}
+		return ix
+	}).(*index)
+}
+
+// add records what other workflows need of wf (m is its model) and
+// reports whether every reusable workflow it calls has been seen.
+func (ix *index) add(wf *workspace.Workflow, m *model) bool {
+	var c *callee
+	if m.call != nil {
+		c = &callee{inputs: make(map[string]actionlint.WorkflowCallEventInputType, len(m.callIn)), outputs: map[string]bool{}}
+		for id, in := range m.callIn {
+			c.inputs[id] = in.Type
+		}
+		for id := range m.call.Outputs {
+			c.outputs[id] = true
+		}
+	}
+	calls := map[string][]caller{}
+	for _, id := range sortedJobIDs(wf.AST) {
+		j := wf.AST.Jobs[id]
+		if j.WorkflowCall == nil || j.WorkflowCall.Uses == nil {
+			continue
+		}
+		if rel, ok := localPath(wf.File, j.WorkflowCall.Uses.Value); ok {
+			secrets := make(map[string]bool, len(j.WorkflowCall.Secrets))
+			for name := range j.WorkflowCall.Secrets {
+				secrets[name] = true
+			}
+			calls[rel] = append(calls[rel], caller{abs: wf.Abs, job: id, path: wf.Path, line: j.Pos.Line,
+				inherit: j.WorkflowCall.InheritSecrets, secrets: secrets})
+		}
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.callees[wf.Rel] = c
+	ready := true
+	for rel, cs := range calls {
+		ix.callers[rel] = append(ix.callers[rel], cs...)
+		if _, seen := ix.callees[rel]; !seen {
+			ready = false
+		}
+	}
+	return ready
+}
+
+// postpone keeps wf for Run.
+func (ix *index) postpone(wf *workspace.Workflow) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.later = append(ix.later, wf)
+}
+
+// finish marks every workflow seen and returns those postponed. Callers
+// are listed by workflow path, then job id.
+func (ix *index) finish() []*workspace.Workflow {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.final = true
+	for _, cs := range ix.callers {
+		slices.SortFunc(cs, func(a, b caller) int { return cmp.Or(cmp.Compare(a.abs, b.abs), cmp.Compare(a.job, b.job)) })
+	}
+	return ix.later
+}
+
+// callee returns the facts of the workflow at rel: nil when it has no
+// workflow_call trigger or does not exist. Before every workflow has been
+// seen, an unknown rel makes the analysis incomplete.
+func (m *model) callee(rel string) *callee {
+	ix := m.ix
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	c, seen := ix.callees[rel]
+	if !seen && !ix.final {
+		m.incomplete = true
+	}
+	return c
+}
+
+// callers returns the local callers of this workflow. They are complete
+// only once every workflow has been seen; before that, asking makes the
+// analysis incomplete.
+func (m *model) callers() []caller {
+	ix := m.ix
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if !ix.final {
+		m.incomplete = true
+		return nil
+	}
+	return ix.callers[m.wf.Rel]
+}

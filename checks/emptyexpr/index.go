@@ -24,6 +24,7 @@ import (
 // calls, and a reusable workflow that reads a secret its callers may not
 // pass. The rest are analysed as they arrive and let go.
 type index struct {
+	ws      *workspace.Workspace
 	actions map[string]*workspace.Action // by directory Rel
 
 	mu      sync.Mutex
@@ -54,6 +55,7 @@ type indexKey struct{}
 func sharedIndex(p *lint.Pass) *index {
 	return p.Shared(indexKey{}, func() any {
 		ix := &index{
+			ws:      p.Workspace,
 			actions: make(map[string]*workspace.Action, len(p.Workspace.Actions)),
 			callees: map[string]*callee{},
 			callers: map[string][]caller{},
@@ -66,7 +68,7 @@ func sharedIndex(p *lint.Pass) *index {
 }
 
 // add records what other workflows need of wf (m is its model) and
-// reports whether every reusable workflow it calls has been seen.
+// reports whether every local reusable workflow it calls has been seen.
 func (ix *index) add(wf *workspace.Workflow, m *model) bool {
 	var c *callee
 	if m.call != nil {
@@ -99,7 +101,7 @@ func (ix *index) add(wf *workspace.Workflow, m *model) bool {
 	ready := true
 	for rel, cs := range calls {
 		ix.callers[rel] = append(ix.callers[rel], cs...)
-		if _, seen := ix.callees[rel]; !seen {
+		if _, seen := ix.callees[rel]; !seen && ix.ws.HasWorkflow(rel) {
 			ready = false
 		}
 	}
@@ -127,13 +129,13 @@ func (ix *index) finish() []*workspace.Workflow {
 
 // callee returns the facts of the workflow at rel: nil when it has no
 // workflow_call trigger or does not exist. Before every workflow has been
-// seen, an unknown rel makes the analysis incomplete.
+// seen, a workflow not seen yet makes the analysis incomplete.
 func (m *model) callee(rel string) *callee {
 	ix := m.ix
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	c, seen := ix.callees[rel]
-	if !seen && !ix.final {
+	if !seen && !ix.final && ix.ws.HasWorkflow(rel) {
 		m.incomplete = true
 	}
 	return c

@@ -62,9 +62,21 @@ type Workspace struct {
 	// what must exist somewhere (a required reference) are skipped then.
 	Partial bool
 
-	cwd     string
-	opts    Options
-	pending []classified // discovered, not yet parsed (see Parse)
+	cwd       string
+	opts      Options
+	pending   []classified    // discovered, not yet parsed (see Parse)
+	workflows map[string]bool // Rel of every workflow file discovered
+}
+
+// HasWorkflow reports whether discovery found a workflow file at rel
+// (relative to RepoRoot, slash-separated), whether or not it parsed. It
+// answers from the start, before the workflows are parsed. For a
+// workspace not made by Discover it looks through Workflows.
+func (ws *Workspace) HasWorkflow(rel string) bool {
+	if ws.workflows != nil {
+		return ws.workflows[rel]
+	}
+	return slices.ContainsFunc(ws.Workflows, func(wf *Workflow) bool { return wf.Rel == rel })
 }
 
 // Display renders an absolute path the way findings show paths.
@@ -182,6 +194,12 @@ func Discover(opts Options) (*Workspace, error) {
 	slices.SortFunc(files, func(a, b candidate) int { return cmp.Compare(a.path, b.path) })
 	files = slices.CompactFunc(files, func(a, b candidate) bool { return a.path == b.path })
 	ws.pending = ws.classify(files)
+	ws.workflows = map[string]bool{}
+	for _, c := range ws.pending {
+		if c.kind == kindWorkflow {
+			ws.workflows[relSlash(ws.RepoRoot, c.path)] = true
+		}
+	}
 	return ws, nil
 }
 

@@ -18,6 +18,8 @@ import (
 	"github.com/releasegate/releasegate/internal/yamlerr"
 	"github.com/releasegate/releasegate/internal/yamlguard"
 	"github.com/releasegate/releasegate/rule"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // Error is a configuration problem at a position in the file.
@@ -197,11 +199,11 @@ func yamlError(name string, err error) error {
 }
 
 var (
-	envName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	platformRe  = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
-	tagRe       = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	placeholder = regexp.MustCompile(`\{[^{}]*\}`)
-	hostRe      = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
+	envName     = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	platformRe  = lazyre.New(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
+	tagRe       = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	placeholder = lazyre.New(`\{[^{}]*\}`)
+	hostRe      = lazyre.New(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
 )
 
 func (d *decoder) config(n *yaml.Node, c *Config) error {
@@ -249,7 +251,7 @@ func (d *decoder) config(n *yaml.Node, c *Config) error {
 func (d *decoder) secrets(n *yaml.Node, c *Config) error {
 	return d.each(n, "secrets", func(k, v *yaml.Node) error {
 		s := Secret{Name: k.Value, Pos: pos(k)}
-		if !envName.MatchString(s.Name) {
+		if !envName().MatchString(s.Name) {
 			return d.errf(k, "secret name %q is not a valid identifier", s.Name)
 		}
 		err := d.mapping(v, "secret "+s.Name, fields{
@@ -334,7 +336,7 @@ func (d *decoder) requiredWithinAllowed(s Secret) error {
 func (d *decoder) families(n *yaml.Node, c *Config) error {
 	return d.each(n, "families", func(k, v *yaml.Node) error {
 		f := Family{Prefix: k.Value, Pos: pos(k)}
-		if !envName.MatchString(f.Prefix) {
+		if !envName().MatchString(f.Prefix) {
 			return d.errf(k, "family prefix %q is not a valid identifier", f.Prefix)
 		}
 		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
@@ -345,7 +347,7 @@ func (d *decoder) families(n *yaml.Node, c *Config) error {
 			"hosts": func(v *yaml.Node) error {
 				hosts, err := d.strings(v)
 				for i, h := range hosts {
-					if !hostRe.MatchString(h) {
+					if !hostRe().MatchString(h) {
 						return d.errf(v.Content[i], "host %q must be a bare host name (no scheme or path)", h)
 					}
 				}
@@ -438,7 +440,7 @@ func (d *decoder) gate(n *yaml.Node, g *Gate) error {
 		"platforms": func(v *yaml.Node) error {
 			list, err := d.strings(v)
 			for i, s := range list {
-				if !platformRe.MatchString(s) {
+				if !platformRe().MatchString(s) {
 					return d.errf(v.Content[i], "platform %q is not os/arch[/variant]", s)
 				}
 			}
@@ -449,7 +451,7 @@ func (d *decoder) gate(n *yaml.Node, g *Gate) error {
 			if err := d.into(v, &g.ArchTag); err != nil {
 				return err
 			}
-			for _, ph := range placeholder.FindAllString(g.ArchTag, -1) {
+			for _, ph := range placeholder().FindAllString(g.ArchTag, -1) {
 				switch ph {
 				case "{version}", "{arch}", "{os}", "{variant}":
 				default:
@@ -464,7 +466,7 @@ func (d *decoder) gate(n *yaml.Node, g *Gate) error {
 		"moving-tags": func(v *yaml.Node) error {
 			list, err := d.strings(v)
 			for i, s := range list {
-				if !tagRe.MatchString(s) {
+				if !tagRe().MatchString(s) {
 					return d.errf(v.Content[i], "moving tag %q is not a valid tag", s)
 				}
 			}
@@ -495,7 +497,7 @@ func (d *decoder) probe(n *yaml.Node, p *Probe) error {
 	return d.mapping(n, "probe", fields{
 		"catalogs": func(v *yaml.Node) error {
 			return d.checkedStrings(v, &p.Catalogs, func(s string) string {
-				if !hostRe.MatchString(s) {
+				if !hostRe().MatchString(s) {
 					return fmt.Sprintf("probe catalogs: %q is not HOST[:PORT]", s)
 				}
 				return ""

@@ -1,7 +1,6 @@
 package deletescope
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 
@@ -10,6 +9,8 @@ import (
 	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/checks/internal/runscript"
 	"github.com/releasegate/releasegate/config"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // origin is where a credential ultimately comes from.
@@ -189,6 +190,6 @@ func mentions(text, name string) bool {
 	}
 }
 
-var wordByte = regexp.MustCompile(`[A-Za-z0-9_]`)
+var wordByte = lazyre.New(`[A-Za-z0-9_]`)
 
-func isWordByte(b byte) bool { return wordByte.Match([]byte{b}) }
+func isWordByte(b byte) bool { return wordByte().Match([]byte{b}) }

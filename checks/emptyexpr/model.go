@@ -2,7 +2,6 @@ package emptyexpr
 
 import (
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -11,6 +10,8 @@ import (
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
 	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/lint/workspace"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // localPath resolves `uses: ./x` against the repository that holds f (the
@@ -320,14 +321,14 @@ func (m *model) expected(name string) (emptiness.Value, bool) {
 }
 
 // fallbackRe matches `inputs.X || 'literal'` (also github.event.inputs.X).
-var fallbackRe = regexp.MustCompile(`(?i)inputs\.([a-z0-9_-]+)\s*\|\|\s*'([^']+)'`)
+var fallbackRe = lazyre.New(`(?i)inputs\.([a-z0-9_-]+)\s*\|\|\s*'([^']+)'`)
 
 // fallback returns the literal an input falls back to somewhere in the
 // workflow, or "".
 func (m *model) fallback(name string) string {
 	if m.fallbacks == nil {
 		m.fallbacks = map[string]string{}
-		for _, x := range fallbackRe.FindAllSubmatch(m.wf.Src, -1) {
+		for _, x := range fallbackRe().FindAllSubmatch(m.wf.Src, -1) {
 			n := strings.ToLower(string(x[1]))
 			if _, seen := m.fallbacks[n]; !seen {
 				m.fallbacks[n] = string(x[2])

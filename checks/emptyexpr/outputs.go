@@ -2,7 +2,6 @@ package emptyexpr
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -10,6 +9,8 @@ import (
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/runscript"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // What a run: step writes to $GITHUB_OUTPUT decides whether
@@ -58,9 +59,9 @@ func (m *model) writes(j *actionlint.Job, s *actionlint.Step) stepWrites {
 var (
 	// outputWrite is a write whose name can be read, on a line that
 	// appends to $GITHUB_OUTPUT.
-	outputWrite = regexp.MustCompile(`^\s*(?:echo|printf|Write-Output|Write-Host|Add-Content\s+\S+\s+(?:-Value\s+)?)\s*(?:-[a-zA-Z]+\s+)*["']?([A-Za-z0-9_-]+)(?:=|<<)`)
+	outputWrite = lazyre.New(`^\s*(?:echo|printf|Write-Output|Write-Host|Add-Content\s+\S+\s+(?:-Value\s+)?)\s*(?:-[a-zA-Z]+\s+)*["']?([A-Za-z0-9_-]+)(?:=|<<)`)
 	// setOutput is the retired workflow command.
-	setOutput = regexp.MustCompile(`::set-output\s+name=([A-Za-z0-9_-]+)::`)
+	setOutput = lazyre.New(`::set-output\s+name=([A-Za-z0-9_-]+)::`)
 )
 
 // writtenOutputs lists the (lower-cased) outputs a script writes. ok is
@@ -69,7 +70,7 @@ var (
 // the names cannot be known.
 func writtenOutputs(script string) (names []string, ok bool) {
 	for line := range strings.SplitSeq(script, "\n") {
-		if m := setOutput.FindAllStringSubmatch(line, -1); m != nil {
+		if m := setOutput().FindAllStringSubmatch(line, -1); m != nil {
 			for _, x := range m {
 				names = append(names, strings.ToLower(x[1]))
 			}
@@ -81,7 +82,7 @@ func writtenOutputs(script string) (names []string, ok bool) {
 		if !strings.Contains(line, "GITHUB_OUTPUT") {
 			continue
 		}
-		m := outputWrite.FindStringSubmatch(line)
+		m := outputWrite().FindStringSubmatch(line)
 		if m == nil {
 			return nil, false
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // A fact is a load-bearing token of an item, rendered as it is shown in
@@ -15,10 +17,10 @@ type fact = string
 
 var (
 	// [text](target "title") and ![alt](target); the target may be <...>.
-	inlineLinkRe = regexp.MustCompile(`\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)`)
-	autoLinkRe   = regexp.MustCompile(`<((?i:https?|mailto|ftp):[^\s<>]+)>`)
-	bareURLRe    = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"'` + "`" + `]+`)
-	numberRe     = regexp.MustCompile(`\d+(?:[.:,/-]\d+)*`)
+	inlineLinkRe = lazyre.New(`\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)`)
+	autoLinkRe   = lazyre.New(`<((?i:https?|mailto|ftp):[^\s<>]+)>`)
+	bareURLRe    = lazyre.New(`(?i)\bhttps?://[^\s<>"'` + "`" + `]+`)
+	numberRe     = lazyre.New(`\d+(?:[.:,/-]\d+)*`)
 )
 
 // facts extracts an item's facts, de-duplicated and sorted.
@@ -58,13 +60,13 @@ func proseFacts(t string) []fact {
 	}
 	// Each expression runs only when its anchor text occurs at all.
 	if strings.Contains(t, "](") {
-		take(inlineLinkRe, 1, func(s string) string { return strings.Trim(s, "<>") })
+		take(inlineLinkRe(), 1, func(s string) string { return strings.Trim(s, "<>") })
 	}
 	if strings.Contains(t, "://") {
-		take(autoLinkRe, 1, func(s string) string { return s })
-		take(bareURLRe, 0, trimURL)
+		take(autoLinkRe(), 1, func(s string) string { return s })
+		take(bareURLRe(), 0, trimURL)
 	}
-	for _, m := range numberRe.FindAllIndex(buf, -1) {
+	for _, m := range numberRe().FindAllIndex(buf, -1) {
 		if boundary(buf, m[0]-1) && boundary(buf, m[1]) {
 			out = append(out, strings.TrimRight(string(buf[m[0]:m[1]]), ".,:/-"))
 		}

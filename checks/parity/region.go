@@ -1,14 +1,15 @@
 package parity
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // heredocRe finds a shell here-document opener: <<EOF, <<-'EOF', << "BODY".
-var heredocRe = regexp.MustCompile(`<<-?\s*(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|([A-Za-z_][A-Za-z0-9_]*))`)
+var heredocRe = lazyre.New(`<<-?\s*(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|([A-Za-z_][A-Za-z0-9_]*))`)
 
 // region narrows a string value to the text the marker on line idx lives
 // in: the body of the enclosing here-document, or for a github-script
@@ -31,7 +32,7 @@ func region(value string, lines []mdtext.Line, idx int, key string) ([]mdtext.Li
 // around line idx.
 func heredoc(lines []mdtext.Line, idx int) (from, to int, ok bool) {
 	for j := idx - 1; j >= 0; j-- {
-		for _, m := range heredocRe.FindAllStringSubmatch(lines[j].Text, -1) {
+		for _, m := range heredocRe().FindAllStringSubmatch(lines[j].Text, -1) {
 			word := m[1] + m[2] + m[3]
 			end := len(lines)
 			for k := j + 1; k < len(lines); k++ {

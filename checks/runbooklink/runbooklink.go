@@ -34,7 +34,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,6 +49,8 @@ import (
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // Rule documents runbook-link.
@@ -189,12 +190,12 @@ type checker struct {
 var (
 	// A link to this repository: https://github.com/OWNER/REPO/blob/REF/PATH#A,
 	// or the same with ${{ github.server_url }} and ${{ github.repository }}.
-	repoURLRe = regexp.MustCompile(`(?:https://github\.com|\$\{\{\s*github\.server_url\s*\}\})/` +
+	repoURLRe = lazyre.New(`(?:https://github\.com|\$\{\{\s*github\.server_url\s*\}\})/` +
 		`(?:([\w.-]+)/([\w.-]+)|\$\{\{\s*github\.repository\s*\}\})/(?:blob|tree|raw)/` +
 		`(\$\{\{[^}]*\}\}|[^/\s#?]+)/([^\s#?)"'<>\]` + "`" + `]*)(?:\?[^\s#)"'<>\]]*)?(?:#([^\s)"'<>\]` + "`" + `]*))?`)
-	hexRef     = regexp.MustCompile(`^[0-9a-f]{40}$`)
-	lineAnchor = regexp.MustCompile(`^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$`)
-	schemeRe   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+	hexRef     = lazyre.New(`^[0-9a-f]{40}$`)
+	lineAnchor = lazyre.New(`^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$`)
+	schemeRe   = lazyre.New(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 )
 
 // markdown checks the links of a Markdown file, read from its syntax
@@ -250,7 +251,7 @@ func (c *checker) mdLink(f *workspace.File, dest []byte, from int) {
 // repoLink checks a URL at byte offset off when it points into this
 // repository; it reports whether it was such a URL.
 func (c *checker) repoLink(f *workspace.File, d string, off int) bool {
-	m := repoURLRe.FindStringSubmatchIndex(d)
+	m := repoURLRe().FindStringSubmatchIndex(d)
 	if m == nil {
 		return false
 	}
@@ -272,7 +273,7 @@ func (c *checker) htmlLinks(f *workspace.File, segs *text.Segments) {
 	for i := range segs.Len() {
 		seg := segs.At(i)
 		line := string(f.Src[seg.Start:seg.Stop])
-		for _, m := range repoURLRe.FindAllStringSubmatchIndex(line, -1) {
+		for _, m := range repoURLRe().FindAllStringSubmatchIndex(line, -1) {
 			c.repoURL(f, line, m, func(a, b int) workspace.Span { return f.OffsetSpan(seg.Start+a, seg.Start+b) })
 		}
 	}
@@ -295,7 +296,7 @@ func yamlLinks(f *workspace.File) []yamlLink {
 		if !strings.Contains(s, "/blob/") && !strings.Contains(s, "/tree/") && !strings.Contains(s, "/raw/") {
 			continue
 		}
-		for _, m := range repoURLRe.FindAllStringSubmatchIndex(s, -1) {
+		for _, m := range repoURLRe().FindAllStringSubmatchIndex(s, -1) {
 			link := trimTrailing(s[m[0]:m[1]])
 			out = append(out, yamlLink{s: s, m: m, at: f.LocateSpan(v.Str, m[0], m[0]+len(link))})
 		}
@@ -323,7 +324,7 @@ func (c *checker) repoURL(f *workspace.File, s string, m []int, span func(from, 
 	if owner != "" && !c.isThisRepo(owner+"/"+name) {
 		return // another repository, or we cannot tell which one this is
 	}
-	if hexRef.MatchString(ref) {
+	if hexRef().MatchString(ref) {
 		return // a permalink to a commit stays valid
 	}
 	p = trimTrailing(p)
@@ -341,7 +342,7 @@ func (c *checker) repoURL(f *workspace.File, s string, m []int, span func(from, 
 
 // relative checks a Markdown link destination that is not a URL.
 func (c *checker) relative(f *workspace.File, dest string, at workspace.Span) {
-	if schemeRe.MatchString(dest) || strings.HasPrefix(dest, "//") || strings.ContainsAny(dest, "{}$") {
+	if schemeRe().MatchString(dest) || strings.HasPrefix(dest, "//") || strings.ContainsAny(dest, "{}$") {
 		return
 	}
 	p, anchor, _ := strings.Cut(dest, "#")
@@ -394,7 +395,7 @@ func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at 
 
 // lineAnchor checks #L10 and #L10-L20 against a file's length.
 func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, at workspace.Span) {
-	m := lineAnchor.FindStringSubmatch(anchor)
+	m := lineAnchor().FindStringSubmatch(anchor)
 	if m == nil {
 		return
 	}

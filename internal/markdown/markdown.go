@@ -8,6 +8,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -16,10 +17,13 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-// dialect is the configured parser: built once and never changed.
-// goldmark keeps what it learns about one document in a context made per
-// Parse call, so the parser serves concurrent calls.
-var dialect parser.Parser = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote)).Parser()
+// dialect is the configured parser: built on first use (a run without
+// Markdown never builds it) and never changed. goldmark keeps what it
+// learns about one document in a context made per Parse call, so the
+// parser serves concurrent calls.
+var dialect = sync.OnceValue(func() parser.Parser {
+	return goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote)).Parser()
+})
 
 // Limits on what Parse reads. A CommonMark parser checks every open
 // container (list item, block quote) on every line, so its time grows with
@@ -46,7 +50,7 @@ func Parse(src []byte) (ast.Node, error) {
 	if err := checkDepth(src); err != nil {
 		return nil, err
 	}
-	return dialect.Parse(text.NewReader(src)), nil
+	return dialect().Parse(text.NewReader(src)), nil
 }
 
 // checkDepth estimates, without parsing, how many containers each line

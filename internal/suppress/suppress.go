@@ -10,11 +10,12 @@
 package suppress
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
-var directiveRe = regexp.MustCompile(`(?:#|<!--|//)\s*releasegate:ignore\[([^\]]*)\]([^\n]*)`)
+var directiveRe = lazyre.New(`(?:#|<!--|//)\s*releasegate:ignore\[([^\]]*)\]([^\n]*)`)
 
 // Directive is one suppression comment.
 type Directive struct {
@@ -26,7 +27,10 @@ type Directive struct {
 
 // Find returns the suppression comment in line, if there is one.
 func Find(line string) (Directive, bool) {
-	m := directiveRe.FindStringSubmatchIndex(line)
+	if !strings.Contains(line, "releasegate:ignore[") {
+		return Directive{}, false // most lines: no pattern to run
+	}
+	m := directiveRe().FindStringSubmatchIndex(line)
 	if m == nil {
 		return Directive{}, false
 	}

@@ -58,6 +58,6 @@ func FuzzFormatHoles(f *testing.F) {
 		}
 		_ = scanQuotes(format, false)
 		_ = looksLikeJSON(format)
-		_ = flatObject.MatchString(format)
+		_ = flatObject().MatchString(format)
 	})
 }

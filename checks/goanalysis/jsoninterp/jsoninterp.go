@@ -32,7 +32,6 @@ import (
 	"go/format"
 	"go/token"
 	"go/types"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -43,6 +42,8 @@ import (
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
 	"github.com/releasegate/releasegate/rule"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // Rule documents go-json-interpolation for `releasegate rules` and SARIF.
@@ -121,7 +122,7 @@ func markInner(n *ast.BinaryExpr, inner map[ast.Expr]bool) {
 
 // verbRe matches one fmt directive: flags, explicit index, width,
 // precision and the verb letter.
-var verbRe = regexp.MustCompile(`^%[-+# 0]*(\[\d+\])?[0-9*]*(\.[0-9*]*)?([a-zA-Z%])`)
+var verbRe = lazyre.New(`^%[-+# 0]*(\[\d+\])?[0-9*]*(\.[0-9*]*)?([a-zA-Z%])`)
 
 // hole is a place where a value is pasted into JSON text.
 type hole struct {
@@ -178,7 +179,7 @@ func formatHoles(format string, args []ast.Expr) ([]hole, bool) {
 		case c == '"':
 			inStr = !inStr
 		case c == '%':
-			m := verbRe.FindStringSubmatch(format[i:])
+			m := verbRe().FindStringSubmatch(format[i:])
 			if m == nil {
 				return nil, false
 			}
@@ -337,18 +338,18 @@ func scanQuotes(s string, inStr bool) bool {
 // flatObject matches {"key":"%s", ...} with plain keys and only %s or %v
 // string values: the shape a map[string]string marshals to.
 var (
-	flatObject = regexp.MustCompile(`^\s*\{\s*(?:"[A-Za-z0-9_.\-]+"\s*:\s*"%[sv]"\s*(?:,\s*|\}\s*$))+$`)
-	flatKey    = regexp.MustCompile(`"([A-Za-z0-9_.\-]+)"\s*:`)
+	flatObject = lazyre.New(`^\s*\{\s*(?:"[A-Za-z0-9_.\-]+"\s*:\s*"%[sv]"\s*(?:,\s*|\}\s*$))+$`)
+	flatKey    = lazyre.New(`"([A-Za-z0-9_.\-]+)"\s*:`)
 )
 
 // marshalFix rewrites fmt.Sprintf of a flat object into json.Marshal of a
 // map[string]string. Marshalling such a map cannot fail, so dropping the
 // error is exact; keys come out sorted, which JSON readers ignore.
 func marshalFix(pass *analysis.Pass, call *ast.CallExpr, layout string) (analysis.SuggestedFix, bool) {
-	if !flatObject.MatchString(layout) {
+	if !flatObject().MatchString(layout) {
 		return analysis.SuggestedFix{}, false
 	}
-	keys := flatKey.FindAllStringSubmatch(layout, -1)
+	keys := flatKey().FindAllStringSubmatch(layout, -1)
 	args := call.Args[1:]
 	if len(keys) != len(args) {
 		return analysis.SuggestedFix{}, false

@@ -1,9 +1,10 @@
 package mdtext
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // Segment is a run of inline text: either a code span's content or the
@@ -91,15 +92,15 @@ func codeContent(c string) string {
 }
 
 var (
-	linkRe     = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
-	refLinkRe  = regexp.MustCompile(`!?\[([^\]]*)\]\[[^\]]*\]`)
-	autolinkRe = regexp.MustCompile(`<((?i:https?|mailto|ftp):[^\s<>]*)>`)
-	tagRe      = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
-	commentRe  = regexp.MustCompile(`(?s)<!--.*?-->`)
-	escapeRe   = regexp.MustCompile("\\\\([!-/:-@\\[-`{-~])")
-	underEmRe  = regexp.MustCompile(`(^|[^\p{L}\p{N}_])_{1,3}([^_\s](?:[^_]*[^_\s])?)_{1,3}($|[^\p{L}\p{N}_])`)
-	anchorRe   = regexp.MustCompile(`(?i)<[a-z][a-z0-9]*\s[^>]*?\b(?:name|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))`)
-	spaceRe    = regexp.MustCompile(`\s+`)
+	linkRe     = lazyre.New(`!?\[([^\]]*)\]\([^)]*\)`)
+	refLinkRe  = lazyre.New(`!?\[([^\]]*)\]\[[^\]]*\]`)
+	autolinkRe = lazyre.New(`<((?i:https?|mailto|ftp):[^\s<>]*)>`)
+	tagRe      = lazyre.New(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
+	commentRe  = lazyre.New(`(?s)<!--.*?-->`)
+	escapeRe   = lazyre.New("\\\\([!-/:-@\\[-`{-~])")
+	underEmRe  = lazyre.New(`(^|[^\p{L}\p{N}_])_{1,3}([^_\s](?:[^_]*[^_\s])?)_{1,3}($|[^\p{L}\p{N}_])`)
+	anchorRe   = lazyre.New(`(?i)<[a-z][a-z0-9]*\s[^>]*?\b(?:name|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))`)
+	spaceRe    = lazyre.New(`\s+`)
 )
 
 // RenderInline returns the text a reader sees: code span contents kept
@@ -121,17 +122,17 @@ func stripMarkup(t string) string {
 	// The regular expressions are only run when their first character
 	// occurs: most item text has no links or tags.
 	if strings.Contains(t, "<") {
-		t = commentRe.ReplaceAllString(t, "")
-		t = autolinkRe.ReplaceAllString(t, "$1")
-		t = tagRe.ReplaceAllString(t, "")
+		t = commentRe().ReplaceAllString(t, "")
+		t = autolinkRe().ReplaceAllString(t, "$1")
+		t = tagRe().ReplaceAllString(t, "")
 	}
 	if strings.Contains(t, "[") {
-		t = linkRe.ReplaceAllString(t, "$1")
-		t = refLinkRe.ReplaceAllString(t, "$1")
+		t = linkRe().ReplaceAllString(t, "$1")
+		t = refLinkRe().ReplaceAllString(t, "$1")
 	}
 	t = stripEmphasis(t)
 	if strings.Contains(t, "\\") {
-		t = escapeRe.ReplaceAllString(t, "$1")
+		t = escapeRe().ReplaceAllString(t, "$1")
 	}
 	return t
 }
@@ -145,7 +146,7 @@ func stripEmphasis(t string) string {
 		return t
 	}
 	for range 2 { // adjacent matches share a boundary character
-		t = underEmRe.ReplaceAllString(t, "$1$2$3")
+		t = underEmRe().ReplaceAllString(t, "$1$2$3")
 	}
 	return t
 }
@@ -155,7 +156,7 @@ func stripEmphasis(t string) string {
 func NormalizeText(s string) string {
 	var b strings.Builder
 	if strings.Contains(s, "<!--") {
-		s = commentRe.ReplaceAllString(s, "")
+		s = commentRe().ReplaceAllString(s, "")
 	}
 	for _, seg := range Segments(s) {
 		if seg.Code {
@@ -164,7 +165,7 @@ func NormalizeText(s string) string {
 		}
 		b.WriteString(stripEmphasis(seg.Text))
 	}
-	return strings.TrimSpace(spaceRe.ReplaceAllString(b.String(), " "))
+	return strings.TrimSpace(spaceRe().ReplaceAllString(b.String(), " "))
 }
 
 // Slug is GitHub's anchor for a heading's text (markup already removed):
@@ -190,7 +191,7 @@ func Slug(text string) string {
 // explicitAnchors returns the name/id values of HTML tags in s.
 func explicitAnchors(s string) []string {
 	var out []string
-	for _, m := range anchorRe.FindAllStringSubmatch(s, -1) {
+	for _, m := range anchorRe().FindAllStringSubmatch(s, -1) {
 		if v := m[1] + m[2] + m[3]; v != "" {
 			out = append(out, v)
 		}

@@ -5,17 +5,18 @@ package runscript
 
 import (
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/expr"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // placeholder matches the stand-ins Mask writes for ${{ }} expressions.
-var placeholder = regexp.MustCompile(`RGX([0-9]+)_*`)
+var placeholder = lazyre.New(`RGX([0-9]+)_*`)
 
 // Mask replaces each ${{ }} by an identifier-like word of the same length
 // ("RGX<i>___"), so byte offsets in the parsed script stay those of the
@@ -48,7 +49,7 @@ func Placeholders(s string) []int {
 		return nil
 	}
 	var out []int
-	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+	for _, m := range placeholder().FindAllStringSubmatch(s, -1) {
 		if i, err := strconv.Atoi(m[1]); err == nil {
 			out = append(out, i)
 		}

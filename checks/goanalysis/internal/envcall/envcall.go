@@ -4,7 +4,8 @@ package envcall
 
 import (
 	"go/types"
-	"regexp"
+
+	"github.com/releasegate/releasegate/internal/lazyre"
 )
 
 // Kind says how a lookup's first argument names variables.
@@ -34,12 +35,12 @@ func Of(fn *types.Func) Kind {
 	return None
 }
 
-var varRe = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))`)
+var varRe = lazyre.New(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))`)
 
 // Names lists the variables a template passed to os.ExpandEnv reads.
 func Names(template string) []string {
 	var out []string
-	for _, m := range varRe.FindAllStringSubmatch(template, -1) {
+	for _, m := range varRe().FindAllStringSubmatch(template, -1) {
 		if m[1] != "" {
 			out = append(out, m[1])
 		} else {

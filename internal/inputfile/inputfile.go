@@ -12,6 +12,7 @@
 package inputfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // MaxBytes is the most releasegate reads from any one input file: far
@@ -51,10 +53,17 @@ func (e *Error) Message() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Root is a directory files must stay inside.
+// Root is a directory files must stay inside. It is safe for concurrent
+// use.
 type Root struct {
 	dir  string // as given, absolute
 	real string // with symbolic links resolved
+
+	// dirs caches where directories really are (absolute path -> with
+	// symbolic links resolved): a repository's files share few
+	// directories, and resolving every component of every path again
+	// costs more than reading a small file.
+	dirs sync.Map
 }
 
 // NewRoot returns the boundary for dir. An empty dir means no boundary:
@@ -103,6 +112,9 @@ func (r *Root) Stat(name string) (fs.FileInfo, error) {
 
 // stat resolves name and stats it: where it really is, and what.
 func (r *Root) stat(name string) (string, fs.FileInfo, error) {
+	if real, st, ok := r.statPlain(name); ok {
+		return real, st, nil
+	}
 	real, err := r.Resolve(name)
 	if err != nil {
 		return "", nil, err
@@ -112,6 +124,33 @@ func (r *Root) stat(name string) (string, fs.FileInfo, error) {
 		return "", nil, &Error{Path: name, Err: err}
 	}
 	return real, st, nil
+}
+
+// statPlain is stat for the common case, a regular file that is not a
+// symbolic link: only its directory needs resolving, once per directory.
+// ok is false for anything else, which stat resolves in full.
+func (r *Root) statPlain(name string) (string, fs.FileInfo, bool) {
+	abs := name
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(r.dir, abs)
+	}
+	st, err := os.Lstat(abs)
+	if err != nil || !st.Mode().IsRegular() {
+		return "", nil, false
+	}
+	dir := filepath.Dir(abs)
+	realDir, cached := r.dirs.Load(dir)
+	if !cached {
+		if realDir, err = filepath.EvalSymlinks(dir); err != nil {
+			return "", nil, false
+		}
+		r.dirs.Store(dir, realDir)
+	}
+	real := filepath.Join(realDir.(string), filepath.Base(abs))
+	if r.real != "" && !Within(r.real, real) {
+		return "", nil, false // Resolve says why
+	}
+	return real, st, true
 }
 
 // ReadFile reads name: a regular file inside the root, at most limit
@@ -140,7 +179,11 @@ func (r *Root) ReadFile(name string, limit int64) ([]byte, error) {
 	if fst, err := f.Stat(); err != nil || !fst.Mode().IsRegular() || !os.SameFile(st, fst) {
 		return nil, &Error{Path: name, Err: fmt.Errorf("%w (changed while being read)", ErrNotRegular)}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	// Sized from the stat, so a file is read in one call into one buffer.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	_, err = buf.ReadFrom(io.LimitReader(f, limit+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, &Error{Path: name, Err: err}
 	}

@@ -160,7 +160,15 @@ func Discover(opts Options) (*Workspace, error) {
 		if !st.IsDir() {
 			dir = filepath.Dir(abs)
 		}
-		top := gitTopLevel(dir)
+		var found []string
+		top := gitTopLevelWhile(dir, func() {
+			if st.IsDir() {
+				found, err = listFiles(abs)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
 		if i == 0 {
 			ws.Root = dir
 			ws.RepoRoot = cmp.Or(top, dir)
@@ -176,10 +184,6 @@ func Discover(opts Options) (*Workspace, error) {
 		}
 		if st, err := os.Stat(filepath.Join(abs, ".github")); err == nil && st.IsDir() {
 			sawGitHubDir = true
-		}
-		found, err := listFiles(abs)
-		if err != nil {
-			return nil, err
 		}
 		for _, f := range found {
 			files = append(files, candidate{path: f, root: root})
@@ -290,6 +294,16 @@ func hasSkippedDir(rel string) bool {
 		}
 	}
 	return false
+}
+
+// gitTopLevelWhile returns gitTopLevel(dir), asked while work runs: the
+// two git processes of a scan (the top level, the file list) overlap
+// instead of adding up, which a small repository notices.
+func gitTopLevelWhile(dir string, work func()) string {
+	top := make(chan string, 1)
+	go func() { top <- gitTopLevel(dir) }()
+	work()
+	return <-top
 }
 
 func gitTopLevel(dir string) string {

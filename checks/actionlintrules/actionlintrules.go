@@ -125,11 +125,24 @@ type projects struct {
 	mu       sync.Mutex
 	byRoot   map[string]*project
 	reported map[string]bool // input errors already reported, by file and message
+	checked  sync.Map        // root and file -> *report.InputError (nil: fine), see checkOnce
 }
 
 func newProjects() *projects {
 	cwd, _ := os.Getwd()
 	return &projects{cwd: cwd, byRoot: map[string]*project{}, reported: map[string]bool{}}
+}
+
+// checkOnce is checkFile, once per file for the run: many workflows call
+// the same reusable workflow or use the same local action.
+func (ps *projects) checkOnce(root *inputfile.Root, file string) *report.InputError {
+	key := root.Dir() + "\x00" + file
+	if ie, ok := ps.checked.Load(key); ok {
+		return ie.(*report.InputError)
+	}
+	ie := checkFile(root, file)
+	ps.checked.Store(key, ie)
+	return ie
 }
 
 // display shows abs relative to the working directory when it is below.
@@ -197,7 +210,7 @@ func (ps *projects) unsafeFiles(p *project, wf *workspace.Workflow) (fresh []rep
 	}
 	if p.root != nil && p.cfgErr == nil {
 		for _, f := range localFiles(p.root.Dir(), wf) {
-			if ie := checkFile(p.root, f); ie != nil {
+			if ie := ps.checkOnce(p.root, f); ie != nil {
 				bad = append(bad, *ie)
 			}
 		}

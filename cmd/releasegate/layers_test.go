@@ -24,6 +24,7 @@ var layers = []struct {
 	{"internal/markdown", 0},
 	{"internal/yamlguard", 0},
 	{"internal/inputfile", 0},
+	{"internal/lazyre", 0},
 	{"rule", 10}, // the shared vocabulary
 	{"config", 20},
 	{"report", 20},

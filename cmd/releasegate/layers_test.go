@@ -19,12 +19,12 @@ var layers = []struct {
 	prefix string
 	rank   int
 }{
-	{"internal/yamlerr", 0}, // low-level helpers
-	{"internal/suppress", 0},
-	{"internal/markdown", 0},
-	{"internal/yamlguard", 0},
-	{"internal/inputfile", 0},
-	{"internal/lazyre", 0},
+	{"internal/lazyre", 0},  // patterns compiled on first use, for any package
+	{"internal/yamlerr", 5}, // low-level helpers
+	{"internal/suppress", 5},
+	{"internal/markdown", 5},
+	{"internal/yamlguard", 5},
+	{"internal/inputfile", 5},
 	{"rule", 10}, // the shared vocabulary
 	{"config", 20},
 	{"report", 20},

@@ -1,107 +1,115 @@
-// Package benchcorpus writes a deterministic corpus of realistic release
-// workflows for the lint benchmark: several triggers, workflow/job/step
-// env, matrices, multi-line run scripts that log in, build, push, call
-// registry APIs and occasionally delete, and secrets at every level.
+// Package benchcorpus writes repositories of realistic workflows for the
+// lint benchmarks: one project's .github written in the shapes real
+// projects use (a CI matrix with a status aggregator, a release that
+// calls a reusable image workflow pushing to three registries and signs,
+// per-architecture images joined into multi-arch indexes, an end-to-end
+// suite both called and dispatched, a nightly on schedule and dispatch,
+// integration tests with service containers, native packages for every
+// platform, registry clean-up with a delete-scoped token, pull request
+// hygiene, code scanning, docs deployment, stale and label automation,
+// backports, benchmarks, dependency auto-merge), two composite actions, a
+// runbook the workflows link to and a .releasegate.yaml (Config). Their
+// sizes follow real projects' (median about 2 KB, a few near 10 KB).
+//
+// A repository of n workflows repeats the project's workflows under
+// renamed files (c0000-ci.yml, c0000-release.yml, c0001-ci.yml, ...),
+// each copy calling its own reusable workflows, the way a monorepo holds
+// many services' pipelines; the actions, the runbook and the
+// configuration are shared.
 package benchcorpus
 
 import (
+	"embed"
 	"fmt"
-	"math/rand/v2"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
 
-// Config is the .releasegate.yaml written next to the corpus.
-const Config = `version: 1
-secrets:
-  DOCKERHUB_TOKEN_RW:
-    scopes: [read, write]
-    allowed: ["wf-*.yml"]
-  DOCKERHUB_TOKEN_DELETE:
-    scopes: [read, write, delete]
-    allowed: ["wf-*.yml#cleanup"]
-families:
-  DOCKERHUB_TOKEN:
-    hosts: [hub.docker.com]
-`
+//go:embed all:testdata/realistic
+var project embed.FS
 
-// Write creates n workflows under dir/.github/workflows and the config.
+const root = "testdata/realistic"
+
+// Workflows are the project's workflows in the order copies take them:
+// a reusable workflow before its callers, so that every prefix of the
+// list is a complete repository.
+var Workflows = []string{
+	"ci.yml", "_publish-image.yml", "e2e.yml", "release.yml", "nightly.yml",
+	"images-per-arch.yml", "integration.yml", "cleanup-registry.yml", "pr-checks.yml",
+	"packages.yml", "codeql.yml", "docs.yml", "stale.yml", "labeler.yml", "backport.yml",
+	"bench.yml", "dependabot-automerge.yml",
+}
+
+// Write creates a repository of n workflows under dir, with the shared
+// files and the configuration. It does not make it a git repository.
 func Write(dir string, n int) error {
+	if err := writeShared(dir); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".releasegate.yaml"), []byte(Config(n)), 0o644); err != nil {
+		return err
+	}
 	wfDir := filepath.Join(dir, ".github", "workflows")
 	if err := os.MkdirAll(wfDir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, ".releasegate.yaml"), []byte(Config), 0o644); err != nil {
-		return err
-	}
-	r := rand.New(rand.NewPCG(42, uint64(n)))
 	for i := range n {
-		name := filepath.Join(wfDir, fmt.Sprintf("wf-%04d.yml", i))
-		if err := os.WriteFile(name, []byte(workflow(r, i)), 0o644); err != nil {
+		name := Workflows[i%len(Workflows)]
+		src, err := project.ReadFile(path.Join(root, ".github/workflows", name))
+		if err != nil {
+			return err
+		}
+		prefix := fmt.Sprintf("c%04d-", i/len(Workflows))
+		if err := os.WriteFile(filepath.Join(wfDir, prefix+name), renamed(src, prefix), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func workflow(r *rand.Rand, i int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "name: release-%d\n", i)
-	b.WriteString("on:\n  push:\n    branches: [main]\n    tags: ['v*']\n  pull_request:\n")
-	b.WriteString("  workflow_dispatch:\n    inputs:\n      dry-run:\n        description: skip the push\n        type: boolean\n        default: false\n")
-	b.WriteString("permissions:\n  contents: read\n  packages: write\n")
-	b.WriteString("env:\n  IMAGE: acme/app\n  REGISTRY: ghcr.io\n")
-	jobs := 3 + r.IntN(4)
-	prev := ""
-	for j := range jobs {
-		id := fmt.Sprintf("job%d", j)
-		if j == jobs-1 {
-			id = "cleanup"
-		}
-		writeJob(&b, r, id, prev)
-		prev = id
+// Config is the repository's .releasegate.yaml: the registry tokens
+// split by scope, each allowed where the project uses it and, once a
+// whole copy of the project is present, required there.
+func Config(n int) string {
+	rw, del := "", ""
+	if n >= len(Workflows) {
+		rw = "    required: [\"*_publish-image.yml\"]\n"
+		del = "    required: [\"*cleanup-registry.yml\"]\n"
 	}
-	return b.String()
+	return "version: 1\nsecrets:\n" +
+		"  REGISTRY_TOKEN_RW:\n    scopes: [read, write]\n" +
+		"    allowed: [\"*release.yml\", \"*nightly.yml\", \"*_publish-image.yml\", \"*images-per-arch.yml\"]\n" + rw +
+		"  REGISTRY_TOKEN_DELETE:\n    scopes: [read, write, delete]\n    allowed: [\"*cleanup-registry.yml\"]\n" + del +
+		"families:\n  REGISTRY_TOKEN:\n    hosts: [hub.docker.com]\n"
 }
 
-func writeJob(b *strings.Builder, r *rand.Rand, id, needs string) {
-	if id == "job0" {
-		b.WriteString("jobs:\n")
+// renamed points a copy's calls of local reusable workflows at the same
+// copy's files.
+func renamed(src []byte, prefix string) []byte {
+	s := string(src)
+	for _, name := range Workflows {
+		s = strings.ReplaceAll(s, "./.github/workflows/"+name, "./.github/workflows/"+prefix+name)
 	}
-	fmt.Fprintf(b, "  %s:\n    runs-on: ubuntu-latest\n    timeout-minutes: %d\n", id, 10+r.IntN(50))
-	if needs != "" {
-		fmt.Fprintf(b, "    needs: [%s]\n", needs)
-	}
-	if r.IntN(2) == 0 {
-		b.WriteString("    strategy:\n      fail-fast: false\n      matrix:\n        arch: [amd64, arm64]\n")
-	}
-	b.WriteString("    env:\n      VERSION: ${{ github.ref_name }}\n")
-	b.WriteString("    steps:\n      - uses: actions/checkout@v4\n")
-	steps := 4 + r.IntN(8)
-	for s := range steps {
-		writeStep(b, r, id, s)
-	}
+	return []byte(s)
 }
 
-func writeStep(b *strings.Builder, r *rand.Rand, job string, s int) {
-	switch r.IntN(5) {
-	case 0:
-		fmt.Fprintf(b, "      - name: Log in %d\n        env:\n          HUB_PASS: ${{ secrets.DOCKERHUB_TOKEN_RW }}\n", s)
-		b.WriteString("        run: |\n          echo \"$HUB_PASS\" | docker login -u acme --password-stdin\n          docker info >/dev/null\n")
-	case 1:
-		fmt.Fprintf(b, "      - name: Build %d\n        if: ${{ github.event_name != 'pull_request' }}\n", s)
-		b.WriteString("        run: |\n          docker buildx build --platform linux/amd64,linux/arm64 \\\n            --tag \"$IMAGE:$VERSION\" \\\n            --label org.opencontainers.image.revision=${{ github.sha }} .\n          for tag in latest \"$VERSION\"; do\n            echo \"tag $tag\"\n          done\n")
-	case 2:
-		fmt.Fprintf(b, "      - name: Query %d\n        run: |\n          curl -fsS \"https://hub.docker.com/v2/repositories/acme/app/tags/?page_size=100\" \\\n            | jq -r '.results[].name' > tags.txt\n          wc -l tags.txt\n", s)
-	case 3:
-		fmt.Fprintf(b, "      - uses: docker/setup-buildx-action@v3\n        with:\n          version: latest\n")
-	default:
-		if job == "cleanup" {
-			fmt.Fprintf(b, "      - name: Prune %d\n        env:\n          HUB_PASS: ${{ secrets.DOCKERHUB_TOKEN_DELETE }}\n", s)
-			b.WriteString("        run: |\n          jwt=$(curl -fsS -X POST https://hub.docker.com/v2/users/login \\\n            -d \"$(jq -n --arg u acme --arg p \"$HUB_PASS\" '{username:$u,password:$p}')\" | jq -r .token)\n          curl -fsS -X DELETE -H \"Authorization: JWT $jwt\" \"https://hub.docker.com/v2/repositories/acme/app/tags/${VERSION}-arm64/\"\n")
-			return
+// writeShared copies everything but the workflows.
+func writeShared(dir string) error {
+	return fs.WalkDir(project, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Dir(p) == root+"/.github/workflows" {
+			return err
 		}
-		fmt.Fprintf(b, "      - name: Summary %d\n        run: echo \"### ${{ github.workflow }} ${{ job.status }}\" >> \"$GITHUB_STEP_SUMMARY\"\n", s)
-	}
+		data, err := project.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(p, root+"/")))
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, data, 0o644)
+	})
 }

@@ -23,6 +23,8 @@ func TestCollectKeepsAFloorUnderPacing(t *testing.T) {
 	const floor = 64 << 20
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	sink = nil // what an earlier run (-count) kept
+	runtime.GC()
 	Collect(floor, 200)
 
 	before := gcs()
@@ -52,6 +54,7 @@ func TestCollectKeepsAFloorUnderPacing(t *testing.T) {
 		_ = append([]byte(nil), make([]byte, 1<<20)...)
 	}
 	runtime.KeepAlive(sink)
+	sink = nil
 }
 
 func gcs() uint32 {

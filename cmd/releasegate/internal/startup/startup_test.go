@@ -63,4 +63,3 @@ func gcs() uint32 {
 	runtime.ReadMemStats(&ms)
 	return ms.NumGC
 }
-

@@ -10,6 +10,7 @@ package walk
 
 import (
 	"reflect"
+	"sync"
 
 	"github.com/rhysd/actionlint"
 )
@@ -31,7 +32,7 @@ type Value struct {
 // Strings returns every string value of the workflow. The order is not
 // specified; callers that report sort their findings anyway.
 func Strings(wf *actionlint.Workflow) []Value {
-	w := walker{out: make([]Value, 0, 256), fields: map[reflect.Type][]field{}}
+	w := walker{out: make([]Value, 0, 256)}
 	w.value(reflect.ValueOf(wf), "")
 	return w.out
 }
@@ -39,10 +40,14 @@ func Strings(wf *actionlint.Workflow) []Value {
 // walker needs no cycle detection: actionlint expands YAML aliases into
 // separate nodes, so its AST is a tree.
 type walker struct {
-	out    []Value
-	path   []string                 // field names from the root to here
-	fields map[reflect.Type][]field // visitable fields per struct type
+	out  []Value
+	path []string // field names from the root to here
 }
+
+// fieldsOf memoizes visitable per struct type (reflect.Type -> []field).
+// It is not state: every walk of every run would compute the same lists,
+// and reading a struct's fields by reflection cost a tenth of a walk.
+var fieldsOf sync.Map
 
 type field struct {
 	index int
@@ -124,8 +129,8 @@ func (w *walker) structFields(v reflect.Value, job string) {
 // visitable lists the fields of a struct type worth descending into:
 // exported, not positions, not descriptions, not plain scalars.
 func (w *walker) visitable(t reflect.Type) []field {
-	if fs, ok := w.fields[t]; ok {
-		return fs
+	if fs, ok := fieldsOf.Load(t); ok {
+		return fs.([]field)
 	}
 	var fs []field
 	for i := 0; i < t.NumField(); i++ {
@@ -139,6 +144,6 @@ func (w *walker) visitable(t reflect.Type) []field {
 		}
 		fs = append(fs, field{i, f.Name})
 	}
-	w.fields[t] = fs
+	fieldsOf.Store(t, fs)
 	return fs
 }

@@ -42,6 +42,7 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"github.com/releasegate/releasegate/checks/internal/mdtext"
+	"github.com/releasegate/releasegate/checks/internal/walk"
 	"github.com/releasegate/releasegate/checks/internal/yamlstrings"
 	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/internal/markdown"
@@ -79,7 +80,7 @@ var Check = lint.Check{Name: "runbooklink", Rules: []rule.Rule{Rule}, Workflow: 
 // linksKey holds, per run, the links found in workflows (see collect).
 type linksKey struct{}
 
-type workflowLinks struct {
+type linksFound struct {
 	mu    sync.Mutex
 	files []fileLinks
 }
@@ -98,14 +99,14 @@ type yamlLink struct {
 	at workspace.Span
 }
 
-func sharedLinks(p *lint.Pass) *workflowLinks {
-	return p.Shared(linksKey{}, func() any { return &workflowLinks{} }).(*workflowLinks)
+func sharedLinks(p *lint.Pass) *linksFound {
+	return p.Shared(linksKey{}, func() any { return &linksFound{} }).(*linksFound)
 }
 
 // collect keeps the links of a workflow while its text is at hand.
 func collect(p *lint.Pass, wf *workspace.Workflow) {
 	defer crashed(p)
-	links := yamlLinks(wf.File)
+	links := workflowLinks(wf)
 	if len(links) == 0 {
 		return
 	}
@@ -277,6 +278,45 @@ func (c *checker) htmlLinks(f *workspace.File, segs *text.Segments) {
 			c.repoURL(f, line, m, func(a, b int) workspace.Span { return f.OffsetSpan(seg.Start+a, seg.Start+b) })
 		}
 	}
+}
+
+// workflowLinks finds the links to this repository in a workflow's
+// string values, as yamlLinks does, from the syntax tree already parsed:
+// reading the YAML again cost more than checking the links it holds. It
+// falls back to yamlLinks unless the tree accounts for exactly the links
+// the text holds, one string each: a link in a comment (no string value),
+// an alias (one string, several tree values) or a key the tree does not
+// keep make them disagree.
+func workflowLinks(wf *workspace.Workflow) []yamlLink {
+	raw := repoURLRe().FindAllIndex(wf.Src, -1)
+	if len(raw) == 0 {
+		return nil
+	}
+	at := make(map[int]bool, len(raw))
+	for _, m := range raw {
+		at[m[0]] = true
+	}
+	var out []yamlLink
+	for _, v := range walk.WithDescriptions(wf.AST) {
+		s := v.Str.Value
+		if !strings.Contains(s, "/blob/") && !strings.Contains(s, "/tree/") && !strings.Contains(s, "/raw/") {
+			continue
+		}
+		for _, m := range repoURLRe().FindAllStringSubmatchIndex(s, -1) {
+			link := trimTrailing(s[m[0]:m[1]])
+			span := wf.LocateSpan(v.Str, m[0], m[0]+len(link))
+			start := wf.Offset(span.Start)
+			if !at[start] {
+				return yamlLinks(wf.File)
+			}
+			delete(at, start)
+			out = append(out, yamlLink{s: s, m: m, at: span})
+		}
+	}
+	if len(at) > 0 {
+		return yamlLinks(wf.File)
+	}
+	return out
 }
 
 // yamlLinks finds the links to this repository in the string values of

@@ -204,3 +204,29 @@ func TestOnlyRunbooksAreRead(t *testing.T) {
 		}},
 	})
 }
+
+// TestWorkflowLinks: links in a workflow's string values are found from
+// its syntax tree, descriptions included; a link in a comment is not a
+// link, and an anchored value used through aliases is one link. The last
+// three make the text and the tree disagree, and the workflow is read
+// again as YAML.
+func TestWorkflowLinks(t *testing.T) {
+	const base = "https://github.com/acme/widget/blob/main/docs/runbooks/"
+	repo := func(wf string) map[string]string {
+		return map[string]string{
+			".releasegate.yaml":            "version: 1\ngate:\n  attestations:\n    identity:\n      source-repository: acme/widget\n",
+			"docs/runbooks/ok.md":          "# Ok\n\n## Steps\n",
+			".github/workflows/notify.yml": wf,
+		}
+	}
+	linttest.RunCases(t, runbooklink.Rule.ID, runbooklink.Check, []linttest.Case{
+		{Name: "values and descriptions", Files: repo("on:\n  workflow_dispatch:\n    inputs:\n      why:\n        description: see »" + base + "gone.md«\n" +
+			"jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"»" + base + "ok.md#nope«\"\n      - run: echo " + base + "ok.md#steps\n" +
+			"        env:\n          DOC: '»${{ github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/missing.md«'\n")},
+		{Name: "a comment is not a link", Files: repo("on: push\n# " + base + "gone.md\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+			"      - run: echo »" + base + "also-gone.md« # " + base + "gone-too.md\n")},
+		{Name: "a key the syntax tree does not keep", Files: repo("on: push\nx-runbook: »" + base + "gone.md«\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n")},
+		{Name: "an alias repeats one link", Files: repo("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env:\n      DOC: &doc »" + base + "gone.md«\n" +
+			"    steps:\n      - run: echo hi\n        env:\n          AGAIN: *doc\n")},
+	})
+}

@@ -5,7 +5,8 @@
 //
 // It walks actionlint's typed AST by reflection. Only YAML values are
 // visited, never comments, and `description:` texts are skipped because the
-// runner does not evaluate expressions in them.
+// runner does not evaluate expressions in them (WithDescriptions keeps
+// them, for rules about text rather than expressions).
 package walk
 
 import (
@@ -37,11 +38,19 @@ func Strings(wf *actionlint.Workflow) []Value {
 	return w.out
 }
 
+// WithDescriptions is Strings with the `description:` texts too.
+func WithDescriptions(wf *actionlint.Workflow) []Value {
+	w := walker{out: make([]Value, 0, 256), descriptions: true}
+	w.value(reflect.ValueOf(wf), "")
+	return w.out
+}
+
 // walker needs no cycle detection: actionlint expands YAML aliases into
 // separate nodes, so its AST is a tree.
 type walker struct {
-	out  []Value
-	path []string // field names from the root to here
+	out          []Value
+	path         []string // field names from the root to here
+	descriptions bool
 }
 
 // fieldsOf memoizes visitable per struct type (reflect.Type -> []field).
@@ -53,6 +62,8 @@ type field struct {
 	index int
 	name  string
 }
+
+const description = "Description"
 
 var (
 	stringType = reflect.TypeOf(actionlint.String{})
@@ -120,6 +131,9 @@ func (w *walker) tail(names ...string) bool {
 
 func (w *walker) structFields(v reflect.Value, job string) {
 	for _, f := range w.visitable(v.Type()) {
+		if f.name == description && !w.descriptions {
+			continue
+		}
 		w.path = append(w.path, f.name)
 		w.value(v.Field(f.index), job)
 		w.path = w.path[:len(w.path)-1]
@@ -127,7 +141,7 @@ func (w *walker) structFields(v reflect.Value, job string) {
 }
 
 // visitable lists the fields of a struct type worth descending into:
-// exported, not positions, not descriptions, not plain scalars.
+// exported, not positions, not plain scalars.
 func (w *walker) visitable(t reflect.Type) []field {
 	if fs, ok := fieldsOf.Load(t); ok {
 		return fs.([]field)
@@ -135,7 +149,7 @@ func (w *walker) visitable(t reflect.Type) []field {
 	var fs []field
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() || f.Name == "Description" || f.Name == "Pos" {
+		if !f.IsExported() || f.Name == "Pos" {
 			continue
 		}
 		switch f.Type.Kind() {

@@ -55,3 +55,29 @@ func TestStrings(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestWithDescriptions: descriptions are text a reader sees, so rules
+// about text (links) read them; the expression rules (Strings) do not.
+func TestWithDescriptions(t *testing.T) {
+	wf, errs := actionlint.Parse([]byte(src))
+	if wf == nil {
+		t.Fatalf("parse: %v", errs)
+	}
+	has := func(vs []Value, text string) bool {
+		for _, v := range vs {
+			if v.Str.Value == text {
+				return true
+			}
+		}
+		return false
+	}
+	const prose = "uses ${{ secrets.IGNORED }} in prose"
+	if all := WithDescriptions(wf); !has(all, prose) || !has(all, "echo ${{ secrets.B }}") {
+		t.Errorf("WithDescriptions misses the description or a value: %d values", len(all))
+	}
+	// After WithDescriptions, Strings (sharing its memo of fields) still
+	// skips descriptions.
+	if has(Strings(wf), prose) {
+		t.Error("Strings returned a description")
+	}
+}

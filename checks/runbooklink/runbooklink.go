@@ -288,6 +288,9 @@ func (c *checker) htmlLinks(f *workspace.File, segs *text.Segments) {
 // an alias (one string, several tree values) or a key the tree does not
 // keep make them disagree.
 func workflowLinks(wf *workspace.Workflow) []yamlLink {
+	if !mayLink(wf.Src) {
+		return nil // most workflows: no pattern to run
+	}
 	raw := repoURLRe().FindAllIndex(wf.Src, -1)
 	if len(raw) == 0 {
 		return nil
@@ -323,7 +326,7 @@ func workflowLinks(wf *workspace.Workflow) []yamlLink {
 // a YAML file.
 func yamlLinks(f *workspace.File) []yamlLink {
 	// Most workflows link nowhere in this repository; skip parsing them.
-	if !bytes.Contains(f.Src, []byte("/blob/")) && !bytes.Contains(f.Src, []byte("/tree/")) && !bytes.Contains(f.Src, []byte("/raw/")) {
+	if !mayLink(f.Src) {
 		return nil
 	}
 	values, err := yamlstrings.Walk(f.Src)
@@ -342,6 +345,11 @@ func yamlLinks(f *workspace.File) []yamlLink {
 		}
 	}
 	return out
+}
+
+// mayLink is a cheap filter: can text hold a link into a repository?
+func mayLink(src []byte) bool {
+	return bytes.Contains(src, []byte("/blob/")) || bytes.Contains(src, []byte("/tree/")) || bytes.Contains(src, []byte("/raw/"))
 }
 
 // yaml checks the links found in a workflow or action.

@@ -291,13 +291,9 @@ func workflowLinks(wf *workspace.Workflow) []yamlLink {
 	if !mayLink(wf.Src) {
 		return nil // most workflows: no pattern to run
 	}
-	raw := repoURLRe().FindAllIndex(wf.Src, -1)
-	if len(raw) == 0 {
+	at := linkStarts(wf.Src)
+	if len(at) == 0 {
 		return nil
-	}
-	at := make(map[int]bool, len(raw))
-	for _, m := range raw {
-		at[m[0]] = true
 	}
 	var out []yamlLink
 	for _, v := range walk.WithDescriptions(wf.AST) {
@@ -345,6 +341,44 @@ func yamlLinks(f *workspace.File) []yamlLink {
 		}
 	}
 	return out
+}
+
+// linkStarts returns the offsets where repoURLRe matches src. The
+// pattern runs over the lines that can hold a match, not the whole file
+// (an order of magnitude faster on a long workflow), unless an expression
+// opens on one line and closes on another: its spaces may join a match
+// across lines.
+func linkStarts(src []byte) map[int]bool {
+	at := map[int]bool{}
+	if spansLines(src) {
+		for _, m := range repoURLRe().FindAllIndex(src, -1) {
+			at[m[0]] = true
+		}
+		return at
+	}
+	for off := 0; off < len(src); {
+		end := bytes.IndexByte(src[off:], '\n')
+		if end < 0 {
+			end = len(src) - off
+		}
+		if line := src[off : off+end]; mayLink(line) {
+			for _, m := range repoURLRe().FindAllIndex(line, -1) {
+				at[off+m[0]] = true
+			}
+		}
+		off += end + 1
+	}
+	return at
+}
+
+// spansLines reports whether some ${{ has no }} after it on its line.
+func spansLines(src []byte) bool {
+	for _, line := range bytes.Split(src, []byte("\n")) {
+		if i := bytes.LastIndex(line, []byte("${{")); i >= 0 && !bytes.Contains(line[i:], []byte("}}")) {
+			return true
+		}
+	}
+	return false
 }
 
 // mayLink is a cheap filter: can text hold a link into a repository?

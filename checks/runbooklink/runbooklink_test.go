@@ -225,6 +225,8 @@ func TestWorkflowLinks(t *testing.T) {
 			"        env:\n          DOC: '»${{ github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/missing.md«'\n")},
 		{Name: "a comment is not a link", Files: repo("on: push\n# " + base + "gone.md\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
 			"      - run: echo »" + base + "also-gone.md« # " + base + "gone-too.md\n")},
+		{Name: "an expression across lines", Files: repo("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n" +
+			"          echo \"»${{\n            github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/gone.md«\"\n")},
 		{Name: "a key the syntax tree does not keep", Files: repo("on: push\nx-runbook: »" + base + "gone.md«\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n")},
 		{Name: "an alias repeats one link", Files: repo("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env:\n      DOC: &doc »" + base + "gone.md«\n" +
 			"    steps:\n      - run: echo hi\n        env:\n          AGAIN: *doc\n")},

@@ -97,15 +97,17 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 				continue
 			}
 			seen[key] = true
-			span := workspace.Span{Start: workspace.Pos{Line: pos.Line, Col: pos.Column}}
-			span.End = span.Start
-			if d.End.IsValid() {
-				// go/token columns count bytes; they differ from ours only
-				// on lines with non-ASCII text before the span.
-				end := act.Package.Fset.Position(d.End)
-				span.End = workspace.Pos{Line: end.Line, Col: end.Column}
+			id, file := suite.RuleID(act.Analyzer.Name), displayPath(pos.Filename, cwd)
+			if !d.End.IsValid() {
+				// No end: the finding spans the token at its start.
+				p.ReportAt(id, file, pos.Line, pos.Column, d.Message)
+				continue
 			}
-			p.ReportSpanAt(suite.RuleID(act.Analyzer.Name), displayPath(pos.Filename, cwd), span, d.Message)
+			// go/token columns count bytes; they differ from ours only on
+			// lines with non-ASCII text before the span.
+			end := act.Package.Fset.Position(d.End)
+			p.ReportSpanAt(id, file, workspace.Span{Start: workspace.Pos{Line: pos.Line, Col: pos.Column},
+				End: workspace.Pos{Line: end.Line, Col: end.Column}}, d.Message)
 		}
 	}
 }

@@ -328,31 +328,39 @@ type classified struct {
 	kind kind
 }
 
-// classify keeps the files lint reads. A symlink is read through to its
-// target when that is a regular file inside the boundary; anything else
-// (a link out of the repository, a dangling link, a FIFO or device) is
-// skipped, and under .github, where a skipped file means a workflow or
-// action nobody checked, the skip is a warning. A file named on the
-// command line that cannot be read so is an input error.
+// classify keeps the files lint reads, by name. Whether each is a file
+// that can be read is settled when it is read (see skipped), by the
+// parsing workers: stat-ing every file here, one after the other, cost a
+// large repository more than listing it.
 func (ws *Workspace) classify(files []candidate) []classified {
 	var out []classified
 	for _, f := range files {
-		k := kindOf(f.path)
-		if k == 0 {
-			continue
+		if k := kindOf(f.path); k != 0 {
+			out = append(out, classified{f, k})
 		}
-		if !f.named && k != kindGo {
-			if reason := irregular(f); reason != "" {
-				if isUnderGitHub(f.path) {
-					ws.Warnings = append(ws.Warnings, report.InputError{File: displayPath(f.path, ws.cwd),
-						Message: "skipped, not checked: " + reason})
-				}
-				continue
-			}
-		}
-		out = append(out, classified{f, k})
 	}
 	return out
+}
+
+// skipped says whether a file that could not be read is skipped rather
+// than an input error, and the warning to give: a symlink is read through
+// to its target when that is a regular file inside the boundary; anything
+// else (a link out of the repository, a dangling link, a FIFO or device)
+// is skipped, and under .github, where a skipped file means a workflow or
+// action nobody checked, the skip is a warning. A file named on the
+// command line that cannot be read is an input error.
+func (ws *Workspace) skipped(c classified) (bool, *report.InputError) {
+	if c.named || c.kind == kindGo {
+		return false, nil
+	}
+	reason := irregular(c.candidate)
+	if reason == "" {
+		return false, nil
+	}
+	if !isUnderGitHub(c.path) {
+		return true, nil
+	}
+	return true, &report.InputError{File: displayPath(c.path, ws.cwd), Message: "skipped, not checked: " + reason}
 }
 
 // irregular says why a listed file is not read, or "" when it is a
@@ -415,10 +423,11 @@ func isWorkflowDir(dir string) bool {
 // to the workspace in file order.
 func (ws *Workspace) parseAll(files []classified) {
 	type parsed struct {
-		wf  *Workflow
-		act *Action
-		md  *Markdown
-		err *report.InputError
+		wf   *Workflow
+		act  *Action
+		md   *Markdown
+		err  *report.InputError
+		warn *report.InputError
 	}
 	results := make([]parsed, len(files))
 	var wg sync.WaitGroup
@@ -431,7 +440,11 @@ func (ws *Workspace) parseAll(files []classified) {
 				c := files[i]
 				f, ierr := ws.readFile(c.candidate)
 				if ierr != nil {
-					results[i].err = ierr
+					if skip, warn := ws.skipped(c); skip {
+						results[i].warn = warn
+					} else {
+						results[i].err = ierr
+					}
 					continue
 				}
 				switch c.kind {
@@ -460,6 +473,8 @@ func (ws *Workspace) parseAll(files []classified) {
 	wg.Wait()
 	for _, r := range results {
 		switch {
+		case r.warn != nil:
+			ws.Warnings = append(ws.Warnings, *r.warn)
 		case r.err != nil:
 			ws.Errors = append(ws.Errors, *r.err)
 		case r.wf != nil:

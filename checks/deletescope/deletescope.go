@@ -150,14 +150,16 @@ func checkScript(p *lint.Pass, src string, env func(string) (string, bool), inpu
 	}
 }
 
-// mayDelete is a cheap pre-filter before parsing a script.
+// mayDelete is a cheap pre-filter before parsing a script. " rm " alone
+// is only regctl's (`regctl tag rm`): scripts remove local files all the
+// time, and parsing each of them for nothing cost a fifth of the rule.
 func mayDelete(src string) bool {
-	for _, w := range []string{"DELETE", "delete", "Delete", " rm "} {
+	for _, w := range []string{"DELETE", "delete", "Delete"} {
 		if strings.Contains(src, w) {
 			return true
 		}
 	}
-	return false
+	return strings.Contains(src, " rm ") && strings.Contains(src, "regctl")
 }
 
 // judge applies the rule to one delete and the origins of its credential.

@@ -4,12 +4,14 @@
 // calls a reusable image workflow pushing to three registries and signs,
 // per-architecture images joined into multi-arch indexes, an end-to-end
 // suite both called and dispatched, a nightly on schedule and dispatch,
-// integration tests with service containers, native packages for every
+// integration tests with service containers, a monorepo pipeline with
+// jobs per service, native packages for every
 // platform, registry clean-up with a delete-scoped token, pull request
 // hygiene, code scanning, docs deployment, stale and label automation,
 // backports, benchmarks, dependency auto-merge), two composite actions, a
 // runbook the workflows link to and a .releasegate.yaml (Config). Their
-// sizes follow real projects' (median about 2 KB, a few near 10 KB).
+// sizes follow real projects' (median about 2 KB, mean about 3 KB, a few
+// of 10 to 15 KB).
 //
 // A repository of n workflows repeats the project's workflows under
 // renamed files (c0000-ci.yml, c0000-release.yml, c0001-ci.yml, ...),
@@ -38,7 +40,7 @@ const root = "testdata/realistic"
 // list is a complete repository.
 var Workflows = []string{
 	"ci.yml", "_publish-image.yml", "e2e.yml", "release.yml", "nightly.yml",
-	"images-per-arch.yml", "integration.yml", "cleanup-registry.yml", "pr-checks.yml",
+	"images-per-arch.yml", "integration.yml", "services.yml", "cleanup-registry.yml", "pr-checks.yml",
 	"packages.yml", "codeql.yml", "docs.yml", "stale.yml", "labeler.yml", "backport.yml",
 	"bench.yml", "dependabot-automerge.yml",
 }

@@ -17,6 +17,57 @@ func withFillers(files map[string]string) map[string]string {
 	return files
 }
 
+// zBuild is a reusable workflow that exports one output, digest.
+const zBuild = `on:
+  workflow_call:
+    outputs:
+      digest:
+        value: ${{ jobs.build.outputs.digest }}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    outputs:
+      digest: ${{ steps.b.outputs.digest }}
+    steps:
+      - id: b
+        run: echo "digest=sha256:0" >> "$GITHUB_OUTPUT"
+`
+
+// zPublish is a reusable workflow reading an optional secret; %s is the
+// finding marker, or nothing.
+const zPublish = `on:
+  workflow_call:
+    secrets:
+      registry:
+        required: false
+jobs:
+  push:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker push %s${{ secrets.registry }}/app:1.0
+`
+
+// aSign signs what z-build.yml outputs: %s is the finding marker or
+// nothing, %s the output it reads.
+const aSign = `on: push
+jobs:
+  build:
+    uses: ./.github/workflows/z-build.yml
+  sign:
+    needs: build
+    runs-on: ubuntu-latest
+    steps:
+      - run: cosign sign ghcr.io/acme/app@%s${{ needs.build.outputs.%s }}
+`
+
+// bRelease calls z-publish.yml and hands it every secret.
+const bRelease = `on: push
+jobs:
+  publish:
+    uses: ./.github/workflows/z-publish.yml
+    secrets: inherit
+`
+
 // TestCallerBeforeCallee: the cross-file facts (a reusable workflow's input
 // types and outputs, the secrets its callers pass) reach the analysis
 // whatever order the files are parsed in.
@@ -42,78 +93,19 @@ jobs:
       - run: make sign
 `}), Msg: "a boolean (input of ./.github/workflows/z-sign.yml)"},
 		{Name: "output a reusable workflow parsed later does not declare", Files: withFillers(map[string]string{
-			".github/workflows/a-release.yml": `on: push
-jobs:
-  build:
-    uses: ./.github/workflows/z-build.yml
-  sign:
-    needs: build
-    runs-on: ubuntu-latest
-    steps:
-      - run: cosign sign ghcr.io/acme/app@»${{ needs.build.outputs.image-digest }}
-`,
-			".github/workflows/z-build.yml": `on:
-  workflow_call:
-    outputs:
-      digest:
-        value: ${{ jobs.build.outputs.digest }}
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    outputs:
-      digest: ${{ steps.b.outputs.digest }}
-    steps:
-      - id: b
-        run: echo "digest=sha256:0" >> "$GITHUB_OUTPUT"
-`}), Msg: "declares no output \"image-digest\""},
+			".github/workflows/a-release.yml": fmt.Sprintf(aSign, "»", "image-digest"),
+			".github/workflows/z-build.yml": zBuild}), Msg: "declares no output \"image-digest\""},
 		{Name: "twin: the output is declared", Files: withFillers(map[string]string{
-			".github/workflows/a-release.yml": `on: push
-jobs:
-  build:
-    uses: ./.github/workflows/z-build.yml
-  sign:
-    needs: build
-    runs-on: ubuntu-latest
-    steps:
-      - run: cosign sign ghcr.io/acme/app@${{ needs.build.outputs.digest }}
-`,
-			".github/workflows/z-build.yml": `on:
-  workflow_call:
-    outputs:
-      digest:
-        value: ${{ jobs.build.outputs.digest }}
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    outputs:
-      digest: ${{ steps.b.outputs.digest }}
-    steps:
-      - id: b
-        run: echo "digest=sha256:0" >> "$GITHUB_OUTPUT"
-`}), Msg: ""},
+			".github/workflows/a-release.yml": fmt.Sprintf(aSign, "", "digest"),
+			".github/workflows/z-build.yml": zBuild}), Msg: ""},
 		{Name: "secret the first of two callers does not pass", Files: withFillers(map[string]string{
 			".github/workflows/a-nightly.yml": `on: schedule
 jobs:
   publish:
     uses: ./.github/workflows/z-publish.yml
 `,
-			".github/workflows/b-release.yml": `on: push
-jobs:
-  publish:
-    uses: ./.github/workflows/z-publish.yml
-    secrets: inherit
-`,
-			".github/workflows/z-publish.yml": `on:
-  workflow_call:
-    secrets:
-      registry:
-        required: false
-jobs:
-  push:
-    runs-on: ubuntu-latest
-    steps:
-      - run: docker push »${{ secrets.registry }}/app:1.0
-`}), Msg: "secrets.registry is empty when this workflow is called from .github/workflows/a-nightly.yml:3"},
+			".github/workflows/b-release.yml": bRelease,
+			".github/workflows/z-publish.yml": fmt.Sprintf(zPublish, "»")}), Msg: "secrets.registry is empty when this workflow is called from .github/workflows/a-nightly.yml:3"},
 		{Name: "twin: every caller passes the secret", Files: withFillers(map[string]string{
 			".github/workflows/a-nightly.yml": `on: schedule
 jobs:
@@ -122,22 +114,7 @@ jobs:
     secrets:
       registry: ${{ secrets.REGISTRY }}
 `,
-			".github/workflows/b-release.yml": `on: push
-jobs:
-  publish:
-    uses: ./.github/workflows/z-publish.yml
-    secrets: inherit
-`,
-			".github/workflows/z-publish.yml": `on:
-  workflow_call:
-    secrets:
-      registry:
-        required: false
-jobs:
-  push:
-    runs-on: ubuntu-latest
-    steps:
-      - run: docker push ${{ secrets.registry }}/app:1.0
-`}), Msg: ""},
+			".github/workflows/b-release.yml": bRelease,
+			".github/workflows/z-publish.yml": fmt.Sprintf(zPublish, "")}), Msg: ""},
 	})
 }

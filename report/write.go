@@ -149,6 +149,9 @@ func adoption(res *Result) string {
 	return s
 }
 
+// Plural renders a count and a noun: "1 finding", "2 findings".
+func Plural(n int, noun string) string { return plural(n, noun) }
+
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun

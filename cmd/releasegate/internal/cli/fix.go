@@ -48,7 +48,7 @@ func (c *common) fixes(res *report.Result, l lintFlags, again func() (*report.Re
 	for i, f := range plan.Files {
 		names[i] = f.Path
 	}
-	c.note("fixed %d findings in %s", plan.Fixed(), strings.Join(names, ", "))
+	c.note("fixed %s in %s", report.Plural(plan.Fixed(), "finding"), strings.Join(names, ", "))
 	after, err := again()
 	if err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func (c *common) recordBaseline(res *report.Result, l lintFlags, threshold rule.
 	if err := c.writeLint(res, l.sarif, threshold); err != nil {
 		return undecided(err)
 	}
-	c.note("recorded %d findings in %s; lint with --baseline %s (or lint.baseline in the configuration) hides them", n, l.baselineWrite, l.baselineWrite)
+	c.note("recorded %s in %s; lint with --baseline %s (or lint.baseline in the configuration) hides them", report.Plural(n, "finding"), l.baselineWrite, l.baselineWrite)
 	return withOutcome(report.Holds, nil)
 }
 

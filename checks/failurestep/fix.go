@@ -1,0 +1,280 @@
+package failurestep
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/releasegate/releasegate/checks/internal/expr"
+	"github.com/releasegate/releasegate/checks/internal/walk"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
+	"github.com/releasegate/releasegate/report"
+)
+
+// The fix adds the status function the rule's message asks for, in the
+// form that keeps what the condition tests:
+//
+//   - `!cancelled()` for a test of a failure (or a skip): it lifts the
+//     implicit success() and nothing else, so the condition runs after
+//     the failure it waits for, and still not in a cancelled run.
+//     failure() would be wrong for a step tested with continue-on-error
+//     that is true in some runs: its outcome is 'failure' while
+//     failure() is false;
+//   - `always()` where the test can only hold in a cancelled run, or
+//     also then (== 'cancelled', != 'success'): under !cancelled() those
+//     outcomes would never be seen; and for a gate job, which must run
+//     in every outcome, since a skipped required check counts as passed;
+//   - `!failure() && !cancelled()` for a job skipped only because a job
+//     above it was skipped: it runs when its needs succeeded or were
+//     skipped, as the job's author expected, and not after a failure.
+//
+// The condition keeps its form: `${{ }}` or bare, quoted or block. A
+// plain (unquoted) value cannot start with `!` (YAML would read a tag),
+// so there the status function goes at the end. A job-level fix is
+// refused when the job reads outputs of a job it needs that the
+// condition does not test: they are empty when that job failed or was
+// skipped, and the job would now run with them empty.
+
+// addStatus returns the fix that adds status to the condition cond.
+func addStatus(f *workspace.File, cond *actionlint.String, status string) lint.Detail {
+	node, src, off := expr.Condition(cond.Value)
+	if node == nil {
+		return lint.WithoutFix("the condition could not be read")
+	}
+	from, to := conditionBody(cond.Value, src, off)
+	parens := isOr(node)
+	var edits []string
+	var at []int
+	switch {
+	case !strings.HasPrefix(cond.Value[off:], "${{") && f.PlainAt(cond) && strings.HasPrefix(status, "!"):
+		// Written last: a plain value cannot start with "!".
+		tail := " && " + status
+		if parens {
+			edits, at = []string{"(", ")" + tail}, []int{from, to}
+		} else {
+			edits, at = []string{tail}, []int{to}
+		}
+	case parens:
+		edits, at = []string{status + " && (", ")"}, []int{from, to}
+	default:
+		edits, at = []string{status + " && "}, []int{from}
+	}
+	var made []report.Edit
+	for i, text := range edits {
+		e, err := f.ValueEdit(cond, at[i], at[i], text)
+		if err != nil {
+			return lint.WithoutFix("the if: cannot be edited in place: " + err.Error())
+		}
+		made = append(made, e)
+	}
+	return lint.WithFix("add "+status+" to the if:", made...)
+}
+
+// conditionBody is the range of an if: value holding the expression
+// proper: inside ${{ }} when wrapped, without surrounding white space.
+func conditionBody(v, src string, off int) (from, to int) {
+	if strings.HasPrefix(v[off:], "${{") {
+		from = off + 3
+		to = from + len(src)
+		v = v[:to]
+	} else {
+		to = len(v)
+	}
+	for from < to && isSpace(v[from]) {
+		from++
+	}
+	for to > from && isSpace(v[to-1]) {
+		to--
+	}
+	return from, to
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// isOr reports a top-level ||, which binds looser than the && the fix
+// adds.
+func isOr(n actionlint.ExprNode) bool {
+	l, ok := n.(*actionlint.LogicalOpNode)
+	return ok && l.Kind == actionlint.LogicalOpNodeKindOr
+}
+
+// statusFor picks the status function for a condition's failure tests
+// (see the comment at the top).
+func statusFor(node actionlint.ExprNode, src string, at level) string {
+	status := "!cancelled()"
+	positiveTests(node, false, func(n actionlint.ExprNode) bool {
+		if t, ok := failureTest(n, src, at); ok && (t.kind == notSuccess || strings.Contains(strings.ToLower(t.text), "cancelled")) {
+			status = "always()"
+			return true
+		}
+		return false
+	})
+	return status
+}
+
+// jobStatus is the fix for a job-level finding: status added to the
+// job's if:, or a new if: when it has none. Refused when another
+// finding's fix of this job already adds a status function.
+//
+// A job that reads outputs of a need its if: does not test would now run
+// with them empty when that need fails or is skipped. With guard set (the
+// `!failure() && !cancelled()` fixes), the fix also requires each such
+// need to have succeeded — which changes nothing while guard(need) says
+// the need is not skipped there; otherwise the fix is refused.
+func (j *jobFixes) jobStatus(wf *workspace.Workflow, job *actionlint.Job, status string, guard func(need string) bool) lint.Detail {
+	if j.fixed[job] {
+		return lint.WithoutFix("the fix of the other finding on this job adds a status function, which resolves this one too")
+	}
+	needs, whole := j.unguardedOutputs(wf, job)
+	for _, n := range needs {
+		if guard == nil || !guard(n) {
+			return lint.WithoutFix("the job reads needs." + n + ".outputs, which are empty when " + n + " fails or is skipped; " +
+				"with a status function it would run with them empty, so decide what it should do then")
+		}
+		status += " && needs." + n + ".result == 'success'"
+	}
+	if whole != "" {
+		return lint.WithoutFix("the job reads " + whole + ", whose outputs are empty for needs that fail or are skipped; " +
+			"with a status function it would run with them empty, so decide what it should do then")
+	}
+	var d lint.Detail
+	if job.If != nil {
+		d = addStatus(wf.File, job.If, status)
+	} else {
+		d = insertIf(wf.File, job, status)
+	}
+	j.fixed[job] = true
+	return d
+}
+
+// jobFixes tracks the job-level fixes of one workflow.
+type jobFixes struct {
+	fixed  map[*actionlint.Job]bool
+	values map[string][]*actionlint.String // job id -> its string values, built on first need
+}
+
+func newJobFixes() *jobFixes { return &jobFixes{fixed: map[*actionlint.Job]bool{}} }
+
+// outputRead matches a read of needs outputs: needs.J.outputs,
+// needs['J'].outputs, needs.*.outputs, and toJSON(needs).
+var outputRead = regexp.MustCompile(`(?i)needs\s*(?:\.\s*([\w-]+|\*)|\[\s*'([^']*)'\s*\])\s*\.\s*outputs|tojson\s*\(\s*needs\s*\)`)
+
+// unguardedOutputs lists the needs whose outputs the job reads while its
+// if: does not test them, in the order read, and a read of every need's
+// outputs at once (needs.*.outputs, toJSON(needs)), if any.
+func (j *jobFixes) unguardedOutputs(wf *workspace.Workflow, job *actionlint.Job) (needs []string, whole string) {
+	if j.values == nil {
+		j.values = map[string][]*actionlint.String{}
+		for _, v := range walk.Strings(wf.AST) {
+			j.values[v.Job] = append(j.values[v.Job], v.Str)
+		}
+	}
+	cond := ""
+	if job.If != nil {
+		cond = strings.ToLower(job.If.Value)
+	}
+	vals := slices.Clone(j.values[job.ID.Value])
+	slices.SortFunc(vals, func(a, b *actionlint.String) int { return a.Pos.Line - b.Pos.Line })
+	for _, s := range vals {
+		if s == job.If || !expr.ContainsFold(s.Value, "needs") {
+			continue
+		}
+		for _, m := range outputRead.FindAllStringSubmatch(s.Value, -1) {
+			need := strings.ToLower(m[1] + m[2])
+			switch {
+			case need == "" || need == "*":
+				if whole == "" {
+					whole = m[0]
+				}
+			case !strings.Contains(cond, "needs."+need) && !slices.Contains(needs, need):
+				needs = append(needs, need)
+			}
+		}
+	}
+	return needs, whole
+}
+
+// insertIf adds `if: status` to a job without one: as the first key of a
+// flow mapping, or as a line of its own right below the job's id, indented
+// like the job's first key. A status starting with "!" is written as
+// ${{ }}, which a plain value needs.
+func insertIf(f *workspace.File, job *actionlint.Job, status string) lint.Detail {
+	if strings.HasPrefix(status, "!") {
+		status = "${{ " + status + " }}"
+	}
+	src := f.Src
+	colon := keyColon(src, f.Offset(workspace.PosOf(job.ID.Pos)))
+	if colon < 0 {
+		return lint.WithoutFix("the job's key could not be found in the file")
+	}
+	i := colon + 1
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i < len(src) && src[i] == '{' {
+		return lint.WithFix("add if: "+status+" to the job", f.Edit(i+1, i+1, "if: "+status+", "))
+	}
+	if i < len(src) && src[i] != '#' && src[i] != '\n' && src[i] != '\r' {
+		return lint.WithoutFix("the job's mapping is written in a form the fix does not edit (an anchor or alias)")
+	}
+	lineEnd := slices.Index(src[i:], '\n')
+	if lineEnd < 0 {
+		return lint.WithoutFix("the job has no body below its id")
+	}
+	next := i + lineEnd + 1
+	indent, ok := firstKeyIndent(src, next, f.Offset(workspace.PosOf(job.ID.Pos))-lineStart(src, colon))
+	if !ok {
+		return lint.WithoutFix("the indentation of the job's keys could not be told")
+	}
+	return lint.WithFix("add if: "+status+" to the job", f.Edit(next, next, indent+"if: "+status+f.LineBreak()))
+}
+
+// keyColon finds the ':' ending the mapping key that starts at off
+// (plain or quoted).
+func keyColon(src []byte, off int) int {
+	i := off
+	if i < len(src) && (src[i] == '"' || src[i] == '\'') {
+		q := src[i]
+		for i++; i < len(src) && src[i] != q; i++ {
+			if q == '"' && src[i] == '\\' {
+				i++
+			}
+		}
+	}
+	for ; i < len(src) && src[i] != '\n'; i++ {
+		if src[i] == ':' {
+			return i
+		}
+	}
+	return -1
+}
+
+func lineStart(src []byte, off int) int {
+	for off > 0 && src[off-1] != '\n' {
+		off--
+	}
+	return off
+}
+
+// firstKeyIndent is the indentation of the first line from off that is
+// neither blank nor a comment: the job's first key. It must be deeper
+// than the job id's column.
+func firstKeyIndent(src []byte, off, idCol int) (string, bool) {
+	for off < len(src) {
+		end := off
+		for end < len(src) && src[end] != '\n' {
+			end++
+		}
+		line := strings.TrimRight(string(src[off:end]), "\r")
+		body := strings.TrimLeft(line, " ")
+		if body != "" && !strings.HasPrefix(body, "#") {
+			n := len(line) - len(body)
+			return line[:n], n > idCol && !strings.HasPrefix(body, "\t")
+		}
+		off = end + 1
+	}
+	return "", false
+}

@@ -3,6 +3,7 @@ package workspace
 import (
 	"bytes"
 	"errors"
+	"regexp"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -132,9 +133,15 @@ func encodeIn(src []byte, at, start, end int, text string) (string, error) {
 	return text, plainSafe(src, at, start, end, text)
 }
 
+// blockValue matches what may stand before a plain scalar on its line in
+// block context: indentation, sequence dashes and a simple key. Anything
+// else (a '{', '[' or ',') may mean a flow collection.
+var blockValue = regexp.MustCompile(`^ *(?:- +)*(?:[^\s{}\[\],#&*!|>'"%@` + "`" + `][^{}\[\],#]*: +)?$`)
+
 // plainSafe refuses text that would end or change a plain scalar.
 func plainSafe(src []byte, at, start, end int, text string) error {
-	if strings.ContainsAny(text, ",[]{}") {
+	lineStart := bytes.LastIndexByte(src[:at], '\n') + 1
+	if !blockValue.Match(src[lineStart:at]) && strings.ContainsAny(text, ",[]{}") {
 		return errors.New("the value is a plain (unquoted) scalar, where , [ ] { } may end it inside a flow collection")
 	}
 	if start == at && text != "" && strings.IndexByte("-?:#&*!|>'\"%@`", text[0]) >= 0 {

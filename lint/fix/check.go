@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/format"
 	"go/parser"
 	"go/token"
 	"io"
@@ -76,6 +77,13 @@ func tidyGo(name string, old, updated []byte) ([]byte, error) {
 	}
 	for i := len(cut) - 1; i >= 0; i-- {
 		updated = append(updated[:cut[i][0]:cut[i][0]], updated[cut[i][1]:]...)
+	}
+	// A file that was gofmt-clean stays so (the rewritten call is laid out
+	// as gofmt would); any other file keeps its own layout.
+	if formatted, err := format.Source(old); err == nil && bytes.Equal(formatted, old) {
+		if out, err := format.Source(updated); err == nil {
+			return out, nil
+		}
 	}
 	return updated, nil
 }

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"slices"
+
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
 )
@@ -25,13 +27,13 @@ func WithoutFix(why string) Detail {
 	return func(f *report.Finding) { f.NoFix = why }
 }
 
-// DependsOn names other files (display paths; a path ending in "/" stands
-// for everything below it) whose change can make or unmake the finding,
-// for --new-from-rev.
+// DependsOn names files (display paths; a path ending in "/" stands for
+// everything below it) whose change can make or unmake the finding, for
+// --new-from-rev. Its own file counts as a whole: any change there.
 func DependsOn(paths ...string) Detail {
 	return func(f *report.Finding) {
 		for _, p := range paths {
-			if p != "" && p != f.File {
+			if p != "" && !slices.Contains(f.DependsOn, p) {
 				f.DependsOn = append(f.DependsOn, p)
 			}
 		}

@@ -101,7 +101,7 @@ var Check = lint.Check{Name: "emptyexpr", Rules: []rule.Rule{Rule}, Run: run}
 func run(p *lint.Pass) {
 	ix := newIndex(p.Workspace)
 	p.ForEachWorkflow(func(wf *workspace.Workflow) {
-		c := &checker{p: p, m: newModel(ix, wf), seen: map[workspace.Pos]bool{}}
+		c := &checker{p: p, m: newModel(ix, wf), seen: map[workspace.Pos]bool{}, related: ix.related(wf)}
 		c.workflow()
 	})
 	for _, a := range p.Workspace.Actions {
@@ -120,6 +120,8 @@ type checker struct {
 	// fix is checked by running the check again on the fixed value.
 	dry  bool
 	hits int
+	// related are the other files its findings depend on (see index.related).
+	related []string
 }
 
 func (c *checker) report(s *actionlint.String, off int, format string, args ...any) {
@@ -138,7 +140,7 @@ func (c *checker) reportWith(s *actionlint.String, off int, d lint.Detail, forma
 		return
 	}
 	f := c.m.wf.File
-	c.p.ReportWith(Rule.ID, f.Path, f.TokenSpan(pos), fmt.Sprintf(format, args...), d)
+	c.p.ReportWith(Rule.ID, f.Path, f.TokenSpan(pos), fmt.Sprintf(format, args...), d, lint.DependsOn(c.related...))
 }
 
 // place is where an expression is evaluated.

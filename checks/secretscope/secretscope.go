@@ -22,6 +22,7 @@ package secretscope
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -225,12 +226,16 @@ func checkOneRequired(p *lint.Pass, s config.Secret, req config.Scope, refs map[
 		if req.Job != "" {
 			consumer = where(wf.Name, req.Job)
 		}
-		p.ReportSpan(RequiredRule.ID, wf.File, span, "%s is required to reference secret %s (%s) but no longer does",
-			consumer, s.Name, configPos(p, req.Pos))
+		// The reference went away anywhere in the file, not on the
+		// reported line.
+		p.ReportWith(RequiredRule.ID, wf.Path, span, fmt.Sprintf("%s is required to reference secret %s (%s) but no longer does",
+			consumer, s.Name, configPos(p, req.Pos)), lint.DependsOn(wf.Path))
 	}
 	if !matched {
-		p.ReportAt(RequiredRule.ID, p.Workspace.Display(p.Config.Path), req.Pos.Line, req.Pos.Col,
-			fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow))
+		at := workspace.Pos{Line: req.Pos.Line, Col: req.Pos.Col}
+		p.ReportWith(RequiredRule.ID, p.Workspace.Display(p.Config.Path), workspace.Span{Start: at},
+			fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow),
+			lint.DependsOn(p.Workspace.Display(filepath.Join(p.Workspace.RepoRoot, ".github", "workflows"))+"/"))
 	}
 }
 

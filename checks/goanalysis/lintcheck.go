@@ -98,8 +98,8 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 				continue
 			}
 			seen[key] = true
+			// Without an end the engine spans the token at the start.
 			span := workspace.Span{Start: workspace.Pos{Line: pos.Line, Col: pos.Column}}
-			span.End = span.Start
 			if d.End.IsValid() {
 				// go/token columns count bytes; they differ from ours only
 				// on lines with non-ASCII text before the span.

@@ -114,6 +114,9 @@ func encodeIn(src []byte, at, start, end int, text string) (string, error) {
 			style = src[at]
 		}
 	}
+	if style != '|' && style != '>' && !keepsSpaces(src, at, start, end, text) {
+		return "", errors.New("white space at that end of the change would be folded away")
+	}
 	switch style {
 	case styleDouble:
 		if strings.IndexFunc(text, func(r rune) bool { return r < 0x20 }) >= 0 {
@@ -123,10 +126,13 @@ func encodeIn(src []byte, at, start, end int, text string) (string, error) {
 	case styleSingle:
 		return strings.ReplaceAll(text, "'", "''"), nil
 	case '|', '>':
-		if strings.HasPrefix(text, " ") || strings.HasPrefix(text, "\t") {
-			if lineStart := bytes.LastIndexByte(src[:start], '\n') + 1; strings.TrimLeft(string(src[lineStart:start]), " ") == "" {
-				return "", errors.New("the change would indent a line of the block scalar")
-			}
+		lineStart := bytes.LastIndexByte(src[:start], '\n') + 1
+		atLineStart := strings.TrimLeft(string(src[lineStart:start]), " ") == ""
+		if atLineStart && (strings.HasPrefix(text, " ") || strings.HasPrefix(text, "\t")) {
+			return "", errors.New("the change would indent a line of the block scalar")
+		}
+		if style == '>' && atLineStart && start < len(src) && (src[start] == ' ' || src[start] == '\t') {
+			return "", errors.New("the change would end a more indented line of the folded scalar, which changes its folding")
 		}
 		return text, nil
 	}
@@ -137,6 +143,29 @@ func encodeIn(src []byte, at, start, end int, text string) (string, error) {
 // block context: indentation, sequence dashes and a simple key. Anything
 // else (a '{', '[' or ',') may mean a flow collection.
 var blockValue = regexp.MustCompile(`^ *(?:- +)*(?:[^\s{}\[\],#&*!|>'"%@` + "`" + `][^{}\[\],#]*: +)?$`)
+
+// keepsSpaces reports whether the white space at either end of text
+// survives in a plain or quoted scalar: not at the start of a line (it
+// would be indentation) or of a plain scalar, not before a line break or
+// other white space (folding drops trailing white space).
+func keepsSpaces(src []byte, at, start, end int, text string) bool {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' }
+	if text == "" {
+		return true
+	}
+	if isSpace(text[0]) {
+		lineStart := bytes.LastIndexByte(src[:start], '\n') + 1
+		if start == at || len(bytes.TrimLeft(src[lineStart:start], " \t")) == 0 {
+			return false
+		}
+	}
+	if isSpace(text[len(text)-1]) {
+		if end >= len(src) || isSpace(src[end]) || src[end] == '\n' || src[end] == '\r' {
+			return false
+		}
+	}
+	return true
+}
 
 // plainSafe refuses text that would end or change a plain scalar.
 func plainSafe(src []byte, at, start, end int, text string) error {

@@ -1,0 +1,242 @@
+package changes
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/releasegate/releasegate/report"
+)
+
+// repo is a temporary git repository.
+type repo struct {
+	t   *testing.T
+	dir string
+}
+
+func newRepo(t *testing.T) *repo {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not found")
+	}
+	r := &repo{t, t.TempDir()}
+	r.git("init", "-q", "-b", "main")
+	return r
+}
+
+func (r *repo) git(args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.test", "-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Dir = r.dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		r.t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func (r *repo) write(name, content string) {
+	r.t.Helper()
+	p := filepath.Join(r.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *repo) commit(msg string) {
+	r.git("add", "-A")
+	r.git("commit", "-q", "-m", msg)
+}
+
+func lines(n int, prefix string) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		b.WriteString(prefix)
+		b.WriteString(strings.Repeat("x", i%7))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestSince(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.yml", lines(20, "a"))
+	r.write("b.yml", lines(5, "b"))
+	r.write("docs/x.md", "x\n")
+	r.write("gone.md", "bye\n")
+	r.commit("base")
+	base := r.git("rev-parse", "HEAD")
+
+	// Committed: two lines inserted at the top of a.yml and line 10
+	// changed; gone.md deleted.
+	a := strings.Split(lines(20, "a"), "\n")
+	a[9] = "changed"
+	r.write("a.yml", "new1\nnew2\n"+strings.Join(a, "\n"))
+	if err := os.Remove(filepath.Join(r.dir, "gone.md")); err != nil {
+		t.Fatal(err)
+	}
+	r.commit("change")
+	// Not committed: b.yml line 3 edited, a new untracked file.
+	b := strings.Split(lines(5, "b"), "\n")
+	b[2] = "edited"
+	r.write("b.yml", strings.Join(b, "\n"))
+	r.write("new.yml", "n\nn\n")
+
+	s, err := Since(r.dir, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := func(name string) string { return filepath.Join(r.dir, name) }
+	for _, tt := range []struct {
+		file     string
+		from, to int
+		want     bool
+	}{
+		{"a.yml", 1, 1, true},   // inserted
+		{"a.yml", 3, 3, false},  // old line 1, moved down
+		{"a.yml", 12, 12, true}, // old line 10, changed
+		{"a.yml", 11, 11, false},
+		{"a.yml", 10, 12, true}, // a span reaching a changed line
+		{"b.yml", 3, 3, true},   // not committed yet
+		{"b.yml", 4, 4, false},
+		{"new.yml", 2, 2, true}, // untracked: every line
+		{"docs/x.md", 1, 1, false},
+	} {
+		if got := s.Lines(p(tt.file), tt.from, tt.to); got != tt.want {
+			t.Errorf("Lines(%s, %d, %d) = %v, want %v", tt.file, tt.from, tt.to, got, tt.want)
+		}
+	}
+	for name, want := range map[string]bool{"a.yml": true, "gone.md": true, "new.yml": true, "docs/x.md": false, "docs/": false, "./": true} {
+		path := p(name)
+		if strings.HasSuffix(name, "/") {
+			path += "/"
+		}
+		if got := s.Changed(path); got != want {
+			t.Errorf("Changed(%s) = %v, want %v", name, got, want)
+		}
+	}
+	if s.Lines("/elsewhere/x.yml", 1, 1) != true {
+		t.Error("a file outside the repository must count as changed")
+	}
+}
+
+// TestFilter: findings on unchanged lines are left out unless a file
+// they depend on changed; a changed configuration makes every finding
+// new.
+func TestFilter(t *testing.T) {
+	r := newRepo(t)
+	r.write("w.yml", lines(10, "w"))
+	r.write("target.md", "# T\n")
+	r.write("cfg.yaml", "version: 1\n")
+	r.commit("base")
+	w := strings.Split(lines(10, "w"), "\n")
+	w[4] = "changed"
+	r.write("w.yml", strings.Join(w, "\n"))
+	r.write("target.md", "# Renamed\n")
+
+	abs := func(p string) string { return filepath.Join(r.dir, p) }
+	findings := []report.Finding{
+		{Rule: "a", File: "w.yml", Line: 5, EndLine: 5},
+		{Rule: "b", File: "w.yml", Line: 2, EndLine: 2},
+		{Rule: "c", File: "w.yml", Line: 8, EndLine: 8, DependsOn: []string{"target.md"}},
+		{Rule: "d", File: "w.yml", Line: 9, EndLine: 9, DependsOn: []string{"other.md"}},
+	}
+	s, err := Since(r.dir, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &report.Result{Findings: slices.Clone(findings)}
+	s.Filter(res, abs, abs("cfg.yaml"), "HEAD")
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.Rule)
+	}
+	if !slices.Equal(got, []string{"a", "c"}) || res.NewFrom.Hidden != 2 || res.NewFrom.Ref != "HEAD" || len(res.NewFrom.Rev) != 40 {
+		t.Errorf("kept %v, outcome %+v; want [a c], 2 hidden", got, res.NewFrom)
+	}
+
+	r.write("cfg.yaml", "version: 1\nrules: {a: off}\n")
+	s, err = Since(r.dir, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = &report.Result{Findings: slices.Clone(findings)}
+	s.Filter(res, abs, abs("cfg.yaml"), "HEAD")
+	if len(res.Findings) != 4 {
+		t.Errorf("with the configuration changed, kept %d findings, want all 4", len(res.Findings))
+	}
+}
+
+func TestSinceMergeBase(t *testing.T) {
+	r := newRepo(t)
+	r.write("w.yml", lines(6, "w"))
+	r.commit("base")
+	r.git("checkout", "-q", "-b", "topic")
+	r.write("w.yml", "topic\n"+lines(6, "w"))
+	r.commit("topic")
+	r.git("checkout", "-q", "main")
+	r.write("other.yml", "main moved on\n")
+	r.commit("main")
+	r.git("checkout", "-q", "topic")
+
+	s, err := SinceMergeBase(r.dir, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Lines(filepath.Join(r.dir, "w.yml"), 1, 1) || s.Lines(filepath.Join(r.dir, "w.yml"), 2, 7) {
+		t.Error("the topic branch's change is not the only one seen")
+	}
+	if s.Changed(filepath.Join(r.dir, "other.yml")) {
+		t.Error("a change on main after the branch point counts as the branch's")
+	}
+	if _, err := SinceMergeBase(r.dir, "no-such-branch"); err == nil || !strings.Contains(err.Error(), "fetch it first") {
+		t.Errorf("unknown ref: %v", err)
+	}
+	if _, err := Since(r.dir, "no-such-rev"); err == nil || !strings.Contains(err.Error(), "not a commit") {
+		t.Errorf("unknown rev: %v", err)
+	}
+	if _, err := Since(t.TempDir(), "HEAD"); err == nil || !strings.Contains(err.Error(), "not inside a git repository") {
+		t.Errorf("outside a repository: %v", err)
+	}
+}
+
+// TestRepositoryCommandsNotRun: the repository's own configuration must
+// not make lint run a program (the checkout is untrusted).
+func TestRepositoryCommandsNotRun(t *testing.T) {
+	r := newRepo(t)
+	r.write("w.yml", "a\n")
+	r.commit("base")
+	marker := filepath.Join(t.TempDir(), "ran")
+	r.git("config", "core.fsmonitor", "touch "+marker+"; false")
+	r.git("config", "diff.external", "touch "+marker+"; false")
+	r.write("w.yml", "b\n")
+	if _, err := Since(r.dir, "HEAD"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("a program named by the repository's configuration ran")
+	}
+}
+
+func TestHunkLines(t *testing.T) {
+	for h, want := range map[string]lineRange{
+		"@@ -3 +3 @@":             {3, 3},
+		"@@ -3,0 +4,2 @@ foo":     {4, 5},
+		"@@ -10,2 +9,0 @@":        {9, 8},
+		"@@ -1,3 +1,3 @@ func() {": {1, 3},
+	} {
+		got, ok := hunkLines(h)
+		if !ok || got != want {
+			t.Errorf("hunkLines(%q) = %v, %v; want %v", h, got, ok, want)
+		}
+	}
+	if _, ok := hunkLines("@@ garbage"); ok {
+		t.Error("garbage hunk header accepted")
+	}
+}

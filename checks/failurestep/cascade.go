@@ -333,7 +333,7 @@ func reportCascade(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, c *c
 		fmt.Sprintf("job %q never runs on %s: %q is skipped there by its if: %s, and without a status function the implicit "+
 			"success() skips every job below a skipped one, %s; add `!failure() && !cancelled()` to this job's if:",
 			j.ID.Value, c.t.label, root.ID.Value, strings.TrimSpace(root.If.Value), why),
-		fixes.jobStatus(wf, j, "!failure() && !cancelled()", func(need string) bool { return !c.skipped[need] && !c.below[need] }))
+		fixes.chainStatus(wf, j, "!failure() && !cancelled()", func(need string) bool { return !c.skipped[need] && !c.below[need] }))
 }
 
 // anyJobIf is a cheap filter: without a job-level if: nothing is skipped.
@@ -381,7 +381,7 @@ func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow, fixes *jobFixes) {
 					fmt.Sprintf("job %q is skipped whenever %q is (its if: %s), because without a status function a skipped need skips it, "+
 						"although it reads %s to decide for itself what to run; add `!failure() && !cancelled()` to this job's if:",
 						b.ID.Value, a.ID.Value, strings.TrimSpace(a.If.Value), other),
-					fixes.jobStatus(wf, b, "!failure() && !cancelled()", func(need string) bool {
+					fixes.chainStatus(wf, b, "!failure() && !cancelled()", func(need string) bool {
 						n := w.Jobs[need]
 						return n != nil && n.If == nil && len(n.Needs) == 0 // runs whenever the workflow does
 					}))

@@ -1,6 +1,7 @@
 package failurestep
 
 import (
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -40,9 +41,18 @@ import (
 
 // addStatus returns the fix that adds status to the condition cond.
 func addStatus(f *workspace.File, cond *actionlint.String, status string) lint.Detail {
+	edits, err := condEdits(f, cond, status)
+	if err != nil {
+		return lint.WithoutFix(err.Error())
+	}
+	return lint.WithFix("add "+status+" to the if:", edits...)
+}
+
+// condEdits are the edits that add status to the condition cond.
+func condEdits(f *workspace.File, cond *actionlint.String, status string) ([]report.Edit, error) {
 	node, src, off := expr.Condition(cond.Value)
 	if node == nil {
-		return lint.WithoutFix("the condition could not be read")
+		return nil, errors.New("the condition could not be read")
 	}
 	from, to := conditionBody(cond.Value, src, off)
 	parens := isOr(node)
@@ -66,11 +76,11 @@ func addStatus(f *workspace.File, cond *actionlint.String, status string) lint.D
 	for i, text := range edits {
 		e, err := f.ValueEdit(cond, at[i], at[i], text)
 		if err != nil {
-			return lint.WithoutFix("the if: cannot be edited in place: " + err.Error())
+			return nil, errors.New("the if: cannot be edited in place: " + err.Error())
 		}
 		made = append(made, e)
 	}
-	return lint.WithFix("add "+status+" to the if:", made...)
+	return made, nil
 }
 
 // conditionBody is the range of an if: value holding the expression
@@ -125,29 +135,116 @@ func statusFor(node actionlint.ExprNode, src string, at level) string {
 // need to have succeeded — which changes nothing while guard(need) says
 // the need is not skipped there; otherwise the fix is refused.
 func (j *jobFixes) jobStatus(wf *workspace.Workflow, job *actionlint.Job, status string, guard func(need string) bool) lint.Detail {
-	if j.fixed[job] {
-		return lint.WithoutFix("the fix of the other finding on this job adds a status function, which resolves this one too")
+	edits, err := j.statusEdits(wf, job, status, guard)
+	if err != nil {
+		return lint.WithoutFix(err.Error())
 	}
-	needs, whole := j.unguardedOutputs(wf, job)
+	return lint.WithFix("add "+status+" to the job's if:", edits...)
+}
+
+// chainStatus is jobStatus for a job that a skipped job above it skips
+// (cascades, change filters). GitHub skips a job when any job above it
+// in the chain was skipped, unless its own if: has a status function: so
+// once the job runs, the jobs below it that have none would still be
+// skipped. Each of them gets `!cancelled()` with a test that its own
+// needs succeeded — what its implicit success() meant, without the
+// chain.
+func (j *jobFixes) chainStatus(wf *workspace.Workflow, job *actionlint.Job, status string, guard func(need string) bool) lint.Detail {
+	edits, err := j.statusEdits(wf, job, status, guard)
+	if err != nil {
+		return lint.WithoutFix(err.Error())
+	}
+	var below []string
+	undo := func() {
+		j.fixed[job] = false
+		for _, id := range below {
+			j.fixed[wf.AST.Jobs[strings.ToLower(id)]] = false
+		}
+	}
+	for _, d := range dependents(wf.AST, job) {
+		if d.If != nil {
+			if n, _, _ := expr.Condition(d.If.Value); n == nil || hasStatusFunc(n) {
+				continue
+			}
+		}
+		if j.fixed[d] {
+			continue
+		}
+		more, err := j.statusEdits(wf, d, needsSucceeded(d), nil)
+		if err != nil {
+			undo()
+			return lint.WithoutFix("job " + d.ID.Value + " below it would still be skipped, and cannot be fixed: " + err.Error())
+		}
+		edits = append(edits, more...)
+		below = append(below, d.ID.Value)
+	}
+	desc := "add " + status + " to the job's if:"
+	if len(below) > 0 {
+		desc += ", and a test that their needs succeeded to the jobs below it (" + strings.Join(below, ", ") + ")"
+	}
+	return lint.WithFix(desc, edits...)
+}
+
+// needsSucceeded is `!cancelled() && needs.A.result == 'success' && ...`
+// over a job's needs.
+func needsSucceeded(job *actionlint.Job) string {
+	s := "!cancelled()"
+	for _, n := range job.Needs {
+		s += " && needs." + n.Value + ".result == 'success'"
+	}
+	return s
+}
+
+// dependents lists the jobs below job through needs, nearest first, each
+// once.
+func dependents(w *actionlint.Workflow, job *actionlint.Job) []*actionlint.Job {
+	var out []*actionlint.Job
+	seen := map[*actionlint.Job]bool{job: true}
+	queue := []*actionlint.Job{job}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, id := range sortedIDs(w) {
+			d := w.Jobs[id]
+			if seen[d] || !slices.ContainsFunc(d.Needs, func(n *actionlint.String) bool { return strings.EqualFold(n.Value, cur.ID.Value) }) {
+				continue
+			}
+			seen[d] = true
+			out = append(out, d)
+			queue = append(queue, d)
+		}
+	}
+	return out
+}
+
+// statusEdits are the edits of jobStatus.
+func (j *jobFixes) statusEdits(wf *workspace.Workflow, job *actionlint.Job, status string, guard func(need string) bool) ([]report.Edit, error) {
+	if j.fixed[job] {
+		return nil, errors.New("the fix of the other finding on this job adds a status function, which resolves this one too")
+	}
+	needs, whole := j.unguardedOutputs(wf, job, status)
 	for _, n := range needs {
 		if guard == nil || !guard(n) {
-			return lint.WithoutFix("the job reads needs." + n + ".outputs, which are empty when " + n + " fails or is skipped; " +
+			return nil, errors.New("the job reads needs." + n + ".outputs, which are empty when " + n + " fails or is skipped; " +
 				"with a status function it would run with them empty, so decide what it should do then")
 		}
 		status += " && needs." + n + ".result == 'success'"
 	}
 	if whole != "" {
-		return lint.WithoutFix("the job reads " + whole + ", whose outputs are empty for needs that fail or are skipped; " +
+		return nil, errors.New("the job reads " + whole + ", whose outputs are empty for needs that fail or are skipped; " +
 			"with a status function it would run with them empty, so decide what it should do then")
 	}
-	var d lint.Detail
+	var edits []report.Edit
+	var err error
 	if job.If != nil {
-		d = addStatus(wf.File, job.If, status)
+		edits, err = condEdits(wf.File, job.If, status)
 	} else {
-		d = insertIf(wf.File, job, status)
+		edits, err = insertIf(wf.File, job, status)
 	}
-	j.fixed[job] = true
-	return d
+	if err == nil {
+		j.fixed[job] = true
+	}
+	return edits, err
 }
 
 // jobFixes tracks the job-level fixes of one workflow.
@@ -163,18 +260,19 @@ func newJobFixes() *jobFixes { return &jobFixes{fixed: map[*actionlint.Job]bool{
 var outputRead = regexp.MustCompile(`(?i)needs\s*(?:\.\s*([\w-]+|\*)|\[\s*'([^']*)'\s*\])\s*\.\s*outputs|tojson\s*\(\s*needs\s*\)`)
 
 // unguardedOutputs lists the needs whose outputs the job reads while its
-// if: does not test them, in the order read, and a read of every need's
-// outputs at once (needs.*.outputs, toJSON(needs)), if any.
-func (j *jobFixes) unguardedOutputs(wf *workspace.Workflow, job *actionlint.Job) (needs []string, whole string) {
+// if: (with the status about to be added) does not test them, in the
+// order read, and a read of every need's outputs at once
+// (needs.*.outputs, toJSON(needs)), if any.
+func (j *jobFixes) unguardedOutputs(wf *workspace.Workflow, job *actionlint.Job, adding string) (needs []string, whole string) {
 	if j.values == nil {
 		j.values = map[string][]*actionlint.String{}
 		for _, v := range walk.Strings(wf.AST) {
 			j.values[v.Job] = append(j.values[v.Job], v.Str)
 		}
 	}
-	cond := ""
+	cond := strings.ToLower(adding)
 	if job.If != nil {
-		cond = strings.ToLower(job.If.Value)
+		cond += " " + strings.ToLower(job.If.Value)
 	}
 	vals := slices.Clone(j.values[job.ID.Value])
 	slices.SortFunc(vals, func(a, b *actionlint.String) int { return a.Pos.Line - b.Pos.Line })
@@ -201,35 +299,35 @@ func (j *jobFixes) unguardedOutputs(wf *workspace.Workflow, job *actionlint.Job)
 // flow mapping, or as a line of its own right below the job's id, indented
 // like the job's first key. A status starting with "!" is written as
 // ${{ }}, which a plain value needs.
-func insertIf(f *workspace.File, job *actionlint.Job, status string) lint.Detail {
+func insertIf(f *workspace.File, job *actionlint.Job, status string) ([]report.Edit, error) {
 	if strings.HasPrefix(status, "!") {
 		status = "${{ " + status + " }}"
 	}
 	src := f.Src
 	colon := keyColon(src, f.Offset(workspace.PosOf(job.ID.Pos)))
 	if colon < 0 {
-		return lint.WithoutFix("the job's key could not be found in the file")
+		return nil, errors.New("the job's key could not be found in the file")
 	}
 	i := colon + 1
 	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
 		i++
 	}
 	if i < len(src) && src[i] == '{' {
-		return lint.WithFix("add if: "+status+" to the job", f.Edit(i+1, i+1, "if: "+status+", "))
+		return []report.Edit{f.Edit(i+1, i+1, "if: "+status+", ")}, nil
 	}
 	if i < len(src) && src[i] != '#' && src[i] != '\n' && src[i] != '\r' {
-		return lint.WithoutFix("the job's mapping is written in a form the fix does not edit (an anchor or alias)")
+		return nil, errors.New("the job's mapping is written in a form the fix does not edit (an anchor or alias)")
 	}
 	lineEnd := slices.Index(src[i:], '\n')
 	if lineEnd < 0 {
-		return lint.WithoutFix("the job has no body below its id")
+		return nil, errors.New("the job has no body below its id")
 	}
 	next := i + lineEnd + 1
 	indent, ok := firstKeyIndent(src, next, f.Offset(workspace.PosOf(job.ID.Pos))-lineStart(src, colon))
 	if !ok {
-		return lint.WithoutFix("the indentation of the job's keys could not be told")
+		return nil, errors.New("the indentation of the job's keys could not be told")
 	}
-	return lint.WithFix("add if: "+status+" to the job", f.Edit(next, next, indent+"if: "+status+f.LineBreak()))
+	return []report.Edit{f.Edit(next, next, indent+"if: "+status+f.LineBreak())}, nil
 }
 
 // keyColon finds the ':' ending the mapping key that starts at off

@@ -101,7 +101,7 @@ type sarifArtifactChange struct {
 }
 
 type sarifReplacement struct {
-	DeletedRegion   sarifRegion  `json:"deletedRegion"`
+	DeletedRegion   sarifRegion   `json:"deletedRegion"`
 	InsertedContent *sarifContent `json:"insertedContent,omitempty"`
 }
 

@@ -124,11 +124,8 @@ type checker struct {
 	related []string
 }
 
-func (c *checker) report(s *actionlint.String, off int, format string, args ...any) {
-	c.reportWith(s, off, nil, format, args...)
-}
-
-// reportWith reports with a detail (a fix, or why there is none).
+// reportWith reports a finding about the expression at value offset off
+// of s, once, with a detail (a fix, or why there is none).
 func (c *checker) reportWith(s *actionlint.String, off int, d lint.Detail, format string, args ...any) {
 	pos := c.m.wf.Locate(s, off)
 	if c.seen[pos] {

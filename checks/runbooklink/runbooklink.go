@@ -305,7 +305,9 @@ func (c *checker) relative(f *workspace.File, dest string, at workspace.Span) {
 
 // dependsOn names the link's target for --new-from-rev: a finding about
 // a link is new when its target changed (or went away).
-func (c *checker) dependsOn(abs string) lint.Detail { return lint.DependsOn(c.p.Workspace.Display(abs)) }
+func (c *checker) dependsOn(abs string) lint.Detail {
+	return lint.DependsOn(c.p.Workspace.Display(abs))
+}
 
 // target reports when the file, or the anchor in it, does not exist.
 func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at workspace.Span) {

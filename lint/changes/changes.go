@@ -228,7 +228,7 @@ func (s *Set) Lines(abs string, from, to int) bool {
 // untracked) — or, for a path ending in "/", anything below that folder.
 func (s *Set) Changed(abs string) bool {
 	dir := strings.HasSuffix(abs, "/") || strings.HasSuffix(abs, string(filepath.Separator))
-	r, ok := s.rel(strings.TrimRight(abs, "/"+string(filepath.Separator)))
+	r, ok := s.rel(strings.TrimRight(abs, `/\`))
 	if !ok {
 		return true
 	}

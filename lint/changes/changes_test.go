@@ -226,9 +226,9 @@ func TestRepositoryCommandsNotRun(t *testing.T) {
 
 func TestHunkLines(t *testing.T) {
 	for h, want := range map[string]lineRange{
-		"@@ -3 +3 @@":             {3, 3},
-		"@@ -3,0 +4,2 @@ foo":     {4, 5},
-		"@@ -10,2 +9,0 @@":        {9, 8},
+		"@@ -3 +3 @@":              {3, 3},
+		"@@ -3,0 +4,2 @@ foo":      {4, 5},
+		"@@ -10,2 +9,0 @@":         {9, 8},
 		"@@ -1,3 +1,3 @@ func() {": {1, 3},
 	} {
 		got, ok := hunkLines(h)

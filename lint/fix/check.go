@@ -24,7 +24,7 @@ import (
 func check(name string, old, updated []byte) ([]byte, error) {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".yml", ".yaml":
-		if checkYAML(old) != nil {
+		if !parses(old) {
 			return updated, nil // nothing to compare with
 		}
 		return updated, checkYAML(updated)
@@ -33,6 +33,8 @@ func check(name string, old, updated []byte) ([]byte, error) {
 	}
 	return updated, nil
 }
+
+func parses(src []byte) bool { return checkYAML(src) == nil }
 
 func checkYAML(src []byte) error {
 	if err := yamlguard.Check(src); err != nil {

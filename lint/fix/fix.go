@@ -217,7 +217,7 @@ func replace(path string, old, content []byte) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
+	defer func() { _ = os.Remove(tmp.Name()) }() // a no-op once renamed
 	if _, err := tmp.Write(content); err != nil {
 		tmp.Close()
 		return err

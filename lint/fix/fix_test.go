@@ -14,7 +14,9 @@ import (
 	"github.com/releasegate/releasegate/report"
 )
 
-func edit(f *workspace.File, start, end int, text string) report.Edit { return f.Edit(start, end, text) }
+func edit(f *workspace.File, start, end int, text string) report.Edit {
+	return f.Edit(start, end, text)
+}
 
 func finding(rule string, edits ...report.Edit) report.Finding {
 	f := report.Finding{Rule: rule, File: edits[0].File, Line: edits[0].Line, Column: edits[0].Column}

@@ -189,7 +189,7 @@ func plainSafe(src []byte, at, start, end int, text string) error {
 		}
 	}
 	if strings.HasSuffix(window, ":") && end >= len(src) {
-		return errors.New("the value is a plain (unquoted) scalar, which cannot end with :")
+		return errors.New("the value is a plain (unquoted) scalar, which cannot end with a colon")
 	}
 	return nil
 }

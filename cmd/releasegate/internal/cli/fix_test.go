@@ -331,7 +331,7 @@ func TestFixFlags(t *testing.T) {
 
 func ExampleMain_diff() {
 	dir, _ := os.MkdirTemp("", "example")
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	_ = os.MkdirAll(filepath.Join(dir, ".github/workflows"), 0o755)
 	_ = os.WriteFile(filepath.Join(dir, ".github/workflows/scan.yml"), []byte(
 		"on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n      - id: trivy\n        run: trivy image app\n"+

@@ -2,57 +2,16 @@ package changes
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/releasegate/releasegate/lint/linttest"
 	"github.com/releasegate/releasegate/report"
 )
 
-// repo is a temporary git repository.
-type repo struct {
-	t   *testing.T
-	dir string
-}
-
-func newRepo(t *testing.T) *repo {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not found")
-	}
-	r := &repo{t, t.TempDir()}
-	r.git("init", "-q", "-b", "main")
-	return r
-}
-
-func (r *repo) git(args ...string) string {
-	r.t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.test", "-c", "commit.gpgsign=false"}, args...)...)
-	cmd.Dir = r.dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		r.t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func (r *repo) write(name, content string) {
-	r.t.Helper()
-	p := filepath.Join(r.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-func (r *repo) commit(msg string) {
-	r.git("add", "-A")
-	r.git("commit", "-q", "-m", msg)
-}
+func newRepo(t *testing.T) *linttest.GitRepo { return linttest.NewGitRepo(t) }
 
 func lines(n int, prefix string) string {
 	var b strings.Builder
@@ -66,33 +25,33 @@ func lines(n int, prefix string) string {
 
 func TestSince(t *testing.T) {
 	r := newRepo(t)
-	r.write("a.yml", lines(20, "a"))
-	r.write("b.yml", lines(5, "b"))
-	r.write("docs/x.md", "x\n")
-	r.write("gone.md", "bye\n")
-	r.commit("base")
-	base := r.git("rev-parse", "HEAD")
+	r.Write("a.yml", lines(20, "a"))
+	r.Write("b.yml", lines(5, "b"))
+	r.Write("docs/x.md", "x\n")
+	r.Write("gone.md", "bye\n")
+	r.Commit("base")
+	base := r.Git("rev-parse", "HEAD")
 
 	// Committed: two lines inserted at the top of a.yml and line 10
 	// changed; gone.md deleted.
 	a := strings.Split(lines(20, "a"), "\n")
 	a[9] = "changed"
-	r.write("a.yml", "new1\nnew2\n"+strings.Join(a, "\n"))
-	if err := os.Remove(filepath.Join(r.dir, "gone.md")); err != nil {
+	r.Write("a.yml", "new1\nnew2\n"+strings.Join(a, "\n"))
+	if err := os.Remove(filepath.Join(r.Dir, "gone.md")); err != nil {
 		t.Fatal(err)
 	}
-	r.commit("change")
+	r.Commit("change")
 	// Not committed: b.yml line 3 edited, a new untracked file.
 	b := strings.Split(lines(5, "b"), "\n")
 	b[2] = "edited"
-	r.write("b.yml", strings.Join(b, "\n"))
-	r.write("new.yml", "n\nn\n")
+	r.Write("b.yml", strings.Join(b, "\n"))
+	r.Write("new.yml", "n\nn\n")
 
-	s, err := Since(r.dir, base)
+	s, err := Since(r.Dir, base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := func(name string) string { return filepath.Join(r.dir, name) }
+	p := func(name string) string { return filepath.Join(r.Dir, name) }
 	for _, tt := range []struct {
 		file     string
 		from, to int
@@ -131,23 +90,23 @@ func TestSince(t *testing.T) {
 // new.
 func TestFilter(t *testing.T) {
 	r := newRepo(t)
-	r.write("w.yml", lines(10, "w"))
-	r.write("target.md", "# T\n")
-	r.write("cfg.yaml", "version: 1\n")
-	r.commit("base")
+	r.Write("w.yml", lines(10, "w"))
+	r.Write("target.md", "# T\n")
+	r.Write("cfg.yaml", "version: 1\n")
+	r.Commit("base")
 	w := strings.Split(lines(10, "w"), "\n")
 	w[4] = "changed"
-	r.write("w.yml", strings.Join(w, "\n"))
-	r.write("target.md", "# Renamed\n")
+	r.Write("w.yml", strings.Join(w, "\n"))
+	r.Write("target.md", "# Renamed\n")
 
-	abs := func(p string) string { return filepath.Join(r.dir, p) }
+	abs := func(p string) string { return filepath.Join(r.Dir, p) }
 	findings := []report.Finding{
 		{Rule: "a", File: "w.yml", Line: 5, EndLine: 5},
 		{Rule: "b", File: "w.yml", Line: 2, EndLine: 2},
 		{Rule: "c", File: "w.yml", Line: 8, EndLine: 8, DependsOn: []string{"target.md"}},
 		{Rule: "d", File: "w.yml", Line: 9, EndLine: 9, DependsOn: []string{"other.md"}},
 	}
-	s, err := Since(r.dir, "HEAD")
+	s, err := Since(r.Dir, "HEAD")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,8 +120,8 @@ func TestFilter(t *testing.T) {
 		t.Errorf("kept %v, outcome %+v; want [a c], 2 hidden", got, res.NewFrom)
 	}
 
-	r.write("cfg.yaml", "version: 1\nrules: {a: off}\n")
-	s, err = Since(r.dir, "HEAD")
+	r.Write("cfg.yaml", "version: 1\nrules: {a: off}\n")
+	s, err = Since(r.Dir, "HEAD")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,30 +134,30 @@ func TestFilter(t *testing.T) {
 
 func TestSinceMergeBase(t *testing.T) {
 	r := newRepo(t)
-	r.write("w.yml", lines(6, "w"))
-	r.commit("base")
-	r.git("checkout", "-q", "-b", "topic")
-	r.write("w.yml", "topic\n"+lines(6, "w"))
-	r.commit("topic")
-	r.git("checkout", "-q", "main")
-	r.write("other.yml", "main moved on\n")
-	r.commit("main")
-	r.git("checkout", "-q", "topic")
+	r.Write("w.yml", lines(6, "w"))
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "topic")
+	r.Write("w.yml", "topic\n"+lines(6, "w"))
+	r.Commit("topic")
+	r.Git("checkout", "-q", "main")
+	r.Write("other.yml", "main moved on\n")
+	r.Commit("main")
+	r.Git("checkout", "-q", "topic")
 
-	s, err := SinceMergeBase(r.dir, "main")
+	s, err := SinceMergeBase(r.Dir, "main")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !s.Lines(filepath.Join(r.dir, "w.yml"), 1, 1) || s.Lines(filepath.Join(r.dir, "w.yml"), 2, 7) {
+	if !s.Lines(filepath.Join(r.Dir, "w.yml"), 1, 1) || s.Lines(filepath.Join(r.Dir, "w.yml"), 2, 7) {
 		t.Error("the topic branch's change is not the only one seen")
 	}
-	if s.Changed(filepath.Join(r.dir, "other.yml")) {
+	if s.Changed(filepath.Join(r.Dir, "other.yml")) {
 		t.Error("a change on main after the branch point counts as the branch's")
 	}
-	if _, err := SinceMergeBase(r.dir, "no-such-branch"); err == nil || !strings.Contains(err.Error(), "fetch it first") {
+	if _, err := SinceMergeBase(r.Dir, "no-such-branch"); err == nil || !strings.Contains(err.Error(), "fetch it first") {
 		t.Errorf("unknown ref: %v", err)
 	}
-	if _, err := Since(r.dir, "no-such-rev"); err == nil || !strings.Contains(err.Error(), "not a commit") {
+	if _, err := Since(r.Dir, "no-such-rev"); err == nil || !strings.Contains(err.Error(), "not a commit") {
 		t.Errorf("unknown rev: %v", err)
 	}
 	if _, err := Since(t.TempDir(), "HEAD"); err == nil || !strings.Contains(err.Error(), "not inside a git repository") {
@@ -210,13 +169,13 @@ func TestSinceMergeBase(t *testing.T) {
 // not make lint run a program (the checkout is untrusted).
 func TestRepositoryCommandsNotRun(t *testing.T) {
 	r := newRepo(t)
-	r.write("w.yml", "a\n")
-	r.commit("base")
+	r.Write("w.yml", "a\n")
+	r.Commit("base")
 	marker := filepath.Join(t.TempDir(), "ran")
-	r.git("config", "core.fsmonitor", "touch "+marker+"; false")
-	r.git("config", "diff.external", "touch "+marker+"; false")
-	r.write("w.yml", "b\n")
-	if _, err := Since(r.dir, "HEAD"); err != nil {
+	r.Git("config", "core.fsmonitor", "touch "+marker+"; false")
+	r.Git("config", "diff.external", "touch "+marker+"; false")
+	r.Write("w.yml", "b\n")
+	if _, err := Since(r.Dir, "HEAD"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(marker); err == nil {

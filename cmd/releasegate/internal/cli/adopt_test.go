@@ -2,11 +2,10 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/releasegate/releasegate/lint/linttest"
 )
 
 // Adopting releasegate on a repository that already has findings: a
@@ -53,48 +52,16 @@ secrets:
 	tokenDoc   = "# Token\n"
 )
 
-type gitRepo struct {
-	t   *testing.T
-	dir string
-}
+type gitRepo = linttest.GitRepo
 
 func newGitRepo(t *testing.T, files map[string]string) *gitRepo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not found")
-	}
-	r := &gitRepo{t, t.TempDir()}
-	r.git("init", "-q", "-b", "main")
+	r := linttest.NewGitRepo(t)
 	for name, content := range files {
-		r.write(name, content)
+		r.Write(name, content)
 	}
-	r.commit("main with old findings")
+	r.Commit("main with old findings")
 	return r
-}
-
-func (r *gitRepo) git(args ...string) {
-	r.t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.test", "-c", "commit.gpgsign=false"}, args...)...)
-	cmd.Dir = r.dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		r.t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-func (r *gitRepo) write(name, content string) {
-	r.t.Helper()
-	p := filepath.Join(r.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-func (r *gitRepo) commit(msg string) {
-	r.git("add", "-A")
-	r.git("commit", "-q", "-m", msg)
 }
 
 func oldFiles() map[string]string {
@@ -115,19 +82,17 @@ var prs = []struct {
 	adds   string // the rule of the finding it adds, "" for none
 }{
 	{name: "lines added above the old findings, another file edited", change: func(r *gitRepo) {
-		r.write(".github/workflows/scan.yml", "# Nightly scan of the released image.\n"+oldScan)
-		r.write("docs/runbooks/recovery.md", oldRunbook+"\nMore words.\n")
+		r.Write(".github/workflows/scan.yml", "# Nightly scan of the released image.\n"+oldScan)
+		r.Write("docs/runbooks/recovery.md", oldRunbook+"\nMore words.\n")
 	}},
 	{name: "a new failure handler", adds: "failure-step-unreachable", change: func(r *gitRepo) {
-		r.write(".github/workflows/scan.yml", oldScan+"      - if: job.status == 'failure'\n        run: ./page.sh\n")
+		r.Write(".github/workflows/scan.yml", oldScan+"      - if: job.status == 'failure'\n        run: ./page.sh\n")
 	}},
 	{name: "the required reference removed in another line", adds: "secret-required", change: func(r *gitRepo) {
-		r.write(".github/workflows/publish.yml", strings.Replace(oldPublish, "${{ secrets.REGISTRY_TOKEN_RW }}", "x", 1))
+		r.Write(".github/workflows/publish.yml", strings.Replace(oldPublish, "${{ secrets.REGISTRY_TOKEN_RW }}", "x", 1))
 	}},
 	{name: "a link target deleted", adds: "runbook-link", change: func(r *gitRepo) {
-		if err := os.Remove(filepath.Join(r.dir, "docs/runbooks/token.md")); err != nil {
-			r.t.Fatal(err)
-		}
+		r.Git("rm", "-q", "docs/runbooks/token.md")
 	}},
 }
 
@@ -153,13 +118,13 @@ func TestAdoptWithMergeBase(t *testing.T) {
 	for _, pr := range prs {
 		t.Run(pr.name, func(t *testing.T) {
 			r := newGitRepo(t, oldFiles())
-			if code, _, _ := prCheck(t, r.dir); code != 1 {
+			if code, _, _ := prCheck(t, r.Dir); code != 1 {
 				t.Fatalf("main itself: exit %d, want 1 (it has findings)", code)
 			}
-			r.git("checkout", "-q", "-b", "pr")
+			r.Git("checkout", "-q", "-b", "pr")
 			pr.change(r)
-			r.commit(pr.name)
-			checkPR(t, r.dir, pr.adds, "--new-from-merge-base", "main")
+			r.Commit(pr.name)
+			checkPR(t, r.Dir, pr.adds, "--new-from-merge-base", "main")
 		})
 	}
 }
@@ -168,13 +133,13 @@ func TestAdoptWithBaseline(t *testing.T) {
 	for _, pr := range prs {
 		t.Run(pr.name, func(t *testing.T) {
 			r := newGitRepo(t, oldFiles())
-			code, out, stderr := run(t, r.dir, "lint", "--baseline-write", "releasegate-baseline.json")
+			code, out, stderr := run(t, r.Dir, "lint", "--baseline-write", "releasegate-baseline.json")
 			if code != 0 || !strings.Contains(stderr, "recorded 2 findings in releasegate-baseline.json") {
 				t.Fatalf("--baseline-write: exit %d\n%s\n%s", code, out, stderr)
 			}
-			r.commit("adopt releasegate")
+			r.Commit("adopt releasegate")
 			pr.change(r)
-			checkPR(t, r.dir, pr.adds, "--baseline", "releasegate-baseline.json")
+			checkPR(t, r.Dir, pr.adds, "--baseline", "releasegate-baseline.json")
 		})
 	}
 }
@@ -197,28 +162,28 @@ func TestBaselineLifecycle(t *testing.T) {
 	files := oldFiles()
 	files[".releasegate.yaml"] = oldConfig + "lint:\n  baseline: .github/releasegate-baseline.json\n"
 	r := newGitRepo(t, files)
-	if code, _, stderr := run(t, r.dir, "lint", "--format", "json", "--baseline", ".github/releasegate-baseline.json"); code != 2 ||
+	if code, _, stderr := run(t, r.Dir, "lint", "--format", "json", "--baseline", ".github/releasegate-baseline.json"); code != 2 ||
 		!strings.Contains(stderr, "does not exist; record one with releasegate lint --baseline-write") {
 		t.Errorf("a missing baseline: exit %d, %s", code, stderr)
 	}
-	if code, _, stderr := run(t, r.dir, "lint"); code != 2 || !strings.Contains(stderr, "lint.baseline") {
+	if code, _, stderr := run(t, r.Dir, "lint"); code != 2 || !strings.Contains(stderr, "lint.baseline") {
 		t.Errorf("a missing configured baseline: exit %d, %s", code, stderr)
 	}
-	if code, _, stderr := run(t, r.dir, "lint", "--baseline-write", ".github/releasegate-baseline.json"); code != 0 {
+	if code, _, stderr := run(t, r.Dir, "lint", "--baseline-write", ".github/releasegate-baseline.json"); code != 0 {
 		t.Fatalf("--baseline-write: exit %d, %s", code, stderr)
 	}
-	code, out, _ := run(t, r.dir, "lint")
+	code, out, _ := run(t, r.Dir, "lint")
 	if code != 0 || !strings.Contains(out, "2 findings hidden by the baseline .github/releasegate-baseline.json") {
 		t.Errorf("lint with lint.baseline: exit %d\n%s", code, out)
 	}
 	// The failure handler is fixed: the baseline lists it as fixed.
-	r.write(".github/workflows/scan.yml", strings.Replace(oldScan, "steps.trivy.outcome == 'failure'", "failure() && steps.trivy.outcome == 'failure'", 1))
-	code, out, _ = run(t, r.dir, "lint")
+	r.Write(".github/workflows/scan.yml", strings.Replace(oldScan, "steps.trivy.outcome == 'failure'", "failure() && steps.trivy.outcome == 'failure'", 1))
+	code, out, _ = run(t, r.Dir, "lint")
 	if code != 0 || !strings.Contains(out, "fixed since the baseline: workflows/scan.yml:13: if: steps.trivy.outcome == 'failure'") ||
 		!strings.Contains(out, "(1 recorded finding no longer found: shrink it with --baseline-write)") {
 		t.Errorf("a fixed baseline finding:\n%s", out)
 	}
-	_, _, jsonOut := prCheck(t, r.dir)
+	_, _, jsonOut := prCheck(t, r.Dir)
 	var res struct {
 		Baseline struct {
 			Hidden int `json:"hidden"`
@@ -242,22 +207,22 @@ func TestBaselineLifecycle(t *testing.T) {
 // configuration makes every finding new.
 func TestNewFromRevUncommitted(t *testing.T) {
 	r := newGitRepo(t, oldFiles())
-	if code, rules, _ := prCheck(t, r.dir, "--new-from-rev", "HEAD"); code != 0 || len(rules) != 0 {
+	if code, rules, _ := prCheck(t, r.Dir, "--new-from-rev", "HEAD"); code != 0 || len(rules) != 0 {
 		t.Errorf("nothing changed: exit %d, %v", code, rules)
 	}
-	r.write(".github/workflows/scan.yml", oldScan+"      - if: job.status == 'failure'\n        run: ./page.sh\n")
-	if code, rules, _ := prCheck(t, r.dir, "--new-from-rev", "HEAD"); code != 1 || strings.Join(rules, ",") != "failure-step-unreachable" {
+	r.Write(".github/workflows/scan.yml", oldScan+"      - if: job.status == 'failure'\n        run: ./page.sh\n")
+	if code, rules, _ := prCheck(t, r.Dir, "--new-from-rev", "HEAD"); code != 1 || strings.Join(rules, ",") != "failure-step-unreachable" {
 		t.Errorf("an uncommitted handler: exit %d, %v", code, rules)
 	}
-	code, out, _ := run(t, r.dir, "lint", "--new-from-rev", "HEAD")
+	code, out, _ := run(t, r.Dir, "lint", "--new-from-rev", "HEAD")
 	if !strings.Contains(out, "2 findings on lines unchanged since HEAD not reported") {
 		t.Errorf("the summary does not say what was left out:\n%s (exit %d)", out, code)
 	}
-	r.write(".releasegate.yaml", oldConfig+"# a comment\n")
-	if _, rules, _ := prCheck(t, r.dir, "--new-from-rev", "HEAD"); len(rules) != 3 {
+	r.Write(".releasegate.yaml", oldConfig+"# a comment\n")
+	if _, rules, _ := prCheck(t, r.Dir, "--new-from-rev", "HEAD"); len(rules) != 3 {
 		t.Errorf("with the configuration changed, %d findings reported, want all 3: %v", len(rules), rules)
 	}
-	if code, _, stderr := run(t, r.dir, "lint", "--new-from-rev", "no-such-rev"); code != 2 || !strings.Contains(stderr, "not a commit") {
+	if code, _, stderr := run(t, r.Dir, "lint", "--new-from-rev", "no-such-rev"); code != 2 || !strings.Contains(stderr, "not a commit") {
 		t.Errorf("an unknown revision: exit %d, %s", code, stderr)
 	}
 }

@@ -222,7 +222,7 @@ func (j *jobFixes) statusEdits(wf *workspace.Workflow, job *actionlint.Job, stat
 	if j.fixed[job] {
 		return nil, errors.New("the fix of the other finding on this job adds a status function, which resolves this one too")
 	}
-	needs, whole := j.unguardedOutputs(wf, job, status)
+	needs, whole := unguardedOutputs(job, status)
 	for _, n := range needs {
 		if guard == nil || !guard(n) {
 			return nil, errors.New("the job reads needs." + n + ".outputs, which are empty when " + n + " fails or is skipped; " +
@@ -249,8 +249,7 @@ func (j *jobFixes) statusEdits(wf *workspace.Workflow, job *actionlint.Job, stat
 
 // jobFixes tracks the job-level fixes of one workflow.
 type jobFixes struct {
-	fixed  map[*actionlint.Job]bool
-	values map[string][]*actionlint.String // job id -> its string values, built on first need
+	fixed map[*actionlint.Job]bool
 }
 
 func newJobFixes() *jobFixes { return &jobFixes{fixed: map[*actionlint.Job]bool{}} }
@@ -263,20 +262,16 @@ var outputRead = regexp.MustCompile(`(?i)needs\s*(?:\.\s*([\w-]+|\*)|\[\s*'([^']
 // if: (with the status about to be added) does not test them, in the
 // order read, and a read of every need's outputs at once
 // (needs.*.outputs, toJSON(needs)), if any.
-func (j *jobFixes) unguardedOutputs(wf *workspace.Workflow, job *actionlint.Job, adding string) (needs []string, whole string) {
-	if j.values == nil {
-		j.values = map[string][]*actionlint.String{}
-		for _, v := range walk.Strings(wf.AST) {
-			j.values[v.Job] = append(j.values[v.Job], v.Str)
-		}
-	}
+func unguardedOutputs(job *actionlint.Job, adding string) (needs []string, whole string) {
 	cond := strings.ToLower(adding)
 	if job.If != nil {
 		cond += " " + strings.ToLower(job.If.Value)
 	}
-	vals := slices.Clone(j.values[job.ID.Value])
-	slices.SortFunc(vals, func(a, b *actionlint.String) int { return a.Pos.Line - b.Pos.Line })
-	for _, s := range vals {
+	// The walk of a workflow holding only this job: its values.
+	vals := walk.Strings(&actionlint.Workflow{Jobs: map[string]*actionlint.Job{job.ID.Value: job}})
+	slices.SortFunc(vals, func(a, b walk.Value) int { return a.Str.Pos.Line - b.Str.Pos.Line })
+	for _, v := range vals {
+		s := v.Str
 		if s == job.If || !expr.ContainsFold(s.Value, "needs") {
 			continue
 		}

@@ -24,10 +24,11 @@ import (
 func check(name string, old, updated []byte) ([]byte, error) {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".yml", ".yaml":
-		if !parses(old) {
-			return updated, nil // nothing to compare with
+		// A file that did not parse before has nothing to compare with.
+		if err := checkYAML(updated); err != nil && parses(old) {
+			return nil, err
 		}
-		return updated, checkYAML(updated)
+		return updated, nil
 	case ".go":
 		return tidyGo(name, old, updated)
 	}

@@ -41,7 +41,7 @@ func newLintCmd(c *common) *cobra.Command {
 	cmd.Flags().StringSliceVar(&l.enableOnly, "enable-only", nil, "run only these rules: `RULE[,RULE]`")
 	cmd.Flags().StringVar(&l.sarif, "sarif", "", "also write SARIF to `FILE`, from the same run as --format")
 	cmd.Flags().BoolVar(&l.fix, "fix", false, "apply safe fixes in place, then report what is left")
-	cmd.Flags().BoolVar(&l.diff, "diff", false, "print the safe fixes as a unified diff instead of applying them (and why others have none)")
+	cmd.Flags().BoolVar(&l.diff, "diff", false, "print the safe fixes as a unified diff, instead of the report (nothing is written; notes say why others have none)")
 	cmd.Flags().StringVar(&l.baseline, "baseline", "", "hide the findings recorded in `FILE` (default: lint.baseline in the config)")
 	cmd.Flags().StringVar(&l.baselineWrite, "baseline-write", "", "record every current finding in `FILE`, for --baseline")
 	cmd.Flags().StringVar(&l.newFromRev, "new-from-rev", "", "report only findings on lines changed since git revision `REV`")

@@ -165,3 +165,26 @@ func TestSARIFFixes(t *testing.T) {
 		t.Errorf("deletion: %+v", del)
 	}
 }
+
+// FuzzReadBaseline: a baseline file is input like any other: whatever it
+// holds gives a baseline or a one-line error naming the file, never a
+// panic, and a baseline that is read applies.
+func FuzzReadBaseline(f *testing.F) {
+	f.Add(`{"version":1,"findings":[{"rule":"r","file":"a.yml","fingerprint":"0123456789abcdef","line":3,"message":"m"}]}`)
+	f.Add(`{"version":1,"findings":null}`)
+	f.Add(`{"version":1,"findings":[{}]}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		b, err := ReadBaseline(strings.NewReader(doc), "b.json")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "b.json: ") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q", err)
+			}
+			return
+		}
+		res := &Result{Findings: withLines(map[string]string{"a.yml": "x\ny\nz\n"}, Finding{Rule: "r", File: "a.yml", Line: 3, Message: "m"})}
+		b.Apply(res, "b.json", same1)
+		if res.Baseline.Hidden+len(res.Findings) != 1 {
+			t.Errorf("a finding was lost: %+v", res)
+		}
+	})
+}

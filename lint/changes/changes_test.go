@@ -199,3 +199,25 @@ func TestHunkLines(t *testing.T) {
 		t.Error("garbage hunk header accepted")
 	}
 }
+
+// FuzzParse: any text git could print (or a hostile repository could make
+// it print) is read without a panic, into line ranges that make sense.
+func FuzzParse(f *testing.F) {
+	f.Add("+++ b/a.yml\n@@ -1,2 +1,3 @@\n+x\n")
+	f.Add("+++ \"b/we\\tird\"\n@@ -0,0 +1 @@\n")
+	f.Add("+++ /dev/null\n@@ -3 +2,0 @@\n")
+	f.Add("@@ -1 +1 @@\n+++ b/\n@@ +999999999999999999999,1 @@")
+	f.Fuzz(func(t *testing.T, patch string) {
+		s := &Set{lines: map[string][]lineRange{}, changed: map[string]bool{}}
+		if err := s.parse(patch); err != nil {
+			return
+		}
+		for file, rs := range s.lines {
+			for _, r := range rs {
+				if r.to < r.from {
+					t.Errorf("%s: empty range %v kept", file, r)
+				}
+			}
+		}
+	})
+}

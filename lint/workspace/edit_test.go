@@ -176,3 +176,19 @@ func TestInsertedLineBreak(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValueEdit runs the edit property over documents generated from any
+// seed.
+func FuzzValueEdit(f *testing.F) {
+	for i := range uint64(len(linttest.ScalarStyles)) {
+		f.Add(i, uint64(11), false)
+	}
+	f.Fuzz(func(t *testing.T, a, b uint64, crlf bool) {
+		r := rand.New(rand.NewPCG(a, b))
+		doc := genDoc(r, linttest.ScalarStyles[int(a%uint64(len(linttest.ScalarStyles)))])
+		if crlf {
+			doc = strings.ReplaceAll(doc, "\n", "\r\n")
+		}
+		editGenerated(t, r, doc)
+	})
+}

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -199,6 +201,26 @@ func TestBaselineLifecycle(t *testing.T) {
 	if res.Baseline.Hidden != 1 || len(res.Baseline.Fixed) != 1 || res.Baseline.Fixed[0].Rule != "failure-step-unreachable" ||
 		res.Baseline.Fixed[0].File != "workflows/scan.yml" {
 		t.Errorf("JSON baseline outcome: %+v", res.Baseline)
+	}
+}
+
+// TestBaselineOutsideRepository: a configured baseline is read like the
+// rest of the checkout: a symbolic link out of the repository is refused,
+// not followed.
+func TestBaselineOutsideRepository(t *testing.T) {
+	files := oldFiles()
+	files[".releasegate.yaml"] = oldConfig + "lint:\n  baseline: baseline.json\n"
+	r := newGitRepo(t, files)
+	outside := filepath.Join(t.TempDir(), "baseline.json")
+	if err := os.WriteFile(outside, []byte(`{"version":1,"findings":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(r.Dir, "baseline.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, r.Dir, "lint")
+	if code != 2 || !strings.Contains(stderr, "lint.baseline") || !strings.Contains(stderr, "outside") {
+		t.Errorf("a baseline linking out of the repository: exit %d, %s", code, stderr)
 	}
 }
 

@@ -186,6 +186,7 @@ func TestBaselineLifecycle(t *testing.T) {
 		t.Errorf("a fixed baseline finding:\n%s", out)
 	}
 	_, _, jsonOut := prCheck(t, r.Dir)
+	ValidateJSON(t, LintSchema, jsonOut)
 	var res struct {
 		Baseline struct {
 			Hidden int `json:"hidden"`
@@ -233,9 +234,11 @@ func TestNewFromRevUncommitted(t *testing.T) {
 		t.Errorf("nothing changed: exit %d, %v", code, rules)
 	}
 	r.Write(".github/workflows/scan.yml", oldScan+"      - if: job.status == 'failure'\n        run: ./page.sh\n")
-	if code, rules, _ := prCheck(t, r.Dir, "--new-from-rev", "HEAD"); code != 1 || strings.Join(rules, ",") != "failure-step-unreachable" {
+	code, rules, jsonOut := prCheck(t, r.Dir, "--new-from-rev", "HEAD")
+	if code != 1 || strings.Join(rules, ",") != "failure-step-unreachable" {
 		t.Errorf("an uncommitted handler: exit %d, %v", code, rules)
 	}
+	ValidateJSON(t, LintSchema, jsonOut)
 	code, out, _ := run(t, r.Dir, "lint", "--new-from-rev", "HEAD")
 	if !strings.Contains(out, "2 findings on lines unchanged since HEAD not reported") {
 		t.Errorf("the summary does not say what was left out:\n%s (exit %d)", out, code)

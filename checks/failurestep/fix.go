@@ -34,10 +34,11 @@ import (
 //
 // The condition keeps its form: `${{ }}` or bare, quoted or block. A
 // plain (unquoted) value cannot start with `!` (YAML would read a tag),
-// so there the status function goes at the end. A job-level fix is
-// refused when the job reads outputs of a job it needs that the
-// condition does not test: they are empty when that job failed or was
-// skipped, and the job would now run with them empty.
+// so there the status function goes at the end. A job that reads outputs
+// of a need its condition does not test would run with them empty when
+// that need failed or was skipped: the fix is refused, or for a job the
+// chain of skips held back, requires that need's success (see
+// jobStatus).
 
 // addStatus returns the fix that adds status to the condition cond.
 func addStatus(f *workspace.File, cond *actionlint.String, status string) lint.Detail {
@@ -55,7 +56,7 @@ func condEdits(f *workspace.File, cond *actionlint.String, status string) ([]rep
 		return nil, errors.New("the condition could not be read")
 	}
 	from, to := conditionBody(cond.Value, src, off)
-	parens := isOr(node)
+	parens := isOr(node) && !enclosed(cond.Value[from:to])
 	var edits []string
 	var at []int
 	switch {
@@ -103,6 +104,29 @@ func conditionBody(v, src string, off int) (from, to int) {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// enclosed reports an expression that parentheses enclose as a whole.
+func enclosed(s string) bool {
+	if !strings.HasPrefix(s, "(") || !strings.HasSuffix(s, ")") {
+		return false
+	}
+	depth, quoted := 0, false
+	for i := range len(s) {
+		switch c := s[i]; {
+		case c == '\'':
+			quoted = !quoted
+		case quoted:
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth == 0 && i < len(s)-1 {
+				return false // closed before the end: (a) || (b)
+			}
+		}
+	}
+	return depth == 0
+}
 
 // isOr reports a top-level ||, which binds looser than the && the fix
 // adds.

@@ -42,7 +42,7 @@ merge_base_ref() {
       deepen=(--unshallow)
     fi
     echo "releasegate: fetching $base from origin to find the merge base" >&2
-    git_ fetch --no-tags --quiet "${deepen[@]}" origin "$spec" ||
+    git_ fetch --no-tags --quiet ${deepen[@]+"${deepen[@]}"} origin "$spec" ||
       fail "new-from-merge-base: cannot fetch $base from origin; check out with fetch-depth: 0, or set new-from-merge-base: none"
   fi
   if ! git_ merge-base "$ref" HEAD >/dev/null 2>&1 && [[ "$(git_ rev-parse --is-shallow-repository)" == true ]]; then

@@ -85,6 +85,14 @@ var Rule = rule.Rule{
 		"expects (the input under the trigger, the output under the job's `outputs:`, the secret under " +
 		"`on.workflow_call.secrets` and at the call site, or `secrets: inherit`). The message names the sub-expression " +
 		"that can be empty, why, and for env: values the consumer that needs it. More examples: docs/expressions.md.",
+	AutoFix: "for a workflow_dispatch input read on another trigger, reads it with its default where the input is empty, " +
+		"leaving a dispatched run exactly as it was: `inputs.x || false` for a boolean defaulting to false, " +
+		"`github.event_name != 'workflow_dispatch' || inputs.x` for one defaulting to true (`|| true` would turn a dispatched " +
+		"false into true, since '' and false are both falsy), `github.event.inputs.x || 'true'` for the string form, " +
+		"`inputs.x || 'default'` for a choice, and `github.event_name != 'workflow_dispatch' && 'default' || inputs.x` for " +
+		"a string (a dispatched run may clear it). No fix for numbers (a dispatched 0 is falsy), inputs that are also " +
+		"workflow_call inputs, event-name forms in a reusable workflow, inputs without a default, or the other sources " +
+		"of ''; a fix is kept only when the check, run again on the fixed value, finds nothing.",
 }
 
 // Check runs the analysis over every workflow.
@@ -93,7 +101,7 @@ var Check = lint.Check{Name: "emptyexpr", Rules: []rule.Rule{Rule}, Run: run}
 func run(p *lint.Pass) {
 	ix := newIndex(p.Workspace)
 	p.ForEachWorkflow(func(wf *workspace.Workflow) {
-		c := &checker{p: p, m: newModel(ix, wf), seen: map[workspace.Pos]bool{}}
+		c := &checker{p: p, m: newModel(ix, wf), seen: map[workspace.Pos]bool{}, related: ix.related(wf)}
 		c.workflow()
 	})
 	for _, a := range p.Workspace.Actions {
@@ -108,15 +116,28 @@ type checker struct {
 	p    *lint.Pass
 	m    *model
 	seen map[workspace.Pos]bool // one finding per expression
+	// dry counts what would be reported in hits instead of reporting: a
+	// fix is checked by running the check again on the fixed value.
+	dry  bool
+	hits int
+	// related are the other files its findings depend on (see index.related).
+	related []string
 }
 
-func (c *checker) report(s *actionlint.String, off int, format string, args ...any) {
+// reportWith reports a finding about the expression at value offset off
+// of s, once, with a detail (a fix, or why there is none).
+func (c *checker) reportWith(s *actionlint.String, off int, d lint.Detail, format string, args ...any) {
 	pos := c.m.wf.Locate(s, off)
 	if c.seen[pos] {
 		return
 	}
 	c.seen[pos] = true
-	c.p.Report(Rule.ID, c.m.wf.File, pos, format, args...)
+	if c.dry {
+		c.hits++
+		return
+	}
+	f := c.m.wf.File
+	c.p.ReportWith(Rule.ID, f.Path, f.TokenSpan(pos), fmt.Sprintf(format, args...), d, lint.DependsOn(c.related...))
 }
 
 // place is where an expression is evaluated.
@@ -359,9 +380,15 @@ func (c *checker) sink(at place, field string, s *actionlint.String, want string
 		v := emptiness.Template(s.Value, xs, r)
 		switch {
 		case v.Err != nil:
-			c.report(s, xs[0].Start, "%s: %s %s, and fromJSON of an empty string fails the run", field, v.Err.Expr, v.Err.Why)
+			fix := c.fallbackFix(s, placeholders(xs), func(fixed *actionlint.String) bool {
+				return c.redo(func(c2 *checker) { c2.sink(at, field, fixed, want) })
+			})
+			c.reportWith(s, xs[0].Start, fix, "%s: %s %s, and fromJSON of an empty string fails the run", field, v.Err.Expr, v.Err.Why)
 		case v.MaybeEmpty():
-			c.report(s, xs[0].Start, "%s: %s can evaluate to '' where %s is required: %s %s%s",
+			fix := c.fallbackFix(s, placeholders(xs), func(fixed *actionlint.String) bool {
+				return c.redo(func(c2 *checker) { c2.sink(at, field, fixed, want) })
+			})
+			c.reportWith(s, xs[0].Start, fix, "%s: %s can evaluate to '' where %s is required: %s %s%s",
 				field, clipExpr(s.Value, xs), want, v.Why.Expr, v.Why.Why, consequence(want))
 		default:
 			return false
@@ -418,7 +445,10 @@ func (c *checker) imageRefs(at place, field string, s *actionlint.String, script
 			if !v.MaybeEmpty() {
 				return false
 			}
-			c.report(s, x.Start, "%s: image reference %q can lose a part: %s %s, so it becomes %q",
+			fix := c.fallbackFix(s, []exprAt{placeholder(x)}, func(fixed *actionlint.String) bool {
+				return c.redo(func(c2 *checker) { c2.imageRefs(at, field, fixed, script) })
+			})
+			c.reportWith(s, x.Start, fix, "%s: image reference %q can lose a part: %s %s, so it becomes %q",
 				field, clip(tok), v.Why.Expr, v.Why.Why, rest)
 			return true
 		})

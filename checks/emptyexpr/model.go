@@ -53,6 +53,32 @@ func newIndex(ws *workspace.Workspace) *index {
 	return ix
 }
 
+// related lists the other files whose change can change what the check
+// finds in wf: the reusable workflows and composite actions it calls, and
+// the workflows that call it (display paths).
+func (ix *index) related(wf *workspace.Workflow) []string {
+	var out []string
+	for _, id := range sortedJobIDs(wf.AST) {
+		j := wf.AST.Jobs[id]
+		if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
+			if rel, ok := localPath(wf.File, j.WorkflowCall.Uses.Value); ok && ix.workflows[rel] != nil {
+				out = append(out, ix.workflows[rel].Path)
+			}
+		}
+		for _, s := range j.Steps {
+			if e, ok := s.Exec.(*actionlint.ExecAction); ok && e.Uses != nil {
+				if rel, ok := localPath(wf.File, e.Uses.Value); ok && ix.actions[rel] != nil {
+					out = append(out, ix.actions[rel].Path)
+				}
+			}
+		}
+	}
+	for _, c := range ix.callers[wf.Rel] {
+		out = append(out, c.wf.Path)
+	}
+	return out
+}
+
 // localPath resolves `uses: ./x` against the repository that holds f (the
 // directory above .github for workflows, the workspace root otherwise).
 func localPath(f *workspace.File, uses string) (string, bool) {

@@ -80,6 +80,7 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 	}
 	// A package and its test variant share files: report each finding once.
 	seen := map[string]bool{}
+	src := sources{}
 	for _, act := range graph.Roots {
 		if act.Err != nil {
 			e := report.InputError{Message: fmt.Sprintf("Go analyzer %s on %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err)}
@@ -105,7 +106,9 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 				end := act.Package.Fset.Position(d.End)
 				span.End = workspace.Pos{Line: end.Line, Col: end.Column}
 			}
-			p.ReportSpanAt(suite.RuleID(act.Analyzer.Name), displayPath(pos.Filename, cwd), span, d.Message)
+			id := suite.RuleID(act.Analyzer.Name)
+			p.ReportWith(id, displayPath(pos.Filename, cwd), span, d.Message,
+				src.fix(act.Package.Fset, d, cwd), dependsOn(act, cwd), noFixNote(id, d))
 		}
 	}
 }

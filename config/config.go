@@ -39,12 +39,29 @@ type Config struct {
 	// a directory excludes everything below it.
 	Exclude    []string
 	excludePos []Pos
+	Lint       Lint
 	rulePos    []rulePos
 
 	// Path is the file the configuration came from ("" for the built-in
 	// default), and Dir the directory relative paths in it resolve from.
 	Path string
 	Dir  string
+}
+
+// Lint holds settings of the lint command.
+type Lint struct {
+	// Baseline is a baseline file (relative to Dir, slash-separated)
+	// whose recorded findings lint hides: `lint --baseline-write` makes it.
+	Baseline string
+	Pos      Pos
+}
+
+// BaselinePath is the configured baseline as a file system path, or "".
+func (c *Config) BaselinePath() string {
+	if c.Lint.Baseline == "" {
+		return ""
+	}
+	return filepath.Join(c.Dir, filepath.FromSlash(c.Lint.Baseline))
 }
 
 // Secret is a declared secret and where it may and must be used.

@@ -234,6 +234,7 @@ func (d *decoder) config(n *yaml.Node, c *Config) error {
 			c.Runbooks = list
 			return err
 		},
+		"lint": func(v *yaml.Node) error { return d.lint(v, c) },
 		"exclude": func(v *yaml.Node) error {
 			list, err := d.strings(v)
 			for i, s := range list {
@@ -244,6 +245,23 @@ func (d *decoder) config(n *yaml.Node, c *Config) error {
 			}
 			c.Exclude = list
 			return err
+		},
+	})
+}
+
+func (d *decoder) lint(n *yaml.Node, c *Config) error {
+	c.Lint.Pos = pos(n)
+	return d.mapping(n, "lint", fields{
+		"baseline": func(v *yaml.Node) error {
+			s, err := d.str(v)
+			if err != nil {
+				return err
+			}
+			if s == "" || strings.HasPrefix(s, "/") || strings.Contains(s, `\`) {
+				return d.errf(v, "lint.baseline: %q is not a relative path (slash-separated, from this file's directory)", s)
+			}
+			c.Lint.Baseline = s
+			return nil
 		},
 	})
 }

@@ -29,6 +29,27 @@ type Finding struct {
 	Fingerprint    string `json:"fingerprint,omitempty"`
 	Suppressed     bool   `json:"suppressed"`
 	SuppressReason string `json:"suppress_reason,omitempty"`
+	// Fix, when set, is a safe change that resolves the finding (lint
+	// --fix applies it, --diff shows it).
+	Fix *Fix `json:"fix,omitempty"`
+	// NoFix says why a finding of a rule that can be fixed automatically
+	// has no fix here (an unsafe or ambiguous case).
+	NoFix string `json:"no_fix,omitempty"`
+	// DependsOn names other files (display paths; one ending in "/"
+	// stands for everything below it) whose change can make or unmake the
+	// finding: --new-from-rev counts the finding as new when one changed.
+	DependsOn []string `json:"depends_on,omitempty"`
+
+	// lineText is the normalised text its fingerprint was made from.
+	lineText string
+}
+
+// same reports whether two findings say the same thing about the same
+// span: the duplicates Sort drops (a package and its test variant).
+func same(a, b Finding) bool {
+	return a.Rule == b.Rule && a.File == b.File && a.Line == b.Line && a.Column == b.Column &&
+		a.EndLine == b.EndLine && a.EndColumn == b.EndColumn && a.Message == b.Message &&
+		a.Severity == b.Severity && a.Suppressed == b.Suppressed
 }
 
 // Scanned counts what a lint run looked at, so that "no findings in zero
@@ -78,6 +99,21 @@ type Result struct {
 	// package that did not fully type-check, a symlink under .github):
 	// the user must hear of them, but they do not change the exit code.
 	Warnings []InputError `json:"warnings"`
+	// Baseline is set when a baseline hid findings: how many, and which
+	// of its entries no longer occur.
+	Baseline *BaselineOutcome `json:"baseline,omitempty"`
+	// NewFrom is set with --new-from-rev or --new-from-merge-base: the
+	// revision compared with and how many findings were left out because
+	// nothing they depend on changed since.
+	NewFrom *NewFromOutcome `json:"new_from,omitempty"`
+}
+
+// NewFromOutcome is what --new-from-rev (or --new-from-merge-base) did.
+type NewFromOutcome struct {
+	Rev string `json:"rev"` // the commit compared with
+	// Ref is what the user named (a branch for --new-from-merge-base).
+	Ref    string `json:"ref"`
+	Hidden int    `json:"hidden"`
 }
 
 // Sort orders findings by file, position and rule, so output is stable
@@ -92,7 +128,7 @@ func (r *Result) Sort() {
 			cmp.Compare(a.Message, b.Message),
 		)
 	})
-	r.Findings = slices.CompactFunc(r.Findings, func(a, b Finding) bool { return a == b })
+	r.Findings = slices.CompactFunc(r.Findings, same)
 	byPlace := func(a, b InputError) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
 	}
@@ -131,7 +167,7 @@ func (r *Result) Outcome(threshold rule.Severity) Outcome {
 // occurrence of that triple in file order. It does not depend on line
 // numbers, so code scanning keeps an alert as the same alert when lines
 // are added above it. findings must be sorted (Result.Sort); line may be
-// nil.
+// nil. Baselines use the same line text (see BaselineKey).
 func Fingerprint(findings []Finding, line func(file string, n int) string) {
 	seen := map[string]int{}
 	for i := range findings {
@@ -143,11 +179,18 @@ func Fingerprint(findings []Finding, line func(file string, n int) string) {
 		if text == "" {
 			text = f.Message
 		}
-		sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.File + "\x00" + text))
-		key := hex.EncodeToString(sum[:8])
+		f.lineText = text
+		key := digest(f.Rule, f.File, text)
 		seen[key]++
 		if f.Fingerprint == "" {
 			f.Fingerprint = key + ":" + itoa(seen[key])
 		}
 	}
+}
+
+// digest is the short hash fingerprints are made of: 16 hex digits of
+// the SHA-256 of the parts.
+func digest(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:8])
 }

@@ -85,6 +85,28 @@ type sarifResult struct {
 	// alert across runs while lines move (see Fingerprint).
 	PartialFingerprints map[string]string  `json:"partialFingerprints"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+	Fixes               []sarifFix         `json:"fixes,omitempty"`
+}
+
+// sarifFix is a finding's fix as SARIF says it: per file, regions to
+// delete and the text to put in their place.
+type sarifFix struct {
+	Description     sarifText             `json:"description"`
+	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+}
+
+type sarifArtifactChange struct {
+	ArtifactLocation sarifArtifact      `json:"artifactLocation"`
+	Replacements     []sarifReplacement `json:"replacements"`
+}
+
+type sarifReplacement struct {
+	DeletedRegion   sarifRegion   `json:"deletedRegion"`
+	InsertedContent *sarifContent `json:"insertedContent,omitempty"`
+}
+
+type sarifContent struct {
+	Text string `json:"text"`
 }
 
 type sarifSuppression struct {
@@ -155,6 +177,9 @@ func writeSARIF(w io.Writer, res *Result, opt Options) error {
 		}
 		if f.Suppressed {
 			r.Suppressions = []sarifSuppression{{Kind: "inSource", Justification: f.SuppressReason}}
+		}
+		if f.Fix != nil {
+			r.Fixes = []sarifFix{fixOf(f.Fix)}
 		}
 		run.Results = append(run.Results, r)
 	}
@@ -227,6 +252,26 @@ func fingerprinted(fs []Finding) []Finding {
 	return fs
 }
 
+// fixOf renders a fix: one artifact change per file, in edit order. An
+// insertion deletes the empty region at its position.
+func fixOf(fx *Fix) sarifFix {
+	out := sarifFix{Description: sarifText{Text: fx.Description}, ArtifactChanges: []sarifArtifactChange{}}
+	for _, e := range fx.Edits {
+		n := len(out.ArtifactChanges)
+		uri := strings.TrimPrefix(e.File, "./")
+		if n == 0 || out.ArtifactChanges[n-1].ArtifactLocation.URI != uri {
+			out.ArtifactChanges = append(out.ArtifactChanges, sarifArtifactChange{ArtifactLocation: sarifArtifact{URI: uri, URIBaseID: "%SRCROOT%"}})
+			n++
+		}
+		r := sarifReplacement{DeletedRegion: sarifRegion{StartLine: e.Line, StartColumn: e.Column, EndLine: e.EndLine, EndColumn: e.EndColumn}}
+		if e.Text != "" {
+			r.InsertedContent = &sarifContent{Text: e.Text}
+		}
+		out.ArtifactChanges[n-1].Replacements = append(out.ArtifactChanges[n-1].Replacements, r)
+	}
+	return out
+}
+
 func location(f Finding) sarifLocation {
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{
 		ArtifactLocation: sarifArtifact{URI: strings.TrimPrefix(f.File, "./"), URIBaseID: "%SRCROOT%"},
@@ -268,6 +313,9 @@ func RuleMarkdown(r rule.Rule) string {
 	}
 	if r.Fix != "" {
 		b.WriteString("How to fix: " + r.Fix + "\n\n")
+	}
+	if r.AutoFix != "" {
+		b.WriteString("Automatic fix (`releasegate lint --fix`): " + r.AutoFix + "\n\n")
 	}
 	b.WriteString("Rule `" + r.ID + "`, default severity " + string(r.Severity) + ", " + string(r.Half))
 	if r.SecuritySeverity != "" {

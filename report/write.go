@@ -77,6 +77,11 @@ func writeText(w io.Writer, res *Result, opt Options) error {
 	for _, e := range res.Warnings {
 		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Caution("checked in part:"), e.Message)
 	}
+	if bl := res.Baseline; bl != nil {
+		for _, e := range bl.Fixed {
+			fmt.Fprintf(&b, "%s: %s %s:%d: %s %s\n", bl.File, p.Dim("fixed since the baseline:"), e.File, e.Line, e.Message, p.Dim("["+e.Rule+"]"))
+		}
+	}
 	if !opt.Quiet || b.Len() > 0 || res.Outcome(rule.Note) == Undecided {
 		// Quiet prints nothing when nothing is reported (suppressed
 		// findings are not), but always says why a run could not decide.
@@ -125,8 +130,27 @@ func summary(res *Result) string {
 	if n := len(res.Warnings); n > 0 {
 		line += fmt.Sprintf("; %s checked in part", plural(n, "input"))
 	}
-	return line
+	return line + adoption(res)
 }
+
+// adoption tells what --new-from-rev and a baseline left out, so a
+// filtered pass is never mistaken for a clean one.
+func adoption(res *Result) string {
+	var s string
+	if nf := res.NewFrom; nf != nil {
+		s += fmt.Sprintf("; %s on lines unchanged since %s not reported", plural(nf.Hidden, "finding"), nf.Ref)
+	}
+	if bl := res.Baseline; bl != nil {
+		s += fmt.Sprintf("; %s hidden by the baseline %s", plural(bl.Hidden, "finding"), bl.File)
+		if n := len(bl.Fixed); n > 0 {
+			s += fmt.Sprintf(" (%s no longer found: shrink it with --baseline-write)", plural(n, "recorded finding"))
+		}
+	}
+	return s
+}
+
+// Plural renders a count and a noun: "1 finding", "2 findings".
+func Plural(n int, noun string) string { return plural(n, noun) }
 
 func plural(n int, noun string) string {
 	if n == 1 {

@@ -62,6 +62,10 @@ type Rule struct {
 	Bad      string   // an example that is reported
 	Good     string   // the same example, fixed
 	Fix      string   // how to fix it
+	// AutoFix, when set, says what `lint --fix` changes for this rule, in
+	// one sentence: the rule is auto-fixable. Findings it cannot fix
+	// safely say why.
+	AutoFix string
 	// SecuritySeverity is set on rules about credentials: a score from
 	// 0.1 to 10.0 (as a string, as SARIF's security-severity property)
 	// that code scanning ranks security alerts by. Empty for the others.

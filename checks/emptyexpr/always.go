@@ -8,6 +8,7 @@ import (
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
+	"github.com/releasegate/releasegate/lint"
 )
 
 // Some references are '' in every run, whatever the trigger: an input no
@@ -333,7 +334,8 @@ func (c *checker) alwaysExpr(at place, field string, s *actionlint.String, node 
 	default:
 		return
 	}
-	c.report(s, off, "%s: %s %s%s", field, r.hit.Expr, r.hit.Why, tail)
+	c.reportWith(s, off, lint.WithoutFix("the value is '' in every run: declare what it reads (the input, the job output, "+
+		"the secret) or remove the read; a fallback would only hide the mistake"), "%s: %s %s%s", field, r.hit.Expr, r.hit.Why, tail)
 }
 
 // what names the level of a place in messages.

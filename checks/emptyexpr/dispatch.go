@@ -9,6 +9,7 @@ import (
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
 	"github.com/releasegate/releasegate/checks/internal/expr"
 	"github.com/releasegate/releasegate/checks/internal/runscript"
+	"github.com/releasegate/releasegate/lint"
 )
 
 // The commonest defect of the family: a workflow with workflow_dispatch
@@ -94,7 +95,12 @@ func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bo
 	if isIf {
 		if node, src, off := c.m.cond(s); node != nil {
 			if u, ok := c.dispatchEmpty(at, node, src, true); ok {
-				c.reportUse(at, field, s, off, src, u, true, "")
+				fix := c.fallbackFix(s, []exprAt{condition(s.Value, src, off)}, func(v *actionlint.String) bool {
+					n, src2, _ := expr.Condition(v.Value)
+					_, still := c.dispatchEmpty(at, n, src2, true)
+					return n == nil || still
+				})
+				c.reportUse(at, field, s, off, src, u, true, "", fix)
 			}
 		}
 		return
@@ -102,27 +108,41 @@ func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bo
 	for _, x := range c.m.find(s) {
 		if x.Node != nil && expr.ContainsFold(x.Src, "inputs") {
 			if u, ok := c.dispatchEmpty(at, x.Node, x.Src, false); ok {
-				c.reportUse(at, field, s, x.Start, x.Src, u, false, "")
+				c.reportUse(at, field, s, x.Start, x.Src, u, false, "", c.placeholderFix(at, s, x))
 			}
 		}
 	}
 }
 
-func (c *checker) reportUse(at place, field string, s *actionlint.String, off int, src string, u emptyUse, isIf bool, consumer string) {
+// placeholderFix is the fix of one ${{ }} of a value: kept if the
+// placeholder, fixed, no longer reads an input that is empty only because
+// its default does not apply.
+func (c *checker) placeholderFix(at place, s *actionlint.String, x expr.Expr) lint.Detail {
+	return c.fallbackFix(s, []exprAt{placeholder(x)}, func(v *actionlint.String) bool {
+		y, ok := c.exprStartingAt(v, x.Start)
+		if !ok {
+			return true
+		}
+		_, still := c.dispatchEmpty(at, y.Node, y.Src, false)
+		return still
+	})
+}
+
+func (c *checker) reportUse(at place, field string, s *actionlint.String, off int, src string, u emptyUse, isIf bool, consumer string, fix lint.Detail) {
 	d := defaultOf(c.m, u.why.Expr)
 	switch {
 	case u.fails:
-		c.report(s, off, "%s: %s %s, where its default %s does not apply, and fromJSON of an empty string is an evaluation error that fails the job on %s",
+		c.reportWith(s, off, fix, "%s: %s %s, where its default %s does not apply, and fromJSON of an empty string is an evaluation error that fails the job on %s",
 			field, u.why.Expr, u.why.Why, d, u.event)
 	case u.runs:
-		c.report(s, off, "%s: %s %s, where its default %s does not apply, so %s is true there and this %s runs on every %s, "+
+		c.reportWith(s, off, fix, "%s: %s %s, where its default %s does not apply, so %s is true there and this %s runs on every %s, "+
 			"although with the default it would not; guard it with github.event_name == 'workflow_dispatch'",
 			field, u.why.Expr, u.why.Why, d, strings.TrimSpace(clip(src)), at.what(), u.event)
 	case isIf:
-		c.report(s, off, "%s: %s %s, where its default %s does not apply, so this %s is silently skipped on %s",
+		c.reportWith(s, off, fix, "%s: %s %s, where its default %s does not apply, so this %s is silently skipped on %s",
 			field, u.why.Expr, u.why.Why, d, at.what(), u.event)
 	default:
-		c.report(s, off, "%s: %s %s, where its default %s does not apply, so ${{ %s }} expands to ''%s",
+		c.reportWith(s, off, fix, "%s: %s %s, where its default %s does not apply, so ${{ %s }} expands to ''%s",
 			field, u.why.Expr, u.why.Why, d, strings.TrimSpace(clip(src)), consumer)
 	}
 }
@@ -149,7 +169,7 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 			continue
 		}
 		if u.fails {
-			c.reportUse(at, "run", s, x.Start, x.Src, u, false, "")
+			c.reportUse(at, "run", s, x.Start, x.Src, u, false, "", c.placeholderFix(at, s, x))
 			continue
 		}
 		if !shell {
@@ -164,7 +184,7 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 		sub.def, sub.defKnown = renderKnown(u.def)
 		if n, ok := sc.needs(sub); ok {
 			c.reportUse(at, "run", s, x.Start, x.Src, u, false,
-				", and the script needs a value there: "+needText(n, c.m.wf.Locate(s, n.offset).Line))
+				", and the script needs a value there: "+needText(n, c.m.wf.Locate(s, n.offset).Line), c.placeholderFix(at, s, x))
 		}
 	}
 }
@@ -201,7 +221,7 @@ func (c *checker) withUse(at place, field string, s *actionlint.String) {
 			continue
 		}
 		if u, ok := c.dispatchEmpty(at, x.Node, x.Src, false); ok && (u.fails || !whole) {
-			c.reportUse(at, field, s, x.Start, x.Src, u, false, "")
+			c.reportUse(at, field, s, x.Start, x.Src, u, false, "", c.placeholderFix(at, s, x))
 		}
 	}
 }

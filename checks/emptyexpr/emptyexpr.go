@@ -85,6 +85,14 @@ var Rule = rule.Rule{
 		"expects (the input under the trigger, the output under the job's `outputs:`, the secret under " +
 		"`on.workflow_call.secrets` and at the call site, or `secrets: inherit`). The message names the sub-expression " +
 		"that can be empty, why, and for env: values the consumer that needs it. More examples: docs/expressions.md.",
+	AutoFix: "for a workflow_dispatch input read on another trigger, reads it with its default where the input is empty, " +
+		"leaving a dispatched run exactly as it was: `inputs.x || false` for a boolean defaulting to false, " +
+		"`github.event_name != 'workflow_dispatch' || inputs.x` for one defaulting to true (`|| true` would turn a dispatched " +
+		"false into true, since '' and false are both falsy), `github.event.inputs.x || 'true'` for the string form, " +
+		"`inputs.x || 'default'` for a choice, and `github.event_name != 'workflow_dispatch' && 'default' || inputs.x` for " +
+		"a string (a dispatched run may clear it). No fix for numbers (a dispatched 0 is falsy), inputs that are also " +
+		"workflow_call inputs, event-name forms in a reusable workflow, inputs without a default, or the other sources " +
+		"of ''; a fix is kept only when the check, run again on the fixed value, finds nothing.",
 }
 
 // Check runs the analysis over every workflow: as each is parsed, or in
@@ -104,6 +112,7 @@ func run(p *lint.Pass) {
 	lint.ForEach(ix.finish(), func(wf *workspace.Workflow) {
 		analyze(p, newModel(ix, wf))
 	})
+	ix.reportHeld(p)
 	for _, a := range p.Workspace.Actions {
 		if a.Composite() {
 			compositeSteps(p, a)
@@ -111,17 +120,18 @@ func run(p *lint.Pass) {
 	}
 }
 
-// analyze checks one workflow and reports its findings, unless it needed
-// a fact the index does not have yet: then it reports nothing and returns
-// false.
+// analyze checks one workflow and hands its findings to the index, which
+// reports them in Run, once the callers of every workflow are known (a
+// finding depends on them). It returns false, keeping nothing, when the
+// analysis needed a fact the index does not have yet.
 func analyze(p *lint.Pass, m *model) bool {
 	c := &checker{p: p, m: m, seen: map[workspace.Pos]bool{}}
 	c.workflow()
 	if m.incomplete {
 		return false
 	}
-	for _, f := range c.found {
-		p.Report(Rule.ID, m.wf.File, f.pos, "%s", f.msg)
+	if len(c.found) > 0 {
+		m.ix.hold(m.wf, c.found)
 	}
 	return true
 }
@@ -132,20 +142,32 @@ type checker struct {
 	m     *model
 	seen  map[workspace.Pos]bool // one finding per expression
 	found []finding
+	// dry counts what would be reported in hits instead of reporting: a
+	// fix is checked by running the check again on the fixed value.
+	dry  bool
+	hits int
 }
 
+// finding is one finding of a workflow, held until Run.
 type finding struct {
-	pos workspace.Pos
-	msg string
+	span   workspace.Span
+	msg    string
+	detail lint.Detail
 }
 
-func (c *checker) report(s *actionlint.String, off int, format string, args ...any) {
+// reportWith reports a finding about the expression at value offset off
+// of s, once, with a detail (a fix, or why there is none).
+func (c *checker) reportWith(s *actionlint.String, off int, d lint.Detail, format string, args ...any) {
 	pos := c.m.wf.Locate(s, off)
 	if c.seen[pos] {
 		return
 	}
 	c.seen[pos] = true
-	c.found = append(c.found, finding{pos, fmt.Sprintf(format, args...)})
+	if c.dry {
+		c.hits++
+		return
+	}
+	c.found = append(c.found, finding{c.m.wf.File.TokenSpan(pos), fmt.Sprintf(format, args...), d})
 }
 
 // place is where an expression is evaluated.
@@ -381,9 +403,15 @@ func (c *checker) sink(at place, field string, s *actionlint.String, want string
 		v := emptiness.Template(s.Value, xs, r)
 		switch {
 		case v.Err != nil:
-			c.report(s, xs[0].Start, "%s: %s %s, and fromJSON of an empty string fails the run", field, v.Err.Expr, v.Err.Why)
+			fix := c.fallbackFix(s, placeholders(xs), func(fixed *actionlint.String) bool {
+				return c.redo(func(c2 *checker) { c2.sink(at, field, fixed, want) })
+			})
+			c.reportWith(s, xs[0].Start, fix, "%s: %s %s, and fromJSON of an empty string fails the run", field, v.Err.Expr, v.Err.Why)
 		case v.MaybeEmpty():
-			c.report(s, xs[0].Start, "%s: %s can evaluate to '' where %s is required: %s %s%s",
+			fix := c.fallbackFix(s, placeholders(xs), func(fixed *actionlint.String) bool {
+				return c.redo(func(c2 *checker) { c2.sink(at, field, fixed, want) })
+			})
+			c.reportWith(s, xs[0].Start, fix, "%s: %s can evaluate to '' where %s is required: %s %s%s",
 				field, clipExpr(s.Value, xs), want, v.Why.Expr, v.Why.Why, consequence(want))
 		default:
 			return false
@@ -440,7 +468,10 @@ func (c *checker) imageRefs(at place, field string, s *actionlint.String, script
 			if !v.MaybeEmpty() {
 				return false
 			}
-			c.report(s, x.Start, "%s: image reference %q can lose a part: %s %s, so it becomes %q",
+			fix := c.fallbackFix(s, []exprAt{placeholder(x)}, func(fixed *actionlint.String) bool {
+				return c.redo(func(c2 *checker) { c2.imageRefs(at, field, fixed, script) })
+			})
+			c.reportWith(s, x.Start, fix, "%s: image reference %q can lose a part: %s %s, so it becomes %q",
 				field, clip(tok), v.Why.Expr, v.Why.Why, rest)
 			return true
 		})

@@ -62,7 +62,10 @@ func (c *checker) envUse(def envDef) {
 		if !ok {
 			return false
 		}
-		c.report(def.val, xs[0].Start, "env.%s: %s %s, where its default %s does not apply, so %s is '' there, and %s (line %d) needs a value",
+		fix := c.fallbackFix(def.val, placeholders(xs), func(v *actionlint.String) bool {
+			return c.redo(func(c2 *checker) { c2.envUse(envDef{at: def.at, name: def.name, val: v}) })
+		})
+		c.reportWith(def.val, xs[0].Start, fix, "env.%s: %s %s, where its default %s does not apply, so %s is '' there, and %s (line %d) needs a value",
 			def.name, v.Why.Expr, v.Why.Why, defaultOf(c.m, v.Why.Expr), def.name, con.what, con.line)
 		return true
 	})

@@ -3,6 +3,7 @@ package emptyexpr
 import (
 	"cmp"
 	"path"
+	"path/filepath"
 	"slices"
 	"sync"
 
@@ -32,6 +33,7 @@ type index struct {
 	callers map[string][]caller // reusable workflow Rel -> its local callers
 	final   bool                // every workflow has been seen (Run)
 	later   []*workspace.Workflow
+	held    []held
 }
 
 // callee is what a caller needs of a reusable workflow: the types of its
@@ -53,18 +55,21 @@ type caller struct {
 type indexKey struct{}
 
 func sharedIndex(p *lint.Pass) *index {
-	return p.Shared(indexKey{}, func() any {
-		ix := &index{
-			ws:      p.Workspace,
-			actions: make(map[string]*workspace.Action, len(p.Workspace.Actions)),
-			callees: map[string]*callee{},
-			callers: map[string][]caller{},
-		}
-		for _, a := range p.Workspace.Actions {
-			ix.actions[path.Dir(a.Rel)] = a
-		}
-		return ix
-	}).(*index)
+	return p.Shared(indexKey{}, func() any { return newIndex(p.Workspace) }).(*index)
+}
+
+// newIndex makes an empty index of ws, knowing its actions.
+func newIndex(ws *workspace.Workspace) *index {
+	ix := &index{
+		ws:      ws,
+		actions: make(map[string]*workspace.Action, len(ws.Actions)),
+		callees: map[string]*callee{},
+		callers: map[string][]caller{},
+	}
+	for _, a := range ws.Actions {
+		ix.actions[path.Dir(a.Rel)] = a
+	}
+	return ix
 }
 
 // add records what other workflows need of wf (m is its model) and
@@ -153,4 +158,53 @@ func (m *model) callers() []caller {
 		return nil
 	}
 	return ix.callers[m.wf.Rel]
+}
+
+// held is the findings of one workflow and the local files it uses, kept
+// until the workflows that call it are known.
+type held struct {
+	path, rel string   // of the workflow
+	uses      []string // display paths of the local workflows and actions it calls
+	found     []finding
+}
+
+// hold keeps the findings of wf for reportHeld, with the local reusable
+// workflows and composite actions wf calls: a change to any of them can
+// make or unmake a finding.
+func (ix *index) hold(wf *workspace.Workflow, found []finding) {
+	var uses []string
+	for _, id := range sortedJobIDs(wf.AST) {
+		j := wf.AST.Jobs[id]
+		if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
+			if rel, ok := localPath(wf.File, j.WorkflowCall.Uses.Value); ok && ix.ws.HasWorkflow(rel) {
+				uses = append(uses, ix.ws.Display(filepath.Join(ix.ws.RepoRoot, filepath.FromSlash(rel))))
+			}
+		}
+		for _, s := range j.Steps {
+			if e, ok := s.Exec.(*actionlint.ExecAction); ok && e.Uses != nil {
+				if rel, ok := localPath(wf.File, e.Uses.Value); ok && ix.actions[rel] != nil {
+					uses = append(uses, ix.actions[rel].Path)
+				}
+			}
+		}
+	}
+	h := held{path: wf.Path, rel: wf.Rel, uses: uses, found: found}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.held = append(ix.held, h)
+}
+
+// reportHeld reports every held finding, depending on the files its
+// workflow uses and on the workflows that call it. Call it after finish.
+func (ix *index) reportHeld(p *lint.Pass) {
+	for _, h := range ix.held {
+		deps := h.uses
+		for _, c := range ix.callers[h.rel] {
+			deps = append(deps, c.path)
+		}
+		for _, f := range h.found {
+			p.ReportWith(Rule.ID, h.path, f.span, f.msg, f.detail, lint.DependsOn(deps...))
+		}
+	}
+	ix.held = nil
 }

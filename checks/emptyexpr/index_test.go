@@ -94,10 +94,10 @@ jobs:
 `}), Msg: "a boolean (input of ./.github/workflows/z-sign.yml)"},
 		{Name: "output a reusable workflow parsed later does not declare", Files: withFillers(map[string]string{
 			".github/workflows/a-release.yml": fmt.Sprintf(aSign, "»", "image-digest"),
-			".github/workflows/z-build.yml": zBuild}), Msg: "declares no output \"image-digest\""},
+			".github/workflows/z-build.yml":   zBuild}), Msg: "declares no output \"image-digest\""},
 		{Name: "twin: the output is declared", Files: withFillers(map[string]string{
 			".github/workflows/a-release.yml": fmt.Sprintf(aSign, "", "digest"),
-			".github/workflows/z-build.yml": zBuild}), Msg: ""},
+			".github/workflows/z-build.yml":   zBuild}), Msg: ""},
 		{Name: "secret the first of two callers does not pass", Files: withFillers(map[string]string{
 			".github/workflows/a-nightly.yml": `on: schedule
 jobs:

@@ -283,7 +283,7 @@ func (c *cascade) root(id string, seen map[string]bool) string {
 
 // checkCascades reports jobs that a skipped ancestor silently skips on tag
 // pushes.
-func checkCascades(p *lint.Pass, wf *workspace.Workflow) {
+func checkCascades(p *lint.Pass, wf *workspace.Workflow, fixes *jobFixes) {
 	w := wf.AST
 	if len(w.Jobs) < 2 || !anyJobIf(w) {
 		return
@@ -313,12 +313,12 @@ func checkCascades(p *lint.Pass, wf *workspace.Workflow) {
 			belowRoot = belowRoot || c.own[nid]
 		}
 		if prepared != "" || nothingRuns && belowRoot {
-			reportCascade(p, wf, j, c, prepared)
+			reportCascade(p, wf, j, c, prepared, fixes)
 		}
 	}
 }
 
-func reportCascade(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, c *cascade, prepared string) {
+func reportCascade(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, c *cascade, prepared string, fixes *jobFixes) {
 	root := c.w.Jobs[c.root(strings.ToLower(j.ID.Value), map[string]bool{})]
 	why := "so nothing in this workflow runs on " + c.t.label
 	if prepared != "" {
@@ -329,10 +329,11 @@ func reportCascade(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, c *c
 		_, _, off := expr.Condition(j.If.Value)
 		pos = wf.Locate(j.If, off)
 	}
-	p.Report(Rule.ID, wf.File, pos,
-		"job %q never runs on %s: %q is skipped there by its if: %s, and without a status function the implicit "+
+	p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(pos),
+		fmt.Sprintf("job %q never runs on %s: %q is skipped there by its if: %s, and without a status function the implicit "+
 			"success() skips every job below a skipped one, %s; add `!failure() && !cancelled()` to this job's if:",
-		j.ID.Value, c.t.label, root.ID.Value, strings.TrimSpace(root.If.Value), why)
+			j.ID.Value, c.t.label, root.ID.Value, strings.TrimSpace(root.If.Value), why),
+		fixes.chainStatus(wf, j, "!failure() && !cancelled()", func(need string) bool { return !c.skipped[need] && !c.below[need] }))
 }
 
 // anyJobIf is a cheap filter: without a job-level if: nothing is skipped.
@@ -352,7 +353,7 @@ func anyJobIf(w *actionlint.Workflow) bool {
 // That is a test matrix skipped on most pull requests.
 
 // checkFilterSkips reports such jobs.
-func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow) {
+func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow, fixes *jobFixes) {
 	w := wf.AST
 	for _, id := range sortedIDs(w) {
 		b := w.Jobs[id]
@@ -376,10 +377,14 @@ func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow) {
 					_, _, off := expr.Condition(b.If.Value)
 					pos = wf.Locate(b.If, off)
 				}
-				p.Report(Rule.ID, wf.File, pos,
-					"job %q is skipped whenever %q is (its if: %s), because without a status function a skipped need skips it, "+
+				p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(pos),
+					fmt.Sprintf("job %q is skipped whenever %q is (its if: %s), because without a status function a skipped need skips it, "+
 						"although it reads %s to decide for itself what to run; add `!failure() && !cancelled()` to this job's if:",
-					b.ID.Value, a.ID.Value, strings.TrimSpace(a.If.Value), other)
+						b.ID.Value, a.ID.Value, strings.TrimSpace(a.If.Value), other),
+					fixes.chainStatus(wf, b, "!failure() && !cancelled()", func(need string) bool {
+						n := w.Jobs[need]
+						return n != nil && n.If == nil && len(n.Needs) == 0 // runs whenever the workflow does
+					}))
 				break
 			}
 		}

@@ -33,6 +33,7 @@
 package failurestep
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -66,6 +67,15 @@ var Rule = rule.Rule{
 	Fix: "Add a status function: `failure() && ...` to run after a failure, `!cancelled() && ...` or `always() && ...` to run " +
 		"in every outcome (for a job: `if: always() && contains(needs.*.result, 'failure')`). Alternatively give the " +
 		"tested step `continue-on-error: true` if the job should go on after it fails. More examples: docs/expressions.md.",
+	AutoFix: "adds the status function to the if:, keeping its form (${{ }} or bare, quoting, block scalars): `!cancelled() && ...` " +
+		"for a test of a failure or a skip (it lifts the implicit success() and nothing else; failure() would miss a step " +
+		"whose continue-on-error is true in that run), `always() && ...` where the test can also hold in a cancelled run " +
+		"(== 'cancelled', != 'success') and for gate jobs, which must run in every outcome because a skipped required check " +
+		"counts as passed, and `!failure() && !cancelled()` for a job skipped only because a job above it was; a job " +
+		"without an if: gets one. In a plain (unquoted) if: the status function goes last, since a plain value cannot start " +
+		"with `!`. A job that reads outputs of a need its if: does not test gets `needs.N.result == 'success'` added where " +
+		"that need always runs, and no fix otherwise (it would run with the outputs empty); a test naming a step id that " +
+		"does not exist gets none.",
 }
 
 // Check reports unreachable failure conditions in workflows and composite
@@ -82,11 +92,12 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 		}
 		return runs
 	}
-	for _, j := range wf.AST.Jobs {
-		checkJob(p, wf, j, judge)
+	fixes := newJobFixes()
+	for _, id := range sortedIDs(wf.AST) {
+		checkJob(p, wf, wf.AST.Jobs[id], judge, fixes)
 	}
-	checkCascades(p, wf)
-	checkFilterSkips(p, wf)
+	checkCascades(p, wf, fixes)
+	checkFilterSkips(p, wf, fixes)
 }
 
 // run checks composite actions. A composite step's continue-on-error
@@ -106,12 +117,12 @@ func run(p *lint.Pass) {
 				}
 				return continuation{skippable: true, missing: true}
 			}
-			check(p, a.File, s.If, stepLevel, may)
+			check(p, a.File, s.If, stepLevel, may, func(status string) lint.Detail { return addStatus(a.File, s.If, status) })
 		}
 	}
 }
 
-func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge func() *defaultRuns) {
+func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge func() *defaultRuns, fixes *jobFixes) {
 	needs := func(id string) continuation {
 		if id == "*" {
 			var c continuation
@@ -124,8 +135,9 @@ func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge fun
 		}
 		return judge().continues(jobContinues(wf.AST.Jobs[id]))
 	}
-	if !check(p, wf.File, j.If, jobLevel, needs) {
-		checkGate(p, wf, j, needs)
+	jobFix := func(status string) lint.Detail { return fixes.jobStatus(wf, j, status, nil) }
+	if !check(p, wf.File, j.If, jobLevel, needs, jobFix) {
+		checkGate(p, wf, j, needs, jobFix)
 	}
 	for i, s := range j.Steps {
 		check(p, wf.File, s.If, stepLevel, func(id string) continuation {
@@ -137,7 +149,7 @@ func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge fun
 				}
 			}
 			return continuation{skippable: true, missing: true}
-		})
+		}, func(status string) lint.Detail { return addStatus(wf.File, s.If, status) })
 	}
 }
 
@@ -166,8 +178,9 @@ func (l level) String() string {
 
 // check reports cond when it tests a failure without a status function.
 // continues says whether the step or job a test names can continue on
-// error ("*" for needs.*).
-func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, continues func(id string) continuation) bool {
+// error ("*" for needs.*); fix makes the fix that adds a status function.
+func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, continues func(id string) continuation,
+	fix func(status string) lint.Detail) bool {
 	if cond == nil || !maybeFailureTest(cond.Value) {
 		return false // cheap text filter before parsing
 	}
@@ -199,11 +212,13 @@ func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, c
 	case found == nil:
 		return false
 	case c.missing:
-		p.Report(Rule.ID, f, f.Locate(cond, off),
-			"if: %s names %q, which is no earlier step of this job, so the test is never true and the %s never runs; check the step id",
-			found.text, found.id, at)
+		p.ReportWith(Rule.ID, f.Path, f.TokenSpan(f.Locate(cond, off)),
+			fmt.Sprintf("if: %s names %q, which is no earlier step of this job, so the test is never true and the %s never runs; check the step id",
+				found.text, found.id, at),
+			lint.WithoutFix("the test names a step id this job does not have before it: no status function makes it hold"))
 	default:
-		p.Report(Rule.ID, f, f.Locate(cond, off), "if: %s %s%s", found.text, found.consequence(at), c.note)
+		p.ReportWith(Rule.ID, f.Path, f.TokenSpan(f.Locate(cond, off)),
+			fmt.Sprintf("if: %s %s%s", found.text, found.consequence(at), c.note), fix(statusFor(node, src, at)))
 	}
 	return true
 }

@@ -167,3 +167,19 @@ runs:
 `}},
 	})
 }
+
+func TestEnclosed(t *testing.T) {
+	for s, want := range map[string]bool{
+		"(a || b)":         true,
+		"(a) || (b)":       false,
+		"((a) || b)":       true,
+		"a || b":           false,
+		"(a == ')') || b":  false,
+		"(a == '(' || b)":  true,
+		"(contains(x, y))": true,
+	} {
+		if got := enclosed(s); got != want {
+			t.Errorf("enclosed(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

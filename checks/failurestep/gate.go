@@ -1,6 +1,7 @@
 package failurestep
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -30,7 +31,7 @@ type resultRead struct {
 	off  int                // offset in it
 }
 
-func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continues func(id string) continuation) {
+func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continues func(id string) continuation, fix func(string) lint.Detail) {
 	if len(j.Needs) == 0 || runsAfterFailure(j.If) {
 		return
 	}
@@ -43,11 +44,12 @@ func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continue
 		_, _, off := expr.Condition(j.If.Value)
 		where, pos = "its if: has no status function", wf.Locate(j.If, off)
 	}
-	p.Report(Rule.ID, wf.File, pos,
-		"job %q reads %s (line %d) to act on the results of the jobs it needs, but %s, so the implicit success() "+
+	p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(pos),
+		fmt.Sprintf("job %q reads %s (line %d) to act on the results of the jobs it needs, but %s, so the implicit success() "+
 			"skips the whole job as soon as a needed job fails or is skipped (and a skipped required check counts as "+
 			"passed); add always() or !cancelled() to the job's if:",
-		j.ID.Value, r.text, wf.Locate(r.at, r.off).Line, where)
+			j.ID.Value, r.text, wf.Locate(r.at, r.off).Line, where),
+		fix("always()"))
 }
 
 // runsAfterFailure reports whether a job-level if: lets the job run after

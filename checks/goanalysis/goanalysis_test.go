@@ -21,6 +21,7 @@ import (
 	"github.com/releasegate/releasegate/checks/goanalysis/suite"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/fix"
 	"github.com/releasegate/releasegate/lint/linttest"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
@@ -488,5 +489,68 @@ func TestTestFilesAreCheckedOnce(t *testing.T) {
 	}
 	if res.Scanned.GoPackages != 1 {
 		t.Errorf("scanned %d packages, want 1", res.Scanned.GoPackages)
+	}
+}
+
+// fixModule has two calls that the go-json-interpolation fix rewrites in
+// one file, which are that file's only uses of fmt: each fix alone keeps
+// fmt (the other call still uses it), so the driver must drop the import.
+var fixModule = map[string]string{
+	"go.mod": "module example.test/fixme\n\ngo 1.22\n",
+	"body.go": `package fixme
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Login and Refresh paste tokens inside JSON quotes.
+func Login(user, token string) *strings.Reader {
+	return strings.NewReader(fmt.Sprintf(` + "`" + `{"username":"%s","password":"%s"}` + "`" + `, user, token))
+}
+
+func Refresh(token string) string {
+	return fmt.Sprintf(` + "`" + `{"refresh_token": "%s"}` + "`" + `, token)
+}
+`,
+}
+
+// TestLintFixMatchesVetFix: `releasegate lint --fix` writes what `go vet
+// -vettool=releasegate-vet -fix` writes, and the result builds.
+func TestLintFixMatchesVetFix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds releasegate-vet and runs go vet -fix")
+	}
+	bin, err := vetTool()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byVet, byLint := linttest.Write(t, fixModule), linttest.Write(t, fixModule)
+	cmd := exec.Command("go", "vet", "-vettool="+bin, "-fix", "./...")
+	cmd.Dir = byVet
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go vet -fix: %v\n%s", err, out)
+	}
+	t.Chdir(byLint)
+	res := lintDir(t, byLint)
+	plan, err := fix.NewPlan(res.Findings, fix.Options{Read: os.ReadFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.Write(func(p string) string { return p }); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(filepath.Join(byVet, "body.go"))
+	got, _ := os.ReadFile(filepath.Join(byLint, "body.go"))
+	if string(got) != string(want) {
+		t.Errorf("lint --fix wrote\n%s\ngo vet -fix wrote\n%s", got, want)
+	}
+	if strings.Contains(string(got), `"fmt"`) || !strings.Contains(string(got), `"encoding/json"`) {
+		t.Errorf("imports not tidied:\n%s", got)
+	}
+	build := exec.Command("go", "build", "./...")
+	build.Dir = byLint
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Errorf("the fixed module does not build: %v\n%s", err, out)
 	}
 }

@@ -80,6 +80,7 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 	}
 	// A package and its test variant share files: report each finding once.
 	seen := map[string]bool{}
+	src := sources{}
 	for _, act := range graph.Roots {
 		if act.Err != nil {
 			e := report.InputError{Message: fmt.Sprintf("Go analyzer %s on %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err)}
@@ -97,17 +98,17 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 				continue
 			}
 			seen[key] = true
-			id, file := suite.RuleID(act.Analyzer.Name), displayPath(pos.Filename, cwd)
-			if !d.End.IsValid() {
-				// No end: the finding spans the token at its start.
-				p.ReportAt(id, file, pos.Line, pos.Column, d.Message)
-				continue
+			// Without an end, the engine spans the token at the start.
+			span := workspace.Span{Start: workspace.Pos{Line: pos.Line, Col: pos.Column}}
+			if d.End.IsValid() && d.End > d.Pos {
+				// go/token columns count bytes; they differ from ours only
+				// on lines with non-ASCII text before the span.
+				end := act.Package.Fset.Position(d.End)
+				span.End = workspace.Pos{Line: end.Line, Col: end.Column}
 			}
-			// go/token columns count bytes; they differ from ours only on
-			// lines with non-ASCII text before the span.
-			end := act.Package.Fset.Position(d.End)
-			p.ReportSpanAt(id, file, workspace.Span{Start: workspace.Pos{Line: pos.Line, Col: pos.Column},
-				End: workspace.Pos{Line: end.Line, Col: end.Column}}, d.Message)
+			id := suite.RuleID(act.Analyzer.Name)
+			p.ReportWith(id, displayPath(pos.Filename, cwd), span, d.Message,
+				src.fix(act.Package.Fset, d, cwd), dependsOn(act, cwd), noFixNote(id, d))
 		}
 	}
 }

@@ -208,8 +208,22 @@ func (r *runner) file(rel string) (f *workspace.File, notFound bool, ok bool) {
 	return f, false, true
 }
 
-func (r *runner) missing(pos config.Pos, format string, args ...any) {
-	r.p.ReportAt(Missing.ID, r.cfg, max(pos.Line, 1), max(pos.Col, 1), fmt.Sprintf(format, args...))
+// missing reports at the configuration that a source or copy cannot be
+// found. It depends on the files of the spec: one going away or losing
+// its section makes it.
+func (r *runner) missing(pos config.Pos, spec config.Parity, format string, args ...any) {
+	p := workspace.Pos{Line: max(pos.Line, 1), Col: max(pos.Col, 1)} // its end: the token there
+	r.p.ReportWith(Missing.ID, r.cfg, workspace.Span{Start: p}, fmt.Sprintf(format, args...), r.specFiles(spec))
+}
+
+// specFiles are the files a parity spec compares, as display paths.
+func (r *runner) specFiles(spec config.Parity) lint.Detail {
+	path, _, _ := strings.Cut(spec.Source, "#")
+	files := []string{r.display(filepath.Join(r.p.Config.Dir, filepath.FromSlash(path)))}
+	for _, cp := range spec.Copies {
+		files = append(files, r.display(filepath.Join(r.p.Config.Dir, filepath.FromSlash(cp.File))))
+	}
+	return lint.DependsOn(files...)
 }
 
 func (r *runner) spec(spec config.Parity) {
@@ -232,13 +246,13 @@ func (r *runner) source(spec config.Parity) (source, bool) {
 	path, anchor, _ := strings.Cut(spec.Source, "#")
 	f, notFound, ok := r.file(path)
 	if notFound {
-		r.missing(spec.Pos, "parity %s: source file %s does not exist (resolved from %s)", spec.Name, path, r.p.Config.Dir)
+		r.missing(spec.Pos, spec, "parity %s: source file %s does not exist (resolved from %s)", spec.Name, path, r.p.Config.Dir)
 	}
 	if !ok {
 		return source{}, false
 	}
 	if anchor == "" {
-		r.missing(spec.Pos, "parity %s: source %q names no section; add #anchor (a heading's slug)", spec.Name, spec.Source)
+		r.missing(spec.Pos, spec, "parity %s: source %q names no section; add #anchor (a heading's slug)", spec.Name, spec.Source)
 		return source{}, false
 	}
 	doc := mdtext.Parse(string(f.Src))
@@ -248,12 +262,12 @@ func (r *runner) source(spec config.Parity) (source, bool) {
 	}
 	sec, found := doc.FindAnchor(anchor)
 	if !found {
-		r.missing(spec.Pos, "parity %s: anchor #%s not found in %s%s", spec.Name, anchor, f.Path, suggest(doc, anchor))
+		r.missing(spec.Pos, spec, "parity %s: anchor #%s not found in %s%s", spec.Name, anchor, f.Path, suggest(doc, anchor))
 		return source{}, false
 	}
 	items := doc.Items(sec.Start, sec.End, false)
 	if len(items) == 0 {
-		r.missing(spec.Pos, "parity %s: section #%s (%s:%d) has no list items or bold-led paragraphs to compare",
+		r.missing(spec.Pos, spec, "parity %s: section #%s (%s:%d) has no list items or bold-led paragraphs to compare",
 			spec.Name, anchor, f.Path, sec.Heading.Index+1)
 		return source{}, false
 	}
@@ -297,7 +311,7 @@ type found struct {
 func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 	f, notFound, ok := r.file(cp.File)
 	if notFound {
-		r.missing(cp.Pos, "parity %s: copy file %s does not exist", spec.Name, cp.File)
+		r.missing(cp.Pos, spec, "parity %s: copy file %s does not exist", spec.Name, cp.File)
 	}
 	if !ok {
 		return
@@ -315,14 +329,14 @@ func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 		return
 	}
 	if len(copies) == 0 {
-		r.missing(cp.Pos, "parity %s: section marker %q not found in %s", spec.Name, cp.Section, f.Path)
+		r.missing(cp.Pos, spec, "parity %s: section marker %q not found in %s", spec.Name, cp.Section, f.Path)
 		return
 	}
 	srcItems := prepare(src, cp.Replace)
 	for _, c := range copies {
 		if len(c.items) == 0 { // the marker is there but nothing follows it
-			r.p.ReportSpan(Missing.ID, f, c.marker, "parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
-				spec.Name, cp.Section)
+			r.p.ReportWith(Missing.ID, f.Path, c.marker, fmt.Sprintf("parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
+				spec.Name, cp.Section), lint.DependsOn(src.file.Path))
 			continue
 		}
 		cmpr := comparison{exact: spec.Mode == "exact", allowExtra: cp.ExtraItems == "allow", marker: c.marker}
@@ -331,7 +345,7 @@ func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 			cpyItems[i] = newItem(it.Text, f, c.span(it.Off, it.End))
 		}
 		for _, is := range cmpr.compare(srcItems, cpyItems) {
-			r.p.ReportSpan(Drift.ID, f, is.span, "parity %s: %s", spec.Name, is.msg)
+			r.p.ReportWith(Drift.ID, f.Path, is.span, fmt.Sprintf("parity %s: %s", spec.Name, is.msg), lint.DependsOn(src.file.Path))
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/internal/walk"
 	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 )
 
@@ -110,4 +111,42 @@ func whole(f *workspace.File, s *actionlint.String) workspace.Span {
 		return f.TokenSpan(workspace.Pos{Line: 1, Col: 1})
 	}
 	return f.LocateSpan(s, 0, len(s.Value))
+}
+
+// envRename is why a variant in an env name or env./vars. read gets no
+// fix: it is not a secret reference, and other code reads it by name.
+const envRename = "scripts and expressions read an env or vars name by that name; rename it with every reader by hand"
+
+// variantFix renames a secret reference to the one declared variant of
+// its family that is allowed where the reference stands. With none, or
+// several (which scope the job needs is a choice), there is no fix; nor
+// for env. and vars. reads.
+func variantFix(p *lint.Pass, wf *workspace.Workflow, r ref) lint.Detail {
+	if r.Context != "secrets" {
+		return lint.WithoutFix(envRename)
+	}
+	fam, _ := p.Config.FamilyOf(r.Name)
+	var fits []string
+	for _, s := range p.Config.Secrets {
+		if fam.Contains(s.Name) && allowed(s, wf.Name, r.Job) {
+			fits = append(fits, s.Name)
+		}
+	}
+	switch len(fits) {
+	case 0:
+		return lint.WithoutFix("no declared variant of " + fam.Prefix + " is allowed in " + where(wf.Name, r.Job))
+	case 1:
+	default:
+		return lint.WithoutFix(strings.Join(fits, " and ") + " are all allowed in " + where(wf.Name, r.Job) + ": which scope it needs is a choice")
+	}
+	text := r.Str.Value[r.From:r.To]
+	i := strings.LastIndex(strings.ToUpper(text), strings.ToUpper(r.Name))
+	if i < 0 {
+		return lint.WithoutFix("the secret's name could not be found in the reference")
+	}
+	e, err := wf.ValueEdit(r.Str, r.From+i, r.From+i+len(r.Name), fits[0])
+	if err != nil {
+		return lint.WithoutFix("the reference cannot be edited in place: " + err.Error())
+	}
+	return lint.WithFix("rename the secret to "+fits[0], e)
 }

@@ -16,6 +16,9 @@ type ref struct {
 	expr.Ref
 	Job  string
 	Span workspace.Span // the reference as written: secrets.NAME, secrets['NAME']
+	// Str holds the reference at value offsets [From, To), for fixes.
+	Str      *actionlint.String
+	From, To int
 }
 
 // contextRefs lists every context reference in a workflow's expressions,
@@ -37,7 +40,7 @@ func contextRefs(wf *workspace.Workflow, values []walk.Value) []ref {
 				if r.Token != nil {
 					off = r.Token.Offset
 				}
-				out = append(out, ref{Ref: r, Job: v.Job, Span: refSpan(wf.File, v.Str, v.Str.Value, 0, off)})
+				out = append(out, newRef(wf.File, r, v.Job, v.Str, v.Str.Value, 0, off))
 			}
 			continue
 		}
@@ -47,17 +50,24 @@ func contextRefs(wf *workspace.Workflow, values []walk.Value) []ref {
 			}
 			e := sp.Expr()
 			for _, r := range expr.Refs(e.Node) {
-				out = append(out, ref{Ref: r, Job: v.Job, Span: refSpan(wf.File, v.Str, e.Src, e.Offset(nil)+3, e.Offset(r.Token))})
+				out = append(out, newRef(wf.File, r, v.Job, v.Str, e.Src, e.Offset(nil)+3, e.Offset(r.Token)))
 			}
 		}
 	}
 	return out
 }
 
+// newRef is the reference r at value offset off of s, whose expression
+// text src starts at value offset base.
+func newRef(f *workspace.File, r expr.Ref, job string, s *actionlint.String, src string, base, off int) ref {
+	to := off + max(len(emptiness.RefText(src, off-base)), 1)
+	return ref{Ref: r, Job: job, Span: f.LocateSpan(s, off, to), Str: s, From: off, To: to}
+}
+
 // refSpan is the span of the reference at value offset off of s, whose
 // expression text src starts at value offset base.
 func refSpan(f *workspace.File, s *actionlint.String, src string, base, off int) workspace.Span {
-	return f.LocateSpan(s, off, off+max(len(emptiness.RefText(src, off-base)), 1))
+	return newRef(f, expr.Ref{}, "", s, src, base, off).Span
 }
 
 // mentionsContext is a cheap filter: only expressions that name one of the

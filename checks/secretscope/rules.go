@@ -57,6 +57,9 @@ var VariantRule = rule.Rule{
 	Good: `env:
   REGISTRY_TOKEN_RW: ${{ secrets.REGISTRY_TOKEN_RW }}`,
 	Fix: "Rename the reference to the declared variant with the right scope, and delete the legacy secret from the repository settings.",
+	AutoFix: "renames a `secrets.` reference to the declared variant of its family when exactly one is allowed in that " +
+		"workflow or job; with several, which scope the job needs is a choice, and env and vars names are read by " +
+		"that name elsewhere, so those get no fix.",
 }
 
 // BulkRule documents secret-bulk.

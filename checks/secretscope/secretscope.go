@@ -22,6 +22,7 @@ package secretscope
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -120,7 +121,7 @@ func checkActionVariants(p *lint.Pass, a *workspace.Action) {
 	for _, step := range a.Steps {
 		for _, kv := range step.Env {
 			if kv.Key != nil {
-				reportVariant(p, a.File, whole(a.File, kv.Key), "env key "+kv.Key.Value, kv.Key.Value)
+				reportVariant(p, a.File, whole(a.File, kv.Key), "env key "+kv.Key.Value, kv.Key.Value, lint.WithoutFix(envRename))
 			}
 		}
 	}
@@ -134,7 +135,8 @@ func checkActionVariants(p *lint.Pass, a *workspace.Action) {
 				if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 					continue
 				}
-				reportVariant(p, a.File, refSpan(a.File, s, e.Src, e.Offset(nil)+3, e.Offset(r.Token)), r.Context+"."+strings.ToUpper(r.Name), r.Name)
+				reportVariant(p, a.File, refSpan(a.File, s, e.Src, e.Offset(nil)+3, e.Offset(r.Token)), r.Context+"."+strings.ToUpper(r.Name), r.Name,
+					lint.WithoutFix("an action's metadata is no place for a secret: pass the declared secret in as an input"))
 			}
 		}
 	}
@@ -199,14 +201,14 @@ func checkVariants(p *lint.Pass, wf *workspace.Workflow, refs []ref, keys []*act
 		if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 			continue
 		}
-		reportVariant(p, wf.File, r.Span, r.Context+"."+strings.ToUpper(r.Name), r.Name)
+		reportVariant(p, wf.File, r.Span, r.Context+"."+strings.ToUpper(r.Name), r.Name, variantFix(p, wf, r))
 	}
 	for _, key := range keys {
-		reportVariant(p, wf.File, whole(wf.File, key), "env key "+key.Value, key.Value)
+		reportVariant(p, wf.File, whole(wf.File, key), "env key "+key.Value, key.Value, lint.WithoutFix(envRename))
 	}
 }
 
-func reportVariant(p *lint.Pass, f *workspace.File, span workspace.Span, what, name string) {
+func reportVariant(p *lint.Pass, f *workspace.File, span workspace.Span, what, name string, fix lint.Detail) {
 	fam, ok := p.Config.FamilyOf(name)
 	if !ok {
 		return
@@ -216,12 +218,12 @@ func reportVariant(p *lint.Pass, f *workspace.File, span workspace.Span, what, n
 	}
 	members := familyMembers(p.Config, fam)
 	if len(members) == 0 {
-		p.ReportSpan(VariantRule.ID, f, span, "%s is in the %s family, which declares no secret; declare it under secrets: or remove it",
-			what, fam.Prefix)
+		p.ReportWith(VariantRule.ID, f.Path, span, fmt.Sprintf("%s is in the %s family, which declares no secret; declare it under secrets: or remove it",
+			what, fam.Prefix), lint.WithoutFix("the family declares no secret to rename it to"))
 		return
 	}
-	p.ReportSpan(VariantRule.ID, f, span, "%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
-		what, fam.Prefix, strings.Join(members, ", "))
+	p.ReportWith(VariantRule.ID, f.Path, span, fmt.Sprintf("%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
+		what, fam.Prefix, strings.Join(members, ", ")), fix)
 }
 
 // checkRequired reports required consumers that no longer reference
@@ -243,12 +245,16 @@ func checkOneRequired(p *lint.Pass, s config.Secret, req config.Scope, found []c
 		if req.Job != "" {
 			consumer = where(c.name, req.Job)
 		}
-		p.ReportSpanAt(RequiredRule.ID, c.path, c.span, fmt.Sprintf("%s is required to reference secret %s (%s) but no longer does",
-			consumer, s.Name, configPos(p, req.Pos)))
+		// The reference went away anywhere in the file, not on the
+		// reported line.
+		p.ReportWith(RequiredRule.ID, c.path, c.span, fmt.Sprintf("%s is required to reference secret %s (%s) but no longer does",
+			consumer, s.Name, configPos(p, req.Pos)), lint.DependsOn(c.path))
 	}
 	if len(found) == 0 {
-		p.ReportAt(RequiredRule.ID, p.Workspace.Display(p.Config.Path), req.Pos.Line, req.Pos.Col,
-			fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow))
+		at := workspace.Pos{Line: req.Pos.Line, Col: req.Pos.Col}
+		p.ReportWith(RequiredRule.ID, p.Workspace.Display(p.Config.Path), workspace.Span{Start: at},
+			fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow),
+			lint.DependsOn(p.Workspace.Display(filepath.Join(p.Workspace.RepoRoot, ".github", "workflows"))+"/"))
 	}
 }
 

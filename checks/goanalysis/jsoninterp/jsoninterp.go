@@ -32,6 +32,7 @@ import (
 	"go/format"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,10 @@ var Rule = rule.Rule{
 	Bad:  "body := fmt.Sprintf(`{\"username\":\"%s\",\"password\":\"%s\"}`, user, token)",
 	Good: "body, err := json.Marshal(map[string]string{\"username\": user, \"password\": token})",
 	Fix:  "Build the value as a struct or map and encode it with encoding/json (json.Marshal or json.NewEncoder).",
+	AutoFix: "rewrites fmt.Sprintf of a flat object whose values are all strings (%s or %v; a []byte under %s and named " +
+		"string types without a String method are converted) into json.Marshal of a map[string]string, importing " +
+		"encoding/json and dropping fmt when that was its last use. The same fix is a go/analysis SuggestedFix, so " +
+		"`go vet -vettool=$(which releasegate-vet) -fix` and gopls apply it too.",
 }
 
 // Analyzer is the go-json-interpolation analyzer for go vet and
@@ -344,41 +349,79 @@ var (
 
 // marshalFix rewrites fmt.Sprintf of a flat object into json.Marshal of a
 // map[string]string. Marshalling such a map cannot fail, so dropping the
-// error is exact; keys come out sorted, which JSON readers ignore.
+// error is exact; keys come out sorted, which JSON readers ignore. Each
+// value must print as its own text under %s or %v: a string, a named
+// string type without a String or Error method (converted), or a []byte
+// under %s (converted). The fix adds the encoding/json import and, when
+// this call was the file's last use of fmt, removes that import.
 func marshalFix(pass *analysis.Pass, call *ast.CallExpr, layout string) (analysis.SuggestedFix, bool) {
 	if !flatObject().MatchString(layout) {
 		return analysis.SuggestedFix{}, false
 	}
 	keys := flatKey().FindAllStringSubmatch(layout, -1)
 	args := call.Args[1:]
-	if len(keys) != len(args) {
+	holes, ok := formatHoles(layout, args)
+	if !ok || len(keys) != len(args) || len(holes) != len(args) {
 		return analysis.SuggestedFix{}, false
 	}
 	file := fileOf(pass, call.Pos())
-	jsonName, importEdit, ok := jsonImport(pass, file, call.Pos())
+	jsonName, importEdits, ok := jsonImport(pass, file, call)
 	if !ok {
 		return analysis.SuggestedFix{}, false
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "func() string { b, _ := %s.Marshal(map[string]string{", jsonName)
+	seen := map[string]bool{}
 	for i, k := range keys {
-		if !isString(pass.TypesInfo.TypeOf(args[i])) {
+		if seen[k[1]] {
+			return analysis.SuggestedFix{}, false // duplicate keys: a map literal cannot hold them
+		}
+		seen[k[1]] = true
+		conv, ok := asText(pass, args[i], holes[i].verb)
+		if !ok {
 			return analysis.SuggestedFix{}, false
 		}
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(strconv.Quote(k[1]) + ": ")
+		if conv {
+			b.WriteString("string(")
+		}
 		if err := format.Node(&b, pass.Fset, args[i]); err != nil {
 			return analysis.SuggestedFix{}, false
 		}
+		if conv {
+			b.WriteString(")")
+		}
 	}
 	b.WriteString("}); return string(b) }()")
-	edits := []analysis.TextEdit{{Pos: call.Pos(), End: call.End(), NewText: []byte(b.String())}}
-	if importEdit != nil {
-		edits = append(edits, *importEdit)
-	}
+	edits := append([]analysis.TextEdit{{Pos: call.Pos(), End: call.End(), NewText: []byte(b.String())}}, importEdits...)
 	return analysis.SuggestedFix{Message: "Encode with encoding/json (json.Marshal of a map[string]string)", TextEdits: edits}, true
+}
+
+// asText reports whether a value formats under verb as its own text, and
+// whether it needs a string() conversion to be a map[string]string value.
+func asText(pass *analysis.Pass, e ast.Expr, verb byte) (conv, ok bool) {
+	t := pass.TypesInfo.TypeOf(e)
+	if t == nil {
+		return false, false
+	}
+	if b, isBasic := t.(*types.Basic); isBasic && b.Info()&types.IsString != 0 {
+		return false, true // string or an untyped string constant
+	}
+	ms := types.NewMethodSet(t)
+	if ms.Lookup(nil, "String") != nil || ms.Lookup(nil, "Error") != nil {
+		return false, false // fmt would print what the method returns
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return true, u.Info()&types.IsString != 0
+	case *types.Slice:
+		b, isBasic := u.Elem().Underlying().(*types.Basic)
+		return true, verb == 's' && isBasic && b.Kind() == types.Byte // %v prints a []byte as numbers
+	}
+	return false, false
 }
 
 func fileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
@@ -390,10 +433,11 @@ func fileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
 	return nil
 }
 
-// jsonImport finds the name encoding/json is imported under in file, or
-// an edit adding the import. It fails when "json" would not refer to the
-// package at pos (a local variable of that name).
-func jsonImport(pass *analysis.Pass, file *ast.File, pos token.Pos) (string, *analysis.TextEdit, bool) {
+// jsonImport finds the name encoding/json is imported under in file, and
+// the edits that import it when it is not and remove the import of fmt
+// when call is the file's last use of it. It fails when "json" would not
+// refer to the package at the call (a local variable of that name).
+func jsonImport(pass *analysis.Pass, file *ast.File, call *ast.CallExpr) (string, []analysis.TextEdit, bool) {
 	if file == nil {
 		return "", nil, false
 	}
@@ -402,16 +446,21 @@ func jsonImport(pass *analysis.Pass, file *ast.File, pos token.Pos) (string, *an
 			continue
 		}
 		if imp.Name != nil {
-			return imp.Name.Name, nil, imp.Name.Name != "_" && imp.Name.Name != "."
+			return imp.Name.Name, dropFmt(pass, file, call), imp.Name.Name != "_" && imp.Name.Name != "."
 		}
-		return "json", nil, true
+		return "json", dropFmt(pass, file, call), true
 	}
 	if scope := pass.TypesInfo.Scopes[file]; scope != nil {
-		if inner := scope.Innermost(pos); inner != nil {
-			if _, obj := inner.LookupParent("json", pos); obj != nil {
+		if inner := scope.Innermost(call.Pos()); inner != nil {
+			if _, obj := inner.LookupParent("json", call.Pos()); obj != nil {
 				return "", nil, false
 			}
 		}
+	}
+	drop := dropFmt(pass, file, call)
+	if spec, _ := fmtSpec(pass, file, call); len(drop) == 1 && alone(file, spec) {
+		// fmt alone in its declaration: put json in its place.
+		return "json", []analysis.TextEdit{{Pos: spec.Pos(), End: spec.End(), NewText: []byte(`"encoding/json"`)}}, true
 	}
 	for _, d := range file.Decls {
 		gd, ok := d.(*ast.GenDecl)
@@ -419,9 +468,107 @@ func jsonImport(pass *analysis.Pass, file *ast.File, pos token.Pos) (string, *an
 			continue
 		}
 		if gd.Lparen.IsValid() {
-			return "json", &analysis.TextEdit{Pos: gd.Lparen + 1, End: gd.Lparen + 1, NewText: []byte("\n\t\"encoding/json\"")}, true
+			return "json", append([]analysis.TextEdit{{Pos: gd.Lparen + 1, End: gd.Lparen + 1, NewText: []byte("\n\t\"encoding/json\"")}}, drop...), true
 		}
-		return "json", &analysis.TextEdit{Pos: gd.Pos(), End: gd.Pos(), NewText: []byte("import \"encoding/json\"\n")}, true
+		return "json", append([]analysis.TextEdit{{Pos: gd.Pos(), End: gd.Pos(), NewText: []byte("import \"encoding/json\"\n")}}, drop...), true
 	}
-	return "", nil, false
+	// No imports at all (fmt itself is dot-imported or used by another
+	// name): add a declaration after the package clause.
+	return "json", append([]analysis.TextEdit{{Pos: file.Name.End(), End: file.Name.End(), NewText: []byte("\n\nimport \"encoding/json\"")}}, drop...), true
+}
+
+// fmtSpec is the import of fmt that call's function is reached through.
+func fmtSpec(pass *analysis.Pass, file *ast.File, call *ast.CallExpr) (*ast.ImportSpec, *types.PkgName) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil, nil
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return nil, nil
+	}
+	pn, ok := pass.TypesInfo.Uses[id].(*types.PkgName)
+	if !ok {
+		return nil, nil
+	}
+	for _, imp := range file.Imports {
+		if pass.TypesInfo.Implicits[imp] == pn || pass.TypesInfo.Defs[imp.Name] == pn {
+			return imp, pn
+		}
+	}
+	return nil, nil
+}
+
+// dropFmt removes the import of fmt when call's function is its only use
+// in the file: the spec's whole line, which gofmt gives it alone.
+func dropFmt(pass *analysis.Pass, file *ast.File, call *ast.CallExpr) []analysis.TextEdit {
+	spec, pn := fmtSpec(pass, file, call)
+	if spec == nil {
+		return nil
+	}
+	uses := 0
+	ast.Inspect(file, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && pass.TypesInfo.Uses[id] == pn {
+			uses++
+		}
+		return true
+	})
+	if uses != 1 {
+		return nil
+	}
+	var node ast.Node = spec
+	if gd := declOf(file, spec); gd != nil && len(gd.Specs) == 1 {
+		node = gd // the declaration would be left empty
+	} else if sharesLine(pass.Fset, file, spec) {
+		return []analysis.TextEdit{{Pos: spec.Pos(), End: spec.End()}}
+	}
+	return []analysis.TextEdit{wholeLines(pass.Fset.File(spec.Pos()), node)}
+}
+
+// wholeLines is the edit deleting the lines node spans.
+func wholeLines(tf *token.File, node ast.Node) analysis.TextEdit {
+	first, last := tf.Line(node.Pos()), tf.Line(node.End())
+	end := node.End()
+	if last < tf.LineCount() {
+		end = tf.LineStart(last + 1)
+	}
+	return analysis.TextEdit{Pos: tf.LineStart(first), End: end}
+}
+
+func declOf(file *ast.File, spec *ast.ImportSpec) *ast.GenDecl {
+	for _, d := range file.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT && slices.Contains(gd.Specs, ast.Spec(spec)) {
+			return gd
+		}
+	}
+	return nil
+}
+
+// alone reports whether spec is the only import of its declaration.
+func alone(file *ast.File, spec *ast.ImportSpec) bool {
+	gd := declOf(file, spec)
+	return gd != nil && len(gd.Specs) == 1
+}
+
+// sharesLine reports whether another import, or the import keyword or
+// its parentheses, is on spec's line.
+func sharesLine(fset *token.FileSet, file *ast.File, spec *ast.ImportSpec) bool {
+	line := fset.Position(spec.Pos()).Line
+	for _, d := range file.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			continue
+		}
+		for _, p := range []token.Pos{gd.TokPos, gd.Lparen, gd.Rparen} {
+			if p.IsValid() && fset.Position(p).Line == line {
+				return true
+			}
+		}
+		for _, o := range gd.Specs {
+			if o != spec && (fset.Position(o.Pos()).Line == line || fset.Position(o.End()).Line == line) {
+				return true
+			}
+		}
+	}
+	return false
 }

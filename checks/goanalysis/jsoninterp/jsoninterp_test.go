@@ -9,7 +9,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), jsoninterp.Analyzer, "a")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), jsoninterp.Analyzer, "a", "onlyfmt", "single", "hasjson", "kinds")
 }
 
 // TestPartialTypes: a package whose import is missing is analysed from

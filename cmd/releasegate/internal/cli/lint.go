@@ -20,6 +20,10 @@ import (
 type lintFlags struct {
 	disable, enableOnly []string
 	sarif               string
+	fix, diff           bool
+	// adoption: see adopt.go
+	baseline, baselineWrite      string
+	newFromRev, newFromMergeBase string
 }
 
 func newLintCmd(c *common) *cobra.Command {
@@ -36,6 +40,12 @@ func newLintCmd(c *common) *cobra.Command {
 	cmd.Flags().StringSliceVar(&l.disable, "disable", nil, "rules to turn off: `RULE[,RULE]` (or repeat the flag)")
 	cmd.Flags().StringSliceVar(&l.enableOnly, "enable-only", nil, "run only these rules: `RULE[,RULE]`")
 	cmd.Flags().StringVar(&l.sarif, "sarif", "", "also write SARIF to `FILE`, from the same run as --format")
+	cmd.Flags().BoolVar(&l.fix, "fix", false, "apply safe fixes in place, then report what is left")
+	cmd.Flags().BoolVar(&l.diff, "diff", false, "print the safe fixes as a unified diff, instead of the report (nothing is written; notes say why others have none)")
+	cmd.Flags().StringVar(&l.baseline, "baseline", "", "hide the findings recorded in `FILE` (default: lint.baseline in the config)")
+	cmd.Flags().StringVar(&l.baselineWrite, "baseline-write", "", "record every current finding in `FILE`, for --baseline")
+	cmd.Flags().StringVar(&l.newFromRev, "new-from-rev", "", "report only findings on lines changed since git revision `REV`")
+	cmd.Flags().StringVar(&l.newFromMergeBase, "new-from-merge-base", "", "report only findings on lines changed since the merge base of `REF` and HEAD")
 	c.formatFlag(cmd, report.LintFormats)
 	c.completeRuleList(cmd, "disable", rule.Lint, rule.LintGo)
 	c.completeRuleList(cmd, "enable-only", rule.Lint, rule.LintGo)
@@ -44,6 +54,9 @@ func newLintCmd(c *common) *cobra.Command {
 
 func runLint(c *common, paths []string, l lintFlags) error {
 	if err := report.CheckFormat(c.format, report.LintFormats); err != nil {
+		return undecided(err)
+	}
+	if err := checkAdoptionFlags(l); err != nil {
 		return undecided(err)
 	}
 	threshold, err := c.threshold()
@@ -57,15 +70,40 @@ func runLint(c *common, paths []string, l lintFlags) error {
 	if err != nil {
 		return undecided(err)
 	}
-	exclusions := cfg.NewExclusions()
-	res, err := lint.Run(lint.Options{
-		Load: workspace.Options{Paths: paths, Exclude: exclusions.Excluded}, Config: cfg, Checks: Checks(), Rules: c.rules,
-		Disable: l.disable, EnableOnly: l.enableOnly,
-	})
+	run := func() (*report.Result, error) {
+		exclusions := cfg.NewExclusions()
+		res, err := lint.Run(lint.Options{
+			Load: workspace.Options{Paths: paths, Exclude: exclusions.Excluded}, Config: cfg, Checks: Checks(), Rules: c.rules,
+			Disable: l.disable, EnableOnly: l.enableOnly,
+		})
+		if err == nil {
+			warnUnmatched(res, cfg, exclusions, paths)
+		}
+		return res, err
+	}
+	adopt, err := newAdoption(l, cfg, paths)
 	if err != nil {
 		return undecided(err)
 	}
-	warnUnmatched(res, cfg, exclusions, paths)
+	res, err := run()
+	if err != nil {
+		return undecided(err)
+	}
+	if l.baselineWrite != "" {
+		return c.recordBaseline(res, l, threshold)
+	}
+	adopt.apply(res)
+	if l.fix || l.diff {
+		if res, err = c.fixes(res, l, run, adopt); err != nil {
+			return undecided(err)
+		}
+		if l.diff {
+			if err := c.writeSARIF(res, l.sarif, threshold); err != nil {
+				return undecided(err)
+			}
+			return withOutcome(res.Outcome(threshold), nil)
+		}
+	}
 	if err := c.writeLint(res, l.sarif, threshold); err != nil {
 		return undecided(err)
 	}
@@ -89,10 +127,8 @@ func (c *common) writeLint(res *report.Result, sarif string, threshold rule.Seve
 	if werr != nil {
 		return werr
 	}
-	if sarif != "" {
-		if err := createFile(sarif, func(w io.Writer) error { return report.Write(w, "sarif", res, opt) }); err != nil {
-			return fmt.Errorf("--sarif: %w", err)
-		}
+	if err := c.writeSARIF(res, sarif, threshold); err != nil {
+		return err
 	}
 	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" && c.format == "github" {
 		if err := appendFile(p, func(w io.Writer) error { return report.WriteStepSummary(w, res, opt) }); err != nil {

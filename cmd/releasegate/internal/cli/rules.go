@@ -42,10 +42,11 @@ func writeRulesJSON(c *common) error {
 		Half     rule.Half     `json:"half"`
 		Severity rule.Severity `json:"severity"`
 		Summary  string        `json:"summary"`
+		Fixable  bool          `json:"fixable"`
 	}
 	var rows []row
 	for _, r := range c.rules.All() {
-		rows = append(rows, row{r.ID, r.Half, r.Severity, r.Summary})
+		rows = append(rows, row{r.ID, r.Half, r.Severity, r.Summary, r.AutoFix != ""})
 	}
 	enc := json.NewEncoder(c.stdout)
 	enc.SetIndent("", "  ")
@@ -89,6 +90,11 @@ func explainText(r rule.Rule) string {
 	section("Reported:", r.Bad, true)
 	section("Not reported:", r.Good, true)
 	section("How to fix:", r.Fix, false)
+	if r.AutoFix != "" {
+		section("Automatic fix (lint --fix, or --diff to preview):", r.AutoFix, false)
+	} else {
+		section("Automatic fix:", "none: lint --fix leaves this rule's findings to you.", false)
+	}
 	return b.String()
 }
 

@@ -1,0 +1,223 @@
+package changes
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/releasegate/releasegate/lint/linttest"
+	"github.com/releasegate/releasegate/report"
+)
+
+func newRepo(t *testing.T) *linttest.GitRepo { return linttest.NewGitRepo(t) }
+
+func lines(n int, prefix string) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		b.WriteString(prefix)
+		b.WriteString(strings.Repeat("x", i%7))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestSince(t *testing.T) {
+	r := newRepo(t)
+	r.Write("a.yml", lines(20, "a"))
+	r.Write("b.yml", lines(5, "b"))
+	r.Write("docs/x.md", "x\n")
+	r.Write("gone.md", "bye\n")
+	r.Commit("base")
+	base := r.Git("rev-parse", "HEAD")
+
+	// Committed: two lines inserted at the top of a.yml and line 10
+	// changed; gone.md deleted.
+	a := strings.Split(lines(20, "a"), "\n")
+	a[9] = "changed"
+	r.Write("a.yml", "new1\nnew2\n"+strings.Join(a, "\n"))
+	if err := os.Remove(filepath.Join(r.Dir, "gone.md")); err != nil {
+		t.Fatal(err)
+	}
+	r.Commit("change")
+	// Not committed: b.yml line 3 edited, a new untracked file.
+	b := strings.Split(lines(5, "b"), "\n")
+	b[2] = "edited"
+	r.Write("b.yml", strings.Join(b, "\n"))
+	r.Write("new.yml", "n\nn\n")
+
+	s, err := Since(r.Dir, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := func(name string) string { return filepath.Join(r.Dir, name) }
+	for _, tt := range []struct {
+		file     string
+		from, to int
+		want     bool
+	}{
+		{"a.yml", 1, 1, true},   // inserted
+		{"a.yml", 3, 3, false},  // old line 1, moved down
+		{"a.yml", 12, 12, true}, // old line 10, changed
+		{"a.yml", 11, 11, false},
+		{"a.yml", 10, 12, true}, // a span reaching a changed line
+		{"b.yml", 3, 3, true},   // not committed yet
+		{"b.yml", 4, 4, false},
+		{"new.yml", 2, 2, true}, // untracked: every line
+		{"docs/x.md", 1, 1, false},
+	} {
+		if got := s.Lines(p(tt.file), tt.from, tt.to); got != tt.want {
+			t.Errorf("Lines(%s, %d, %d) = %v, want %v", tt.file, tt.from, tt.to, got, tt.want)
+		}
+	}
+	for name, want := range map[string]bool{"a.yml": true, "gone.md": true, "new.yml": true, "docs/x.md": false, "docs/": false, "./": true} {
+		path := p(name)
+		if strings.HasSuffix(name, "/") {
+			path += "/"
+		}
+		if got := s.Changed(path); got != want {
+			t.Errorf("Changed(%s) = %v, want %v", name, got, want)
+		}
+	}
+	if s.Lines("/elsewhere/x.yml", 1, 1) != true {
+		t.Error("a file outside the repository must count as changed")
+	}
+}
+
+// TestFilter: findings on unchanged lines are left out unless a file
+// they depend on changed; a changed configuration makes every finding
+// new.
+func TestFilter(t *testing.T) {
+	r := newRepo(t)
+	r.Write("w.yml", lines(10, "w"))
+	r.Write("target.md", "# T\n")
+	r.Write("cfg.yaml", "version: 1\n")
+	r.Commit("base")
+	w := strings.Split(lines(10, "w"), "\n")
+	w[4] = "changed"
+	r.Write("w.yml", strings.Join(w, "\n"))
+	r.Write("target.md", "# Renamed\n")
+
+	abs := func(p string) string { return filepath.Join(r.Dir, p) }
+	findings := []report.Finding{
+		{Rule: "a", File: "w.yml", Line: 5, EndLine: 5},
+		{Rule: "b", File: "w.yml", Line: 2, EndLine: 2},
+		{Rule: "c", File: "w.yml", Line: 8, EndLine: 8, DependsOn: []string{"target.md"}},
+		{Rule: "d", File: "w.yml", Line: 9, EndLine: 9, DependsOn: []string{"other.md"}},
+	}
+	s, err := Since(r.Dir, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &report.Result{Findings: slices.Clone(findings)}
+	s.Filter(res, abs, abs("cfg.yaml"), "HEAD")
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.Rule)
+	}
+	if !slices.Equal(got, []string{"a", "c"}) || res.NewFrom.Hidden != 2 || res.NewFrom.Ref != "HEAD" || len(res.NewFrom.Rev) != 40 {
+		t.Errorf("kept %v, outcome %+v; want [a c], 2 hidden", got, res.NewFrom)
+	}
+
+	r.Write("cfg.yaml", "version: 1\nrules: {a: off}\n")
+	s, err = Since(r.Dir, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = &report.Result{Findings: slices.Clone(findings)}
+	s.Filter(res, abs, abs("cfg.yaml"), "HEAD")
+	if len(res.Findings) != 4 {
+		t.Errorf("with the configuration changed, kept %d findings, want all 4", len(res.Findings))
+	}
+}
+
+func TestSinceMergeBase(t *testing.T) {
+	r := newRepo(t)
+	r.Write("w.yml", lines(6, "w"))
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "topic")
+	r.Write("w.yml", "topic\n"+lines(6, "w"))
+	r.Commit("topic")
+	r.Git("checkout", "-q", "main")
+	r.Write("other.yml", "main moved on\n")
+	r.Commit("main")
+	r.Git("checkout", "-q", "topic")
+
+	s, err := SinceMergeBase(r.Dir, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Lines(filepath.Join(r.Dir, "w.yml"), 1, 1) || s.Lines(filepath.Join(r.Dir, "w.yml"), 2, 7) {
+		t.Error("the topic branch's change is not the only one seen")
+	}
+	if s.Changed(filepath.Join(r.Dir, "other.yml")) {
+		t.Error("a change on main after the branch point counts as the branch's")
+	}
+	if _, err := SinceMergeBase(r.Dir, "no-such-branch"); err == nil || !strings.Contains(err.Error(), "fetch it first") {
+		t.Errorf("unknown ref: %v", err)
+	}
+	if _, err := Since(r.Dir, "no-such-rev"); err == nil || !strings.Contains(err.Error(), "not a commit") {
+		t.Errorf("unknown rev: %v", err)
+	}
+	if _, err := Since(t.TempDir(), "HEAD"); err == nil || !strings.Contains(err.Error(), "not inside a git repository") {
+		t.Errorf("outside a repository: %v", err)
+	}
+}
+
+// TestRepositoryCommandsNotRun: the repository's own configuration must
+// not make lint run a program (the checkout is untrusted).
+func TestRepositoryCommandsNotRun(t *testing.T) {
+	r := newRepo(t)
+	r.Write("w.yml", "a\n")
+	r.Commit("base")
+	marker := filepath.Join(t.TempDir(), "ran")
+	r.Git("config", "core.fsmonitor", "touch "+marker+"; false")
+	r.Git("config", "diff.external", "touch "+marker+"; false")
+	r.Write("w.yml", "b\n")
+	if _, err := Since(r.Dir, "HEAD"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("a program named by the repository's configuration ran")
+	}
+}
+
+func TestHunkLines(t *testing.T) {
+	for h, want := range map[string]lineRange{
+		"@@ -3 +3 @@":              {3, 3},
+		"@@ -3,0 +4,2 @@ foo":      {4, 5},
+		"@@ -10,2 +9,0 @@":         {9, 8},
+		"@@ -1,3 +1,3 @@ func() {": {1, 3},
+	} {
+		got, ok := hunkLines(h)
+		if !ok || got != want {
+			t.Errorf("hunkLines(%q) = %v, %v; want %v", h, got, ok, want)
+		}
+	}
+	if _, ok := hunkLines("@@ garbage"); ok {
+		t.Error("garbage hunk header accepted")
+	}
+}
+
+// FuzzParse: any text git could print (or a hostile repository could make
+// it print) is read without a panic, into line ranges that make sense.
+func FuzzParse(f *testing.F) {
+	f.Add("+++ b/a.yml\n@@ -1,2 +1,3 @@\n+x\n")
+	f.Add("+++ \"b/we\\tird\"\n@@ -0,0 +1 @@\n")
+	f.Add("+++ /dev/null\n@@ -3 +2,0 @@\n")
+	f.Add("@@ -1 +1 @@\n+++ b/\n@@ +999999999999999999999,1 @@")
+	f.Fuzz(func(t *testing.T, patch string) {
+		s := &Set{lines: map[string][]lineRange{}, changed: map[string]bool{}}
+		if err := s.parse(patch); err != nil {
+			return
+		}
+		for file, rs := range s.lines {
+			for _, r := range rs {
+				if r.to < r.from {
+					t.Errorf("%s: empty range %v kept", file, r)
+				}
+			}
+		}
+	})
+}

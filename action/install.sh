@@ -127,11 +127,18 @@ install_release() { # tag
 
   mkdir -p "$work/x"
   extract "$work/$archive" "$work/x"
-  [[ -f "$work/x/releasegate$exe" ]] || fail "$archive has no releasegate$exe"
+  # releasegate-gate is the gate half, which `releasegate gate` runs from
+  # beside releasegate.
+  local half
+  for half in releasegate releasegate-gate; do
+    [[ -f "$work/x/$half$exe" ]] || fail "$archive has no $half$exe"
+  done
   rm -rf "$dir"
   mkdir -p "$dir"
-  mv "$work/x/releasegate$exe" "$bin"
-  chmod +x "$bin"
+  for half in releasegate releasegate-gate; do
+    mv "$work/x/$half$exe" "$dir/$half$exe"
+    chmod +x "$dir/$half$exe"
+  done
   touch "$dir.complete"
 }
 
@@ -143,14 +150,15 @@ build_from_source() {
   local commit
   commit=$(git -C "$src" rev-parse HEAD 2>/dev/null) || commit=""
   if [[ -z "$commit" && "$ref" =~ ^[0-9a-f]{40}$ ]]; then commit=$ref; fi
-  bin="$temp/releasegate-source/releasegate$exe"
+  local dir="$temp/releasegate-source"
+  bin="$dir/releasegate$exe"
   echo "releasegate: '${ref:-$src}' is not a release tag; building ${commit:-its source} with $(go version)"
   # Only this command sees these settings: a toolchain newer than the
   # job's is fetched by Go itself (GOTOOLCHAIN) into its module cache, and
   # the job's cross-compilation or module settings do not leak in.
   (cd "$src" && env -u GOOS -u GOARCH -u GOEXPERIMENT \
     GOFLAGS=-buildvcs=false GOWORK=off GOTOOLCHAIN=auto \
-    go build -trimpath -ldflags "-X main.commit=$commit" -o "$bin" ./cmd/releasegate) ||
+    go build -trimpath -ldflags "-X main.commit=$commit" -o "$dir/" ./cmd/releasegate ./cmd/releasegate-gate) ||
     fail "could not build releasegate from $src"
 }
 

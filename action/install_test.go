@@ -59,12 +59,18 @@ func (s *server) requests() []string {
 	return slices.Clone(s.asked)
 }
 
-func tarGz(t *testing.T, name, content string) []byte {
+// tarGz is a release archive holding content under each of names (the
+// two binaries, unless a test leaves one out).
+func tarGz(t *testing.T, content string, names ...string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	gz := gzip.NewWriter(&b)
 	tw := tar.NewWriter(gz)
-	for _, f := range []struct{ name, body string }{{"README.md", "# releasegate\n"}, {name, content}} {
+	files := []struct{ name, body string }{{"README.md", "# releasegate\n"}}
+	for _, name := range names {
+		files = append(files, struct{ name, body string }{name, content})
+	}
+	for _, f := range files {
 		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o755, Size: int64(len(f.body))}); err != nil {
 			t.Fatal(err)
 		}
@@ -81,18 +87,20 @@ func tarGz(t *testing.T, name, content string) []byte {
 	return b.Bytes()
 }
 
-func zipped(t *testing.T, name, content string) []byte {
+func zipped(t *testing.T, content string, names ...string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
-	h := &zip.FileHeader{Name: name, Method: zip.Deflate}
-	h.SetMode(0o755)
-	w, err := zw.CreateHeader(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write([]byte(content)); err != nil {
-		t.Fatal(err)
+	for _, name := range names {
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+		h.SetMode(0o755)
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(content)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
@@ -194,16 +202,19 @@ func (r runner) untouched(t *testing.T) {
 	}
 }
 
+// halves are the two binaries of a release archive.
+var halves = []string{"releasegate", "releasegate-gate"}
+
 func TestInstallRelease(t *testing.T) {
-	linux := tarGz(t, "releasegate", fakeBinary)
+	linux := tarGz(t, fakeBinary, halves...)
 	good := published(map[string][]byte{
 		"releasegate_1.2.3_linux_amd64.tar.gz":  linux,
-		"releasegate_1.2.3_darwin_arm64.tar.gz": tarGz(t, "releasegate", fakeBinary),
-		"releasegate_1.2.3_windows_amd64.zip":   zipped(t, "releasegate.exe", fakeBinary),
+		"releasegate_1.2.3_darwin_arm64.tar.gz": tarGz(t, fakeBinary, halves...),
+		"releasegate_1.2.3_windows_amd64.zip":   zipped(t, fakeBinary, "releasegate.exe", "releasegate-gate.exe"),
 	})
 	// tampered: the archive was replaced after checksums.txt was written.
 	tampered := published(map[string][]byte{"releasegate_1.2.3_linux_amd64.tar.gz": linux})
-	tampered["v1.2.3/releasegate_1.2.3_linux_amd64.tar.gz"] = tarGz(t, "releasegate", "#!/bin/sh\necho pwned\n")
+	tampered["v1.2.3/releasegate_1.2.3_linux_amd64.tar.gz"] = tarGz(t, "#!/bin/sh\necho pwned\n", halves...)
 	// unlisted: checksums.txt does not name the archive.
 	unlisted := published(map[string][]byte{"releasegate_1.2.3_linux_arm64.tar.gz": linux})
 	unlisted["v1.2.3/releasegate_1.2.3_linux_amd64.tar.gz"] = linux
@@ -212,6 +223,8 @@ func TestInstallRelease(t *testing.T) {
 	ambiguous["v1.2.3/checksums.txt"] = append(ambiguous["v1.2.3/checksums.txt"], []byte(strings.Repeat("0", 64)+"  releasegate_1.2.3_linux_amd64.tar.gz\n")...)
 	noSums := published(map[string][]byte{"releasegate_1.2.3_linux_amd64.tar.gz": linux})
 	delete(noSums, "v1.2.3/checksums.txt")
+	// lintOnly: an archive without the gate half.
+	lintOnly := published(map[string][]byte{"releasegate_1.2.3_linux_amd64.tar.gz": tarGz(t, fakeBinary, "releasegate")})
 
 	for _, tc := range []struct {
 		name    string
@@ -237,6 +250,8 @@ func TestInstallRelease(t *testing.T) {
 			"", "/v1.2.3/releasegate_1.2.3_linux_amd64.tar.gz", "does not list exactly one SHA-256"},
 		{"two sums for one archive are refused", ambiguous, []string{"RG_ACTION_REF=v1.2.3"},
 			"", "/v1.2.3/releasegate_1.2.3_linux_amd64.tar.gz", "does not list exactly one SHA-256"},
+		{"an archive without the gate binary is refused", lintOnly, []string{"RG_ACTION_REF=v1.2.3"},
+			"", "/v1.2.3/releasegate_1.2.3_linux_amd64.tar.gz", "has no releasegate-gate"},
 		{"a release without checksums.txt is refused", noSums, []string{"RG_ACTION_REF=v1.2.3"},
 			"", "", "could not download"},
 		{"a missing release is refused", release{}, []string{"RG_VERSION=v9.9.9"},
@@ -268,8 +283,11 @@ func TestInstallRelease(t *testing.T) {
 			if code != 0 || r.installed(t) != want {
 				t.Fatalf("exit %d, installed %q, want %s\n%s", code, r.installed(t), want, out)
 			}
-			if b, err := os.ReadFile(want); err != nil || string(b) != fakeBinary {
-				t.Errorf("installed binary is not the released one (%v)", err)
+			for _, name := range halves {
+				p := filepath.Join(filepath.Dir(want), name+filepath.Ext(want))
+				if b, err := os.ReadFile(p); err != nil || string(b) != fakeBinary {
+					t.Errorf("%s is not the released one (%v)", p, err)
+				}
 			}
 			if !strings.Contains(out, "releasegate 1.2.3 (from the test release)") {
 				t.Errorf("install.sh did not run the installed binary:\n%s", out)
@@ -281,7 +299,7 @@ func TestInstallRelease(t *testing.T) {
 // TestInstallUsesToolCache: a verified release is installed once per
 // runner; the next job neither downloads nor verifies again.
 func TestInstallUsesToolCache(t *testing.T) {
-	archive := tarGz(t, "releasegate", fakeBinary)
+	archive := tarGz(t, fakeBinary, halves...)
 	srv := serve(t, published(map[string][]byte{"releasegate_1.2.3_linux_amd64.tar.gz": archive}))
 	r := newRunner(t)
 	if code, out := r.install(t, "RG_RELEASES="+srv.URL, "RG_ACTION_REF=v1.2.3"); code != 0 {
@@ -333,6 +351,9 @@ func TestInstallBuildsUntaggedRefFromSource(t *testing.T) {
 	if want := "commit:  " + strings.TrimSpace(string(head)); !strings.Contains(out, want) {
 		t.Errorf("the source build does not name its commit (%s):\n%s", want, out)
 	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(bin), "releasegate-gate")); err != nil {
+		t.Errorf("the source build left no gate binary beside releasegate: %v", err)
+	}
 }
 
 // standInSource writes a git repository holding a module laid out like
@@ -345,6 +366,7 @@ func standInSource(t *testing.T) string {
 		"go.mod": "module example.test/releasegate\n\ngo 1.22\n",
 		"cmd/releasegate/main.go": "package main\n\nimport \"fmt\"\n\nvar commit string\n\n" +
 			"func main() { fmt.Printf(\"releasegate devel\\ncommit:  %s\\n\", commit) }\n",
+		"cmd/releasegate-gate/main.go": "package main\n\nfunc main() {}\n",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/rule"
 )
@@ -16,7 +17,7 @@ import (
 func (r *runner) applyRuleSettings(vs []policies.Violation) []policies.Violation {
 	out := vs[:0]
 	for _, v := range vs {
-		if v.Rule != policies.Unverifiable && v.Rule != policies.TagExists {
+		if v.Rule != gaterule.Unverifiable && v.Rule != gaterule.TagExists {
 			sev, on := r.opts.Rules[v.Rule].Apply(v.Severity)
 			if !on {
 				continue
@@ -33,14 +34,14 @@ func (r *runner) applyRuleSettings(vs []policies.Violation) []policies.Violation
 func failClosed(vs []policies.Violation, f *Facts) []policies.Violation {
 	has := false
 	for _, v := range vs {
-		if v.Rule == policies.Unverifiable {
+		if v.Rule == gaterule.Unverifiable {
 			has = true
 		}
 	}
 	if u := f.unknowns(); len(u) > 0 && !has {
 		for _, s := range u {
 			target, msg, _ := strings.Cut(s, ": ")
-			vs = append(vs, policies.Violation{Rule: policies.Unverifiable, Severity: rule.Error, Target: target, Message: msg})
+			vs = append(vs, policies.Violation{Rule: gaterule.Unverifiable, Severity: rule.Error, Target: target, Message: msg})
 		}
 		policies.SortViolations(vs)
 	}
@@ -51,10 +52,10 @@ func (r *runner) decide(vs []policies.Violation, f *Facts) string {
 	skipMode := r.opts.Phase == Preflight && r.opts.OnExisting == "skip"
 	failed := false
 	for _, v := range vs {
-		if v.Rule == policies.Unverifiable {
+		if v.Rule == gaterule.Unverifiable {
 			return Error
 		}
-		if skipMode && v.Rule == policies.TagExists {
+		if skipMode && v.Rule == gaterule.TagExists {
 			continue
 		}
 		if v.Severity.Rank() >= r.opts.FailOn.Rank() {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/rule"
 )
@@ -16,7 +17,7 @@ func TestFailClosedBackstop(t *testing.T) {
 	unknownTag := registry.TagFact{Tag: "1.1.0", Ref: "r/a:1.1.0", State: registry.Unknown,
 		Error: "GET http://r/v2/a/manifests/1.1.0: 503 Service Unavailable (after 5 attempts)"}
 	present := registry.TagFact{Tag: "1.1.0", Ref: "r/a:1.1.0", State: registry.Present, Digest: "sha256:x", Platforms: map[string]string{}}
-	tagMissing := policies.Violation{Rule: policies.TagMissing, Severity: rule.Error, Target: "r/b:1.1.0", Message: "missing"}
+	tagMissing := policies.Violation{Rule: gaterule.TagMissing, Severity: rule.Error, Target: "r/b:1.1.0", Message: "missing"}
 	tests := []struct {
 		name     string
 		img      func(*ImageFacts)
@@ -46,7 +47,7 @@ func TestFailClosedBackstop(t *testing.T) {
 			}
 			n := 0
 			for _, v := range vs {
-				if v.Rule == policies.Unverifiable {
+				if v.Rule == gaterule.Unverifiable {
 					n++
 					if v.Target != tt.target || v.Message == "" || v.Severity != rule.Error {
 						t.Errorf("unverifiable %+v, want target %s", v, tt.target)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/releasegate/releasegate/gate/probereport"
 	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
@@ -85,7 +86,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		// The facts are in; only the evaluation failed. Report them with
 		// the failure rather than lose them.
-		vs = []policies.Violation{{Rule: policies.Unverifiable, Severity: rule.Error, Target: "policies",
+		vs = []policies.Violation{{Rule: gaterule.Unverifiable, Severity: rule.Error, Target: "policies",
 			Message: "could not evaluate the policies: " + err.Error()}}
 	}
 	vs = r.applyRuleSettings(vs)

@@ -12,7 +12,7 @@ import (
 	"github.com/releasegate/releasegate/internal/faultproxy"
 	"github.com/releasegate/releasegate/internal/localregistry"
 	"github.com/releasegate/releasegate/internal/scenario"
-	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
 )
 
@@ -88,7 +88,7 @@ func TestCatalogProbeReportsExactlyTheBrokenTags(t *testing.T) {
 	}
 	targets := map[string]bool{}
 	for _, v := range res.Violations {
-		if v.Rule != policies.IntegrityMissing {
+		if v.Rule != gaterule.IntegrityMissing {
 			t.Errorf("unexpected violation %+v", v)
 		}
 		targets[strings.TrimPrefix(v.Target, host+"/")] = true
@@ -165,7 +165,7 @@ func TestCatalogFaultsAreUnverifiable(t *testing.T) {
 			}
 			named := false
 			for _, v := range res.Violations {
-				if v.Rule != policies.Unverifiable {
+				if v.Rule != gaterule.Unverifiable {
 					t.Errorf("a fault turned into %s on %s", v.Rule, v.Target)
 				}
 				named = named || (strings.HasPrefix(v.Target, p.Host) && strings.Contains(v.Message, "http://"+p.Host+"/v2/") &&

@@ -13,6 +13,7 @@ import (
 
 	"github.com/releasegate/releasegate/gate/probereport"
 	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/rule"
 )
@@ -64,7 +65,7 @@ func (r *runner) summarize(f *Facts, vs []policies.Violation, decision string) *
 		row(b.Registry).BrokenTags++
 	}
 	for _, v := range vs {
-		if v.Rule == policies.Unverifiable {
+		if v.Rule == gaterule.Unverifiable {
 			if reg := registryOf(v.Target); reg != "" {
 				row(reg).Unverifiable++
 			}
@@ -94,7 +95,7 @@ func requestsByAnswer(answers map[registry.Answer]int) []probereport.Requests {
 func brokenRules(vs []policies.Violation, failOn rule.Severity) map[string][]string {
 	out := map[string][]string{}
 	for _, v := range vs {
-		if v.Rule == policies.Unverifiable || v.Severity.Rank() < failOn.Rank() || slices.Contains(out[v.Target], v.Rule) {
+		if v.Rule == gaterule.Unverifiable || v.Severity.Rank() < failOn.Rank() || slices.Contains(out[v.Target], v.Rule) {
 			continue
 		}
 		out[v.Target] = append(out[v.Target], v.Rule)

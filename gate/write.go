@@ -9,6 +9,7 @@ import (
 
 	"github.com/releasegate/releasegate/gate/probereport"
 	"github.com/releasegate/releasegate/policies"
+	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
@@ -69,7 +70,7 @@ func mark(vs []policies.Violation) string {
 	worst := 0
 	for _, v := range vs {
 		worst = max(worst, v.Severity.Rank())
-		if v.Rule == policies.Unverifiable {
+		if v.Rule == gaterule.Unverifiable {
 			return "?"
 		}
 	}
@@ -245,7 +246,7 @@ func writeIntegrity(b *strings.Builder, p report.Painter, img *ImageFacts, byTar
 	}
 	// A probe reports integrity on the tag it walked.
 	for _, v := range byTarget[img.Version.Ref] {
-		if v.Rule == policies.IntegrityMissing {
+		if v.Rule == gaterule.IntegrityMissing {
 			bad = append(bad, v)
 		}
 	}
@@ -268,7 +269,7 @@ func writeIntegrity(b *strings.Builder, p report.Painter, img *ImageFacts, byTar
 func notAttestation(vs []policies.Violation) []policies.Violation {
 	var out []policies.Violation
 	for _, v := range vs {
-		if !strings.HasPrefix(v.Rule, policies.AttestationRulePrefix) {
+		if !strings.HasPrefix(v.Rule, gaterule.AttestationRulePrefix) {
 			out = append(out, v)
 		}
 	}
@@ -286,7 +287,7 @@ func writeAttestations(b *strings.Builder, p report.Painter, img *ImageFacts, by
 	var bad []policies.Violation
 	for _, a := range img.Attestations {
 		for _, v := range byTarget[a.TargetRef()] {
-			if strings.HasPrefix(v.Rule, policies.AttestationRulePrefix) {
+			if strings.HasPrefix(v.Rule, gaterule.AttestationRulePrefix) {
 				bad = append(bad, v)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/rule"
 )
 
@@ -21,7 +22,7 @@ func TestAttestationRulesDocumentedAndTested(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]bool{"attestation-missing": true, "attestation-invalid": true, "attestation-identity": true, "attestation-predicate": true}
-	for _, r := range AttestationRules {
+	for _, r := range gaterule.AttestationRules {
 		if !want[r.ID] {
 			t.Errorf("unexpected rule %s", r.ID)
 		}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/releasegate/releasegate/policies/gaterule"
 )
 
 // TestRuleIDsMatchPolicies keeps the Go constants, the rule documentation
@@ -32,7 +34,7 @@ func TestRuleIDsMatchPolicies(t *testing.T) {
 		t.Fatal("found no lib.violation calls in the built-in policies")
 	}
 	var documented []string
-	for _, r := range slices.Concat(Rules, AttestationRules) {
+	for _, r := range slices.Concat(gaterule.Rules, gaterule.AttestationRules) {
 		documented = append(documented, r.ID)
 		if !reported[r.ID] {
 			t.Errorf("rule %s is documented but no built-in policy reports it", r.ID)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/releasegate/releasegate/policies/gaterule"
 )
 
 // TestRego runs the Rego unit tests in this directory (what `opa test
@@ -39,7 +40,7 @@ func TestEveryRuleHasRegoTest(t *testing.T) {
 		}
 		all.Write(b)
 	}
-	for _, r := range Rules {
+	for _, r := range gaterule.Rules {
 		if !strings.Contains(all.String(), `"`+r.ID+`"`) {
 			t.Errorf("rule %s has no Rego unit test", r.ID)
 		}

@@ -28,13 +28,51 @@ var forbidden = regexp.MustCompile(strings.Join([]string{
 	`/(analysistest|testing)(/|$)`,
 }, "|"))
 
-// TestShippedDependencies guards what `releasegate` links, the way
-// go-containerregistry's depcheck tests guard crane: a test double or
-// harness that sneaks into an import of the CLI fails here.
+// gateOnly are what the gate half needs and the lint binary must not
+// link: their package initialisers run at every start-up (the policy
+// engine's alone cost more than actionlint's whole start-up), and a
+// pre-commit lint needs none of them.
+var gateOnly = regexp.MustCompile(strings.Join([]string{
+	`^github\.com/open-policy-agent/`,
+	`^github\.com/sigstore/`,
+	`^github\.com/google/go-containerregistry/`,
+	`^github\.com/prometheus/`,
+	`^google\.golang\.org/(grpc|protobuf)(/|$)`,
+	`^go\.opentelemetry\.io/`,
+	`^github\.com/releasegate/releasegate/((gate|registry)(/|$)|policies$)`, // not policies/gaterule: rule documentation only
+	`^github\.com/releasegate/releasegate/cmd/internal/gatecli(/|$)`,
+}, "|"))
+
+// binaries are the two shipped mains, as go list names them from here.
+var binaries = []string{".", "../releasegate-gate"}
+
+// TestShippedDependencies guards what `releasegate` and
+// `releasegate-gate` link, the way go-containerregistry's depcheck tests
+// guard crane: a test double or harness that sneaks into an import of
+// the CLI fails here.
 func TestShippedDependencies(t *testing.T) {
-	for d := range shippedImports(t) {
-		if forbidden.MatchString(d) {
-			t.Errorf("the shipped binary links %s", d)
+	for _, bin := range binaries {
+		for d := range shippedImports(t, bin) {
+			if forbidden.MatchString(d) {
+				t.Errorf("%s links %s", bin, d)
+			}
+		}
+	}
+}
+
+// TestLintBinaryLinksNoGate: the lint binary links nothing only the gate
+// needs (the policy engine is one import away from any lint package).
+func TestLintBinaryLinksNoGate(t *testing.T) {
+	deps := shippedImports(t, ".")
+	for d := range deps {
+		if gateOnly.MatchString(d) {
+			var via []string
+			for p, imps := range deps {
+				if slices.Contains(imps, d) && !gateOnly.MatchString(p) {
+					via = append(via, p)
+				}
+			}
+			t.Errorf("releasegate links %s (imported by %s)", d, strings.Join(via, ", "))
 		}
 	}
 }
@@ -66,7 +104,7 @@ var heavyFamilies = []struct {
 // TestHeavyDependenciesHaveOneWayIn fails when a package other than the
 // known one starts importing gRPC or OpenTelemetry into the binary.
 func TestHeavyDependenciesHaveOneWayIn(t *testing.T) {
-	for pkg, imports := range shippedImports(t) {
+	for pkg, imports := range shippedImports(t, "../releasegate-gate") {
 		for _, f := range heavyFamilies {
 			if f.family.MatchString(pkg) || slices.Contains(f.throughs, pkg) {
 				continue
@@ -80,10 +118,11 @@ func TestHeavyDependenciesHaveOneWayIn(t *testing.T) {
 	}
 }
 
-// shippedImports lists every package the binary links, with its imports.
-func shippedImports(t *testing.T) map[string][]string {
+// shippedImports lists every package the binary of the main package at
+// dir links, with its imports.
+func shippedImports(t *testing.T, dir string) map[string][]string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", ".").Output()
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", dir).Output()
 	if err != nil {
 		t.Fatalf("go list -deps: %v", err)
 	}

@@ -1,12 +1,18 @@
 // Command releasegate stops broken container releases before they ship.
 // See `releasegate --help` and README.md.
+//
+// This binary is the lint half, with the commands every run needs (lint,
+// rules, explain, version). `releasegate gate …` and `releasegate demo`
+// run the gate half, cmd/releasegate-gate, installed beside it: the
+// policy engine, signature verifier and registry client it links would
+// triple the start-up of every lint.
 package main
 
 import (
 	"os"
 
-	"github.com/releasegate/releasegate/cmd/releasegate/internal/cli"
-	"github.com/releasegate/releasegate/cmd/releasegate/internal/startup" // no collection during package initialisation
+	"github.com/releasegate/releasegate/cmd/internal/cli"
+	"github.com/releasegate/releasegate/cmd/internal/startup" // no collection during package initialisation
 )
 
 // Set by the release build (.goreleaser.yaml) with
@@ -26,5 +32,5 @@ func main() {
 	// stays live above it trade a little memory for a lot of time.
 	startup.Collect(40<<20, 200)
 	stamped := cli.Build{Version: version, Commit: commit, Date: date}
-	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, cli.WithBuild(stamped)))
+	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, cli.WithBuild(stamped), cli.HandOffGate()))
 }

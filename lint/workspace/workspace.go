@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -161,11 +162,12 @@ func Discover(opts Options) (*Workspace, error) {
 			dir = filepath.Dir(abs)
 		}
 		var found []string
-		top := gitTopLevelWhile(dir, func() {
-			if st.IsDir() {
-				found, err = listFiles(abs)
-			}
-		})
+		var top string
+		if st.IsDir() {
+			found, top, err = listFiles(abs)
+		} else {
+			top = gitTopLevel(dir)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -239,13 +241,13 @@ func unwrapPathError(err error) error {
 // listFiles returns the files under dir: git's view (tracked plus untracked
 // but not ignored) inside a repository, a filesystem walk elsewhere. It
 // lists whatever is not a directory (regular files, symlinks, special
-// files); classify decides what is read.
-func listFiles(dir string) ([]string, error) {
+// files); classify decides what is read. top is the repository's top
+// level when git listed the files, else "".
+func listFiles(dir string) (files []string, top string, err error) {
 	if out, err := gitListFiles(dir); err == nil {
-		return out, nil
+		return out, repositoryTop(dir), nil
 	}
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -255,10 +257,10 @@ func listFiles(dir string) ([]string, error) {
 			}
 			return nil
 		}
-		out = append(out, p)
+		files = append(files, p)
 		return nil
 	})
-	return out, err
+	return files, "", err
 }
 
 func gitListFiles(dir string) ([]string, error) {
@@ -296,14 +298,52 @@ func hasSkippedDir(rel string) bool {
 	return false
 }
 
-// gitTopLevelWhile returns gitTopLevel(dir), asked while work runs: the
-// two git processes of a scan (the top level, the file list) overlap
-// instead of adding up, which a small repository notices.
-func gitTopLevelWhile(dir string, work func()) string {
-	top := make(chan string, 1)
-	go func() { top <- gitTopLevel(dir) }()
-	work()
-	return <-top
+// repositoryTop returns the top level of the repository git found for dir,
+// as `git rev-parse --show-toplevel` prints it, without starting a second
+// git process (a small repository notices one): the first directory at or
+// above dir, symbolic links resolved, that holds a .git directory with a
+// HEAD or a .git file naming one. Where the environment steers git's
+// discovery, git is asked.
+func repositoryTop(dir string) string {
+	for _, v := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM"} {
+		if _, set := os.LookupEnv(v); set {
+			return gitTopLevel(dir)
+		}
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return gitTopLevel(dir)
+	}
+	for d := real; ; d = filepath.Dir(d) {
+		if isRepositoryTop(d) {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return gitTopLevel(dir)
+		}
+	}
+}
+
+func isRepositoryTop(d string) bool {
+	dotGit := filepath.Join(d, ".git")
+	st, err := os.Lstat(dotGit)
+	switch {
+	case err != nil:
+		return false
+	case st.IsDir():
+		head, err := os.Lstat(filepath.Join(dotGit, "HEAD"))
+		return err == nil && !head.IsDir()
+	case st.Mode().IsRegular():
+		b := make([]byte, len("gitdir:"))
+		f, err := os.Open(dotGit)
+		if err != nil {
+			return false
+		}
+		defer f.Close()
+		n, _ := io.ReadFull(f, b)
+		return string(b[:n]) == "gitdir:"
+	}
+	return false
 }
 
 func gitTopLevel(dir string) string {

@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/releasegate/releasegate/cmd/internal/command"
+	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
+	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
+)
+
+// lintFlags are the flags only lint takes.
+type lintFlags struct {
+	disable, enableOnly []string
+	sarif               string
+	fix, diff           bool
+	// adoption: see adopt.go
+	baseline, baselineWrite      string
+	newFromRev, newFromMergeBase string
+}
+
+func newLintCmd(c *common) *cobra.Command {
+	var l lintFlags
+	cmd := &cobra.Command{
+		Use:   "lint [flags] [PATH ...]",
+		Short: "Statically check workflows, actions, Markdown runbooks and Go release tools",
+		Long: "lint scans GitHub Actions workflows (.github/workflows), action metadata (action.yml anywhere), " +
+			"Markdown files and Go packages under each PATH (default \".\"), using git's file list inside a repository.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLint(c, args, l)
+		},
+	}
+	cmd.Flags().StringSliceVar(&l.disable, "disable", nil, "rules to turn off: `RULE[,RULE]` (or repeat the flag)")
+	cmd.Flags().StringSliceVar(&l.enableOnly, "enable-only", nil, "run only these rules: `RULE[,RULE]`")
+	cmd.Flags().StringVar(&l.sarif, "sarif", "", "also write SARIF to `FILE`, from the same run as --format")
+	cmd.Flags().BoolVar(&l.fix, "fix", false, "apply safe fixes in place, then report what is left")
+	cmd.Flags().BoolVar(&l.diff, "diff", false, "print the safe fixes as a unified diff, instead of the report (nothing is written; notes say why others have none)")
+	cmd.Flags().StringVar(&l.baseline, "baseline", "", "hide the findings recorded in `FILE` (default: lint.baseline in the config)")
+	cmd.Flags().StringVar(&l.baselineWrite, "baseline-write", "", "record every current finding in `FILE`, for --baseline")
+	cmd.Flags().StringVar(&l.newFromRev, "new-from-rev", "", "report only findings on lines changed since git revision `REV`")
+	cmd.Flags().StringVar(&l.newFromMergeBase, "new-from-merge-base", "", "report only findings on lines changed since the merge base of `REF` and HEAD")
+	c.FormatFlag(cmd, report.LintFormats)
+	c.completeRuleList(cmd, "disable", rule.Lint, rule.LintGo)
+	c.completeRuleList(cmd, "enable-only", rule.Lint, rule.LintGo)
+	return cmd
+}
+
+func runLint(c *common, paths []string, l lintFlags) error {
+	if err := report.CheckFormat(c.Format, report.LintFormats); err != nil {
+		return undecided(err)
+	}
+	if err := checkAdoptionFlags(l); err != nil {
+		return undecided(err)
+	}
+	threshold, err := c.Threshold()
+	if err != nil {
+		return undecided(err)
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	cfg, err := c.LoadConfig(paths[0])
+	if err != nil {
+		return undecided(err)
+	}
+	run := func() (*report.Result, error) {
+		exclusions := cfg.NewExclusions()
+		res, err := lint.Run(lint.Options{
+			Load: workspace.Options{Paths: paths, Exclude: exclusions.Excluded}, Config: cfg, Checks: Checks(), Rules: c.Rules,
+			Disable: l.disable, EnableOnly: l.enableOnly,
+		})
+		if err == nil {
+			warnUnmatched(res, cfg, exclusions, paths)
+		}
+		return res, err
+	}
+	adopt, err := newAdoption(l, cfg, paths)
+	if err != nil {
+		return undecided(err)
+	}
+	res, err := run()
+	if err != nil {
+		return undecided(err)
+	}
+	if l.baselineWrite != "" {
+		return c.recordBaseline(res, l, threshold)
+	}
+	adopt.apply(res)
+	if l.fix || l.diff {
+		if res, err = c.fixes(res, l, run, adopt); err != nil {
+			return undecided(err)
+		}
+		if l.diff {
+			if err := c.writeSARIF(res, l.sarif, threshold); err != nil {
+				return undecided(err)
+			}
+			return withOutcome(res.Outcome(threshold), nil)
+		}
+	}
+	if err := c.writeLint(res, l.sarif, threshold); err != nil {
+		return undecided(err)
+	}
+	return withOutcome(res.Outcome(threshold), nil)
+}
+
+// writeLint writes one run's result everywhere it was asked for: --format
+// to --output, SARIF to --sarif, and with --format github inside Actions a
+// table of every finding to $GITHUB_STEP_SUMMARY (GitHub shows only ten
+// annotations of each level per step).
+func (c *common) writeLint(res *report.Result, sarif string, threshold rule.Severity) error {
+	opt := report.Options{Color: c.Color(), Quiet: c.Quiet, Rules: c.Rules, Tool: c.Build.Tool(), FailOn: threshold}
+	out, closeOut, err := c.OpenOutput()
+	if err != nil {
+		return err
+	}
+	werr := report.Write(out, c.Format, res, opt)
+	if err := closeOut(); werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return werr
+	}
+	if err := c.writeSARIF(res, sarif, threshold); err != nil {
+		return err
+	}
+	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" && c.Format == "github" {
+		if err := command.AppendFile(p, func(w io.Writer) error { return report.WriteStepSummary(w, res, opt) }); err != nil {
+			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+		}
+	}
+	return nil
+}
+
+// warnUnmatched warns about exclude patterns that matched no file, when
+// the run scanned the whole directory the configuration governs (a run
+// over one subdirectory cannot tell).
+func warnUnmatched(res *report.Result, cfg *config.Config, ex *config.Exclusions, paths []string) {
+	if cfg.Path == "" || !scansDir(paths, cfg.Dir) {
+		return
+	}
+	for _, p := range ex.Unmatched() {
+		res.Warnings = append(res.Warnings, report.InputError{
+			File: displayPath(cfg.Path), Line: p.Pos.Line, Column: p.Pos.Col,
+			Message: fmt.Sprintf("exclude: %q matches no file (patterns are relative to the configuration's directory; ** matches any number of directories)", p.Glob),
+		})
+	}
+	res.Sort()
+}
+
+// scansDir reports whether one of the scanned paths is dir or above it.
+func scansDir(paths []string, dir string) bool {
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(abs, dir); err == nil && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// displayPath renders a path the way findings show paths: relative to the
+// working directory when inside it.
+func displayPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(abs)
+}

@@ -1,0 +1,321 @@
+package gatecli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/releasegate/releasegate/cmd/internal/command"
+	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/gate"
+	gateattest "github.com/releasegate/releasegate/gate/attest"
+	"github.com/releasegate/releasegate/internal/inputfile"
+	"github.com/releasegate/releasegate/policies/gaterule"
+	"github.com/releasegate/releasegate/registry"
+)
+
+// gateFlags are the gate commands' flags (SPEC §2): each command
+// registers the ones it uses.
+type gateFlags struct {
+	version      string
+	platforms    []string
+	images       []string
+	onExisting   string
+	expect       []string
+	ledger       string
+	timeout      time.Duration
+	policies     []string
+	trustedRoot  string
+	insecure     []string
+	jobs         int
+	retryBackoff time.Duration
+	attemptLimit time.Duration
+	maxWait      time.Duration
+	attempts     int
+}
+
+func newGateCmd(c *common) *cobra.Command {
+	g := &gateFlags{}
+	cmd := &cobra.Command{
+		Use:   "gate",
+		Short: "Check registries at release time (preflight, verify, record, probe)",
+		Long: "gate gathers facts from the configured image repositories with go-containerregistry and decides with " +
+			"Rego policies. It never turns \"could not verify\" into a pass: registry trouble ends in decision error, exit 2.",
+	}
+	phase := func(use, short, phase string, args cobra.PositionalArgs) *cobra.Command {
+		sub := &cobra.Command{
+			Use: use, Short: short, Args: args,
+			RunE: func(cmd *cobra.Command, args []string) error { return runGate(c, g, phase, args) },
+		}
+		c.FormatFlag(sub, gate.Formats)
+		g.shared(sub)
+		return sub
+	}
+	preflight := phase("preflight --version V", "Before a release: is the version already (partly) published?", gate.Preflight, cobra.NoArgs)
+	g.versionFlag(preflight)
+	preflight.Flags().StringVar(&g.onExisting, "on-existing", "", "what an existing version tag means: `fail|skip|warn` (default gate.on-existing, else fail)")
+	command.Complete(preflight, "on-existing", "fail", "skip", "warn")
+
+	verify := phase("verify --version V", "After a release: do all tags point where the release says, and can every object be pulled?", gate.Verify, cobra.NoArgs)
+	g.versionFlag(verify)
+	verify.Flags().StringArrayVar(&g.expect, "expect", nil, "`PLATFORM=DIGEST` recorded at push time (repeatable; PLATFORM may be \"index\")")
+	verify.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` written by gate record: the digests to expect")
+
+	record := phase("record --version V --ledger FILE", "After a push: record the digests of the version and per-arch tags in a ledger", gate.Record, cobra.NoArgs)
+	g.versionFlag(record)
+	record.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` to write (required)")
+
+	cmd.AddCommand(preflight, verify, record, newProbeCmd(c, g))
+	return cmd
+}
+
+// versionFlag adds --version, the release a phase checks.
+func (g *gateFlags) versionFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&g.version, "version", "", "release version `V` (the version tag)")
+}
+
+// shared adds the flags every gate command takes (SPEC §2).
+func (g *gateFlags) shared(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringArrayVar(&g.platforms, "platform", nil, "platform `os/arch[/variant]` (repeatable; overrides gate.platforms)")
+	f.StringArrayVar(&g.images, "image", nil, "image repository `REF`, e.g. docker.io/acme/app (repeatable; overrides gate.images)")
+	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included: a `DURATION` such as 90s; gathering stops a tenth early so the report is always written")
+	f.StringArrayVar(&g.policies, "policy", nil, "extra Rego `PATH`, a file or directory (repeatable; added to gate.policies)")
+	f.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root `FILE` for attestation verification (overrides gate.attestations.trusted-root)")
+	f.StringArrayVar(&g.insecure, "insecure-registry", nil, "`HOST[:PORT]` to reach over plain HTTP (loopback test registries only; repeatable)")
+	f.IntVar(&g.jobs, "jobs", 16, "`N` requests in flight at most")
+	f.IntVar(&g.attempts, "retries", 5, "`N` attempts per request for 429, 5xx and connection errors")
+	f.DurationVar(&g.retryBackoff, "retry-backoff", 250*time.Millisecond, "first retry delay `DURATION`; doubles per attempt up to 20x, with jitter")
+	f.DurationVar(&g.attemptLimit, "attempt-timeout", 30*time.Second, "bound `DURATION` for one request including its body")
+	f.DurationVar(&g.maxWait, "max-retry-after", 30*time.Second, "longest Retry-After `DURATION` honoured for one retry")
+	for _, h := range []string{"jobs", "retry-backoff", "attempt-timeout", "max-retry-after"} {
+		_ = f.MarkHidden(h)
+	}
+}
+
+func runGate(c *common, g *gateFlags, phase string, args []string) error {
+	res, err := gateResult(c, g, phase, args)
+	if err != nil {
+		writeUndecidedOutputs()
+		return undecided(err)
+	}
+	if err := c.writeGate(res); err != nil {
+		return undecided(err)
+	}
+	return command.WithOutcome(res.Outcome(), undecidedReason(res))
+}
+
+// writeUndecidedOutputs tells a release job that a gate run ended without
+// a result to report (bad flags or configuration): it must still be able
+// to branch on decision.
+func writeUndecidedOutputs() {
+	if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
+		_ = command.AppendFile(p, func(w io.Writer) error {
+			return gate.WriteOutputs(w, &gate.Result{Decision: gate.Error})
+		})
+	}
+}
+
+// gateResult runs the gate: flags and configuration, the run itself and,
+// for record, the ledger. An error means there is no result to write.
+func gateResult(c *common, g *gateFlags, phase string, args []string) (*gate.Result, error) {
+	opts, _, err := c.gateOptions(g, phase, args)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
+	defer cancel()
+	res, err := gate.Run(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if phase == gate.Record && res.Decision != gate.Error {
+		if err := record(c, g, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// gateOptions checks --format and --fail-on, loads the configuration and
+// merges it with the flags into one run's options.
+func (c *common) gateOptions(g *gateFlags, phase string, args []string) (gate.Options, *config.Config, error) {
+	if err := gate.CheckFormat(c.Format); err != nil {
+		return gate.Options{}, nil, err
+	}
+	threshold, err := c.Threshold()
+	if err != nil {
+		return gate.Options{}, nil, err
+	}
+	cfg, err := c.LoadConfig(".")
+	if err != nil {
+		return gate.Options{}, nil, err
+	}
+	opts, err := g.options(cfg, phase, args)
+	opts.FailOn = threshold
+	return opts, cfg, err
+}
+
+// undecidedReason is the one stderr line for a run that could not decide: the
+// first fact that could not be established, with its URL and status.
+func undecidedReason(res *gate.Result) error {
+	if res.Decision != gate.Error {
+		return nil
+	}
+	var first string
+	n := 0
+	for _, v := range res.Violations {
+		if v.Rule == gaterule.Unverifiable {
+			if n == 0 {
+				first = v.Target + ": " + v.Message
+			}
+			n++
+		}
+	}
+	if n > 1 {
+		first += fmt.Sprintf(" (and %d more)", n-1)
+	}
+	return fmt.Errorf("could not decide: %s", first)
+}
+
+// options merges the config file's gate section with the flags.
+func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (gate.Options, error) {
+	gc := cfg.Gate
+	o := gate.Options{
+		Phase: phase, Version: g.version, Images: gc.Images, Platforms: gc.Platforms,
+		ArchTag: gc.ArchTag, MovingTags: gc.MovingTags, OnExisting: gc.OnExisting,
+		Rules: cfg.Rules, Refs: args,
+	}
+	if len(g.images) > 0 {
+		o.Images = g.images
+	}
+	if len(g.platforms) > 0 {
+		o.Platforms = g.platforms
+	}
+	if g.onExisting != "" {
+		o.OnExisting = g.onExisting
+	}
+	att := gc.Attestations
+	if g.trustedRoot != "" {
+		// The flag is relative to the working directory, config paths to
+		// the config file's directory: make it absolute so both resolve.
+		tr, err := filepath.Abs(g.trustedRoot)
+		if err != nil {
+			return o, fmt.Errorf("--trusted-root %q: %w", g.trustedRoot, err)
+		}
+		att.TrustedRoot = tr
+	}
+	o.Attest = gateattest.Collector(att, cfg.Dir)
+	fromConfig, err := insideRepository(cfg, gc.Policies)
+	if err != nil {
+		return o, err
+	}
+	o.Policies = slices.Concat(fromConfig, g.policies)
+	if len(g.expect) > 0 {
+		o.Expect = map[string]string{}
+		for _, e := range g.expect {
+			p, d, ok := strings.Cut(e, "=")
+			if !ok || p == "" || !strings.HasPrefix(d, "sha256:") || len(d) != 71 {
+				return o, fmt.Errorf("--expect %q: want PLATFORM=sha256:<64 hex> (or index=sha256:...)", e)
+			}
+			o.Expect[p] = d
+		}
+	}
+	switch {
+	case phase == gate.Verify && g.ledger != "":
+		l, err := gate.ReadLedger(g.ledger)
+		if err != nil {
+			return o, err
+		}
+		o.Ledger, o.LedgerFile = l, g.ledger
+	case phase == gate.Record && g.ledger == "":
+		return o, errors.New("gate record: --ledger FILE is required")
+	}
+	o.Client = registry.New(
+		registry.WithInsecureRegistry(g.insecure...),
+		registry.WithJobs(g.jobs),
+		registry.WithRetry(g.attempts, g.retryBackoff, 20*g.retryBackoff),
+		registry.WithAttemptTimeout(g.attemptLimit),
+		registry.WithMaxRetryAfter(g.maxWait),
+	)
+	return o, nil
+}
+
+// insideRepository resolves gate.policies from the configuration's
+// directory and refuses any that leads outside the configuration's
+// repository: the configuration is repository content, and a policy file
+// is quoted in its own parse errors. A configuration outside any
+// repository was put there by whoever runs the gate: no boundary then.
+func insideRepository(cfg *config.Config, paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	dir, err := config.RepositoryRoot(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := inputfile.NewRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range paths {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cfg.Dir, p)
+		}
+		if _, err := root.Resolve(p); err != nil {
+			return nil, fmt.Errorf("gate.policies: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func record(c *common, g *gateFlags, res *gate.Result) error {
+	l, err := gate.LedgerFrom(res.Facts, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := gate.WriteLedger(g.ledger, l); err != nil {
+		return err
+	}
+	if c.Format == "text" && !c.Quiet {
+		fmt.Fprintf(c.Stderr, "releasegate: recorded %s for %d images in %s\n", l.Release, len(l.Images), g.ledger)
+	}
+	return nil
+}
+
+// writeGate writes the result in --format, and inside GitHub Actions the
+// step summary and step outputs.
+func (c *common) writeGate(res *gate.Result) error {
+	out, closeOut, err := c.OpenOutput()
+	if err != nil {
+		return err
+	}
+	werr := gate.Write(out, c.Format, res, gate.WriteOptions{Color: c.Color(), Quiet: c.Quiet, Tool: c.Build.Tool()})
+	if err := closeOut(); werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return werr
+	}
+	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
+		if err := command.AppendFile(p, func(w io.Writer) error { return gate.WriteStepSummary(w, res) }); err != nil {
+			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+		}
+	}
+	if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
+		if err := command.AppendFile(p, func(w io.Writer) error { return gate.WriteOutputs(w, res) }); err != nil {
+			return fmt.Errorf("GITHUB_OUTPUT: %w", err)
+		}
+	}
+	return nil
+}

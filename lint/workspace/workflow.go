@@ -24,10 +24,20 @@ type Workflow struct {
 }
 
 func parseWorkflow(f *File) (*Workflow, *report.InputError) {
-	if ie := aliasBound(f, yamlguard.Check(f.Src)); ie != nil {
-		return nil, ie
+	guard := yamlguard.Check(f.Src)
+	if guard != nil {
+		return newWorkflow(f, guard, nil, nil)
 	}
 	ast, errs := actionlint.Parse(f.Src)
+	return newWorkflow(f, nil, ast, errs)
+}
+
+// newWorkflow is the workflow of f from its parse: yamlguard's refusal,
+// or actionlint's tree and syntax errors.
+func newWorkflow(f *File, guard error, ast *actionlint.Workflow, errs []*actionlint.Error) (*Workflow, *report.InputError) {
+	if ie := aliasBound(f, guard); ie != nil {
+		return nil, ie
+	}
 	if ast == nil {
 		// The YAML itself is unreadable: that is bad input, not a finding.
 		ie := &report.InputError{File: f.Path, Message: "could not parse workflow"}

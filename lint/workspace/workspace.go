@@ -66,6 +66,7 @@ type Workspace struct {
 	cwd       string
 	opts      Options
 	pending   []classified    // discovered, not yet parsed (see Parse)
+	ahead     prefetcher      // workflows parsed while the files are listed
 	workflows map[string]bool // Rel of every workflow file discovered
 }
 
@@ -164,6 +165,7 @@ func Discover(opts Options) (*Workspace, error) {
 		var found []string
 		var top string
 		if st.IsDir() {
+			ws.ahead.prefetch(abs)
 			found, top, err = listFiles(abs)
 		} else {
 			top = gitTopLevel(dir)
@@ -219,6 +221,7 @@ func (ws *Workspace) Parse() {
 	rest := slices.DeleteFunc(files, func(c classified) bool { return c.kind == kindAction })
 	ws.parseAll(actions)
 	ws.parseAll(rest)
+	ws.ahead.drop()
 	slices.Sort(ws.GoDirs)
 }
 
@@ -533,7 +536,13 @@ func (ws *Workspace) parseAll(files []classified) {
 // workflow parses a workflow file and hands it to OnWorkflow; what the
 // workspace keeps of it is released when ReleaseWorkflows says so.
 func (ws *Workspace) workflow(f *File) (*Workflow, *report.InputError) {
-	wf, ierr := parseWorkflow(f)
+	var wf *Workflow
+	var ierr *report.InputError
+	if pre, ok := ws.ahead.take(f.Abs, f.Src); ok {
+		wf, ierr = newWorkflow(f, pre.guard, pre.ast, pre.errs)
+	} else {
+		wf, ierr = parseWorkflow(f)
+	}
 	if wf == nil {
 		return nil, ierr
 	}

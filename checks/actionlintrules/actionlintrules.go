@@ -39,7 +39,8 @@ var Rule = rule.Rule{
 }
 
 // Check runs actionlint's rules over every workflow.
-var Check = lint.Check{Name: "actionlint", Rules: []rule.Rule{Rule}, Workflow: lintOne}
+var Check = lint.Check{Name: "actionlint", Rules: []rule.Rule{Rule}, Workflow: lintOne,
+	Run: func(p *lint.Pass) { sharedOnce(p).report(p) }}
 
 type projectsKey struct{}
 
@@ -53,7 +54,8 @@ func lintOne(p *lint.Pass, wf *workspace.Workflow) {
 		}
 		proj = blind // lint this workflow without letting actionlint read those files
 	}
-	for _, e := range lintWorkflow(wf, proj) {
+	root := filepath.Dir(filepath.Dir(filepath.Dir(wf.Abs)))
+	for _, e := range sharedOnce(p).hold(wf, root, lintWorkflow(wf, proj)) {
 		// actionlint names where a problem starts; the span is the token
 		// there (a whole ${{ }} expression, a key, a value).
 		p.ReportSpan(Rule.ID, wf.File, wf.TokenSpan(workspace.Pos{Line: e.Line, Col: e.Column}), "%s [%s]", e.Message, e.Kind)

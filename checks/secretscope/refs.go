@@ -14,12 +14,18 @@ import (
 // ref is one use of a context inside a workflow expression.
 type ref struct {
 	expr.Ref
-	Job  string
-	Span workspace.Span // the reference as written: secrets.NAME, secrets['NAME']
-	// Str holds the reference at value offsets [From, To), for fixes.
+	Job string
+	// Str holds the reference at value offsets [From, To): secrets.NAME,
+	// secrets['NAME'] as written.
 	Str      *actionlint.String
 	From, To int
+	file     *workspace.File
 }
+
+// Span is where the reference is written in the file. It is worked out
+// only for the few references a finding names: mapping value offsets
+// through the YAML source costs more than finding every reference.
+func (r ref) Span() workspace.Span { return r.file.LocateSpan(r.Str, r.From, r.To) }
 
 // contextRefs lists every context reference in a workflow's expressions,
 // in source order, with the job it belongs to and its file position.
@@ -61,13 +67,13 @@ func contextRefs(wf *workspace.Workflow, values []walk.Value) []ref {
 // text src starts at value offset base.
 func newRef(f *workspace.File, r expr.Ref, job string, s *actionlint.String, src string, base, off int) ref {
 	to := off + max(len(emptiness.RefText(src, off-base)), 1)
-	return ref{Ref: r, Job: job, Span: f.LocateSpan(s, off, to), Str: s, From: off, To: to}
+	return ref{Ref: r, Job: job, Str: s, From: off, To: to, file: f}
 }
 
 // refSpan is the span of the reference at value offset off of s, whose
 // expression text src starts at value offset base.
 func refSpan(f *workspace.File, s *actionlint.String, src string, base, off int) workspace.Span {
-	return newRef(f, expr.Ref{}, "", s, src, base, off).Span
+	return newRef(f, expr.Ref{}, "", s, src, base, off).Span()
 }
 
 // mentionsContext is a cheap filter: only expressions that name one of the

@@ -152,7 +152,7 @@ func checkScope(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
 		if !ok || allowed(s, wf.Name, r.Job) {
 			continue
 		}
-		p.ReportSpan(ScopeRule.ID, wf.File, r.Span, "secret %s is referenced in %s, which its allowed list (%s) does not cover",
+		p.ReportSpan(ScopeRule.ID, wf.File, r.Span(), "secret %s is referenced in %s, which its allowed list (%s) does not cover",
 			s.Name, where(wf.Name, r.Job), scopeList(s.Allowed))
 	}
 }
@@ -167,10 +167,10 @@ func checkBulk(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
 		what := "toJSON(secrets) exposes every secret"
 		if r.Dynamic {
 			what = "secrets[...] with a computed name can read any secret"
-		} else if !strings.Contains(strings.ToLower(wf.Line(r.Span.Start.Line)), "tojson") {
+		} else if !strings.Contains(strings.ToLower(wf.Line(r.Span().Start.Line)), "tojson") {
 			what = "the whole secrets context is passed on"
 		}
-		reportBulk(p, wf, r.Job, r.Span, what)
+		reportBulk(p, wf, r.Job, r.Span(), what)
 	}
 	for _, id := range sortedJobs(wf) {
 		job := wf.AST.Jobs[id]
@@ -201,7 +201,7 @@ func checkVariants(p *lint.Pass, wf *workspace.Workflow, refs []ref, keys []*act
 		if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 			continue
 		}
-		reportVariant(p, wf.File, r.Span, r.Context+"."+strings.ToUpper(r.Name), r.Name, variantFix(p, wf, r))
+		reportVariant(p, wf.File, r.Span(), r.Context+"."+strings.ToUpper(r.Name), r.Name, variantFix(p, wf, r))
 	}
 	for _, key := range keys {
 		reportVariant(p, wf.File, whole(wf.File, key), "env key "+key.Value, key.Value, lint.WithoutFix(envRename))

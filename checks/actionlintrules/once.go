@@ -3,7 +3,6 @@ package actionlintrules
 import (
 	"cmp"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 
@@ -26,7 +25,7 @@ type localUse struct {
 	target string
 	path   string // the workflow as displayed
 	pos    workspace.Pos
-	span   workspace.Span
+	span   workspace.Span // set for the first use of its target
 }
 
 // heldError is a once-per-target finding held for Run.
@@ -34,12 +33,12 @@ type heldError struct {
 	target, message string
 }
 
-// onceFindings collects, across workflows, every local use and the
-// findings held until every use is known.
+// onceFindings collects, across workflows, the first use of each local
+// target and the findings held until every use is known.
 type onceFindings struct {
-	mu   sync.Mutex
-	uses []localUse
-	held []heldError
+	mu    sync.Mutex
+	first map[string]localUse // by target
+	held  []heldError
 }
 
 type onceKey struct{}
@@ -68,25 +67,34 @@ func (o *onceFindings) hold(wf *workspace.Workflow, root string, errs []*actionl
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.uses = append(o.uses, uses...)
+	if o.first == nil {
+		o.first = map[string]localUse{}
+	}
+	for _, u := range uses {
+		if f, ok := o.first[u.target]; !ok || before(u, f) {
+			u.span = wf.TokenSpan(u.pos) // only for the first use so far
+			o.first[u.target] = u
+		}
+	}
 	o.held = append(o.held, held...)
 	return now
+}
+
+// before orders uses by display path, then position.
+func before(a, b localUse) bool {
+	return cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.pos.Line, b.pos.Line), cmp.Compare(a.pos.Col, b.pos.Col)) < 0
 }
 
 // report reports each held finding once, at the first use of its target
 // by display path and position.
 func (o *onceFindings) report(p *lint.Pass) {
-	slices.SortFunc(o.uses, func(a, b localUse) int {
-		return cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.pos.Line, b.pos.Line), cmp.Compare(a.pos.Col, b.pos.Col))
-	})
 	seen := map[heldError]bool{}
 	for _, h := range o.held {
 		if seen[h] {
 			continue
 		}
 		seen[h] = true
-		if i := slices.IndexFunc(o.uses, func(u localUse) bool { return u.target == h.target }); i >= 0 {
-			u := o.uses[i]
+		if u, ok := o.first[h.target]; ok {
 			p.ReportWith(Rule.ID, u.path, u.span, h.message)
 		}
 	}
@@ -101,7 +109,7 @@ func localUses(wf *workspace.Workflow, root string) []localUse {
 			return
 		}
 		pos := workspace.Pos{Line: s.Pos.Line, Col: s.Pos.Col}
-		out = append(out, localUse{target: filepath.Join(root, filepath.FromSlash(s.Value)), path: wf.Path, pos: pos, span: wf.TokenSpan(pos)})
+		out = append(out, localUse{target: filepath.Join(root, filepath.FromSlash(s.Value)), path: wf.Path, pos: pos})
 	}
 	for _, job := range wf.AST.Jobs {
 		if job == nil {

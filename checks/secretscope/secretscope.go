@@ -121,7 +121,9 @@ func checkActionVariants(p *lint.Pass, a *workspace.Action) {
 	for _, step := range a.Steps {
 		for _, kv := range step.Env {
 			if kv.Key != nil {
-				reportVariant(p, a.File, whole(a.File, kv.Key), "env key "+kv.Key.Value, kv.Key.Value, lint.WithoutFix(envRename))
+				reportVariant(p, a.File, "env key "+kv.Key.Value, kv.Key.Value, func() (workspace.Span, lint.Detail) {
+					return whole(a.File, kv.Key), lint.WithoutFix(envRename)
+				})
 			}
 		}
 	}
@@ -135,8 +137,10 @@ func checkActionVariants(p *lint.Pass, a *workspace.Action) {
 				if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 					continue
 				}
-				reportVariant(p, a.File, refSpan(a.File, s, e.Src, e.Offset(nil)+3, e.Offset(r.Token)), r.Context+"."+strings.ToUpper(r.Name), r.Name,
-					lint.WithoutFix("an action's metadata is no place for a secret: pass the declared secret in as an input"))
+				reportVariant(p, a.File, r.Context+"."+strings.ToUpper(r.Name), r.Name, func() (workspace.Span, lint.Detail) {
+					return refSpan(a.File, s, e.Src, e.Offset(nil)+3, e.Offset(r.Token)),
+						lint.WithoutFix("an action's metadata is no place for a secret: pass the declared secret in as an input")
+				})
 			}
 		}
 	}
@@ -201,14 +205,21 @@ func checkVariants(p *lint.Pass, wf *workspace.Workflow, refs []ref, keys []*act
 		if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 			continue
 		}
-		reportVariant(p, wf.File, r.Span(), r.Context+"."+strings.ToUpper(r.Name), r.Name, variantFix(p, wf, r))
+		reportVariant(p, wf.File, r.Context+"."+strings.ToUpper(r.Name), r.Name, func() (workspace.Span, lint.Detail) {
+			return r.Span(), variantFix(p, wf, r)
+		})
 	}
 	for _, key := range keys {
-		reportVariant(p, wf.File, whole(wf.File, key), "env key "+key.Value, key.Value, lint.WithoutFix(envRename))
+		reportVariant(p, wf.File, "env key "+key.Value, key.Value, func() (workspace.Span, lint.Detail) {
+			return whole(wf.File, key), lint.WithoutFix(envRename)
+		})
 	}
 }
 
-func reportVariant(p *lint.Pass, f *workspace.File, span workspace.Span, what, name string, fix lint.Detail) {
+// reportVariant reports name (shown as what) when it is in a family but
+// not declared; locate gives the finding's span and fix, worked out only
+// then.
+func reportVariant(p *lint.Pass, f *workspace.File, what, name string, locate func() (workspace.Span, lint.Detail)) {
 	fam, ok := p.Config.FamilyOf(name)
 	if !ok {
 		return
@@ -216,6 +227,7 @@ func reportVariant(p *lint.Pass, f *workspace.File, span workspace.Span, what, n
 	if _, isDeclared := declared(p.Config, name); isDeclared {
 		return
 	}
+	span, fix := locate()
 	members := familyMembers(p.Config, fam)
 	if len(members) == 0 {
 		p.ReportWith(VariantRule.ID, f.Path, span, fmt.Sprintf("%s is in the %s family, which declares no secret; declare it under secrets: or remove it",

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,7 +93,8 @@ func runBin(t *testing.T, bin string, env []string, args ...string) (int, string
 	cmd.Dir = t.TempDir()
 	cmd.Env = append([]string{"HOME=" + t.TempDir()}, env...)
 	out, err := cmd.CombinedOutput()
-	if exit, ok := err.(*exec.ExitError); ok {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
 		return exit.ExitCode(), string(out)
 	}
 	if err != nil {

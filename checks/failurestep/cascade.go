@@ -324,16 +324,21 @@ func reportCascade(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, c *c
 	if prepared != "" {
 		why = fmt.Sprintf("although %q, which it also needs, runs there", prepared)
 	}
-	pos := wf.Locate(j.ID, 0)
-	if j.If != nil {
-		_, _, off := expr.Condition(j.If.Value)
-		pos = wf.Locate(j.If, off)
-	}
-	p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(pos),
+	p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(jobCondition(wf, j)),
 		fmt.Sprintf("job %q never runs on %s: %q is skipped there by its if: %s, and without a status function the implicit "+
 			"success() skips every job below a skipped one, %s; add `!failure() && !cancelled()` to this job's if:",
 			j.ID.Value, c.t.label, root.ID.Value, strings.TrimSpace(root.If.Value), why),
 		fixes.chainStatus(wf, j, "!failure() && !cancelled()", func(need string) bool { return !c.skipped[need] && !c.below[need] }))
+}
+
+// jobCondition is where a finding about a job's if: points: the
+// condition's expression, or the job's id when it has no if:.
+func jobCondition(wf *workspace.Workflow, j *actionlint.Job) workspace.Pos {
+	if j.If == nil {
+		return wf.Locate(j.ID, 0)
+	}
+	_, _, off := expr.Condition(j.If.Value)
+	return wf.Locate(j.If, off)
 }
 
 // anyJobIf is a cheap filter: without a job-level if: nothing is skipped.
@@ -372,12 +377,7 @@ func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow, fixes *jobFixes) {
 				continue
 			}
 			if other := otherOutputOf(reads, gate, b.Needs); other != "" {
-				pos := wf.Locate(b.ID, 0)
-				if b.If != nil {
-					_, _, off := expr.Condition(b.If.Value)
-					pos = wf.Locate(b.If, off)
-				}
-				p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(pos),
+				p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(jobCondition(wf, b)),
 					fmt.Sprintf("job %q is skipped whenever %q is (its if: %s), because without a status function a skipped need skips it, "+
 						"although it reads %s to decide for itself what to run; add `!failure() && !cancelled()` to this job's if:",
 						b.ID.Value, a.ID.Value, strings.TrimSpace(a.If.Value), other),

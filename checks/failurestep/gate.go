@@ -39,10 +39,9 @@ func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continue
 	if !ok || continues(r.id).may {
 		return
 	}
-	where, pos := "it has no if: with a status function", wf.Locate(j.ID, 0)
+	where, pos := "it has no if: with a status function", jobCondition(wf, j)
 	if j.If != nil {
-		_, _, off := expr.Condition(j.If.Value)
-		where, pos = "its if: has no status function", wf.Locate(j.If, off)
+		where = "its if: has no status function"
 	}
 	p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(pos),
 		fmt.Sprintf("job %q reads %s (line %d) to act on the results of the jobs it needs, but %s, so the implicit success() "+

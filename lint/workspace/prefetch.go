@@ -79,7 +79,9 @@ func (p *prefetcher) prefetch(dir string) {
 		next <- i
 	}
 	close(next)
-	for range min(runtime.NumCPU(), len(work)) {
+	// One core stays free for git: parsing on every core slowed the
+	// listing down by more than the parsing gained.
+	for range min(max(runtime.NumCPU()-1, 1), len(work)) {
 		go func() {
 			for i := range next {
 				if work[i].claimed.CompareAndSwap(false, true) {

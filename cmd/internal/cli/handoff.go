@@ -142,5 +142,6 @@ func gateBinary() (string, error) {
 		return p, nil
 	}
 	return "", errors.New("the gate half, " + name + ", is neither beside this releasegate nor on PATH: " +
-		"install both binaries of the release archive (or `go install github.com/releasegate/releasegate/cmd/...`)")
+		"install both binaries of the release archive (or `go install github.com/releasegate/releasegate/cmd/...`); " +
+		"in a checkout, `go run ./cmd/" + GateBinary + "` runs every command")
 }

@@ -360,16 +360,26 @@ func anyJobIf(w *actionlint.Workflow) bool {
 // checkFilterSkips reports such jobs.
 func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow, fixes *jobFixes) {
 	w := wf.AST
+	// Each job's if: is asked about once per job that needs it.
+	seen := map[*actionlint.String]bool{}
+	afterFailure := func(cond *actionlint.String) bool {
+		after, ok := seen[cond]
+		if !ok {
+			after = runsAfterFailure(cond)
+			seen[cond] = after
+		}
+		return after
+	}
 	for _, id := range sortedIDs(w) {
 		b := w.Jobs[id]
-		if b.ID == nil || len(b.Needs) < 2 || runsAfterFailure(b.If) {
+		if b.ID == nil || len(b.Needs) < 2 || afterFailure(b.If) {
 			continue
 		}
 		own := outputRefs(b.If)
 		reads := jobOutputReads(b)
 		for _, n := range b.Needs {
 			a := w.Jobs[strings.ToLower(n.Value)]
-			if a == nil || a.If == nil || runsAfterFailure(a.If) {
+			if a == nil || a.If == nil || afterFailure(a.If) {
 				continue
 			}
 			gate := outputRefs(a.If)

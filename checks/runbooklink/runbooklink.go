@@ -34,6 +34,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,6 +84,9 @@ type linksKey struct{}
 type linksFound struct {
 	mu    sync.Mutex
 	files []fileLinks
+	// repo receives this repository's owner/repo, looked up (a git
+	// process) while the other workflows are parsed, once one links here.
+	repo chan string
 }
 
 // fileLinks are the links to this repository in one YAML file's strings.
@@ -114,7 +118,16 @@ func collect(p *lint.Pass, wf *workspace.Workflow) {
 	all.mu.Lock()
 	defer all.mu.Unlock()
 	all.files = append(all.files, fileLinks{file: &workspace.File{Path: wf.Path, Abs: wf.Abs, Rel: wf.Rel}, links: links})
+	if all.repo == nil && slices.ContainsFunc(links, namesRepo) {
+		all.repo = make(chan string, 1)
+		go func(root string) { all.repo <- thisRepo(p, root) }(repoRoot(p))
+	}
 }
+
+// namesRepo reports whether a link names its repository (OWNER/REPO
+// rather than ${{ github.repository }}): checking it needs to know which
+// repository this is.
+func namesRepo(l yamlLink) bool { return l.m[2] >= 0 }
 
 // crashed turns a panic into a could-not-check error (exit 2): a bug
 // here must not lose every other check's findings, and must not pass
@@ -135,7 +148,7 @@ func run(p *lint.Pass) {
 		return
 	}
 	c := &checker{p: p, root: root, boundary: boundary, anchors: map[string]map[string]bool{},
-		trees: map[string]*workspace.Markdown{}, linked: map[string]bool{}}
+		trees: map[string]*workspace.Markdown{}, linked: map[string]bool{}, lookup: sharedLinks(p).repo}
 	for _, md := range ws.Markdown {
 		c.trees[md.Abs] = md
 	}
@@ -183,6 +196,7 @@ type checker struct {
 	root     string          // repository root (absolute)
 	boundary *inputfile.Root // link targets are looked at only inside root
 	repo     *string         // "owner/repo", lower case, or "" when unknown; nil until first needed
+	lookup   chan string     // the lookup started while workflows were parsed, if any
 	anchors  map[string]map[string]bool
 	trees    map[string]*workspace.Markdown // workspace Markdown files by absolute path, parsed once
 	linked   map[string]bool                // files workflow and action strings link to
@@ -553,7 +567,12 @@ func repoRoot(p *lint.Pass) string {
 // linted, which is looked up once, when a link first needs it.
 func (c *checker) isThisRepo(ownerRepo string) bool {
 	if c.repo == nil {
-		r := thisRepo(c.p, c.root)
+		var r string
+		if c.lookup != nil {
+			r = <-c.lookup
+		} else {
+			r = thisRepo(c.p, c.root)
+		}
 		c.repo = &r
 	}
 	return *c.repo != "" && strings.EqualFold(ownerRepo, *c.repo)

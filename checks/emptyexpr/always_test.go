@@ -120,20 +120,7 @@ jobs:
           SKIP_DOCS: »${{ needs.changes.outputs.docs != 'true' }}
 `), Msg: "needs.changes.outputs.docs != 'true' is always true"},
 		{Name: "output of a local reusable workflow that it does not declare", Files: map[string]string{
-			".github/workflows/build.yml": `on:
-  workflow_call:
-    outputs:
-      digest:
-        value: ${{ jobs.build.outputs.digest }}
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    outputs:
-      digest: ${{ steps.b.outputs.digest }}
-    steps:
-      - id: b
-        run: echo "digest=sha256:0" >> "$GITHUB_OUTPUT"
-`,
+			".github/workflows/build.yml": zBuild,
 			wfPath: `on: push
 jobs:
   build:

@@ -60,6 +60,10 @@ func (p *prefetcher) prefetch(dir string) {
 	if len(todo) == 0 {
 		return
 	}
+	root, err := inputfile.NewRoot(dir)
+	if err != nil {
+		return
+	}
 	p.mu.Lock()
 	if p.files == nil {
 		p.files = map[string]*prefetched{}
@@ -85,19 +89,18 @@ func (p *prefetcher) prefetch(dir string) {
 		go func() {
 			for i := range next {
 				if work[i].claimed.CompareAndSwap(false, true) {
-					work[i].parse(paths[i])
+					work[i].parse(root, paths[i])
 				}
 			}
 		}()
 	}
 }
 
-func (w *prefetched) parse(abs string) {
+func (w *prefetched) parse(root *inputfile.Root, abs string) {
 	defer close(w.done)
-	if st, err := os.Lstat(abs); err != nil || !st.Mode().IsRegular() || st.Size() > inputfile.MaxBytes {
-		return
-	}
-	src, err := os.ReadFile(abs)
+	// The same boundary, size and file-type checks as Parse's read: what
+	// fails them here is simply not parsed ahead.
+	src, err := root.ReadFile(abs, 0)
 	if err != nil {
 		return
 	}

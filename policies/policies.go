@@ -15,6 +15,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -153,9 +154,16 @@ func userModules(path string) (map[string]string, error) {
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
 			return nil
 		}
-		b, err := dir.ReadFile(p, 0)
+		// The root reads names relative to itself: p is relative to
+		// the working directory (or absolute), so read it by its path
+		// under the directory walked.
+		rel, err := filepath.Rel(path, p)
 		if err != nil {
 			return err
+		}
+		b, err := dir.ReadFile(rel, 0)
+		if err != nil {
+			return namedAs(p, err)
 		}
 		out[p] = string(b)
 		return nil
@@ -167,6 +175,17 @@ func userModules(path string) (map[string]string, error) {
 		return nil, fmt.Errorf("policy %s: no .rego files", path)
 	}
 	return out, nil
+}
+
+// namedAs names a refused or unreadable file by the path the walk gave it
+// (under the directory as the user named it), not by the path relative
+// to that directory it was read by.
+func namedAs(p string, err error) error {
+	var ie *inputfile.Error
+	if errors.As(err, &ie) {
+		return &inputfile.Error{Path: p, Err: ie.Err}
+	}
+	return err
 }
 
 // checkNamespace rejects a user policy whose package is outside

@@ -39,7 +39,7 @@ func TestPolicyPathForms(t *testing.T) {
 		".",
 	} {
 		t.Run(path, func(t *testing.T) {
-			e, err := Prepare(context.Background(), path)
+			e, err := Prepare(context.Background(), []string{path})
 			if err != nil {
 				t.Fatalf("Prepare(%q): %v", path, err)
 			}

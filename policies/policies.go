@@ -49,7 +49,8 @@ type Violation struct {
 // Engine is a prepared policy set; prepare once per run, evaluate per
 // phase.
 type Engine struct {
-	pq rego.PreparedEvalQuery
+	pq       rego.PreparedEvalQuery
+	memLimit uint64 // bytes the heap may grow by during one evaluation
 }
 
 // disabledBuiltins can reach the network or the host; policies decide on
@@ -59,8 +60,20 @@ var disabledBuiltins = map[string]bool{
 }
 
 // Prepare compiles the built-in policies and the user policies found at
-// extra (files or directories; *_test.rego files are skipped).
-func Prepare(ctx context.Context, extra ...string) (*Engine, error) {
+// paths (files or directories; *_test.rego files are skipped).
+func Prepare(ctx context.Context, paths []string, opts ...Option) (*Engine, error) {
+	e := &Engine{memLimit: MaxEvalMemory}
+	for _, opt := range opts {
+		opt(e)
+	}
+	var err error
+	if e.pq, err = prepare(ctx, paths); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func prepare(ctx context.Context, extra []string) (rego.PreparedEvalQuery, error) {
 	opts := []func(*rego.Rego){
 		rego.Query(query),
 		rego.Capabilities(capabilities()),
@@ -69,7 +82,7 @@ func Prepare(ctx context.Context, extra ...string) (*Engine, error) {
 	}
 	builtins, err := builtinModules()
 	if err != nil {
-		return nil, err
+		return rego.PreparedEvalQuery{}, err
 	}
 	for name, src := range builtins {
 		opts = append(opts, rego.Module("builtin/"+name, src))
@@ -77,20 +90,20 @@ func Prepare(ctx context.Context, extra ...string) (*Engine, error) {
 	for _, p := range extra {
 		mods, err := userModules(p)
 		if err != nil {
-			return nil, err
+			return rego.PreparedEvalQuery{}, err
 		}
 		for name, src := range mods {
 			if err := checkNamespace(name, src); err != nil {
-				return nil, err
+				return rego.PreparedEvalQuery{}, err
 			}
 			opts = append(opts, rego.Module(name, src))
 		}
 	}
 	pq, err := rego.New(opts...).PrepareForEval(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("policies: %w", err)
+		return rego.PreparedEvalQuery{}, fmt.Errorf("policies: %w", err)
 	}
-	return &Engine{pq: pq}, nil
+	return pq, nil
 }
 
 func capabilities() *ast.Capabilities {
@@ -204,7 +217,9 @@ func checkNamespace(file, src string) error {
 }
 
 // Eval runs the policies over input (the facts; anything that marshals to
-// a JSON object) and returns the violations, sorted.
+// a JSON object) and returns the violations, sorted. The evaluation is
+// bounded in time by ctx and in memory by the engine's limit
+// (*MemoryError).
 func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
 	b, err := json.Marshal(input)
 	if err != nil {
@@ -214,7 +229,11 @@ func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("policies: encode input: %w", err)
 	}
-	rs, err := e.pq.Eval(ctx, rego.EvalInput(doc))
+	bounded, stop := boundHeap(ctx, e.memLimit)
+	rs, err := e.pq.Eval(bounded, rego.EvalInput(doc))
+	if over := stop(); over != nil {
+		return nil, over
+	}
 	if err != nil {
 		return nil, fmt.Errorf("policies: evaluate: %w", err)
 	}

@@ -61,7 +61,7 @@ type RealmError struct {
 	Registry string // host[:port] that sent the challenge
 	Host     string // the realm's host name
 	Addr     netip.Addr
-	Kind     addrKind
+	Kind     string // loopback, link-local or private
 }
 
 func (e *RealmError) Error() string {
@@ -114,8 +114,10 @@ var realmParam = regexp.MustCompile(`(?i)realm="((?:[^"\\]|\\.)*)"`)
 func bearerRealms(h http.Header) []string {
 	var out []string
 	for _, v := range h.Values("WWW-Authenticate") {
-		scheme, _, _ := strings.Cut(strings.TrimSpace(v), " ")
-		if !strings.EqualFold(scheme, "bearer") {
+		// go-containerregistry's scheme is the leading token, whatever
+		// separator follows it (a tab, a comma): any value that starts
+		// with "bearer" is read.
+		if v = strings.TrimSpace(v); len(v) < 6 || !strings.EqualFold(v[:6], "bearer") {
 			continue
 		}
 		for _, m := range realmParam.FindAllStringSubmatch(v, -1) {
@@ -160,7 +162,7 @@ func (g *realmGuard) check(ctx context.Context, registry, realm string) error {
 			own = g.kinds(ctx, registry)
 		}
 		if !own[k] {
-			return &RealmError{Realm: redactURL(u), Registry: registry, Host: host, Addr: a, Kind: k}
+			return &RealmError{Realm: redactURL(u), Registry: registry, Host: host, Addr: a, Kind: k.String()}
 		}
 	}
 	return nil

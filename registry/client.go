@@ -146,7 +146,7 @@ func New(opts ...Option) *Client {
 		o.resolver = net.DefaultResolver
 	}
 	c := &Client{opts: o, counter: &Counter{}, sem: make(chan struct{}, o.jobs), repos: map[string]*repoClient{}}
-	c.base = guardRealms(capBodies(CountingTransport(o.transport, c.counter)), o.resolver)
+	c.base = guardRealms(capBodies(CountingTransport(o.transport, c.counter)), o.transport, o.resolver)
 	c.retrier = &retryTransport{c: c}
 	return c
 }

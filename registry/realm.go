@@ -77,13 +77,33 @@ func (e *RealmError) Error() string {
 // realm on another host may resolve only to public addresses, or to
 // loopback, link-local or private addresses of a kind the registry that
 // challenged also resolves to.
-func guardRealms(inner http.RoundTripper, r Resolver) http.RoundTripper {
-	return &realmGuard{inner: inner, resolver: r, addrs: map[string][]netip.Addr{}}
+//
+// base is the transport that dials: where it sends a realm's requests
+// through a proxy, a name this machine cannot resolve is the proxy's to
+// resolve, and is let through (an address it does resolve to is still
+// judged).
+func guardRealms(inner, base http.RoundTripper, r Resolver) http.RoundTripper {
+	return &realmGuard{inner: inner, resolver: r, proxied: proxiedBy(base), addrs: map[string][]netip.Addr{}}
+}
+
+// proxiedBy reports whether base sends a request for a URL through a
+// proxy: an *http.Transport's Proxy (the default one's reads HTTPS_PROXY,
+// HTTP_PROXY and NO_PROXY).
+func proxiedBy(base http.RoundTripper) func(*url.URL) bool {
+	t, ok := base.(*http.Transport)
+	if !ok || t.Proxy == nil {
+		return func(*url.URL) bool { return false }
+	}
+	return func(u *url.URL) bool {
+		p, err := t.Proxy(&http.Request{URL: u})
+		return err == nil && p != nil
+	}
 }
 
 type realmGuard struct {
 	inner    http.RoundTripper
 	resolver Resolver
+	proxied  func(*url.URL) bool
 
 	mu    sync.Mutex
 	addrs map[string][]netip.Addr // host name -> its addresses, once per run
@@ -148,7 +168,10 @@ func (g *realmGuard) check(ctx context.Context, registry, realm string) error {
 	}
 	host := u.Hostname()
 	addrs, err := g.lookup(ctx, host)
-	if err != nil {
+	switch {
+	case err != nil && g.proxied(u):
+		return nil
+	case err != nil:
 		// Fail closed; a lookup that timed out is a net.Error, retried.
 		return fmt.Errorf("token realm %s from %s: %w", redactURL(u), registry, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,9 +32,16 @@ func (d fakeDNS) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, e
 }
 
 // routedTransport dials each host name in routes at the loopback address
-// it maps to: where the packets really go, whatever fakeDNS claims.
-func routedTransport(routes map[string]string) http.RoundTripper {
+// it maps to: where the packets really go, whatever fakeDNS claims. With
+// a proxy, requests for realm.test go through it.
+func routedTransport(routes map[string]string, proxy string) http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = func(req *http.Request) (*url.URL, error) {
+		if proxy == "" || req.URL.Hostname() != "realm.test" {
+			return nil, nil
+		}
+		return url.Parse(proxy)
+	}
 	var d net.Dialer
 	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, port, err := net.SplitHostPort(addr)
@@ -131,32 +139,43 @@ func TestRealmByName(t *testing.T) {
 	tests := []struct {
 		name     string
 		registry []netip.Addr // what registry.test resolves to; nil: the registry is named 127.0.0.1
-		realm    []netip.Addr // what realm.test resolves to
-		refused  string       // the kind named in the refusal; "" when the token is fetched
+		realm    []netip.Addr // what realm.test resolves to; nil: it does not resolve
+		proxied  bool         // realm.test is reached through a proxy (the token service itself)
+		refused  string       // the kind named in the refusal, "unresolved", or "" when the token is fetched
 	}{
-		{"public registry, realm on loopback", addrs("198.51.100.7"), addrs("127.0.0.2"), "loopback"},
-		{"public registry, realm on a metadata address", addrs("198.51.100.7"), addrs("169.254.169.254"), "link-local"},
-		{"public registry, realm on a private network", addrs("198.51.100.7"), addrs("10.20.30.40"), "private"},
-		{"public registry, realm on a private IPv6 network", addrs("2001:db8::7"), addrs("fd12:3456::1"), "private"},
-		{"public registry, realm on loopback as IPv4-mapped IPv6", addrs("198.51.100.7"), addrs("::ffff:127.0.0.2"), "loopback"},
-		{"public registry, realm with a public and a loopback address", addrs("198.51.100.7"), addrs("203.0.113.9", "127.0.0.2"), "loopback"},
-		{"public registry, public realm", addrs("198.51.100.7"), addrs("203.0.113.9"), ""},
-		{"loopback registry by address, realm on loopback", nil, addrs("127.0.0.2"), ""},
-		{"loopback registry by name, realm on loopback", addrs("127.0.0.1", "::1"), addrs("127.0.0.2"), ""},
-		{"loopback registry, realm on a private network", addrs("127.0.0.1"), addrs("10.1.1.1"), "private"},
-		{"private registry, realm on the same kind of network", addrs("10.0.0.5"), addrs("10.9.9.9"), ""},
-		{"private registry, realm on loopback", addrs("10.0.0.5"), addrs("127.0.0.2"), "loopback"},
+		{"public registry, realm on loopback", addrs("198.51.100.7"), addrs("127.0.0.2"), false, "loopback"},
+		{"public registry, realm on a metadata address", addrs("198.51.100.7"), addrs("169.254.169.254"), false, "link-local"},
+		{"public registry, realm on a private network", addrs("198.51.100.7"), addrs("10.20.30.40"), false, "private"},
+		{"public registry, realm on a private IPv6 network", addrs("2001:db8::7"), addrs("fd12:3456::1"), false, "private"},
+		{"public registry, realm on loopback as IPv4-mapped IPv6", addrs("198.51.100.7"), addrs("::ffff:127.0.0.2"), false, "loopback"},
+		{"public registry, realm with a public and a loopback address", addrs("198.51.100.7"), addrs("203.0.113.9", "127.0.0.2"), false, "loopback"},
+		{"public registry, public realm", addrs("198.51.100.7"), addrs("203.0.113.9"), false, ""},
+		{"loopback registry by address, realm on loopback", nil, addrs("127.0.0.2"), false, ""},
+		{"loopback registry by name, realm on loopback", addrs("127.0.0.1", "::1"), addrs("127.0.0.2"), false, ""},
+		{"loopback registry, realm on a private network", addrs("127.0.0.1"), addrs("10.1.1.1"), false, "private"},
+		{"private registry, realm on the same kind of network", addrs("10.0.0.5"), addrs("10.9.9.9"), false, ""},
+		{"private registry, realm on loopback", addrs("10.0.0.5"), addrs("127.0.0.2"), false, "loopback"},
+		{"public registry, realm that does not resolve", addrs("198.51.100.7"), nil, false, "unresolved"},
+		{"public registry, realm only the proxy resolves", addrs("198.51.100.7"), nil, true, ""},
+		{"public registry, proxied realm on loopback", addrs("198.51.100.7"), addrs("127.0.0.2"), true, "loopback"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			host := env.Registries[0].Host
-			dns := fakeDNS{"realm.test": tt.realm}
+			dns := fakeDNS{}
+			if tt.realm != nil {
+				dns["realm.test"] = tt.realm
+			}
+			proxy := ""
+			if tt.proxied {
+				proxy = "http://127.0.0.2:" + realm.port
+			}
 			if tt.registry != nil {
 				host = "registry.test:" + port
 				dns["registry.test"] = tt.registry
 			}
 			c := fast(registry.WithKeychain(deployer{}), registry.WithResolver(dns), registry.WithInsecureRegistry(host),
-				registry.WithTransport(routedTransport(map[string]string{"registry.test": "127.0.0.1", "realm.test": "127.0.0.2"})))
+				registry.WithTransport(routedTransport(map[string]string{"registry.test": "127.0.0.1", "realm.test": "127.0.0.2"}, proxy)))
 			image := host + strings.TrimPrefix(env.Images[0], env.Registries[0].Host)
 			repo, err := c.ParseRepository(image)
 			if err != nil {
@@ -174,6 +193,13 @@ func TestRealmByName(t *testing.T) {
 			}
 			if len(sent) != 0 {
 				t.Fatalf("the realm was sent %q; it must get no request", sent)
+			}
+			if tt.refused == "unresolved" {
+				// Fail closed: retried like a connection error, then unknown.
+				if f.State != registry.Unknown || !strings.Contains(f.Error, "token realm "+realmURL) || !strings.Contains(f.Error, "no such host") {
+					t.Fatalf("tag %s %q, want unknown naming the realm and the lookup", f.State, f.Error)
+				}
+				return
 			}
 			for _, want := range []string{"refusing token realm " + realmURL, "realm.test resolves to", "a " + tt.refused + " address"} {
 				if f.State != registry.Unknown || !strings.Contains(f.Error, want) {

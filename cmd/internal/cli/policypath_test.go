@@ -70,7 +70,7 @@ func TestPolicyPaths(t *testing.T) {
 				t.Fatal(err)
 			}
 			local := *g
-			local.cfg = config
+			local.t, local.cfg = t, config
 			code, res, stderr := local.run("verify", tt.flags...)
 			var rules []string
 			for _, v := range res.Violations {

@@ -372,7 +372,10 @@ func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow, fixes *jobFixes) {
 	}
 	for _, id := range sortedIDs(w) {
 		b := w.Jobs[id]
-		if b.ID == nil || len(b.Needs) < 2 || afterFailure(b.If) {
+		// A job without an if: of its own that is skipped with a need is
+		// the usual optional leg (and a skipped check counts as passed on
+		// purpose there): only a job that decides for itself is judged.
+		if b.ID == nil || b.If == nil || len(b.Needs) < 2 || afterFailure(b.If) {
 			continue
 		}
 		own := outputRefs(b.If)

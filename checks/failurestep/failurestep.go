@@ -34,6 +34,7 @@ package failurestep
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/rhysd/actionlint"
@@ -98,6 +99,7 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 	}
 	checkCascades(p, wf, fixes)
 	checkFilterSkips(p, wf, fixes)
+	collectCalls(p, wf)
 }
 
 // run checks composite actions. A composite step's continue-on-error
@@ -112,35 +114,41 @@ func run(p *lint.Pass) {
 			may := func(id string) continuation {
 				for _, t := range a.Steps[:i] {
 					if t.ID != nil && strings.EqualFold(t.ID.Value, id) {
-						return continuation{may: t.ContinueOnError != nil && t.ContinueOnError.Value != "false", skippable: t.If != nil}
+						ever := t.ContinueOnError != nil && t.ContinueOnError.Value != "false"
+						return continuation{may: ever, ever: ever, skippable: t.If != nil}
 					}
 				}
 				return continuation{skippable: true, missing: true}
 			}
-			check(p, a.File, s.If, stepLevel, may, func(status string) lint.Detail { return addStatus(a.File, s.If, status) })
+			check(p, site{f: a.File, cond: s.If, at: stepLevel, continues: may,
+				fix: func(status string) lint.Detail { return addStatus(a.File, s.If, status) }})
 		}
 	}
+	reportWaiting(p)
 }
 
 func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge func() *defaultRuns, fixes *jobFixes) {
 	needs := func(id string) continuation {
-		if id == "*" {
-			var c continuation
-			for _, n := range j.Needs {
-				if c = judge().continues(jobContinues(wf.AST.Jobs[strings.ToLower(n.Value)])); c.may {
-					return c
-				}
-			}
-			return c
+		if id != "*" {
+			return judge().continues(jobContinues(wf.AST.Jobs[id]))
 		}
-		return judge().continues(jobContinues(wf.AST.Jobs[id]))
+		// needs.*: may when any need may continue, always when all do.
+		all := continuation{always: len(j.Needs) > 0}
+		for _, n := range j.Needs {
+			c := judge().continues(jobContinues(wf.AST.Jobs[strings.ToLower(n.Value)]))
+			if c.may && !all.may {
+				all.may, all.note = true, c.note
+			}
+			all.always = all.always && c.always
+		}
+		return all
 	}
 	jobFix := func(status string) lint.Detail { return fixes.jobStatus(wf, j, status, nil) }
-	if !check(p, wf.File, j.If, jobLevel, needs, jobFix) {
+	if !check(p, site{f: wf.File, cond: j.If, at: jobLevel, continues: needs, fix: jobFix}) {
 		checkGate(p, wf, j, needs, jobFix)
 	}
 	for i, s := range j.Steps {
-		check(p, wf.File, s.If, stepLevel, func(id string) continuation {
+		check(p, site{f: wf.File, cond: s.If, at: stepLevel, continues: func(id string) continuation {
 			for _, t := range j.Steps[:i] {
 				if t.ID != nil && strings.EqualFold(t.ID.Value, id) {
 					c := judge().continues(t.ContinueOnError)
@@ -149,7 +157,7 @@ func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge fun
 				}
 			}
 			return continuation{skippable: true, missing: true}
-		}, func(status string) lint.Detail { return addStatus(wf.File, s.If, status) })
+		}, fix: func(status string) lint.Detail { return addStatus(wf.File, s.If, status) }})
 	}
 }
 
@@ -176,51 +184,190 @@ func (l level) String() string {
 	return "step"
 }
 
-// check reports cond when it tests a failure without a status function.
-// continues says whether the step or job a test names can continue on
-// error ("*" for needs.*); fix makes the fix that adds a status function.
-func check(p *lint.Pass, f *workspace.File, cond *actionlint.String, at level, continues func(id string) continuation,
-	fix func(status string) lint.Detail) bool {
-	if cond == nil || !maybeFailureTest(cond.Value) {
+// site is one if: being checked: where it is, what it is about, and how
+// to fix it.
+type site struct {
+	f    *workspace.File
+	cond *actionlint.String
+	at   level
+	// continues says whether the step or job a test names can continue
+	// on error ("*" for needs.*).
+	continues func(id string) continuation
+	// fix makes the fix that adds a status function.
+	fix func(status string) lint.Detail
+}
+
+// check reports the failure tests of an if: that can never hold: without
+// a status function (the implicit success()), behind failure() when the
+// tested step continues on error, and of the result of a needed job that
+// continues on error. It reports whether it found one.
+func check(p *lint.Pass, s site) bool {
+	if s.cond == nil || !namesOutcome(s.cond.Value) {
 		return false // cheap text filter before parsing
 	}
-	node, src, off := expr.Condition(cond.Value)
-	if node == nil || hasStatusFunc(node) {
+	node, src, off := expr.Condition(s.cond.Value)
+	if node == nil {
 		return false
 	}
-	if at == stepLevel && readsNeeds(node) {
+	base := bodyOffset(s.cond.Value, off)
+	if hasStatusFunc(node) {
+		return checkGuarded(p, s, node, src, base)
+	}
+	if s.at == stepLevel && readsNeeds(node) {
 		return false // settled before the job started: reachable (see checkGate)
 	}
 	var found *test
+	var at actionlint.ExprNode
 	var c continuation
 	positiveTests(node, false, func(n actionlint.ExprNode) bool {
-		t, ok := failureTest(n, src, at)
+		t, ok := failureTest(n, src, s.at)
 		if !ok {
 			return false
 		}
 		c = continuation{}
 		if t.kind != skipped && t.id != "" {
-			c = continues(t.id)
-			if c.may || t.kind == notSuccess && c.skippable { // missing steps count as skippable
+			c = s.continues(t.id)
+			// A step that continues on error keeps success() true; a job
+			// that does reports 'success', which the job level judges
+			// below.
+			if s.at == stepLevel && (c.may || t.kind == notSuccess && c.skippable) { // missing steps count as skippable
 				return false
 			}
 		}
-		found = &t
+		found, at = &t, n
 		return true
 	})
-	switch {
-	case found == nil:
+	if found == nil {
 		return false
+	}
+	span := s.f.LocateSpan(s.cond, base+found.start, base+found.start+len(found.text))
+	operand := ""
+	if underOr(node, at) {
+		operand = " (the rest of the if: can hold, this operand never does)"
+	}
+	switch {
 	case c.missing:
-		p.ReportWith(Rule.ID, f.Path, f.TokenSpan(f.Locate(cond, off)),
+		p.ReportWith(Rule.ID, s.f.Path, span,
 			fmt.Sprintf("if: %s names %q, which is no earlier step of this job, so the test is never true and the %s never runs; check the step id",
-				found.text, found.id, at),
+				found.text, found.id, s.at),
 			lint.WithoutFix("the test names a step id this job does not have before it: no status function makes it hold"))
+	case s.at == jobLevel && found.only && c.always:
+		reportSuccessResult(p, s, span, *found)
 	default:
-		p.ReportWith(Rule.ID, f.Path, f.TokenSpan(f.Locate(cond, off)),
-			fmt.Sprintf("if: %s %s%s", found.text, found.consequence(at), c.note), fix(statusFor(node, src, at)))
+		note := c.note
+		if s.at == jobLevel && c.may {
+			note = fmt.Sprintf(" (and in a run where %s continues on error, its result is 'success' even when it fails)", needName(found.id))
+		}
+		g := guard(node, src, s.at)
+		deferOrReport(p, s.f, c, span, fmt.Sprintf("if: %s %s%s%s", found.text, found.consequence(s.at, g), operand, note), s.fix(g))
 	}
 	return true
+}
+
+// checkGuarded reports the failure tests of an if: with a status
+// function that still never hold: a step's `failure() && steps.S.outcome
+// == 'failure'` where S continues on error (its failure leaves failure()
+// false), and a job's test of a need that continues on error (its result
+// is 'success').
+func checkGuarded(p *lint.Pass, s site, node actionlint.ExprNode, src string, base int) bool {
+	fail := failureConjunct(node)
+	if s.at == stepLevel && fail == nil || readsNeeds(node) != (s.at == jobLevel) {
+		return false
+	}
+	reported := false
+	positiveTests(node, false, func(n actionlint.ExprNode) bool {
+		t, ok := failureTest(n, src, s.at)
+		if !ok || t.kind == skipped || t.id == "" {
+			return false
+		}
+		c := s.continues(t.id)
+		span := s.f.LocateSpan(s.cond, base+t.start, base+t.start+len(t.text))
+		switch {
+		case s.at == jobLevel && t.only && c.always:
+			reportSuccessResult(p, s, span, t)
+		case s.at == stepLevel && c.ever && !c.missing:
+			p.ReportWith(Rule.ID, s.f.Path, span,
+				fmt.Sprintf("if: %s is behind failure(), but step %q continues on error: when it fails the job goes on and failure() "+
+					"stays false, so this step does not run after that failure; write `%s && ...` instead of failure()",
+					t.text, t.id, guard(node, src, s.at)),
+				replaceFailure(s.f, s.cond, base, fail, guard(node, src, s.at)))
+		default:
+			return false
+		}
+		reported = true
+		return true
+	})
+	return reported
+}
+
+// reportSuccessResult reports a job-level test for the failure of a need
+// that continues on error: GitHub reports such a job's result as
+// 'success' when it fails.
+func reportSuccessResult(p *lint.Pass, s site, span workspace.Span, t test) {
+	p.ReportWith(Rule.ID, s.f.Path, span,
+		fmt.Sprintf("if: %s is never true: %s has continue-on-error: true, and a job that continues on error reports the result "+
+			"'success' to the jobs that need it even when it fails; to act on its failure, set an output from a failure() step "+
+			"of that job and test the output, or drop continue-on-error", t.text, needName(t.id)),
+		lint.WithoutFix("no status function makes the test hold: the signal must come from the needed job (an output set by a failure() step) "+
+			"or from dropping its continue-on-error"))
+}
+
+func needName(id string) string {
+	if id == "*" {
+		return "every job it needs"
+	}
+	return "job " + strconv.Quote(id)
+}
+
+// underOr reports whether target lies below an || of node: then the rest
+// of the condition may hold while target never does.
+func underOr(node, target actionlint.ExprNode) bool {
+	found := false
+	var walk func(n actionlint.ExprNode, or bool)
+	walk = func(n actionlint.ExprNode, or bool) {
+		switch x := n.(type) {
+		case *actionlint.NotOpNode:
+			walk(x.Operand, or)
+		case *actionlint.LogicalOpNode:
+			or = or || x.Kind == actionlint.LogicalOpNodeKindOr
+			walk(x.Left, or)
+			walk(x.Right, or)
+		default:
+			if n == target {
+				found = or
+			}
+		}
+	}
+	walk(node, false)
+	return found
+}
+
+// failureConjunct is a failure() call that the whole condition requires:
+// an operand of its top-level && chain.
+func failureConjunct(n actionlint.ExprNode) *actionlint.FuncCallNode {
+	switch x := n.(type) {
+	case *actionlint.LogicalOpNode:
+		if x.Kind != actionlint.LogicalOpNodeKindAnd {
+			return nil
+		}
+		if f := failureConjunct(x.Left); f != nil {
+			return f
+		}
+		return failureConjunct(x.Right)
+	case *actionlint.FuncCallNode:
+		if strings.EqualFold(x.Callee, "failure") && len(x.Args) == 0 {
+			return x
+		}
+	}
+	return nil
+}
+
+// bodyOffset is where the expression source starts in an if: value.
+func bodyOffset(v string, off int) int {
+	if strings.HasPrefix(v[off:], "${{") {
+		return off + 3
+	}
+	return off
 }
 
 func hasStatusFunc(n actionlint.ExprNode) bool {
@@ -259,19 +406,10 @@ func readsNeeds(n actionlint.ExprNode) bool {
 	return false
 }
 
-// maybeFailureTest is a text pre-filter: a condition that names no
-// outcome a handler tests for, or that calls a status function, is never
-// reported.
-func maybeFailureTest(s string) bool {
+// namesOutcome is a text pre-filter: a condition that names no outcome a
+// handler tests for is never reported.
+func namesOutcome(s string) bool {
 	l := strings.ToLower(s)
-	if !strings.Contains(l, "failure") && !strings.Contains(l, "cancelled") &&
-		!strings.Contains(l, "skipped") && !strings.Contains(l, "success") {
-		return false
-	}
-	for _, f := range []string{"always(", "failure(", "cancelled(", "success("} {
-		if strings.Contains(l, f) {
-			return false
-		}
-	}
-	return true
+	return strings.Contains(l, "failure") || strings.Contains(l, "cancelled") ||
+		strings.Contains(l, "skipped") || strings.Contains(l, "success")
 }

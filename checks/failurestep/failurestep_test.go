@@ -59,7 +59,7 @@ func TestFailureStepUnreachable(t *testing.T) {
     steps:
       - id: Scan
         run: trivy image "$IMAGE"
-      - if: »${{ 'failure' == steps.Scan.conclusion }}
+      - if: ${{ »'failure' == steps.Scan.conclusion« }}
         run: ./notify.sh
 `), Msg: "'failure' == steps.Scan.conclusion"},
 		{Name: "job.status in a step", Files: wf(`  build:
@@ -87,18 +87,18 @@ func TestFailureStepUnreachable(t *testing.T) {
     steps:
       - run: ./notify.sh
 `), Msg: "this job"},
-		{Name: "twin: needed job continues on error", Files: wf(`  build:
+		{Name: "needed job continues on error: its result is success", Files: wf(`  build:
     runs-on: ubuntu-latest
     continue-on-error: true
     steps:
       - run: make
   notify:
     needs: build
-    if: needs.build.result == 'failure'
+    if: »needs.build.result == 'failure'«
     runs-on: ubuntu-latest
     steps:
       - run: ./notify.sh
-`)},
+`), Msg: `is never true: job "build" has continue-on-error: true`},
 		{Name: "contains needs.*.result", Files: wf(`  a:
     runs-on: ubuntu-latest
     steps:

@@ -120,6 +120,7 @@ func reportWaiting(p *lint.Pass) {
 		if reachable {
 			continue
 		}
+		slices.Sort(callers)
 		msg := w.msg
 		if len(callers) > 0 {
 			msg += "; no call in this repository passes such a value (" + strings.Join(callers, ", ") + ")"

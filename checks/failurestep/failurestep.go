@@ -53,30 +53,40 @@ var Rule = rule.Rule{
 	Summary:  "an if: meant to handle a failure has no status function, so the implicit success() makes it unreachable",
 	Why: "Without success(), always(), failure() or cancelled(), GitHub prepends success() to every if:. For a step, " +
 		"success() means that the earlier steps of its job succeeded: a step that should open an issue or roll back when " +
-		"steps.scan.outcome or job.status is 'failure' is skipped in exactly the run where it matters. For a job, success() " +
-		"means that every job it needs succeeded: a job-level if: testing needs.build.result == 'failure' (or 'cancelled', " +
-		"'skipped', != 'success', contains(needs.*.result, 'failure')) can never run. A step that tests needs.*.result is " +
-		"not affected (the needs were settled before its job started) and is never reported; the job is, when it reads " +
-		"its needs' results (a gate behind a required check, a notifier) without always() or !cancelled() in its own if:. " +
+		"steps.scan.outcome or job.status is 'failure' is skipped in exactly the run where it matters (also when the test " +
+		"is one operand of an ||: the rest can hold, that operand never does). For a job, success() means that every job " +
+		"it needs succeeded: a job-level if: testing needs.build.result == 'failure' (or 'cancelled', 'skipped', " +
+		"!= 'success', contains(needs.*.result, 'failure')) can never run. A step that tests needs.*.result is not " +
+		"affected (the needs were settled before its job started) and is never reported; the job is, when it reads its " +
+		"needs' results (a gate behind a required check, a notifier) without always() or !cancelled() in its own if:. " +
 		"A skipped job skips every job below it too: on the tag pushes a workflow declares, a job skipped only because a " +
 		"check above it is skipped there, while another job it needs runs (or nothing runs at all), is reported. " +
-		"continue-on-error on the " +
-		"tested step or job makes the handler reachable only in runs where it is true: an expression that is false with " +
-		"every input at its default still leaves the handler unreachable in every ordinary run.",
+		"continue-on-error changes what a failure looks like. A step that continues on error keeps success() true, so " +
+		"a plain test of its outcome holds, but failure() stays false: `failure() && steps.S.outcome == 'failure'` " +
+		"never runs after S fails. A job that continues on error reports the result 'success' to the jobs that need it, " +
+		"so `needs.J.result == 'failure'` is never true, with or without a status function. continue-on-error written " +
+		"as an expression counts only in the runs where it is true: false with every workflow_dispatch or " +
+		"workflow_call input at its default (and with what every caller in this repository passes) leaves the handler " +
+		"unreachable in every ordinary run.",
 	Bad:  "- id: scan\n  run: trivy image \"$IMAGE\"\n- if: steps.scan.outcome == 'failure'\n  run: ./notify.sh scan failed",
-	Good: "- id: scan\n  run: trivy image \"$IMAGE\"\n- if: failure() && steps.scan.outcome == 'failure'\n  run: ./notify.sh scan failed",
-	Fix: "Add a status function: `failure() && ...` to run after a failure, `!cancelled() && ...` or `always() && ...` to run " +
-		"in every outcome (for a job: `if: always() && contains(needs.*.result, 'failure')`). Alternatively give the " +
-		"tested step `continue-on-error: true` if the job should go on after it fails. More examples: docs/expressions.md.",
+	Good: "- id: scan\n  run: trivy image \"$IMAGE\"\n- if: ${{ !cancelled() && steps.scan.outcome == 'failure' }}\n  run: ./notify.sh scan failed",
+	Fix: "Add the status function the message names: `!cancelled() && ...` for a test of a failure or a skip (it lifts " +
+		"the implicit success() and nothing else, so it holds whether or not the tested step continued on error; " +
+		"failure() does not), `always() && ...` where the test can also hold in a cancelled run (== 'cancelled', " +
+		"!= 'success'), for a job: `if: ${{ !cancelled() && contains(needs.*.result, 'failure') }}`. Behind failure(), " +
+		"a step that continues on error needs `!cancelled()` instead. To act on the failure of a needed job that " +
+		"continues on error, set an output from a failure() step of that job and test the output, or drop its " +
+		"continue-on-error. More examples: docs/expressions.md.",
 	AutoFix: "adds the status function to the if:, keeping its form (${{ }} or bare, quoting, block scalars): `!cancelled() && ...` " +
 		"for a test of a failure or a skip (it lifts the implicit success() and nothing else; failure() would miss a step " +
 		"whose continue-on-error is true in that run), `always() && ...` where the test can also hold in a cancelled run " +
 		"(== 'cancelled', != 'success') and for gate jobs, which must run in every outcome because a skipped required check " +
 		"counts as passed, and `!failure() && !cancelled()` for a job skipped only because a job above it was; a job " +
-		"without an if: gets one. In a plain (unquoted) if: the status function goes last, since a plain value cannot start " +
+		"without an if: gets one. Behind failure(), with a tested step that continues on error, failure() becomes " +
+		"`!cancelled()`. In a plain (unquoted) if: the status function goes last, since a plain value cannot start " +
 		"with `!`. A job that reads outputs of a need its if: does not test gets `needs.N.result == 'success'` added where " +
 		"that need always runs, and no fix otherwise (it would run with the outputs empty); a test naming a step id that " +
-		"does not exist gets none.",
+		"does not exist, and a test of the result of a need that continues on error, get none.",
 }
 
 // Check reports unreachable failure conditions in workflows and composite

@@ -46,7 +46,7 @@ func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continue
 	p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(pos),
 		fmt.Sprintf("job %q reads %s (line %d) to act on the results of the jobs it needs, but %s, so the implicit success() "+
 			"skips the whole job as soon as a needed job fails or is skipped (and a skipped required check counts as "+
-			"passed); add always() or !cancelled() to the job's if:",
+			"passed); write `always() && ...` in the job's if:",
 			j.ID.Value, r.text, wf.Locate(r.at, r.off).Line, where),
 		fix("always()"))
 }

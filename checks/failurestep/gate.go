@@ -29,6 +29,45 @@ type resultRead struct {
 	id   string             // the need read; "*" for all
 	at   *actionlint.String // the value or condition holding it
 	off  int                // offset in it
+	// handler: a step's if: waiting for a failure (not a value read).
+	handler bool
+}
+
+// doesWork reports whether a job has a step that neither reads its needs'
+// results nor only checks out the repository: then a read of the results
+// in a value is a precondition of that work ("upload coverage only if the
+// tests passed"), which the implicit success() already enforces, not a
+// status report that a skip would hide.
+func doesWork(j *actionlint.Job) bool {
+	for _, s := range j.Steps {
+		if a, ok := s.Exec.(*actionlint.ExecAction); ok && a.Uses != nil &&
+			strings.HasPrefix(strings.ToLower(a.Uses.Value), "actions/checkout@") {
+			continue
+		}
+		if !stepReadsNeeds(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// stepReadsNeeds: the step's if:, env:, script or inputs name needs.
+func stepReadsNeeds(s *actionlint.Step) bool {
+	values := append(envValues(s.Env), s.If)
+	switch e := s.Exec.(type) {
+	case *actionlint.ExecRun:
+		values = append(values, e.Run)
+	case *actionlint.ExecAction:
+		for _, in := range e.Inputs {
+			values = append(values, in.Value)
+		}
+	}
+	for _, v := range values {
+		if v != nil && expr.ContainsFold(v.Value, "needs") {
+			return true
+		}
+	}
+	return false
 }
 
 func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continues func(id string) continuation, fix func(string) lint.Detail) {
@@ -36,7 +75,7 @@ func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continue
 		return
 	}
 	r, ok := firstResultRead(j)
-	if !ok || continues(r.id).may {
+	if !ok || continues(r.id).may || !r.handler && doesWork(j) {
 		return
 	}
 	where, pos := "it has no if: with a status function", jobCondition(wf, j)
@@ -124,7 +163,7 @@ func conditionRead(cond *actionlint.String) (resultRead, bool) {
 	ok := false
 	positiveTests(node, false, func(n actionlint.ExprNode) bool {
 		if t, isTest := failureTest(n, src, jobLevel); isTest {
-			r, ok = resultRead{text: t.text, id: t.id, at: cond, off: off}, true
+			r, ok = resultRead{text: t.text, id: t.id, at: cond, off: off, handler: true}, true
 		}
 		return ok
 	})

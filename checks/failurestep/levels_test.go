@@ -142,6 +142,23 @@ func TestLevels(t *testing.T) {
       - if: needs.a.outputs.version != ''
         run: ./publish.sh
 `)},
+		{Name: "twin: results read as the precondition of the job's own work", Files: wf(`  unit:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make unit
+  coverage:
+    needs: [unit]
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo '${{ toJSON(needs) }}' | jq -e 'all(.[]; .result == "success")'
+      - uses: actions/checkout@v4
+      - uses: actions/download-artifact@v4
+        with:
+          pattern: coverage-*
+      - run: ./upload-coverage.sh
+`)},
 		{Name: "job testing a cancelled need", Files: wf(`  build:
     runs-on: ubuntu-latest
     steps:

@@ -463,15 +463,7 @@ func jobOutputReads(j *actionlint.Job) []string {
 	}
 	for _, s := range j.Steps {
 		values = append(values, s.If)
-		values = append(values, envValues(s.Env)...)
-		switch e := s.Exec.(type) {
-		case *actionlint.ExecRun:
-			values = append(values, e.Run)
-		case *actionlint.ExecAction:
-			for _, in := range e.Inputs {
-				values = append(values, in.Value)
-			}
-		}
+		values = append(values, stepValues(s)...)
 	}
 	var out []string
 	for _, v := range values {

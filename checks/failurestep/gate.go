@@ -51,9 +51,9 @@ func doesWork(j *actionlint.Job) bool {
 	return false
 }
 
-// stepReadsNeeds: the step's if:, env:, script or inputs name needs.
-func stepReadsNeeds(s *actionlint.Step) bool {
-	values := append(envValues(s.Env), s.If)
+// stepValues are a step's env: values, and its script or inputs.
+func stepValues(s *actionlint.Step) []*actionlint.String {
+	values := envValues(s.Env)
 	switch e := s.Exec.(type) {
 	case *actionlint.ExecRun:
 		values = append(values, e.Run)
@@ -62,7 +62,12 @@ func stepReadsNeeds(s *actionlint.Step) bool {
 			values = append(values, in.Value)
 		}
 	}
-	for _, v := range values {
+	return values
+}
+
+// stepReadsNeeds: the step's if:, env:, script or inputs name needs.
+func stepReadsNeeds(s *actionlint.Step) bool {
+	for _, v := range append(stepValues(s), s.If) {
 		if v != nil && expr.ContainsFold(v.Value, "needs") {
 			return true
 		}
@@ -120,15 +125,7 @@ func firstResultRead(j *actionlint.Job) (resultRead, bool) {
 		if r, hit := conditionRead(s.If); hit {
 			take(r)
 		}
-		values = append(values, envValues(s.Env)...)
-		switch e := s.Exec.(type) {
-		case *actionlint.ExecRun:
-			values = append(values, e.Run)
-		case *actionlint.ExecAction:
-			for _, in := range e.Inputs {
-				values = append(values, in.Value)
-			}
-		}
+		values = append(values, stepValues(s)...)
 	}
 	for _, v := range values {
 		if r, hit := valueRead(v); hit {

@@ -23,6 +23,17 @@ const dispatchHead = `on:
 jobs:
 `
 
+// attestSteps attest only in strict runs, after resolving references.
+const attestSteps = `  release:
+    runs-on: ubuntu-latest
+    steps:
+      - id: refs
+        run: ./resolve-refs.sh
+      - id: attest
+        if: inputs.strict
+        run: ./attest.sh
+`
+
 // scanCallee is a reusable scan whose failure is tolerated only when a
 // caller asks for it.
 const scanCallee = `on:
@@ -363,26 +374,10 @@ jobs:
       - if: failure() && steps.lint.outcome == 'failure'
         run: echo "lint failed"
 `)},
-		{Name: "failure operand of a disjunction", Files: repo(dispatchHead, `  release:
-    runs-on: ubuntu-latest
-    steps:
-      - id: refs
-        run: ./resolve-refs.sh
-      - id: attest
-        if: inputs.strict
-        run: ./attest.sh
-      - if: inputs.strict && (»steps.attest.outcome == 'failure'« || steps.refs.outputs.missing == 'true')
+		{Name: "failure operand of a disjunction", Files: repo(dispatchHead, attestSteps+`      - if: inputs.strict && (»steps.attest.outcome == 'failure'« || steps.refs.outputs.missing == 'true')
         run: ./file-incident.sh
 `), Msg: "(the rest of the if: can hold, this operand never does)"},
-		{Name: "twin: the disjunction with its status function", Files: repo(dispatchHead, `  release:
-    runs-on: ubuntu-latest
-    steps:
-      - id: refs
-        run: ./resolve-refs.sh
-      - id: attest
-        if: inputs.strict
-        run: ./attest.sh
-      - if: ${{ !cancelled() && inputs.strict && (steps.attest.outcome == 'failure' || steps.refs.outputs.missing == 'true') }}
+		{Name: "twin: the disjunction with its status function", Files: repo(dispatchHead, attestSteps+`      - if: ${{ !cancelled() && inputs.strict && (steps.attest.outcome == 'failure' || steps.refs.outputs.missing == 'true') }}
         run: ./file-incident.sh
 `)},
 		{Name: "always() on a need that continues on error: never true", Files: wf(`  deploy:

@@ -34,6 +34,7 @@ package failurestep
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,7 +65,8 @@ var Rule = rule.Rule{
 		"continue-on-error changes what a failure looks like. A step that continues on error keeps success() true, so " +
 		"a plain test of its outcome holds, but failure() stays false: `failure() && steps.S.outcome == 'failure'` " +
 		"never runs after S fails. A job that continues on error reports the result 'success' to the jobs that need it, " +
-		"so `needs.J.result == 'failure'` is never true, with or without a status function. continue-on-error written " +
+		"so `needs.J.result == 'failure'` is never true, with or without a status function (nor is a job-level " +
+		"failure() when every job above continues on error). continue-on-error written " +
 		"as an expression counts only in the runs where it is true: false with every workflow_dispatch or " +
 		"workflow_call input at its default (and with what every caller in this repository passes) leaves the handler " +
 		"unreachable in every ordinary run.",
@@ -154,7 +156,7 @@ func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge fun
 		return all
 	}
 	jobFix := func(status string) lint.Detail { return fixes.jobStatus(wf, j, status, nil) }
-	if !check(p, site{f: wf.File, cond: j.If, at: jobLevel, continues: needs, fix: jobFix}) {
+	if !check(p, site{f: wf.File, cond: j.If, at: jobLevel, continues: needs, fix: jobFix, above: allAboveContinue(wf.AST, j)}) {
 		checkGate(p, wf, j, needs, jobFix)
 	}
 	for i, s := range j.Steps {
@@ -169,6 +171,27 @@ func checkJob(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, judge fun
 			return continuation{skippable: true, missing: true}
 		}, fix: func(status string) lint.Detail { return addStatus(wf.File, s.If, status) }})
 	}
+}
+
+// allAboveContinue reports whether a job has needs and every job above it
+// has continue-on-error: true.
+func allAboveContinue(w *actionlint.Workflow, j *actionlint.Job) bool {
+	seen := map[string]bool{}
+	queue := slices.Clone(j.Needs)
+	for len(queue) > 0 {
+		id := strings.ToLower(queue[0].Value)
+		queue = queue[1:]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		n := w.Jobs[id]
+		if n == nil || n.ContinueOnError == nil || n.ContinueOnError.Expression != nil || !n.ContinueOnError.Value {
+			return false
+		}
+		queue = append(queue, n.Needs...)
+	}
+	return len(seen) > 0
 }
 
 func jobContinues(j *actionlint.Job) *actionlint.Bool {
@@ -205,6 +228,9 @@ type site struct {
 	continues func(id string) continuation
 	// fix makes the fix that adds a status function.
 	fix func(status string) lint.Detail
+	// above: for a job, every job above it in the needs chain (at least
+	// one) has continue-on-error: true, so job-level failure() is false.
+	above bool
 }
 
 // check reports the failure tests of an if: that can never hold: without
@@ -281,6 +307,14 @@ func check(p *lint.Pass, s site) bool {
 // is 'success').
 func checkGuarded(p *lint.Pass, s site, node actionlint.ExprNode, src string, base int) bool {
 	fail := failureConjunct(node)
+	if s.at == jobLevel && fail != nil && s.above {
+		p.ReportWith(Rule.ID, s.f.Path, s.f.LocateSpan(s.cond, base+fail.Token().Offset, base+fail.Token().Offset+len("failure()")),
+			"if: failure() is never true here: every job above this one has continue-on-error: true, and a job that continues "+
+				"on error counts as succeeded even when it fails; to act on a failure, set an output from a failure() step of "+
+				"that job and test the output, or drop continue-on-error",
+			lint.WithoutFix("no status function makes it hold: the signal must come from the jobs above"))
+		return true
+	}
 	if s.at == stepLevel && fail == nil || readsNeeds(node) != (s.at == jobLevel) {
 		return false
 	}

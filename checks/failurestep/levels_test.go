@@ -170,6 +170,38 @@ func TestLevels(t *testing.T) {
           pattern: coverage-*
       - run: ./upload-coverage.sh
 `)},
+		{Name: "job-level failure() after jobs that all continue on error", Files: wf(`  lint:
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    steps:
+      - run: make lint
+  docs:
+    needs: lint
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    steps:
+      - run: make docs
+  report:
+    needs: docs
+    if: ${{ »failure()« && github.event_name == 'push' }}
+    uses: acme/workflows/.github/workflows/report.yml@v1
+`), Msg: "if: failure() is never true here: every job above this one has continue-on-error: true"},
+		{Name: "twin: job-level failure() with a job above that does not continue", Files: wf(`  lint:
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    steps:
+      - run: make lint
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make
+  report:
+    needs: [lint, build]
+    if: failure()
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./report.sh
+`)},
 		{Name: "job testing a cancelled need", Files: wf(`  build:
     runs-on: ubuntu-latest
     steps:

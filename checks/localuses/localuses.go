@@ -11,7 +11,9 @@
 //   - a path that is a file, or a directory without action metadata;
 //   - a path that does not exist.
 //
-// A path that does not exist, or holds no metadata, may still be made by
+// A path that does not exist, or holds no metadata, is judged only for
+// the workflows at the top of the repository (a template's workflow names
+// paths of the repository it is meant for), and may still be made by
 // the job before the step runs, and then it is not reported: an earlier
 // step that writes to a `path:` input (a checkout of another repository
 // into the workspace, a download, a cache) or checks out another
@@ -94,7 +96,7 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 				steps = append(steps, workflowStep(s))
 			}
 		}
-		checkSteps(p, wf.File, root, steps)
+		checkSteps(p, wf.File, root, steps, strings.HasPrefix(wf.Rel, ".github/"))
 	}
 }
 
@@ -129,20 +131,23 @@ func run(p *lint.Pass) {
 			}
 			steps = append(steps, step{uses: s.Uses, run: s.Run, with: with})
 		}
-		checkSteps(p, a.File, p.Workspace.RepoRoot, steps)
+		checkSteps(p, a.File, p.Workspace.RepoRoot, steps, true)
 	}
 }
 
 // checkSteps checks each step's local uses: against the repository at
-// root and what the steps before it may have made.
-func checkSteps(p *lint.Pass, f *workspace.File, root string, steps []step) {
+// root and what the steps before it may have made. A workflow below the
+// top of the repository (a project template, a copy for tests) may name
+// paths of the repository it is meant for: there only a reusable
+// workflow called as a step is reported (top false).
+func checkSteps(p *lint.Pass, f *workspace.File, root string, steps []step, top bool) {
 	for i, s := range steps {
 		rel, ok := localPath(s.uses)
 		if !ok {
 			continue
 		}
 		what, missing := look(root, rel)
-		if what == "" || missing && madeBefore(root, rel, steps[:i]) {
+		if what == "" || missing && (!top || madeBefore(root, rel, steps[:i])) {
 			continue
 		}
 		p.ReportWith(Rule.ID, f.Path, f.LocateSpan(s.uses, 0, len(s.uses.Value)), what,

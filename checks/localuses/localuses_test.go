@@ -83,6 +83,11 @@ jobs:
     uses: ./.github/workflows/notify.yml
 `,
 		}},
+		{Name: "twin: a template's workflow names paths of the repository it is meant for", Files: map[string]string{
+			"template/.github/workflows/ci.yml": job(`      - uses: actions/checkout@v4
+      - uses: ./.github/actions/setup
+`),
+		}},
 		{Name: "twin: the job makes the path before the step", Files: map[string]string{
 			".gitmodules": "[submodule \"vendor/ci\"]\n\tpath = vendor/ci\n\turl = https://example.test/ci.git\n",
 			".github/workflows/ci.yml": job(`      - uses: actions/checkout@v4

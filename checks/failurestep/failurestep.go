@@ -279,7 +279,7 @@ func check(p *lint.Pass, s site) bool {
 	span := s.f.LocateSpan(s.cond, base+found.start, base+found.start+len(found.text))
 	operand := ""
 	if underOr(node, at) {
-		operand = " (the rest of the if: can hold, this operand never does)"
+		operand = " (this operand of an || never holds, whatever the others do)"
 	}
 	switch {
 	case c.missing:
@@ -308,7 +308,8 @@ func check(p *lint.Pass, s site) bool {
 func checkGuarded(p *lint.Pass, s site, node actionlint.ExprNode, src string, base int) bool {
 	fail := failureConjunct(node)
 	if s.at == jobLevel && fail != nil && s.above {
-		p.ReportWith(Rule.ID, s.f.Path, s.f.LocateSpan(s.cond, base+fail.Token().Offset, base+fail.Token().Offset+len("failure()")),
+		at := fail.Token().Offset
+		p.ReportWith(Rule.ID, s.f.Path, s.f.LocateSpan(s.cond, base+at, base+at+len(callText(src, at))),
 			"if: failure() is never true here: every job above this one has continue-on-error: true, and a job that continues "+
 				"on error counts as succeeded even when it fails; to act on a failure, set an output from a failure() step of "+
 				"that job and test the output, or drop continue-on-error",

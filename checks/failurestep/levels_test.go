@@ -183,7 +183,7 @@ func TestLevels(t *testing.T) {
       - run: make docs
   report:
     needs: docs
-    if: ${{ »failure()« && github.event_name == 'push' }}
+    if: ${{ »failure( )« && github.event_name == 'push' }}
     uses: acme/workflows/.github/workflows/report.yml@v1
 `), Msg: "if: failure() is never true here: every job above this one has continue-on-error: true"},
 		{Name: "twin: job-level failure() with a job above that does not continue", Files: wf(`  lint:
@@ -408,7 +408,7 @@ jobs:
 `)},
 		{Name: "failure operand of a disjunction", Files: repo(dispatchHead, attestSteps+`      - if: inputs.strict && (»steps.attest.outcome == 'failure'« || steps.refs.outputs.missing == 'true')
         run: ./file-incident.sh
-`), Msg: "(the rest of the if: can hold, this operand never does)"},
+`), Msg: "(this operand of an || never holds, whatever the others do)"},
 		{Name: "twin: the disjunction with its status function", Files: repo(dispatchHead, attestSteps+`      - if: ${{ !cancelled() && inputs.strict && (steps.attest.outcome == 'failure' || steps.refs.outputs.missing == 'true') }}
         run: ./file-incident.sh
 `)},

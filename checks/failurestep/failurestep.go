@@ -64,7 +64,7 @@ var Rule = rule.Rule{
 		"check above it is skipped there, while another job it needs runs (or nothing runs at all), is reported. " +
 		"continue-on-error changes what a failure looks like. A step that continues on error keeps success() true, so " +
 		"a plain test of its outcome holds, but failure() stays false: `failure() && steps.S.outcome == 'failure'` " +
-		"never runs after S fails. A job that continues on error reports the result 'success' to the jobs that need it, " +
+		"never runs after S fails, and its conclusion is 'success', so steps.S.conclusion == 'failure' never holds. A job that continues on error reports the result 'success' to the jobs that need it, " +
 		"so `needs.J.result == 'failure'` is never true, with or without a status function (nor is a job-level " +
 		"failure() when every job above continues on error). continue-on-error written " +
 		"as an expression counts only in the runs where it is true: false with every workflow_dispatch or " +
@@ -127,7 +127,8 @@ func run(p *lint.Pass) {
 				for _, t := range a.Steps[:i] {
 					if t.ID != nil && strings.EqualFold(t.ID.Value, id) {
 						ever := t.ContinueOnError != nil && t.ContinueOnError.Value != "false"
-						return continuation{may: ever, ever: ever, skippable: t.If != nil}
+						always := t.ContinueOnError != nil && t.ContinueOnError.Value == "true"
+						return continuation{may: ever, ever: ever, always: always, skippable: t.If != nil}
 					}
 				}
 				return continuation{skippable: true, missing: true}
@@ -263,10 +264,10 @@ func check(p *lint.Pass, s site) bool {
 		c = continuation{}
 		if t.kind != skipped && t.id != "" {
 			c = s.continues(t.id)
-			// A step that continues on error keeps success() true; a job
-			// that does reports 'success', which the job level judges
-			// below.
-			if s.at == stepLevel && (c.may || t.kind == notSuccess && c.skippable) { // missing steps count as skippable
+			// A step that continues on error keeps success() true (but
+			// its conclusion is 'success'); a job that does reports
+			// 'success', which the job level judges below.
+			if s.at == stepLevel && !(t.conclusion && t.only && c.always) && (c.may || t.kind == notSuccess && c.skippable) { // missing steps count as skippable
 				return false
 			}
 		}
@@ -287,7 +288,7 @@ func check(p *lint.Pass, s site) bool {
 			fmt.Sprintf("if: %s names %q, which is no earlier step of this job, so the test is never true and the %s never runs; check the step id",
 				found.text, found.id, s.at),
 			lint.WithoutFix("the test names a step id this job does not have before it: no status function makes it hold"))
-	case s.at == jobLevel && found.only && c.always:
+	case found.only && c.always:
 		reportSuccessResult(p, s, span, *found)
 	default:
 		note := c.note
@@ -316,7 +317,7 @@ func checkGuarded(p *lint.Pass, s site, node actionlint.ExprNode, src string, ba
 			lint.WithoutFix("no status function makes it hold: the signal must come from the jobs above"))
 		return true
 	}
-	if s.at == stepLevel && fail == nil || readsNeeds(node) != (s.at == jobLevel) {
+	if readsNeeds(node) != (s.at == jobLevel) {
 		return false
 	}
 	reported := false
@@ -328,9 +329,9 @@ func checkGuarded(p *lint.Pass, s site, node actionlint.ExprNode, src string, ba
 		c := s.continues(t.id)
 		span := s.f.LocateSpan(s.cond, base+t.start, base+t.start+len(t.text))
 		switch {
-		case s.at == jobLevel && t.only && c.always:
+		case t.only && c.always && (s.at == jobLevel || t.conclusion):
 			reportSuccessResult(p, s, span, t)
-		case s.at == stepLevel && c.ever && !c.missing:
+		case s.at == stepLevel && fail != nil && c.ever && !c.missing:
 			p.ReportWith(Rule.ID, s.f.Path, span,
 				fmt.Sprintf("if: %s is behind failure(), but step %q continues on error: when it fails the job goes on and failure() "+
 					"stays false, so this step does not run after that failure; write `%s && ...` instead of failure()",
@@ -345,10 +346,18 @@ func checkGuarded(p *lint.Pass, s site, node actionlint.ExprNode, src string, ba
 	return reported
 }
 
-// reportSuccessResult reports a job-level test for the failure of a need
-// that continues on error: GitHub reports such a job's result as
-// 'success' when it fails.
+// reportSuccessResult reports a test for the failure of a need that
+// continues on error (GitHub reports such a job's result as 'success'
+// when it fails), or of the conclusion of a step that does (its
+// conclusion is 'success'; its outcome is 'failure').
 func reportSuccessResult(p *lint.Pass, s site, span workspace.Span, t test) {
+	if s.at == stepLevel {
+		p.ReportWith(Rule.ID, s.f.Path, span,
+			fmt.Sprintf("if: %s is never true: step %q has continue-on-error: true, so when it fails its conclusion is "+
+				"'success' (its outcome is 'failure'); test steps.%s.outcome instead", t.text, t.id, t.id),
+			lint.WithoutFix("which property the handler means is the author's call: outcome sees the failure, conclusion never does"))
+		return
+	}
 	p.ReportWith(Rule.ID, s.f.Path, span,
 		fmt.Sprintf("if: %s is never true: %s has continue-on-error: true, and a job that continues on error reports the result "+
 			"'success' to the jobs that need it even when it fails; to act on its failure, set an output from a failure() step "+

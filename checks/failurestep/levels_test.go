@@ -507,6 +507,43 @@ jobs:
       - if: steps.lint.outcome == 'failure'
         run: echo "::warning::lint failed"
 `}},
+		{Name: "conclusion of a step that continues on error", Files: wf(`  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - id: audit
+        run: npm audit --audit-level=high
+        continue-on-error: true
+      - if: »steps.audit.conclusion == 'failure'«
+        run: echo "::warning::vulnerable dependencies"
+      - if: ${{ always() && »steps.audit.conclusion == 'failure'« }}
+        run: ./report.sh
+`), Msg: "its conclusion is 'success' (its outcome is 'failure'); test steps.audit.outcome instead"},
+		{Name: "twin: outcome of a step that continues on error, conclusion of one that does not", Files: wf(`  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - id: audit
+        run: npm audit --audit-level=high
+        continue-on-error: true
+      - if: steps.audit.outcome == 'failure'
+        run: echo "::warning::vulnerable dependencies"
+      - id: lint
+        run: make lint
+      - if: failure() && steps.lint.conclusion == 'failure'
+        run: ./report.sh
+`)},
+		{Name: "conclusion in a composite action", Files: map[string]string{"action.yml": `name: scan
+description: scan the tree
+runs:
+  using: composite
+  steps:
+    - id: scan
+      run: trivy fs .
+      shell: bash
+      continue-on-error: true
+    - if: »steps.scan.conclusion == 'failure'
+      run: echo "::warning::scan failed"
+      shell: bash
+`}, Msg: "test steps.scan.outcome instead"},
 		{Name: "step testing that an earlier step did not succeed", Files: wf(`  test:
     runs-on: ubuntu-latest
     steps:

@@ -26,6 +26,9 @@ type test struct {
 	// only: the test waits for 'failure' and nothing else (not for
 	// 'cancelled', which continue-on-error does not change).
 	only bool
+	// conclusion: it reads steps.ID.conclusion, which is 'success' after
+	// a failure the step continued on.
+	conclusion bool
 }
 
 func (t test) consequence(at level, g string) string {
@@ -80,12 +83,14 @@ func compareTest(x *actionlint.CompareOpNode, src string, at level) (test, bool)
 	if !ok {
 		return test{}, false
 	}
-	id, ok := statusRef(emptiness.RefText(src, l.Token().Offset), at)
+	ref := emptiness.RefText(src, l.Token().Offset)
+	id, ok := statusRef(ref, at)
 	if !ok {
 		return test{}, false
 	}
 	text, start := slice(src, x.Left, x.Right)
-	return test{text: text, start: start, id: id, kind: k, only: k == failed && strings.EqualFold(s.Value, "failure")}, true
+	return test{text: text, start: start, id: id, kind: k, only: k == failed && strings.EqualFold(s.Value, "failure"),
+		conclusion: at == stepLevel && strings.HasSuffix(strings.ToLower(ref), ".conclusion")}, true
 }
 
 // wordKind maps the outcome a comparison tests for to a kind.

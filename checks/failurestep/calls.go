@@ -100,8 +100,12 @@ func deferOrReport(p *lint.Pass, f *workspace.File, c continuation, span workspa
 }
 
 // reportWaiting reports the waiting findings that no call in this
-// repository makes reachable.
+// repository makes reachable. A partial scan cannot see the callers, so
+// it reports none of them.
 func reportWaiting(p *lint.Pass) {
+	if p.Workspace.Partial {
+		return
+	}
 	cs := runCalls(p)
 	cs.mu.Lock()
 	defer cs.mu.Unlock()

@@ -1,0 +1,50 @@
+//go:build unix
+
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestLintNotAWorkflow: a file under .github/workflows that is not a
+// mapping with "on" and "jobs" is bad input (exit 2, one line with its
+// position) whatever rules run; with actionlint disabled it used to pass
+// as one workflow scanned.
+func TestLintNotAWorkflow(t *testing.T) {
+	for _, tt := range []struct {
+		name, src, want string
+	}{
+		{"empty", "", "bad.yml:1:1: could not check: workflow is empty"},
+		{"comment", "# to do: release job\n", "bad.yml:1:1: could not check: workflow is empty"},
+		{"scalar", "\nrelease\n", "bad.yml:2:1: could not check: workflow is a scalar"},
+		{"list", "- on: push\n", "bad.yml:1:1: could not check: workflow is a list"},
+		{"no on", "jobs:\n  a:\n    runs-on: x\n    steps: [{run: make}]\n", `bad.yml:1:1: could not check: workflow has no "on" section`},
+		{"no jobs", "on: push\nname: x\n", `bad.yml:1:1: could not check: workflow has no "jobs" section`},
+	} {
+		for _, disable := range []bool{false, true} {
+			args := []string{"lint", "--format", "text"}
+			name := tt.name
+			if disable {
+				args = append(args, "--disable", "actionlint")
+				name += " with actionlint disabled"
+			}
+			t.Run(name, func(t *testing.T) {
+				repo := hostileRepo(t, map[string]string{".github/workflows/bad.yml": tt.src, ".github/workflows/ok.yml": okWorkflow})
+				code, out, stderr := runBounded(t, repo, args...)
+				if code != 2 {
+					t.Fatalf("exit %d, want 2\nstdout: %s\nstderr: %s", code, out, stderr)
+				}
+				var hits []string
+				for _, line := range strings.Split(out+stderr, "\n") {
+					if strings.Contains(line, "bad.yml") {
+						hits = append(hits, line)
+					}
+				}
+				if len(hits) != 1 || !strings.HasPrefix(hits[0], ".github/workflows/"+tt.want) {
+					t.Errorf("want one line with %q, got %q\nstdout: %s\nstderr: %s", tt.want, hits, out, stderr)
+				}
+			})
+		}
+	}
+}

@@ -48,3 +48,21 @@ func TestLintNotAWorkflow(t *testing.T) {
 		}
 	}
 }
+
+// TestLintConfigGlobBound: an exclude glob whose {...} groups multiply
+// past the bound is a configuration error at its line, at once; matched,
+// 43 groups of three alternatives against a file they nearly name would
+// try 3^43 patterns.
+func TestLintConfigGlobBound(t *testing.T) {
+	glob := strings.Repeat("{a,a,a}", 43) + "b"
+	repo := hostileRepo(t, map[string]string{
+		".github/workflows/w.yml":        okWorkflow,
+		strings.Repeat("a", 43) + "c.md": "# A\n",
+		".releasegate.yaml":              "version: 1\nexclude:\n  - '" + glob + "'\n",
+	})
+	code, out, stderr := runBounded(t, repo, "lint", "--format", "text")
+	want := `.releasegate.yaml:3:5: exclude: glob "{a,a,a}{a,a,a}`
+	if code != 2 || !strings.Contains(out+stderr, want) || !strings.Contains(out+stderr, "expands to more than 64 patterns") {
+		t.Fatalf("exit %d, want 2 and %q\nstdout: %s\nstderr: %s", code, want, out, stderr)
+	}
+}

@@ -2,6 +2,7 @@ package changes
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -165,59 +166,65 @@ func TestSinceMergeBase(t *testing.T) {
 	}
 }
 
-// TestRepositoryCommandsNotRun: the repository's own configuration must
-// not make lint run a program (the checkout is untrusted).
+// TestRepositoryCommandsNotRun: nothing the repository's own
+// configuration names runs while lint reads what changed (the checkout is
+// untrusted). Each case arms a command that writes a marker file, checks
+// that Since leaves no marker, then that plain git does run it: the trap
+// is real.
 func TestRepositoryCommandsNotRun(t *testing.T) {
-	r := newRepo(t)
-	r.Write("w.yml", "a\n")
-	r.Commit("base")
-	marker := filepath.Join(t.TempDir(), "ran")
-	r.Git("config", "core.fsmonitor", "touch "+marker+"; false")
-	r.Git("config", "diff.external", "touch "+marker+"; false")
-	r.Write("w.yml", "b\n")
-	if _, err := Since(r.Dir, "HEAD"); err != nil {
+	for _, tt := range []struct {
+		name   string
+		attrs  string   // .gitattributes
+		config []string // key, value pairs; "$CMD" is the marker command
+		plain  []string // a git command that runs it
+	}{
+		{name: "clean filter", attrs: "*.yml filter=mark\n", config: []string{"filter.mark.clean", "$CMD"}, plain: []string{"diff", "HEAD"}},
+		{name: "process filter", attrs: "*.yml filter=mark\n", config: []string{"filter.mark.process", "$CMD"}, plain: []string{"diff", "HEAD"}},
+		{name: "textconv", attrs: "*.yml diff=mark\n", config: []string{"diff.mark.textconv", "$CMD"}, plain: []string{"diff", "HEAD"}},
+		{name: "diff driver", attrs: "*.yml diff=mark\n", config: []string{"diff.mark.command", "$CMD"}, plain: []string{"diff", "HEAD"}},
+		{name: "external diff", config: []string{"diff.external", "$CMD"}, plain: []string{"diff", "HEAD"}},
+		{name: "fsmonitor", config: []string{"core.fsmonitor", "$CMD"}, plain: []string{"status", "--porcelain"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRepo(t)
+			r.Write("w.yml", "a\nb\n")
+			r.Write(".gitattributes", tt.attrs)
+			r.Commit("base")
+			marker := filepath.Join(t.TempDir(), "ran")
+			cmd := markerScript(t, marker)
+			for i := 0; i+1 < len(tt.config); i += 2 {
+				r.Git("config", tt.config[i], strings.ReplaceAll(tt.config[i+1], "$CMD", cmd))
+			}
+			r.Write("w.yml", "a\nc\n")
+			s, err := Since(r.Dir, "HEAD")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.Lines(filepath.Join(r.Dir, "w.yml"), 2, 2) || s.Lines(filepath.Join(r.Dir, "w.yml"), 1, 1) {
+				t.Error("the changed line is not the one found")
+			}
+			if _, err := os.Stat(marker); err == nil {
+				t.Fatal("a program named by the repository's configuration ran")
+			}
+			plain := exec.Command("git", tt.plain...)
+			plain.Dir = r.Dir
+			_ = plain.Run() // some traps make git fail; the marker tells
+			if _, err := os.Stat(marker); err != nil {
+				t.Fatalf("plain git %v does not run the trap either: the test proves nothing", tt.plain)
+			}
+		})
+	}
+}
+
+// markerScript writes a shell script that creates marker and passes its
+// input through (as a clean filter or textconv must), and returns its
+// path.
+func markerScript(t *testing.T, marker string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "trap.sh")
+	script := "#!/bin/sh\ntouch '" + marker + "'\nif [ -f \"$1\" ]; then cat \"$1\"; else cat; fi\n"
+	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(marker); err == nil {
-		t.Error("a program named by the repository's configuration ran")
-	}
-}
-
-func TestHunkLines(t *testing.T) {
-	for h, want := range map[string]lineRange{
-		"@@ -3 +3 @@":              {3, 3},
-		"@@ -3,0 +4,2 @@ foo":      {4, 5},
-		"@@ -10,2 +9,0 @@":         {9, 8},
-		"@@ -1,3 +1,3 @@ func() {": {1, 3},
-	} {
-		got, ok := hunkLines(h)
-		if !ok || got != want {
-			t.Errorf("hunkLines(%q) = %v, %v; want %v", h, got, ok, want)
-		}
-	}
-	if _, ok := hunkLines("@@ garbage"); ok {
-		t.Error("garbage hunk header accepted")
-	}
-}
-
-// FuzzParse: any text git could print (or a hostile repository could make
-// it print) is read without a panic, into line ranges that make sense.
-func FuzzParse(f *testing.F) {
-	f.Add("+++ b/a.yml\n@@ -1,2 +1,3 @@\n+x\n")
-	f.Add("+++ \"b/we\\tird\"\n@@ -0,0 +1 @@\n")
-	f.Add("+++ /dev/null\n@@ -3 +2,0 @@\n")
-	f.Add("@@ -1 +1 @@\n+++ b/\n@@ +999999999999999999999,1 @@")
-	f.Fuzz(func(t *testing.T, patch string) {
-		s := &Set{lines: map[string][]lineRange{}, changed: map[string]bool{}}
-		if err := s.parse(patch); err != nil {
-			return
-		}
-		for file, rs := range s.lines {
-			for _, r := range rs {
-				if r.to < r.from {
-					t.Errorf("%s: empty range %v kept", file, r)
-				}
-			}
-		}
-	})
+	return p
 }

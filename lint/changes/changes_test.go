@@ -1,12 +1,14 @@
 package changes
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/releasegate/releasegate/lint/linttest"
 	"github.com/releasegate/releasegate/report"
@@ -220,11 +222,68 @@ func TestRepositoryCommandsNotRun(t *testing.T) {
 // input through (as a clean filter or textconv must), and returns its
 // path.
 func markerScript(t *testing.T, marker string) string {
+	return trapScript(t, marker, "if [ -f \"$1\" ]; then cat \"$1\"; else cat; fi\n")
+}
+
+// trapScript writes a shell script that creates marker, then runs rest.
+func trapScript(t *testing.T, marker, rest string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "trap.sh")
-	script := "#!/bin/sh\ntouch '" + marker + "'\nif [ -f \"$1\" ]; then cat \"$1\"; else cat; fi\n"
+	script := "#!/bin/sh\ntouch '" + marker + "'\n" + rest
 	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestNoLazyFetch: in a partial clone, reading an object the clone lacks
+// makes git fetch it from the promisor remote, and the repository's own
+// config names that remote: ext::<any command>, allowed by
+// protocol.ext.allow in the same file. Since must not fetch: the old
+// side of the file counts as changed throughout instead.
+func TestNoLazyFetch(t *testing.T) {
+	src := newRepo(t)
+	src.Write("w.yml", "a\nb\n")
+	src.Commit("base")
+	src.Git("config", "uploadpack.allowFilter", "true")
+	dst := filepath.Join(t.TempDir(), "clone")
+	src.Git("clone", "-q", "--no-checkout", "--filter=blob:none", "file://"+src.Dir, dst)
+	marker := filepath.Join(t.TempDir(), "ran")
+	for _, args := range [][]string{
+		{"reset", "-q"}, // the index from HEAD's trees, without its blobs
+		{"config", "remote.origin.url", "ext::" + trapScript(t, marker, "exit 1\n")},
+		{"config", "protocol.ext.allow", "always"},
+	} {
+		gitIn(t, dst, args...)
+	}
+	if err := os.WriteFile(filepath.Join(dst, "w.yml"), []byte("a\nc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Since(dst, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Lines(filepath.Join(dst, "w.yml"), 1, 1) {
+		t.Error("a file whose old content could not be read does not count as changed")
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("reading the old side fetched from the repository's remote, running its command")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	plain := exec.CommandContext(ctx, "git", "cat-file", "-p", "HEAD:w.yml")
+	plain.Dir = dst
+	_ = plain.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("plain git does not fetch either: the test proves nothing")
+	}
+}
+
+func gitIn(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
 }

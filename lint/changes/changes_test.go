@@ -287,3 +287,66 @@ func gitIn(t *testing.T, dir string, args ...string) {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 }
+
+// TestSinceFileKinds: the working tree is compared as git stores files:
+// symbolic links by their target, ignored files not at all, line ends
+// aside (a checkout with core.autocrlf), and what is on disk rather than
+// what is staged.
+func TestSinceFileKinds(t *testing.T) {
+	r := newRepo(t)
+	r.Write(".gitignore", "*.log\n")
+	for _, name := range []string{"same.yml", "staged.yml", "crlf.yml", "untracked-now.yml", "to-link.yml"} {
+		r.Write(name, "a\nb\n")
+	}
+	for link, target := range map[string]string{"link-same": "same.yml", "link-moved": "same.yml"} {
+		if err := os.Symlink(target, filepath.Join(r.Dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Commit("base")
+
+	r.Write("staged.yml", "a\nX\n")
+	r.Git("add", "staged.yml")
+	r.Write("staged.yml", "a\nb\n") // staged, then undone on disk
+	r.Write("crlf.yml", "a\r\nb\r\n")
+	r.Write("ignored.log", "x\n")
+	r.Git("rm", "-q", "--cached", "untracked-now.yml")
+	r.Write(".gitignore", "*.log\nuntracked-now.yml\n")
+	must(t, os.Remove(filepath.Join(r.Dir, "link-moved")))
+	must(t, os.Symlink("crlf.yml", filepath.Join(r.Dir, "link-moved")))
+	must(t, os.Remove(filepath.Join(r.Dir, "to-link.yml")))
+	must(t, os.Symlink("same.yml", filepath.Join(r.Dir, "to-link.yml")))
+
+	s, err := Since(r.Dir, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		file         string
+		changed, any bool // Changed; Lines(1, 2)
+	}{
+		{"same.yml", false, false},
+		{"staged.yml", false, false},
+		{"crlf.yml", false, false},
+		{"ignored.log", false, false},
+		{"untracked-now.yml", true, false}, // gone from git's view
+		{"link-same", false, false},
+		{"link-moved", true, true},
+		{"to-link.yml", true, true},
+	} {
+		p := filepath.Join(r.Dir, tt.file)
+		if got := s.Changed(p); got != tt.changed {
+			t.Errorf("Changed(%s) = %v, want %v", tt.file, got, tt.changed)
+		}
+		if got := s.Lines(p, 1, 2); got != tt.any {
+			t.Errorf("Lines(%s, 1, 2) = %v, want %v", tt.file, got, tt.any)
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

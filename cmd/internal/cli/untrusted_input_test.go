@@ -3,6 +3,9 @@
 package cli
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,5 +67,48 @@ func TestLintConfigGlobBound(t *testing.T) {
 	want := `.releasegate.yaml:3:5: exclude: glob "{a,a,a}{a,a,a}`
 	if code != 2 || !strings.Contains(out+stderr, want) || !strings.Contains(out+stderr, "expands to more than 64 patterns") {
 		t.Fatalf("exit %d, want 2 and %q\nstdout: %s\nstderr: %s", code, want, out, stderr)
+	}
+}
+
+// TestLintNewFromRevRunsNoFilter: --new-from-rev compares the working
+// tree with a revision without running the clean filter (or textconv) a
+// checkout's .gitattributes selects and its .git/config names.
+func TestLintNewFromRevRunsNoFilter(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	repo := hostileRepo(t, map[string]string{".github/workflows/w.yml": okWorkflow, ".gitattributes": "*.yml filter=trap diff=trap\n"})
+	marker := filepath.Join(t.TempDir(), "ran")
+	trap := filepath.Join(t.TempDir(), "trap.sh")
+	if err := os.WriteFile(trap, []byte("#!/bin/sh\ntouch "+marker+"\ncat\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.test", "-c", "commit.gpgsign=false", "-C", repo}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	git("add", ".")
+	git("commit", "-q", "-m", "base")
+	git("config", "filter.trap.clean", trap)
+	git("config", "diff.trap.textconv", trap)
+	if err := os.WriteFile(filepath.Join(repo, ".github/workflows/w.yml"), []byte(okWorkflow+"      - run: echo more\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, flag := range []string{"--new-from-rev=HEAD", "--new-from-merge-base=HEAD"} {
+		code, out, stderr := runBounded(t, repo, "lint", "--format", "json", flag)
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s\n%s", flag, code, out, stderr)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Fatalf("%s ran the repository's filter", flag)
+		}
+	}
+	git("diff", "HEAD")
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("plain git diff does not run the filter either: the test proves nothing")
 	}
 }

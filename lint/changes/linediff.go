@@ -1,6 +1,9 @@
 package changes
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // The bounds of a line diff. Myers' algorithm costs time in proportion to
 // the lines times the edits, and the trace it keeps to recover them grows
@@ -62,7 +65,7 @@ func splitLines(text []byte) [][]byte {
 		}
 		line := text[:i+1]
 		if i > 0 && text[i-1] == '\r' {
-			line = append(text[:i-1:i-1], '\n')
+			line = slices.Concat(text[:i-1], []byte{'\n'}) // a copy: text stays as it is
 		}
 		lines = append(lines, line)
 		text = text[i+1:]

@@ -99,8 +99,8 @@ func git(dir string, args ...string) (string, error) {
 	out, err := cmd.Output()
 	if err != nil {
 		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return "", fmt.Errorf("git %s: %s", args[0], strings.TrimSpace(stderr.String()))
+		if msg := strings.TrimSpace(stderr.String()); errors.As(err, &ee) && msg != "" {
+			return "", fmt.Errorf("git %s: %s", args[0], msg)
 		}
 		return "", fmt.Errorf("git %s: %w", args[0], err)
 	}

@@ -8,6 +8,7 @@ package workspace
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/releasegate/releasegate/internal/inputfile"
@@ -299,13 +301,28 @@ func gitListFiles(dir string) ([]string, error) {
 //   - a bare repository found inside the checkout
 //     (safe.bareRepository=explicit), with a config of its own;
 //   - the pager and prompts (output is a pipe, GIT_TERMINAL_PROMPT=0).
-func Git(dir string, args ...string) *exec.Cmd {
+//
+// The command is killed after GitTimeout: a config whose include.path
+// names a FIFO would otherwise keep git, and lint, waiting for ever.
+func Git(dir string, args ...string) *exec.Cmd { return gitWithin(GitTimeout, dir, args...) }
+
+// GitTimeout is how long one git command may take: far more than listing
+// or reading the files of a large repository takes.
+const GitTimeout = 2 * time.Minute
+
+func gitWithin(limit time.Duration, dir string, args ...string) *exec.Cmd {
 	global := []string{"--no-pager", "-C", dir,
 		"-c", "core.fsmonitor=false",
 		"-c", "core.hooksPath=" + os.DevNull,
 		"-c", "safe.bareRepository=explicit",
 	}
-	cmd := exec.Command("git", append(global, args...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	cmd := exec.CommandContext(ctx, "git", append(global, args...)...)
+	cmd.Cancel = func() error {
+		defer cancel()
+		return cmd.Process.Kill()
+	}
+	cmd.WaitDelay = time.Second // a child holding the pipes open does not hold lint
 	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "GIT_NO_LAZY_FETCH=1", "GIT_ALLOW_PROTOCOL=", "GIT_TERMINAL_PROMPT=0")
 	return cmd
 }

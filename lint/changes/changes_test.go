@@ -350,3 +350,27 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestSinceSHA256: a repository with SHA-256 object ids is read as well
+// (64-digit ids in ls-tree, ls-files and cat-file answers).
+func TestSinceSHA256(t *testing.T) {
+	r := newRepo(t)
+	dir := filepath.Join(t.TempDir(), "sha256")
+	cmd := exec.Command("git", "init", "-q", "--object-format=sha256", dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("this git cannot make a SHA-256 repository: %v\n%s", err, out)
+	}
+	r.Dir = dir
+	r.Write("a.yml", "a\nb\n")
+	r.Write("b.yml", "a\nb\n")
+	r.Commit("base")
+	r.Write("b.yml", "a\nc\n")
+	s, err := Since(dir, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Rev) != 64 || s.Changed(filepath.Join(dir, "a.yml")) || !s.Lines(filepath.Join(dir, "b.yml"), 2, 2) || s.Lines(filepath.Join(dir, "b.yml"), 1, 1) {
+		t.Errorf("rev %s: a.yml changed %v; b.yml lines 1 %v, 2 %v", s.Rev, s.Changed(filepath.Join(dir, "a.yml")),
+			s.Lines(filepath.Join(dir, "b.yml"), 1, 1), s.Lines(filepath.Join(dir, "b.yml"), 2, 2))
+	}
+}

@@ -129,12 +129,12 @@ func (s *fileSet) change(rel string) fileChange {
 // only one side has first, then the others compared.
 func (s *fileSet) anyChanged(match func(string) bool) bool {
 	var both []string
-	for p, e := range s.tree {
+	for p := range s.tree {
 		if !match(p) {
 			continue
 		}
-		if _, tracked := s.index[p]; !tracked && e.mode != modeGitlink {
-			return true
+		if _, tracked := s.index[p]; !tracked {
+			return true // deleted, or no longer tracked
 		}
 		both = append(both, p)
 	}

@@ -227,8 +227,8 @@ func (d *decoder) config(n *yaml.Node, c *Config) error {
 		"runbooks": func(v *yaml.Node) error {
 			list, err := d.strings(v)
 			for i, s := range list {
-				if !doublestar.ValidatePattern(s) || s == "" || strings.HasPrefix(s, "/") {
-					return d.errf(v.Content[i], "runbooks: %q is not a relative path or glob", s)
+				if err := d.glob(v.Content[i], "runbooks", s); err != nil {
+					return err
 				}
 			}
 			c.Runbooks = list
@@ -238,8 +238,8 @@ func (d *decoder) config(n *yaml.Node, c *Config) error {
 		"exclude": func(v *yaml.Node) error {
 			list, err := d.strings(v)
 			for i, s := range list {
-				if !doublestar.ValidatePattern(s) || s == "" || strings.HasPrefix(s, "/") {
-					return d.errf(v.Content[i], "exclude: %q is not a relative path or glob", s)
+				if err := d.glob(v.Content[i], "exclude", s); err != nil {
+					return err
 				}
 				c.excludePos = append(c.excludePos, pos(v.Content[i]))
 			}
@@ -274,8 +274,8 @@ func (d *decoder) secrets(n *yaml.Node, c *Config) error {
 		}
 		err := d.mapping(v, "secret "+s.Name, fields{
 			"scopes":   func(v *yaml.Node) error { return d.scopes(v, &s) },
-			"allowed":  func(v *yaml.Node) error { return d.workflowScopes(v, &s.Allowed) },
-			"required": func(v *yaml.Node) error { return d.workflowScopes(v, &s.Required) },
+			"allowed":  func(v *yaml.Node) error { return d.workflowScopes(v, "secrets."+s.Name+".allowed", &s.Allowed) },
+			"required": func(v *yaml.Node) error { return d.workflowScopes(v, "secrets."+s.Name+".required", &s.Required) },
 		})
 		if err != nil {
 			return err
@@ -307,7 +307,7 @@ func (d *decoder) scopes(n *yaml.Node, s *Secret) error {
 	return nil
 }
 
-func (d *decoder) workflowScopes(n *yaml.Node, out *[]Scope) error {
+func (d *decoder) workflowScopes(n *yaml.Node, what string, out *[]Scope) error {
 	if n.Kind != yaml.SequenceNode {
 		return d.errf(n, "expected a list of workflow files (file.yml or file.yml#job)")
 	}
@@ -323,6 +323,9 @@ func (d *decoder) workflowScopes(n *yaml.Node, out *[]Scope) error {
 		for _, g := range []string{wf, job} {
 			if _, err := filepathMatch(g); err != nil {
 				return d.errf(item, "bad glob %q: %v", g, err)
+			}
+			if err := d.globBound(item, what, g); err != nil {
+				return err
 			}
 		}
 		*out = append(*out, Scope{Workflow: wf, Job: job, Raw: raw, Pos: pos(item)})
@@ -521,9 +524,23 @@ func (d *decoder) probe(n *yaml.Node, p *Probe) error {
 				return ""
 			})
 		},
-		"repos": func(v *yaml.Node) error { return d.checkedStrings(v, &p.Repos, glob("repos")) },
-		"tags":  func(v *yaml.Node) error { return d.checkedStrings(v, &p.Tags, glob("tags")) },
+		"repos": func(v *yaml.Node) error { return d.probeGlobs(v, &p.Repos, "repos", glob("repos")) },
+		"tags":  func(v *yaml.Node) error { return d.probeGlobs(v, &p.Tags, "tags", glob("tags")) },
 	})
+}
+
+// probeGlobs decodes the probe's globs of key into out: valid, and within
+// the bounds once a leading ! is taken off.
+func (d *decoder) probeGlobs(n *yaml.Node, out *[]string, key string, bad func(string) string) error {
+	if err := d.checkedStrings(n, out, bad); err != nil {
+		return err
+	}
+	for i, s := range *out {
+		if err := d.globBound(n.Content[i], "probe "+key, strings.TrimPrefix(s, "!")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkedStrings decodes a list of strings into out, refusing the first

@@ -12,17 +12,22 @@
 // did not change (a continue-on-error removed from the step a handler
 // tests), is not new by this measure, as with golangci-lint; a baseline
 // does not have that blind spot.
+//
+// The checkout is untrusted, so git is asked only for what it stores: the
+// files of the revision (ls-tree), of the index and the untracked ones
+// (ls-files) and old file contents (cat-file), none of which runs a
+// filter, a textconv or diff driver, an external diff or a hook. The
+// working tree is read and compared here, in Go, rather than by `git
+// diff`, which runs the clean filter a repository's .gitattributes and
+// .git/config name on every file whose stat data changed.
 package changes
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/releasegate/releasegate/lint/workspace"
@@ -30,12 +35,12 @@ import (
 )
 
 // Set is what changed in the working tree of a repository since a commit.
+// What a file's change is, is worked out when first asked.
 type Set struct {
 	Root string // the repository's top level
 	Rev  string // the commit compared with
 
-	lines   map[string][]lineRange // repository-relative path -> changed lines of the current file
-	changed map[string]bool        // every path added, modified, deleted or untracked
+	files *fileSet
 }
 
 type lineRange struct{ from, to int } // inclusive
@@ -52,8 +57,8 @@ func Since(dir, rev string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a commit of the repository at %s", rev, root)
 	}
-	s := &Set{Root: root, Rev: strings.TrimSpace(sha), lines: map[string][]lineRange{}, changed: map[string]bool{}}
-	if err := s.read(); err != nil {
+	s := &Set{Root: root, Rev: strings.TrimSpace(sha)}
+	if s.files, err = listFiles(root, s.Rev); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -94,100 +99,12 @@ func git(dir string, args ...string) (string, error) {
 	out, err := cmd.Output()
 	if err != nil {
 		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return "", fmt.Errorf("git %s: %s", args[0], strings.TrimSpace(stderr.String()))
+		if msg := strings.TrimSpace(stderr.String()); errors.As(err, &ee) && msg != "" {
+			return "", fmt.Errorf("git %s: %s", args[0], msg)
 		}
 		return "", fmt.Errorf("git %s: %w", args[0], err)
 	}
 	return string(out), nil
-}
-
-// read fills the set: the changed paths, the changed lines of each, and
-// the untracked files.
-func (s *Set) read() error {
-	names, err := git(s.Root, "diff", "--name-only", "-z", "--no-renames", "--no-relative", s.Rev, "--")
-	if err != nil {
-		return err
-	}
-	for _, p := range strings.Split(names, "\x00") {
-		if p != "" {
-			s.changed[p] = true
-		}
-	}
-	untracked, err := git(s.Root, "ls-files", "-z", "--others", "--exclude-standard", "--full-name")
-	if err != nil {
-		return err
-	}
-	for _, p := range strings.Split(untracked, "\x00") {
-		if p != "" {
-			s.changed[p] = true
-			s.lines[p] = []lineRange{{1, math.MaxInt}}
-		}
-	}
-	patch, err := git(s.Root, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--no-relative",
-		"--src-prefix=a/", "--dst-prefix=b/", "-U0", s.Rev, "--")
-	if err != nil {
-		return err
-	}
-	return s.parse(patch)
-}
-
-// parse reads the hunks of a unified diff with no context: each "+c,d"
-// names lines c to c+d-1 of the current file.
-func (s *Set) parse(patch string) error {
-	file := ""
-	sc := bufio.NewScanner(strings.NewReader(patch))
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "+++ "):
-			file = diffPath(strings.TrimPrefix(line, "+++ "), "b/")
-		case strings.HasPrefix(line, "@@ ") && file != "":
-			r, ok := hunkLines(line)
-			if !ok {
-				return fmt.Errorf("git diff: cannot read hunk header %q", line)
-			}
-			if r.to >= r.from {
-				s.lines[file] = append(s.lines[file], r)
-			}
-		}
-	}
-	return sc.Err()
-}
-
-// diffPath reads a file header path: "b/x", a C-quoted "\"b/x\"", or
-// /dev/null ("").
-func diffPath(p, prefix string) string {
-	if p == "/dev/null" {
-		return ""
-	}
-	if strings.HasPrefix(p, `"`) {
-		if u, err := strconv.Unquote(p); err == nil {
-			p = u
-		}
-	}
-	return strings.TrimPrefix(p, prefix)
-}
-
-// hunkLines reads "@@ -a,b +c,d @@ ..." into the new-side line range.
-func hunkLines(h string) (lineRange, bool) {
-	fields := strings.Fields(h)
-	if len(fields) < 3 || !strings.HasPrefix(fields[2], "+") {
-		return lineRange{}, false
-	}
-	start, count, hasCount := strings.Cut(strings.TrimPrefix(fields[2], "+"), ",")
-	c, err := strconv.Atoi(start)
-	if err != nil {
-		return lineRange{}, false
-	}
-	d := 1
-	if hasCount {
-		if d, err = strconv.Atoi(count); err != nil {
-			return lineRange{}, false
-		}
-	}
-	return lineRange{c, c + d - 1}, true
 }
 
 // rel turns an absolute path into a repository-relative one, following
@@ -216,7 +133,7 @@ func (s *Set) Lines(abs string, from, to int) bool {
 	if !ok {
 		return true
 	}
-	for _, c := range s.lines[r] {
+	for _, c := range s.files.change(r).lines {
 		if c.from <= to && from <= c.to {
 			return true
 		}
@@ -233,14 +150,9 @@ func (s *Set) Changed(abs string) bool {
 		return true
 	}
 	if !dir {
-		return s.changed[r]
+		return s.files.change(r).changed
 	}
-	for p := range s.changed {
-		if r == "." || strings.HasPrefix(p, r+"/") {
-			return true
-		}
-	}
-	return false
+	return s.files.anyChanged(func(p string) bool { return r == "." || strings.HasPrefix(p, r+"/") })
 }
 
 // Filter removes from res the findings that are not new and records what
@@ -253,6 +165,7 @@ func (s *Set) Filter(res *report.Result, abs func(string) string, config, ref st
 	if config != "" && s.Changed(config) {
 		return
 	}
+	s.compareAhead(res.Findings, abs)
 	kept := res.Findings[:0]
 	for _, f := range res.Findings {
 		if s.isNew(f, abs) {
@@ -262,6 +175,26 @@ func (s *Set) Filter(res *report.Result, abs func(string) string, config, ref st
 		out.Hidden++
 	}
 	res.Findings = kept
+}
+
+// compareAhead compares the files the findings are in and depend on in
+// one go, so that their old contents come from one git process.
+func (s *Set) compareAhead(findings []report.Finding, abs func(string) string) {
+	var rels []string
+	add := func(p string) {
+		if r, ok := s.rel(p); ok {
+			rels = append(rels, r)
+		}
+	}
+	for _, f := range findings {
+		add(abs(f.File))
+		for _, d := range f.DependsOn {
+			if !strings.HasSuffix(d, "/") {
+				add(abs(d))
+			}
+		}
+	}
+	s.files.compare(rels)
 }
 
 func (s *Set) isNew(f report.Finding, abs func(string) string) bool {

@@ -8,6 +8,7 @@ package workspace
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/releasegate/releasegate/internal/inputfile"
@@ -283,11 +285,45 @@ func gitListFiles(dir string) ([]string, error) {
 
 // Git returns a git command run in dir that executes nothing the
 // repository's own configuration names: a scanned checkout is untrusted,
-// and its .git/config may set core.fsmonitor to any program, which
-// ls-files would run. Optional index writes are off too: lint only reads.
-func Git(dir string, args ...string) *exec.Cmd {
-	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "core.fsmonitor=false", "-c", "core.hooksPath=" + os.DevNull}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0")
+// and its .git/config may name programs for git to run. Of the commands
+// lint runs (rev-parse, merge-base, ls-files, ls-tree, cat-file without
+// --filters or --textconv, remote get-url), none runs a filter, textconv,
+// diff driver or external diff; what could still run is switched off:
+//
+//   - core.fsmonitor, a program ls-files would ask about changed files;
+//   - hooks (core.hooksPath), with optional index writes off too, so no
+//     post-index-change hook has cause to run: lint only reads;
+//   - every transport (GIT_NO_LAZY_FETCH, and GIT_ALLOW_PROTOCOL empty
+//     for a git that does not know it): in a partial clone, reading a
+//     missing object fetches it from the promisor remote, whose URL may
+//     be ext::<any command> with protocol.ext.allow set by the same
+//     config, or ssh with core.sshCommand;
+//   - a bare repository found inside the checkout
+//     (safe.bareRepository=explicit), with a config of its own;
+//   - the pager and prompts (output is a pipe, GIT_TERMINAL_PROMPT=0).
+//
+// The command is killed after GitTimeout: a config whose include.path
+// names a FIFO would otherwise keep git, and lint, waiting for ever.
+func Git(dir string, args ...string) *exec.Cmd { return gitWithin(GitTimeout, dir, args...) }
+
+// GitTimeout is how long one git command may take: far more than listing
+// or reading the files of a large repository takes.
+const GitTimeout = 2 * time.Minute
+
+func gitWithin(limit time.Duration, dir string, args ...string) *exec.Cmd {
+	global := []string{"--no-pager", "-C", dir,
+		"-c", "core.fsmonitor=false",
+		"-c", "core.hooksPath=" + os.DevNull,
+		"-c", "safe.bareRepository=explicit",
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	cmd := exec.CommandContext(ctx, "git", append(global, args...)...)
+	cmd.Cancel = func() error {
+		defer cancel()
+		return cmd.Process.Kill()
+	}
+	cmd.WaitDelay = time.Second // a child holding the pipes open does not hold lint
+	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "GIT_NO_LAZY_FETCH=1", "GIT_ALLOW_PROTOCOL=", "GIT_TERMINAL_PROMPT=0")
 	return cmd
 }
 

@@ -18,11 +18,10 @@ package goanalysis
 
 import (
 	"github.com/releasegate/releasegate/checks/goanalysis/suite"
-	"github.com/releasegate/releasegate/lint"
 )
 
 // Rules documents the three Go rules.
 var Rules = suite.Rules
 
 // Check runs the analyzers from `releasegate lint`.
-var Check = lint.Check{Name: "go-analyzers", Rules: Rules, Run: run}
+var Check = NewCheck(Options{})

@@ -1,11 +1,15 @@
 package goanalysis
 
 import (
+	"errors"
 	"fmt"
+	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
@@ -17,13 +21,22 @@ import (
 	"github.com/releasegate/releasegate/report"
 )
 
-// loadMode loads syntax and types for the scanned packages only; their
-// dependencies come from export data (NeedDeps is deliberately absent).
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
-	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
+// Options tune the Go analyzers check.
+type Options struct {
+	// GoTimeout bounds each go command the check runs; zero means three
+	// minutes.
+	GoTimeout time.Duration
+}
 
-func run(p *lint.Pass) {
+// NewCheck returns the Go analyzers check with its options.
+func NewCheck(opt Options) lint.Check {
+	if opt.GoTimeout <= 0 {
+		opt.GoTimeout = defaultGoTimeout
+	}
+	return lint.Check{Name: "go-analyzers", Rules: Rules, Run: func(p *lint.Pass) { run(p, opt) }}
+}
+
+func run(p *lint.Pass, opt Options) {
 	if len(p.Workspace.GoDirs) == 0 {
 		return
 	}
@@ -37,24 +50,76 @@ func run(p *lint.Pass) {
 		analyzers[i] = recovering(a)
 	}
 	cwd, _ := os.Getwd()
-	env := offlineEnv(os.Environ())
+	l := loader{env: offlineEnv(os.Environ()), timeout: opt.GoTimeout}
 	for _, g := range groupByModule(p.Workspace.GoDirs) {
-		// Tests: true, like go vet, so _test.go files are checked too.
-		pkgs, err := packages.Load(&packages.Config{Mode: loadMode, Dir: g.dir, Tests: true, Env: env}, g.patterns...)
-		if err != nil {
-			// The go command could not list the module at all (a go.mod
-			// that needs a newer toolchain, no go command): the Go rules
-			// did not run there, the rest of the lint did.
-			p.Warn(report.InputError{File: displayPath(g.dir, cwd), Message: fmt.Sprintf("Go packages not checked: %v", err)})
-			continue
-		}
-		roots := usable(p, withoutTestMains(pkgs), cwd)
+		pkgs, listed := l.loadGroup(p, g, cwd)
+		roots := usable(p, withoutTestMains(pkgs), cwd, listed)
 		p.CountGoPackages(countPlain(roots))
 		if len(roots) == 0 || len(analyzers) == 0 {
 			continue
 		}
 		analyze(p, analyzers, roots, cwd)
 	}
+}
+
+// loadGroup lists and type-checks the packages of one module. When the
+// go command cannot list the module, its packages are read directory by
+// directory instead (see dirPackages), with one warning for the module;
+// listed is then false.
+func (l loader) loadGroup(p *lint.Pass, g group, cwd string) (pkgs []*packages.Package, listed bool) {
+	// Tests: true, like go vet, so _test.go files are checked too.
+	pkgs, err := l.load(g.dir, listMode, true, g.patterns)
+	depDir := g.dir
+	if err == nil {
+		absolutePositions(pkgs, g.dir)
+		addCgoFiles(pkgs)
+	} else {
+		p.Warn(moduleWarning(g, err, cwd))
+		pkgs = dirPackages(g)
+		// The standard library's types, from outside the module the go
+		// command could not load.
+		tmp, terr := os.MkdirTemp("", "releasegate-std")
+		if terr != nil || errors.Is(err, errDeadline) {
+			tmp = "" // a go command that hangs is not asked again
+		} else {
+			defer os.RemoveAll(tmp)
+		}
+		depDir = tmp
+	}
+	var deps map[string]*packages.Package
+	if depDir != "" {
+		var derr error
+		if deps, derr = l.dependencies(depDir, withoutTestMains(pkgs)); derr != nil && err == nil {
+			p.Warn(report.InputError{File: displayPath(g.dir, cwd),
+				Message: "Go dependencies not loaded: " + goError(derr) + "; packages checked with the types that could be established"})
+		}
+	}
+	typeCheck(withoutTestMains(pkgs), deps, token.NewFileSet())
+	return pkgs, err == nil
+}
+
+// moduleWarning is the one warning for a module the go command could
+// not list.
+func moduleWarning(g group, err error, cwd string) report.InputError {
+	name, file := displayPath(g.dir, cwd), displayPath(g.dir, cwd)
+	if modPath, _ := readModFile(g.dir); modPath != "" {
+		name, file = modPath, displayPath(filepath.Join(g.dir, "go.mod"), cwd)
+	}
+	how := "from their syntax and the standard library's types"
+	if errors.Is(err, errDeadline) {
+		how = "from their syntax alone"
+	}
+	return report.InputError{File: file, Message: fmt.Sprintf(
+		"Go module %s could not be listed by the go command (%s); its packages were checked %s", name, goError(err), how)}
+}
+
+// goError is the go command's own message, on one line.
+func goError(err error) string {
+	msg := err.Error()
+	if _, stderr, ok := strings.Cut(msg, "stderr: "); ok {
+		msg = stderr
+	}
+	return oneLine(msg)
 }
 
 // analyze runs the analyzers over roots, with facts flowing only between
@@ -121,7 +186,7 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 // once as a warning. Directories whose files are all excluded by build
 // constraints are skipped: there is nothing there for this build to
 // check.
-func usable(p *lint.Pass, pkgs []*packages.Package, cwd string) []*packages.Package {
+func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) []*packages.Package {
 	var ok []*packages.Package
 	reported := map[string]bool{} // test variants repeat their package's errors
 	once := func(e report.InputError, fail bool) {
@@ -131,7 +196,7 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string) []*packages.Pack
 		reported[e.Error()] = true
 		if fail {
 			p.Fail(e)
-		} else {
+		} else if warnEach {
 			p.Warn(e)
 		}
 	}
@@ -147,7 +212,7 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string) []*packages.Pack
 			once(located(pkg, e, cwd, fmt.Sprintf("Go package %s does not parse: %s", pkg.PkgPath, e.Msg)), true)
 			continue
 		}
-		e := firstCause(pkg)
+		e := firstError(pkg)
 		if n := countKind(pkg, packages.TypeError); n > 1 {
 			e.Msg += fmt.Sprintf(", and %d type errors", n)
 		}
@@ -173,51 +238,33 @@ func parseError(pkg *packages.Package) (packages.Error, bool) {
 }
 
 // located turns a package error into a one-line input error at its
-// position.
+// position, which is always in a file of the package: an error placed
+// elsewhere (go list relays errors of the packages it imports) is put
+// on the package's first file instead.
 func located(pkg *packages.Package, e packages.Error, cwd, msg string) report.InputError {
-	ierr := report.InputError{Message: strings.Join(strings.Fields(msg), " ")}
-	if file, line, col, found := splitPos(e.Pos); found {
-		if !filepath.IsAbs(file) && pkg.Dir != "" {
-			file = filepath.Join(pkg.Dir, file)
+	ierr := report.InputError{Message: oneLine(msg)}
+	file, line, col, found := splitPos(e.Pos)
+	if !found || !filepath.IsAbs(file) || !slices.Contains(pkg.GoFiles, file) {
+		if len(pkg.GoFiles) == 0 {
+			return ierr
 		}
-		ierr.File, ierr.Line, ierr.Column = displayPath(file, cwd), line, col
+		file, line, col = pkg.GoFiles[0], 0, 0
 	}
+	ierr.File, ierr.Line, ierr.Column = displayPath(file, cwd), line, col
 	return ierr
 }
 
-// firstCause is the error that explains why a package is incomplete: an
-// import that could not be loaded says why in its own errors (a module
-// missing from the cache, a missing go.sum entry), which beats go/types'
-// "could not import" that follows from it.
-func firstCause(pkg *packages.Package) packages.Error {
-	paths := make([]string, 0, len(pkg.Imports))
-	for path := range pkg.Imports {
-		paths = append(paths, path)
-	}
-	sort.Strings(paths)
-	for _, path := range paths {
-		if imp := pkg.Imports[path]; len(imp.Errors) > 0 {
-			e := imp.Errors[0]
-			e.Msg = "could not import " + path + ": " + strings.TrimSpace(e.Msg)
-			if e.Pos == "" || e.Pos == "-" {
-				e.Pos = importPos(pkg, path)
-			}
-			return e
-		}
-	}
-	return firstError(pkg)
-}
-
-// importPos is where pkg imports path, for a position-less error.
-func importPos(pkg *packages.Package, path string) string {
-	for _, f := range pkg.Syntax {
-		for _, spec := range f.Imports {
-			if strings.Trim(spec.Path.Value, "`\"") == path {
-				return pkg.Fset.Position(spec.Pos()).String()
+// absolutePositions makes the positions of go list's errors, relative to
+// the directory it ran in, absolute like those of the parser and
+// go/types.
+func absolutePositions(pkgs []*packages.Package, dir string) {
+	for _, pkg := range pkgs {
+		for i, e := range pkg.Errors {
+			if file, line, col, ok := splitPos(e.Pos); ok && file != "" && !filepath.IsAbs(file) {
+				pkg.Errors[i].Pos = fmt.Sprintf("%s:%d:%d", filepath.Join(dir, file), line, col)
 			}
 		}
 	}
-	return ""
 }
 
 // recovering returns a copy of an analyzer whose panics become errors:
@@ -355,6 +402,7 @@ func splitPos(pos string) (file string, line, col int, ok bool) {
 // naming them, relative to the module root.
 type group struct {
 	dir      string
+	dirs     []string // absolute, for reading the packages without the go command
 	patterns []string
 }
 
@@ -368,7 +416,7 @@ func groupByModule(dirs []string) []group {
 		root := moduleRoot(d)
 		if root == "" {
 			if files := goFiles(d); len(files) > 0 {
-				out = append(out, group{dir: d, patterns: files})
+				out = append(out, group{dir: d, dirs: []string{d}, patterns: files})
 			}
 			continue
 		}
@@ -381,6 +429,7 @@ func groupByModule(dirs []string) []group {
 		if err != nil {
 			continue
 		}
+		g.dirs = append(g.dirs, d)
 		g.patterns = append(g.patterns, "./"+filepath.ToSlash(rel))
 	}
 	roots := make([]string, 0, len(byRoot))

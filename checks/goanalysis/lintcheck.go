@@ -286,27 +286,28 @@ func recovering(a *analysis.Analyzer) *analysis.Analyzer {
 
 // offlineEnv is the environment for go list: never download a module
 // (lint must not reach the network; a module missing from the cache is a
-// package loaded in part), never fetch a toolchain, never write go.mod.
-// The user's other settings, -mod=vendor included, are kept.
+// package loaded in part), never fetch a toolchain, never write go.mod,
+// never run cgo (a C compiler on the scanned code). The user's other
+// settings, -mod=vendor included, are kept.
 func offlineEnv(environ []string) []string {
-	out := make([]string, 0, len(environ)+6)
+	out := make([]string, 0, len(environ)+7)
 	var flags []string
 	for _, kv := range environ {
 		k, v, _ := strings.Cut(kv, "=")
 		switch k {
 		case "GOFLAGS":
 			for _, f := range strings.Fields(v) {
-				if f != "-mod=mod" {
+				if strings.TrimLeft(f, "-") != "mod=mod" {
 					flags = append(flags, f)
 				}
 			}
-		case "GOPROXY", "GOTOOLCHAIN", "GOVCS", "GONOPROXY", "GOPRIVATE":
+		case "GOPROXY", "GOTOOLCHAIN", "GOVCS", "GONOPROXY", "GOPRIVATE", "CGO_ENABLED":
 		default:
 			out = append(out, kv)
 		}
 	}
 	return append(out, "GOFLAGS="+strings.Join(flags, " "), "GOPROXY=off", "GOTOOLCHAIN=local",
-		"GOVCS=*:off", "GONOPROXY=", "GOPRIVATE=")
+		"GOVCS=*:off", "GONOPROXY=", "GOPRIVATE=", "CGO_ENABLED=0")
 }
 
 // withoutTestMains drops the generated main packages of test binaries.

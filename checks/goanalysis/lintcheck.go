@@ -52,8 +52,8 @@ func run(p *lint.Pass, opt Options) {
 	cwd, _ := os.Getwd()
 	l := loader{env: offlineEnv(os.Environ()), timeout: opt.GoTimeout}
 	for _, g := range groupByModule(p.Workspace.GoDirs) {
-		pkgs, listed := l.loadGroup(p, g, cwd)
-		roots := usable(p, withoutTestMains(pkgs), cwd, listed)
+		pkgs, whole := l.loadGroup(p, g, cwd)
+		roots := usable(p, pkgs, cwd, whole)
 		p.CountGoPackages(countPlain(roots))
 		if len(roots) == 0 || len(analyzers) == 0 {
 			continue
@@ -62,40 +62,38 @@ func run(p *lint.Pass, opt Options) {
 	}
 }
 
-// loadGroup lists and type-checks the packages of one module. When the
-// go command cannot list the module, its packages are read directory by
-// directory instead (see dirPackages), with one warning for the module;
-// listed is then false.
-func (l loader) loadGroup(p *lint.Pass, g group, cwd string) (pkgs []*packages.Package, listed bool) {
-	// Tests: true, like go vet, so _test.go files are checked too.
-	pkgs, err := l.load(g.dir, listMode, true, g.patterns)
-	depDir := g.dir
-	if err == nil {
-		absolutePositions(pkgs, g.dir)
-		addCgoFiles(pkgs)
-	} else {
+// loadGroup reads and type-checks the packages of one module. When the
+// go command cannot load the module's dependencies at all (a go.mod that
+// needs a newer Go, a module graph that needs a download, a go command
+// that hangs), the module gets one warning and its packages are checked
+// with the standard library's types alone; whole is then false, and the
+// packages get no warnings of their own.
+func (l loader) loadGroup(p *lint.Pass, g group, cwd string) (pkgs []*packages.Package, whole bool) {
+	ctxt := buildContext(l.env)
+	pkgs = dirPackages(g, ctxt)
+	deps, err := l.loadDeps(g.dir, missingDeps(pkgs, nil))
+	if err != nil {
 		p.Warn(moduleWarning(g, err, cwd))
-		pkgs = dirPackages(g)
-		// The standard library's types, from outside the module the go
-		// command could not load.
-		tmp, terr := os.MkdirTemp("", "releasegate-std")
-		if terr != nil || errors.Is(err, errDeadline) {
-			tmp = "" // a go command that hangs is not asked again
-		} else {
-			defer os.RemoveAll(tmp)
-		}
-		depDir = tmp
+		deps = l.stdlib(pkgs, err)
 	}
-	var deps map[string]*packages.Package
-	if depDir != "" {
-		var derr error
-		if deps, derr = l.dependencies(depDir, withoutTestMains(pkgs)); derr != nil && err == nil {
-			p.Warn(report.InputError{File: displayPath(g.dir, cwd),
-				Message: "Go dependencies not loaded: " + goError(derr) + "; packages checked with the types that could be established"})
-		}
-	}
-	typeCheck(withoutTestMains(pkgs), deps, token.NewFileSet())
+	typeCheck(pkgs, deps, token.NewFileSet(), ctxt.GOARCH)
 	return pkgs, err == nil
+}
+
+// stdlib loads the standard library packages pkgs import, from a
+// directory outside the module the go command could not load, unless
+// the go command timed out (it is not asked again).
+func (l loader) stdlib(pkgs []*packages.Package, loadErr error) map[string]*packages.Package {
+	if errors.Is(loadErr, errDeadline) {
+		return nil
+	}
+	tmp, err := os.MkdirTemp("", "releasegate-std")
+	if err != nil {
+		return nil
+	}
+	defer os.RemoveAll(tmp)
+	deps, _ := l.loadDeps(tmp, slices.DeleteFunc(missingDeps(pkgs, nil), func(path string) bool { return !stdLike(path) }))
+	return deps
 }
 
 // moduleWarning is the one warning for a module the go command could
@@ -125,15 +123,15 @@ func goError(err error) string {
 // analyze runs the analyzers over roots, with facts flowing only between
 // them.
 func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Package, cwd string) {
-	in := map[*packages.Package]bool{}
+	byID := map[string]*packages.Package{}
 	for _, r := range roots {
-		in[r] = true
+		byID[r.ID] = r
 	}
 	for _, r := range roots {
 		kept := map[string]*packages.Package{}
 		for path, imp := range r.Imports {
-			if in[imp] {
-				kept[path] = imp
+			if root := byID[imp.ID]; root != nil {
+				kept[path] = root
 			}
 		}
 		r.Imports = kept
@@ -183,9 +181,8 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 // package that does not fully type-check — typically because a
 // dependency is missing from the module cache, which lint never fills —
 // is analysed with the types that could be established, and reported
-// once as a warning. Directories whose files are all excluded by build
-// constraints are skipped: there is nothing there for this build to
-// check.
+// once as a warning (unless warnEach is false: the module has one warning
+// for all of them).
 func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) []*packages.Package {
 	var ok []*packages.Package
 	reported := map[string]bool{} // test variants repeat their package's errors
@@ -201,9 +198,6 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) [
 		}
 	}
 	for _, pkg := range pkgs {
-		if len(pkg.GoFiles) == 0 && len(pkg.CompiledGoFiles) == 0 && excludedByBuild(pkg) {
-			continue // only _test.go files, or all excluded by build constraints
-		}
 		if len(pkg.Errors) == 0 {
 			ok = append(ok, pkg)
 			continue
@@ -212,9 +206,9 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) [
 			once(located(pkg, e, cwd, fmt.Sprintf("Go package %s does not parse: %s", pkg.PkgPath, e.Msg)), true)
 			continue
 		}
-		e := firstError(pkg)
-		if n := countKind(pkg, packages.TypeError); n > 1 {
-			e.Msg += fmt.Sprintf(", and %d type errors", n)
+		e := pkg.Errors[0] // an import that failed comes first, with its cause
+		if n := len(pkg.Errors) - 1; n > 0 {
+			e.Msg += fmt.Sprintf(", and %d more", n)
 		}
 		msg := fmt.Sprintf("Go package %s could not be fully loaded (%s); checked with the types that could be established", pkg.PkgPath, e.Msg)
 		if pkg.Types == nil || pkg.TypesInfo == nil || len(pkg.Syntax) == 0 {
@@ -252,19 +246,6 @@ func located(pkg *packages.Package, e packages.Error, cwd, msg string) report.In
 	}
 	ierr.File, ierr.Line, ierr.Column = displayPath(file, cwd), line, col
 	return ierr
-}
-
-// absolutePositions makes the positions of go list's errors, relative to
-// the directory it ran in, absolute like those of the parser and
-// go/types.
-func absolutePositions(pkgs []*packages.Package, dir string) {
-	for _, pkg := range pkgs {
-		for i, e := range pkg.Errors {
-			if file, line, col, ok := splitPos(e.Pos); ok && file != "" && !filepath.IsAbs(file) {
-				pkg.Errors[i].Pos = fmt.Sprintf("%s:%d:%d", filepath.Join(dir, file), line, col)
-			}
-		}
-	}
 }
 
 // recovering returns a copy of an analyzer whose panics become errors:
@@ -310,18 +291,6 @@ func offlineEnv(environ []string) []string {
 		"GOVCS=*:off", "GONOPROXY=", "GOPRIVATE=", "CGO_ENABLED=0")
 }
 
-// withoutTestMains drops the generated main packages of test binaries.
-func withoutTestMains(pkgs []*packages.Package) []*packages.Package {
-	var out []*packages.Package
-	for _, pkg := range pkgs {
-		if pkg.Name == "main" && strings.HasSuffix(pkg.ID, ".test") {
-			continue
-		}
-		out = append(out, pkg)
-	}
-	return out
-}
-
 // countPlain counts packages, not their test variants (IDs like
 // "p [p.test]").
 func countPlain(pkgs []*packages.Package) int {
@@ -332,45 +301,6 @@ func countPlain(pkgs []*packages.Package) int {
 		}
 	}
 	return n
-}
-
-// firstError prefers a positioned parse or type error over the compiler
-// output go list relays (which repeats them without a position).
-func firstError(pkg *packages.Package) packages.Error {
-	for _, kind := range []packages.ErrorKind{packages.ParseError, packages.TypeError} {
-		for _, e := range pkg.Errors {
-			if e.Kind == kind && e.Pos != "" {
-				return e
-			}
-		}
-	}
-	for _, e := range pkg.Errors {
-		if e.Pos != "" && e.Pos != "-" {
-			return e
-		}
-	}
-	return pkg.Errors[0]
-}
-
-// countKind counts errors of one kind; go list repeats compiler errors
-// as one unpositioned error that would double the count.
-func countKind(pkg *packages.Package, kind packages.ErrorKind) int {
-	n := 0
-	for _, e := range pkg.Errors {
-		if e.Kind == kind {
-			n++
-		}
-	}
-	return n
-}
-
-func excludedByBuild(pkg *packages.Package) bool {
-	for _, e := range pkg.Errors {
-		if !strings.Contains(e.Msg, "build constraints exclude all Go files") && !strings.Contains(e.Msg, "no non-test Go files") {
-			return false
-		}
-	}
-	return true
 }
 
 // splitPos parses go/packages' "file:line:col" (or "file:line") error
@@ -402,23 +332,20 @@ func splitPos(pos string) (file string, line, col int, ok bool) {
 // group is the Go directories of one module and the go/packages patterns
 // naming them, relative to the module root.
 type group struct {
-	dir      string
-	dirs     []string // absolute, for reading the packages without the go command
-	patterns []string
+	dir  string
+	dirs []string // absolute
 }
 
 // groupByModule loads each module from its own root so nested modules
 // (and their go.sum) resolve as `go build` would. Directories outside any
-// module are loaded one by one as file lists.
+// module are loaded one by one.
 func groupByModule(dirs []string) []group {
 	byRoot := map[string]*group{}
 	var out []group
 	for _, d := range dirs {
 		root := moduleRoot(d)
 		if root == "" {
-			if files := goFiles(d); len(files) > 0 {
-				out = append(out, group{dir: d, dirs: []string{d}, patterns: files})
-			}
+			out = append(out, group{dir: d, dirs: []string{d}})
 			continue
 		}
 		g := byRoot[root]
@@ -426,12 +353,7 @@ func groupByModule(dirs []string) []group {
 			g = &group{dir: root}
 			byRoot[root] = g
 		}
-		rel, err := filepath.Rel(root, d)
-		if err != nil {
-			continue
-		}
 		g.dirs = append(g.dirs, d)
-		g.patterns = append(g.patterns, "./"+filepath.ToSlash(rel))
 	}
 	roots := make([]string, 0, len(byRoot))
 	for r := range byRoot {
@@ -455,20 +377,6 @@ func moduleRoot(dir string) string {
 		}
 		dir = parent
 	}
-}
-
-func goFiles(dir string) []string {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		if n := e.Name(); strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") && e.Type().IsRegular() {
-			out = append(out, filepath.Join(dir, n))
-		}
-	}
-	return out
 }
 
 // displayPath matches the workspace's display paths: relative to the

@@ -10,25 +10,20 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/tools/go/packages"
 )
 
-// Loading never compiles the scanned code. The go command only lists the
-// scanned packages (no -export, no -compiled: no cgo, no compiler, no
-// C compiler); releasegate parses and type-checks them itself, against
-// export data of their dependencies, which a second go list builds for
-// the dependencies alone.
-
-// listMode asks go list for names, files and the import graph only.
-const listMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedModule
+// Loading never compiles the scanned code. releasegate reads the scanned
+// packages itself (dirPackages), parses and type-checks them, and asks
+// the go command only for export data of their dependencies — the
+// standard library, the module's requirements — which it builds with
+// CGO_ENABLED=0 and a deadline. No -export or -compiled build of a
+// scanned package happens, so no cgo, C compiler or assembler runs on
+// the repository's files.
 
 // depMode loads the dependencies' types from export data (they are the
 // roots of that query and NeedSyntax is absent).
@@ -58,10 +53,9 @@ func (l loader) load(dir string, mode packages.LoadMode, tests bool, patterns []
 	return pkgs, err
 }
 
-// dependencies loads, from export data, every package the roots import
-// that is not a root itself and was listed without error. The result
-// is keyed by package ID.
-func (l loader) dependencies(dir string, roots []*packages.Package) (map[string]*packages.Package, error) {
+// missingDeps returns the IDs of the packages the roots import that are
+// neither roots nor in deps, and were listed without error.
+func missingDeps(roots []*packages.Package, deps map[string]*packages.Package) []string {
 	isRoot := map[string]bool{}
 	for _, r := range roots {
 		isRoot[r.ID] = true
@@ -70,18 +64,23 @@ func (l loader) dependencies(dir string, roots []*packages.Package) (map[string]
 	for _, r := range roots {
 		for _, imp := range r.Imports {
 			id := plainID(imp.ID)
-			if isRoot[imp.ID] || id == "unsafe" || id == "C" || len(imp.Errors) > 0 || slices.Contains(want, id) {
+			if isRoot[imp.ID] || deps[id] != nil || id == "unsafe" || id == "C" || len(imp.Errors) > 0 || slices.Contains(want, id) {
 				continue
 			}
 			want = append(want, id)
 		}
 	}
+	return want
+}
+
+// loadDeps loads packages by ID from export data, into a map by ID.
+func (l loader) loadDeps(dir string, ids []string) (map[string]*packages.Package, error) {
 	deps := map[string]*packages.Package{}
-	if len(want) == 0 {
+	if len(ids) == 0 {
 		return deps, nil
 	}
-	slices.Sort(want)
-	pkgs, err := l.load(dir, depMode, false, want)
+	slices.Sort(ids)
+	pkgs, err := l.load(dir, depMode, false, ids)
 	for _, p := range pkgs {
 		deps[p.ID] = p
 	}
@@ -98,7 +97,7 @@ func plainID(id string) string {
 // among the roots resolve to each other (so facts can flow), the rest to
 // deps; what resolves nowhere is left to go/types as a broken import, and
 // the package is checked with the types that could be established.
-func typeCheck(roots []*packages.Package, deps map[string]*packages.Package, fset *token.FileSet) {
+func typeCheck(roots []*packages.Package, deps map[string]*packages.Package, fset *token.FileSet, goarch string) {
 	byID := map[string]*packages.Package{}
 	for _, r := range roots {
 		byID[r.ID] = r
@@ -117,7 +116,7 @@ func typeCheck(roots []*packages.Package, deps map[string]*packages.Package, fse
 			}
 		}
 		parseFiles(pkg, fset, parsed)
-		checkPackage(pkg, func(path string) (*types.Package, error) { return resolve(pkg, path, byID, deps) })
+		checkPackage(pkg, goarch, func(path string) (*types.Package, error) { return resolve(pkg, path, byID, deps) })
 	}
 	for _, r := range roots {
 		visit(r)
@@ -146,8 +145,8 @@ func resolve(pkg *packages.Package, path string, roots, deps map[string]*package
 	switch {
 	case dep == nil:
 		return nil, errors.New("its types could not be loaded")
-	case dep.Types != nil && dep.Types.Complete():
-		return dep.Types, nil
+	case dep.Types != nil && dep.Types.Name() != "":
+		return dep.Types, nil // complete, or checked in part from source
 	case len(dep.Errors) > 0:
 		return nil, errors.New(oneLine(dep.Errors[0].Msg))
 	}
@@ -182,7 +181,7 @@ func parseFiles(pkg *packages.Package, fset *token.FileSet, cache map[string]*as
 // checkPackage type-checks one parsed package. `import "C"` declares an
 // empty package (cgo is never run), which is reported as an error of the
 // package so that it is known to be checked in part.
-func checkPackage(pkg *packages.Package, importer func(path string) (*types.Package, error)) {
+func checkPackage(pkg *packages.Package, goarch string, importer func(path string) (*types.Package, error)) {
 	for _, f := range pkg.Syntax {
 		for _, spec := range f.Imports {
 			if spec.Path.Value == `"C"` {
@@ -204,7 +203,7 @@ func checkPackage(pkg *packages.Package, importer func(path string) (*types.Pack
 		Selections:   map[*ast.SelectorExpr]*types.Selection{},
 		FileVersions: map[*ast.File]string{},
 	}
-	sizes := types.SizesFor("gc", goarch())
+	sizes := types.SizesFor("gc", goarch)
 	conf := types.Config{
 		Importer:    importerFunc(importer),
 		Sizes:       sizes,
@@ -240,52 +239,6 @@ func goVersion(pkg *packages.Package) string {
 		}
 	}
 	return "" // newer than this build: check without a version gate
-}
-
-func goarch() string {
-	if a := os.Getenv("GOARCH"); a != "" {
-		return a
-	}
-	return runtime.GOARCH
-}
-
-// addCgoFiles puts back the files go list left out because they import
-// "C" (lint lists with CGO_ENABLED=0): they are analysed from their
-// syntax and the types that do not depend on cgo. Imports only those
-// files have are added to the package's imports, to be resolved like the
-// others.
-func addCgoFiles(pkgs []*packages.Package) {
-	ctxt := build.Default
-	ctxt.CgoEnabled = true
-	for _, pkg := range pkgs {
-		for _, name := range pkg.IgnoredFiles {
-			if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-				continue
-			}
-			f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
-			if err != nil || f.Name.Name != pkg.Name || !importsC(f) {
-				continue
-			}
-			if ok, err := ctxt.MatchFile(filepath.Dir(name), filepath.Base(name)); err != nil || !ok {
-				continue
-			}
-			pkg.GoFiles = append(pkg.GoFiles, name)
-			for _, spec := range f.Imports {
-				path, err := strconv.Unquote(spec.Path.Value)
-				if err != nil || path == "C" || pkg.Imports[path] != nil {
-					continue
-				}
-				if pkg.Imports == nil {
-					pkg.Imports = map[string]*packages.Package{}
-				}
-				pkg.Imports[path] = &packages.Package{ID: path, PkgPath: path}
-			}
-		}
-	}
-}
-
-func importsC(f *ast.File) bool {
-	return slices.ContainsFunc(f.Imports, func(s *ast.ImportSpec) bool { return s.Path.Value == `"C"` })
 }
 
 // oneLine folds the go command's multi-line messages into one line.

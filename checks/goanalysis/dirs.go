@@ -3,6 +3,7 @@ package goanalysis
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"go/build"
 	"os"
 	"path/filepath"
@@ -13,23 +14,17 @@ import (
 	"golang.org/x/tools/go/packages"
 )
 
-// When the go command cannot list a module at all (a go.mod that needs
-// a newer Go, a module graph that needs a download, a go command that
-// hangs), lint still reads the module's Go code: dirPackages builds its
-// packages one directory at a time from the files and their build
-// constraints (go/build reads files and runs nothing). Imports within
-// the module resolve to each other, imports that look like the standard
-// library are loaded from its export data outside the module, and the
-// rest stay unresolved; the analyzers then run as for packages loaded in
-// part.
-
-// dirPackages lists the packages of g's directories, with their test
-// variants, as go list would.
-func dirPackages(g group) []*packages.Package {
+// dirPackages reads the packages of g's directories, with their test
+// variants, from the files and their build constraints: go/build reads
+// file headers and runs nothing, so no code of the scanned repository is
+// compiled, preprocessed or run to list it. cgo files are included (they
+// are parsed, never handed to cgo). Imports among the directories resolve
+// to each other, by import path under the module path of g's go.mod;
+// every other import is a dependency, loaded from export data.
+func dirPackages(g group, ctxt build.Context) []*packages.Package {
 	modPath, goVer := readModFile(g.dir)
 	module := &packages.Module{Path: modPath, Dir: g.dir, GoVersion: goVer, Main: true}
-	ctxt := build.Default
-	ctxt.CgoEnabled = true // list cgo files; they are parsed, never run through cgo
+	ctxt.CgoEnabled = true
 	var pkgs []*packages.Package
 	imports := map[*packages.Package][]string{}
 	byPath := map[string]string{} // import path -> ID of the variant importers see
@@ -59,7 +54,7 @@ func dirPackages(g group) []*packages.Package {
 		}
 		if len(bp.XTestGoFiles) > 0 {
 			x := add(path+"_test ["+path+".test]", path+"_test", bp.Name+"_test", abs(dir, bp.XTestGoFiles), bp.XTestImports)
-			x.Imports = map[string]*packages.Package{path: {ID: testID}}
+			x.Imports = map[string]*packages.Package{path: {ID: testID, PkgPath: path}}
 		}
 	}
 	for _, pkg := range pkgs {
@@ -68,28 +63,40 @@ func dirPackages(g group) []*packages.Package {
 		}
 		for _, path := range imports[pkg] {
 			if pkg.Imports[path] == nil {
-				pkg.Imports[path] = fallbackImport(path, modPath, byPath)
+				pkg.Imports[path] = &packages.Package{ID: cmp.Or(byPath[path], path), PkgPath: path}
 			}
 		}
 	}
 	return pkgs
 }
 
-// fallbackImport resolves an import of a module that could not be
-// listed: to a package of the module, to the standard library (loaded
-// later from export data), or to nothing.
-func fallbackImport(path, modPath string, byPath map[string]string) *packages.Package {
-	if id, ok := byPath[path]; ok {
-		return &packages.Package{ID: id, PkgPath: path}
+// buildContext is the default build context with the GOOS, GOARCH and
+// build tags the go command would use in env.
+func buildContext(env []string) build.Context {
+	ctxt := build.Default
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "GOOS":
+			ctxt.GOOS = v
+		case "GOARCH":
+			ctxt.GOARCH = v
+		case "GOFLAGS":
+			for _, f := range strings.Fields(v) {
+				if tags, ok := strings.CutPrefix(strings.TrimLeft(f, "-"), "tags="); ok {
+					ctxt.BuildTags = strings.Split(tags, ",")
+				}
+			}
+		}
 	}
+	return ctxt
+}
+
+// stdLike reports whether an import path can name a standard library
+// package: its first element has no dot.
+func stdLike(path string) bool {
 	first, _, _ := strings.Cut(path, "/")
-	inModule := modPath != "" && (path == modPath || strings.HasPrefix(path, modPath+"/"))
-	if !inModule && !strings.Contains(first, ".") {
-		return &packages.Package{ID: path, PkgPath: path}
-	}
-	return &packages.Package{ID: path, PkgPath: path, Errors: []packages.Error{{
-		Msg: "not loaded: the go command could not list the module", Kind: packages.ListError,
-	}}}
+	return !strings.Contains(first, ".")
 }
 
 // importPath is the import path of dir in the module at root; outside a

@@ -1,6 +1,7 @@
 // Package jsoninterp defines the go-json-interpolation analyzer: JSON text
-// assembled with fmt.Sprintf (or Fprintf, Appendf) or with string
-// concatenation, where a string value is pasted between JSON quotes.
+// assembled by hand — with fmt.Sprintf (or Fprintf, Appendf), with string
+// concatenation or with writes into a strings.Builder or bytes.Buffer —
+// where a string value is pasted between JSON quotes.
 //
 // # Why
 //
@@ -12,10 +13,25 @@
 //
 // # What is reported
 //
-// A constant format (or the constant parts of a + chain) that starts like
-// JSON ({ or [) and has a %s or %v verb, or a non-constant operand, inside
-// a JSON string, filled by a value of string, []byte or interface type.
-// Constants that need no escaping are not reported.
+//   - A constant format (or the constant parts of a + chain, or the
+//     constant writes into a builder) that starts like JSON ({ or [) and
+//     has a %s or %v verb, or a non-constant operand, inside a JSON
+//     string, filled by a value of string, []byte, interface or unknown
+//     type. Constants that need no escaping are not reported.
+//   - A + chain that starts with an object member's key and colon
+//     ("\"serviceId\": \"" + id + "\", "): JSON built one member at a
+//     time. The chain's literals are read from the syntax, so packages
+//     that do not type-check are covered.
+//   - A quoting helper: a function whose every return is "\"" + p + "\""
+//     or fmt.Sprintf(`"%s"`, p) of a string parameter p gets a QuoterFact
+//     (exported to importing packages). A call of it whose result is
+//     pasted outside quotes into JSON text ({"name":%s}, or between a
+//     builder's `{"name":` and `}`) is reported once per helper: at the
+//     helper when it is declared in the package, else at the first such
+//     call.
+//
+// A package whose imports do not resolve is analysed with the types
+// that do: fmt, strings and the rest of the standard library.
 //
 // # Fix
 //
@@ -52,10 +68,11 @@ var Rule = rule.Rule{
 	ID:       "go-json-interpolation",
 	Half:     rule.LintGo,
 	Severity: rule.Error,
-	Summary:  "JSON text built by fmt.Sprintf or + with a string pasted inside JSON quotes",
+	Summary:  "JSON text built by fmt.Sprintf, + or builder writes with a string pasted inside JSON quotes, or quoted by a helper that does not escape",
 	Why: "Pasting a value between JSON quotes breaks as soon as the value holds a quote or a backslash, " +
 		"which tokens and generated passwords do. A registry login then fails, or sends different fields " +
-		"than intended. encoding/json escapes correctly by construction.",
+		"than intended. A helper that wraps a value in double quotes without escaping it has the same defect " +
+		"one call away; it is reported once, at the helper. encoding/json escapes correctly by construction.",
 	Bad:  "body := fmt.Sprintf(`{\"username\":\"%s\",\"password\":\"%s\"}`, user, token)",
 	Good: "body, err := json.Marshal(map[string]string{\"username\": user, \"password\": token})",
 	Fix:  "Build the value as a struct or map and encode it with encoding/json (json.Marshal or json.NewEncoder).",

@@ -23,7 +23,7 @@ import (
 
 // Options tune the Go analyzers check.
 type Options struct {
-	// GoTimeout bounds each go command the check runs; zero means three
+	// GoTimeout bounds each go command the check runs; zero means ten
 	// minutes.
 	GoTimeout time.Duration
 }
@@ -84,7 +84,7 @@ func (l loader) loadGroup(p *lint.Pass, g group, cwd string) (pkgs []*packages.P
 // directory outside the module the go command could not load, unless
 // the go command timed out (it is not asked again).
 func (l loader) stdlib(pkgs []*packages.Package, loadErr error) map[string]*packages.Package {
-	if errors.Is(loadErr, errDeadline) {
+	if errors.As(loadErr, new(deadlineError)) {
 		return nil
 	}
 	tmp, err := os.MkdirTemp("", "releasegate-std")
@@ -104,11 +104,11 @@ func moduleWarning(g group, err error, cwd string) report.InputError {
 		name, file = modPath, displayPath(filepath.Join(g.dir, "go.mod"), cwd)
 	}
 	how := "from their syntax and the standard library's types"
-	if errors.Is(err, errDeadline) {
+	if errors.As(err, new(deadlineError)) {
 		how = "from their syntax alone"
 	}
 	return report.InputError{File: file, Message: fmt.Sprintf(
-		"Go module %s could not be listed by the go command (%s); its packages were checked %s", name, goError(err), how)}
+		"Go module %s could not be loaded by the go command (%s); its packages were checked %s", name, goError(err), how)}
 }
 
 // goError is the go command's own message, on one line.

@@ -29,11 +29,16 @@ import (
 // roots of that query and NeedSyntax is absent).
 const depMode = packages.NeedName | packages.NeedTypes | packages.NeedImports
 
-// defaultGoTimeout bounds each go command lint runs.
-const defaultGoTimeout = 3 * time.Minute
+// defaultGoTimeout bounds each go command lint runs. A cold build
+// cache makes the export data of a large dependency tree take minutes.
+const defaultGoTimeout = 10 * time.Minute
 
-// errDeadline marks a go command that did not finish in time.
-var errDeadline = errors.New("the go command did not finish in time")
+// deadlineError is a go command stopped at the loader's deadline.
+type deadlineError struct{ limit time.Duration }
+
+func (e deadlineError) Error() string {
+	return fmt.Sprintf("go list ran longer than %v and was stopped", e.limit)
+}
 
 // loader runs the go command offline, with a deadline, and type-checks
 // what it lists.
@@ -48,7 +53,7 @@ func (l loader) load(dir string, mode packages.LoadMode, tests bool, patterns []
 	defer cancel()
 	pkgs, err := packages.Load(&packages.Config{Context: ctx, Mode: mode, Dir: dir, Tests: tests, Env: l.env}, patterns...)
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("%w: go list ran longer than %v and was stopped", errDeadline, l.timeout)
+		return nil, deadlineError{l.timeout}
 	}
 	return pkgs, err
 }

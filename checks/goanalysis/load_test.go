@@ -158,7 +158,7 @@ func main() {
 			name:     "go.mod newer than the toolchain",
 			files:    with(map[string]string{"go.mod": "module example.test/pub\n\ngo 1.99\n\ntoolchain go1.99.1\n"}),
 			warnFile: "go.mod",
-			warning:  "Go module example.test/pub could not be listed by the go command (go: go.mod requires go >= 1.99",
+			warning:  "Go module example.test/pub could not be loaded by the go command (go: go.mod requires go >= 1.99",
 		},
 		{
 			name: "go.sum without the dependency's lines",
@@ -177,7 +177,7 @@ func main() {
 			}),
 			goflags:  "-mod=mod",
 			warnFile: "go.mod",
-			warning:  "Go module example.test/pub could not be listed by the go command",
+			warning:  "Go module example.test/pub could not be loaded by the go command",
 		},
 	}
 	for _, tt := range tests {

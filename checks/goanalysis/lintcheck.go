@@ -3,6 +3,7 @@ package goanalysis
 import (
 	"errors"
 	"fmt"
+	"go/build"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -51,8 +52,12 @@ func run(p *lint.Pass, opt Options) {
 	}
 	cwd, _ := os.Getwd()
 	l := loader{env: offlineEnv(os.Environ()), timeout: opt.GoTimeout}
-	for _, g := range groupByModule(p.Workspace.GoDirs) {
-		pkgs, whole := l.loadGroup(p, g, cwd)
+	groups := groupByModule(p.Workspace.GoDirs)
+	ctxt := buildContext(l.env)
+	sets, scanned := readGroups(groups, ctxt)
+	for _, i := range moduleOrder(sets) {
+		g, pkgs := groups[i], sets[i]
+		whole := l.loadGroup(p, g, pkgs, cwd, ctxt.GOARCH, scanned)
 		roots := usable(p, pkgs, cwd, whole)
 		p.CountGoPackages(countPlain(roots))
 		if len(roots) == 0 || len(analyzers) == 0 {
@@ -68,16 +73,82 @@ func run(p *lint.Pass, opt Options) {
 // that hangs), the module gets one warning and its packages are checked
 // with the standard library's types alone; whole is then false, and the
 // packages get no warnings of their own.
-func (l loader) loadGroup(p *lint.Pass, g group, cwd string) (pkgs []*packages.Package, whole bool) {
-	ctxt := buildContext(l.env)
-	pkgs = dirPackages(g, ctxt)
-	deps, err := l.loadDeps(g.dir, missingDeps(pkgs, nil))
+//
+// scanned holds the import paths of every scanned package, of all
+// modules: those are never built by the go command. A package of another
+// module that was checked before resolves to its checked types
+// (go.work, replace directives to a directory); one that was not stays
+// unresolved.
+func (l loader) loadGroup(p *lint.Pass, g group, pkgs []*packages.Package, cwd, goarch string, scanned map[string]*packages.Package) (whole bool) {
+	deps, err := l.loadDeps(g.dir, slices.DeleteFunc(missingDeps(pkgs, nil), func(id string) bool {
+		_, ok := scanned[id]
+		return ok
+	}))
 	if err != nil {
 		p.Warn(moduleWarning(g, err, cwd))
 		deps = l.stdlib(pkgs, err)
 	}
-	typeCheck(pkgs, deps, token.NewFileSet(), ctxt.GOARCH)
-	return pkgs, err == nil
+	if deps == nil {
+		deps = map[string]*packages.Package{}
+	}
+	for _, id := range missingDeps(pkgs, deps) {
+		if other := scanned[id]; other != nil && other.Types != nil {
+			deps[id] = other
+		}
+	}
+	typeCheck(pkgs, deps, token.NewFileSet(), goarch)
+	for _, pkg := range pkgs {
+		if pkg.ID == pkg.PkgPath {
+			scanned[pkg.PkgPath] = pkg
+		}
+	}
+	return err == nil
+}
+
+// readGroups reads the packages of each group, and maps the import path
+// of every one to nil, to be filled with the package once checked.
+func readGroups(groups []group, ctxt build.Context) ([][]*packages.Package, map[string]*packages.Package) {
+	sets := make([][]*packages.Package, len(groups))
+	scanned := map[string]*packages.Package{}
+	for i, g := range groups {
+		sets[i] = dirPackages(g, ctxt)
+		for _, pkg := range sets[i] {
+			scanned[pkg.PkgPath] = nil
+		}
+	}
+	return sets, scanned
+}
+
+// moduleOrder orders the modules so that one whose packages import
+// another's comes after it (go.work, replace directives to a directory).
+func moduleOrder(sets [][]*packages.Package) []int {
+	owner := map[string]int{}
+	for i, set := range sets {
+		for _, pkg := range set {
+			owner[pkg.PkgPath] = i
+		}
+	}
+	var order []int
+	seen := make([]bool, len(sets))
+	var visit func(i int)
+	visit = func(i int) {
+		if seen[i] {
+			return
+		}
+		seen[i] = true
+		for _, pkg := range sets[i] {
+			for _, imp := range pkg.Imports {
+				if j, ok := owner[imp.PkgPath]; ok && j != i {
+					visit(j)
+				}
+			}
+		}
+		order = append(order, i)
+	}
+	for i := range sets {
+		visit(i)
+	}
+	return order
 }
 
 // stdlib loads the standard library packages pkgs import, from a

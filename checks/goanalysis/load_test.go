@@ -309,3 +309,36 @@ func TestWarningsNameFilesOfTheirPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestScannedCodeIsNeverBuilt: two modules of one repository, the app
+// requiring the library through a replace directive. The go command
+// builds no package of either (a -toolexec script would record any
+// compile), and the app is checked against the library's own types.
+func TestScannedCodeIsNeverBuilt(t *testing.T) {
+	bin := t.TempDir()
+	marker := filepath.Join(bin, "tools-ran")
+	script := filepath.Join(bin, "toolexec")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$@\" >> '"+marker+"'\nexec \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOFLAGS", "-toolexec="+script)
+	dir := linttest.Write(t, map[string]string{
+		"lib/go.mod": "module example.test/lib\n\ngo 1.22\n",
+		"lib/lib.go": "package lib\n\n// Open starts a JSON object with a string member.\nconst Open = `{\"id\":\"`\n",
+		"app/go.mod": "module example.test/app\n\ngo 1.22\n\nrequire example.test/lib v0.0.0\n\nreplace example.test/lib => ../lib\n",
+		"app/app.go": "package app\n\nimport \"example.test/lib\"\n\nfunc Body(id string) string { return lib.Open + id + `\"}` }\n",
+	})
+	res := lintDir(t, dir)
+	if ran, err := os.ReadFile(marker); err == nil {
+		t.Errorf("the go command built code:\n%s", ran)
+	}
+	if len(res.Errors)+len(res.Warnings) != 0 {
+		t.Errorf("errors %v, warnings %v: want none", res.Errors, res.Warnings)
+	}
+	if len(res.Findings) != 1 || !strings.HasSuffix(res.Findings[0].File, "app/app.go") {
+		t.Errorf("findings:\n%s want the + chain in app/app.go, through lib.Open's value", dump(res.Findings))
+	}
+	if res.Scanned.GoPackages != 2 {
+		t.Errorf("scanned %d Go packages, want 2", res.Scanned.GoPackages)
+	}
+}

@@ -1,10 +1,7 @@
 package goanalysis
 
 import (
-	"errors"
 	"fmt"
-	"go/build"
-	"go/token"
 	"os"
 	"path/filepath"
 	"slices"
@@ -65,130 +62,6 @@ func run(p *lint.Pass, opt Options) {
 		}
 		analyze(p, analyzers, roots, cwd)
 	}
-}
-
-// loadGroup reads and type-checks the packages of one module. When the
-// go command cannot load the module's dependencies at all (a go.mod that
-// needs a newer Go, a module graph that needs a download, a go command
-// that hangs), the module gets one warning and its packages are checked
-// with the standard library's types alone; whole is then false, and the
-// packages get no warnings of their own.
-//
-// scanned holds the import paths of every scanned package, of all
-// modules: those are never built by the go command. A package of another
-// module that was checked before resolves to its checked types
-// (go.work, replace directives to a directory); one that was not stays
-// unresolved.
-func (l loader) loadGroup(p *lint.Pass, g group, pkgs []*packages.Package, cwd, goarch string, scanned map[string]*packages.Package) (whole bool) {
-	deps, err := l.loadDeps(g.dir, slices.DeleteFunc(missingDeps(pkgs, nil), func(id string) bool {
-		_, ok := scanned[id]
-		return ok
-	}))
-	if err != nil {
-		p.Warn(moduleWarning(g, err, cwd))
-		deps = l.stdlib(pkgs, err)
-	}
-	if deps == nil {
-		deps = map[string]*packages.Package{}
-	}
-	for _, id := range missingDeps(pkgs, deps) {
-		if other := scanned[id]; other != nil && other.Types != nil {
-			deps[id] = other
-		}
-	}
-	typeCheck(pkgs, deps, token.NewFileSet(), goarch)
-	for _, pkg := range pkgs {
-		if pkg.ID == pkg.PkgPath {
-			scanned[pkg.PkgPath] = pkg
-		}
-	}
-	return err == nil
-}
-
-// readGroups reads the packages of each group, and maps the import path
-// of every one to nil, to be filled with the package once checked.
-func readGroups(groups []group, ctxt build.Context) ([][]*packages.Package, map[string]*packages.Package) {
-	sets := make([][]*packages.Package, len(groups))
-	scanned := map[string]*packages.Package{}
-	for i, g := range groups {
-		sets[i] = dirPackages(g, ctxt)
-		for _, pkg := range sets[i] {
-			scanned[pkg.PkgPath] = nil
-		}
-	}
-	return sets, scanned
-}
-
-// moduleOrder orders the modules so that one whose packages import
-// another's comes after it (go.work, replace directives to a directory).
-func moduleOrder(sets [][]*packages.Package) []int {
-	owner := map[string]int{}
-	for i, set := range sets {
-		for _, pkg := range set {
-			owner[pkg.PkgPath] = i
-		}
-	}
-	var order []int
-	seen := make([]bool, len(sets))
-	var visit func(i int)
-	visit = func(i int) {
-		if seen[i] {
-			return
-		}
-		seen[i] = true
-		for _, pkg := range sets[i] {
-			for _, imp := range pkg.Imports {
-				if j, ok := owner[imp.PkgPath]; ok && j != i {
-					visit(j)
-				}
-			}
-		}
-		order = append(order, i)
-	}
-	for i := range sets {
-		visit(i)
-	}
-	return order
-}
-
-// stdlib loads the standard library packages pkgs import, from a
-// directory outside the module the go command could not load, unless
-// the go command timed out (it is not asked again).
-func (l loader) stdlib(pkgs []*packages.Package, loadErr error) map[string]*packages.Package {
-	if errors.As(loadErr, new(deadlineError)) {
-		return nil
-	}
-	tmp, err := os.MkdirTemp("", "releasegate-std")
-	if err != nil {
-		return nil
-	}
-	defer os.RemoveAll(tmp)
-	deps, _ := l.loadDeps(tmp, slices.DeleteFunc(missingDeps(pkgs, nil), func(path string) bool { return !stdLike(path) }))
-	return deps
-}
-
-// moduleWarning is the one warning for a module the go command could
-// not list.
-func moduleWarning(g group, err error, cwd string) report.InputError {
-	name, file := displayPath(g.dir, cwd), displayPath(g.dir, cwd)
-	if modPath, _ := readModFile(g.dir); modPath != "" {
-		name, file = modPath, displayPath(filepath.Join(g.dir, "go.mod"), cwd)
-	}
-	how := "from their syntax and the standard library's types"
-	if errors.As(err, new(deadlineError)) {
-		how = "from their syntax alone"
-	}
-	return report.InputError{File: file, Message: fmt.Sprintf(
-		"Go module %s could not be loaded by the go command (%s); its packages were checked %s", name, goError(err), how)}
-}
-
-// goError is the go command's own message, on one line.
-func goError(err error) string {
-	msg := err.Error()
-	if _, stderr, ok := strings.Cut(msg, "stderr: "); ok {
-		msg = stderr
-	}
-	return oneLine(msg)
 }
 
 // analyze runs the analyzers over roots, with facts flowing only between

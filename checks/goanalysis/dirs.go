@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"go/build"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/releasegate/releasegate/internal/inputfile"
 )
 
 // dirPackages reads the packages of g's directories, with their test
@@ -20,11 +23,18 @@ import (
 // compiled, preprocessed or run to list it. cgo files are included (they
 // are parsed, never handed to cgo). Imports among the directories resolve
 // to each other, by import path under the module path of g's go.mod;
-// every other import is a dependency, loaded from export data.
-func dirPackages(g group, ctxt build.Context) []*packages.Package {
+// every other import is a dependency, loaded from export data. Files
+// are read through the repository boundary: a symbolic link out of it, a
+// FIFO or a huge file is not read (it is an invalid file, which the parse
+// then reports).
+func dirPackages(g group, ctxt build.Context, root *inputfile.Root) []*packages.Package {
 	modPath, goVer := readModFile(g.dir)
 	module := &packages.Module{Path: modPath, Dir: g.dir, GoVersion: goVer, Main: true}
 	ctxt.CgoEnabled = true
+	ctxt.OpenFile = func(path string) (io.ReadCloser, error) {
+		data, err := root.ReadFile(path, 0)
+		return io.NopCloser(bytes.NewReader(data)), err
+	}
 	var pkgs []*packages.Package
 	imports := map[*packages.Package][]string{}
 	byPath := map[string]string{} // import path -> ID of the variant importers see

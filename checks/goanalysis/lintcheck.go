@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/releasegate/releasegate/checks/goanalysis/suite"
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
@@ -51,10 +52,15 @@ func run(p *lint.Pass, opt Options) {
 	l := loader{env: offlineEnv(os.Environ()), timeout: opt.GoTimeout}
 	groups := groupByModule(p.Workspace.GoDirs)
 	ctxt := buildContext(l.env)
-	sets, scanned := readGroups(groups, ctxt)
+	root, err := inputfile.NewRoot(p.Workspace.RepoRoot)
+	if err != nil {
+		p.Fail(report.InputError{Message: fmt.Sprintf("Go packages: %v", err)})
+		return
+	}
+	sets, scanned := readGroups(groups, ctxt, root)
 	for _, i := range moduleOrder(sets) {
 		g, pkgs := groups[i], sets[i]
-		whole := l.loadGroup(p, g, pkgs, cwd, ctxt.GOARCH, scanned)
+		whole := l.loadGroup(p, g, pkgs, cwd, ctxt.GOARCH, scanned, root)
 		roots := usable(p, pkgs, cwd, whole)
 		p.CountGoPackages(countPlain(roots))
 		if len(roots) == 0 || len(analyzers) == 0 {

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/report"
 )
@@ -95,7 +96,7 @@ func missingDeps(roots []*packages.Package, deps map[string]*packages.Package) [
 // module that was checked before resolves to its checked types
 // (go.work, replace directives to a directory); one that was not stays
 // unresolved.
-func (l loader) loadGroup(p *lint.Pass, g group, pkgs []*packages.Package, cwd, goarch string, scanned map[string]*packages.Package) (whole bool) {
+func (l loader) loadGroup(p *lint.Pass, g group, pkgs []*packages.Package, cwd, goarch string, scanned map[string]*packages.Package, root *inputfile.Root) (whole bool) {
 	deps, err := l.loadDeps(g.dir, slices.DeleteFunc(missingDeps(pkgs, nil), func(id string) bool {
 		_, ok := scanned[id]
 		return ok
@@ -112,7 +113,7 @@ func (l loader) loadGroup(p *lint.Pass, g group, pkgs []*packages.Package, cwd, 
 			deps[id] = other
 		}
 	}
-	typeCheck(pkgs, deps, token.NewFileSet(), goarch)
+	typeCheck(pkgs, deps, token.NewFileSet(), goarch, root)
 	for _, pkg := range pkgs {
 		if pkg.ID == pkg.PkgPath {
 			scanned[pkg.PkgPath] = pkg
@@ -123,11 +124,11 @@ func (l loader) loadGroup(p *lint.Pass, g group, pkgs []*packages.Package, cwd, 
 
 // readGroups reads the packages of each group, and maps the import path
 // of every one to nil, to be filled with the package once checked.
-func readGroups(groups []group, ctxt build.Context) ([][]*packages.Package, map[string]*packages.Package) {
+func readGroups(groups []group, ctxt build.Context, root *inputfile.Root) ([][]*packages.Package, map[string]*packages.Package) {
 	sets := make([][]*packages.Package, len(groups))
 	scanned := map[string]*packages.Package{}
 	for i, g := range groups {
-		sets[i] = dirPackages(g, ctxt)
+		sets[i] = dirPackages(g, ctxt, root)
 		for _, pkg := range sets[i] {
 			scanned[pkg.PkgPath] = nil
 		}
@@ -231,7 +232,7 @@ func plainID(id string) string {
 // among the roots resolve to each other (so facts can flow), the rest to
 // deps; what resolves nowhere is left to go/types as a broken import, and
 // the package is checked with the types that could be established.
-func typeCheck(roots []*packages.Package, deps map[string]*packages.Package, fset *token.FileSet, goarch string) {
+func typeCheck(roots []*packages.Package, deps map[string]*packages.Package, fset *token.FileSet, goarch string, root *inputfile.Root) {
 	byID := map[string]*packages.Package{}
 	for _, r := range roots {
 		byID[r.ID] = r
@@ -249,7 +250,7 @@ func typeCheck(roots []*packages.Package, deps map[string]*packages.Package, fse
 				visit(r)
 			}
 		}
-		parseFiles(pkg, fset, parsed)
+		parseFiles(pkg, fset, parsed, root)
 		checkPackage(pkg, goarch, func(path string) (*types.Package, error) { return resolve(pkg, path, byID, deps) })
 	}
 	for _, r := range roots {
@@ -288,17 +289,23 @@ func resolve(pkg *packages.Package, path string, roots, deps map[string]*package
 }
 
 // parseFiles parses the package's files into pkg.Syntax, recording
-// syntax errors as parse errors.
-func parseFiles(pkg *packages.Package, fset *token.FileSet, cache map[string]*ast.File) {
+// syntax errors (and files that cannot be read within the repository's
+// boundary) as parse errors.
+func parseFiles(pkg *packages.Package, fset *token.FileSet, cache map[string]*ast.File, root *inputfile.Root) {
 	pkg.Fset = fset
 	pkg.CompiledGoFiles = pkg.GoFiles
 	for _, name := range pkg.GoFiles {
 		f, ok := cache[name]
 		if !ok {
-			var err error
-			f, err = parser.ParseFile(fset, name, nil, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+			src, err := root.ReadFile(name, 0)
+			if err == nil {
+				f, err = parser.ParseFile(fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+			}
 			var list scanner.ErrorList
+			var outside *inputfile.Error
 			switch {
+			case errors.As(err, &outside):
+				pkg.Errors = append(pkg.Errors, packages.Error{Pos: name, Msg: "not read: " + outside.Message(), Kind: packages.ParseError})
 			case errors.As(err, &list) && len(list) > 0:
 				pkg.Errors = append(pkg.Errors, packages.Error{Pos: list[0].Pos.String(), Msg: list[0].Msg, Kind: packages.ParseError})
 			case err != nil:

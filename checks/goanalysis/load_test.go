@@ -342,3 +342,31 @@ func TestScannedCodeIsNeverBuilt(t *testing.T) {
 		t.Errorf("scanned %d Go packages, want 2", res.Scanned.GoPackages)
 	}
 }
+
+// TestGoFilesStayInsideTheRepository: a Go file that is a symbolic link
+// out of the repository is not read (nothing of it reaches a finding);
+// it is an input error naming the file, as for a workflow.
+func TestGoFilesStayInsideTheRepository(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.go")
+	body := "package tool\n\nimport \"fmt\"\n\nfunc Leak(s string) string { return fmt.Sprintf(`{\"k\":\"%s\"}`, s) }\n"
+	if err := os.WriteFile(outside, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := linttest.Write(t, map[string]string{
+		"go.mod":  "module example.test/tool\n\ngo 1.22\n",
+		"tool.go": "package tool\n\n// Name is the tool's name.\nconst Name = \"tool\"\n",
+	})
+	if err := os.Symlink(outside, filepath.Join(dir, "leak.go")); err != nil {
+		t.Fatal(err)
+	}
+	res := lintDir(t, dir)
+	if len(res.Findings) != 0 {
+		t.Errorf("findings from a file outside the repository:\n%s", dump(res.Findings))
+	}
+	if len(res.Errors) != 1 || !strings.HasSuffix(res.Errors[0].File, "leak.go") || !strings.Contains(res.Errors[0].Message, "outside") {
+		t.Errorf("errors %v, want one naming leak.go as outside the repository", res.Errors)
+	}
+	if code := res.Outcome(rule.Error).ExitCode(); code != 2 {
+		t.Errorf("exit code %d, want 2", code)
+	}
+}

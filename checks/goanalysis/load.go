@@ -46,18 +46,17 @@ func (e deadlineError) Error() string {
 	return fmt.Sprintf("go list ran longer than %v and was stopped", e.limit)
 }
 
-// loader runs the go command offline, with a deadline, and type-checks
-// what it lists.
+// loader runs the go command offline and with a deadline.
 type loader struct {
 	env     []string
 	timeout time.Duration
 }
 
 // load runs one go/packages query under the loader's deadline.
-func (l loader) load(dir string, mode packages.LoadMode, tests bool, patterns []string) ([]*packages.Package, error) {
+func (l loader) load(dir string, mode packages.LoadMode, patterns []string) ([]*packages.Package, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
 	defer cancel()
-	pkgs, err := packages.Load(&packages.Config{Context: ctx, Mode: mode, Dir: dir, Tests: tests, Env: l.env}, patterns...)
+	pkgs, err := packages.Load(&packages.Config{Context: ctx, Mode: mode, Dir: dir, Env: l.env}, patterns...)
 	if ctx.Err() != nil {
 		return nil, deadlineError{l.timeout}
 	}
@@ -65,7 +64,7 @@ func (l loader) load(dir string, mode packages.LoadMode, tests bool, patterns []
 }
 
 // missingDeps returns the IDs of the packages the roots import that are
-// neither roots nor in deps, and were listed without error.
+// neither roots nor in deps.
 func missingDeps(roots []*packages.Package, deps map[string]*packages.Package) []string {
 	isRoot := map[string]bool{}
 	for _, r := range roots {
@@ -75,7 +74,7 @@ func missingDeps(roots []*packages.Package, deps map[string]*packages.Package) [
 	for _, r := range roots {
 		for _, imp := range r.Imports {
 			id := plainID(imp.ID)
-			if isRoot[imp.ID] || deps[id] != nil || id == "unsafe" || id == "C" || len(imp.Errors) > 0 || slices.Contains(want, id) {
+			if isRoot[imp.ID] || deps[id] != nil || id == "unsafe" || id == "C" || slices.Contains(want, id) {
 				continue
 			}
 			want = append(want, id)
@@ -215,7 +214,7 @@ func (l loader) loadDeps(dir string, ids []string) (map[string]*packages.Package
 		return deps, nil
 	}
 	slices.Sort(ids)
-	pkgs, err := l.load(dir, depMode, false, ids)
+	pkgs, err := l.load(dir, depMode, ids)
 	for _, p := range pkgs {
 		deps[p.ID] = p
 	}
@@ -265,16 +264,13 @@ func resolve(pkg *packages.Package, path string, roots, deps map[string]*package
 	}
 	imp := pkg.Imports[path]
 	if imp == nil {
-		return nil, errors.New("not listed by the go command")
+		return nil, errors.New("not an import of the package")
 	}
 	if r := roots[imp.ID]; r != nil {
 		if r.Types == nil {
 			return nil, errors.New("import cycle")
 		}
 		return r.Types, nil
-	}
-	if len(imp.Errors) > 0 {
-		return nil, errors.New(oneLine(imp.Errors[0].Msg))
 	}
 	dep := deps[plainID(imp.ID)]
 	switch {

@@ -205,6 +205,9 @@ func main() {
 			if code := res.Outcome(rule.Error).ExitCode(); code != 1 {
 				t.Errorf("exit code %d, want 1 (from the findings)", code)
 			}
+			if res.Scanned.GoPackages < 2 {
+				t.Errorf("scanned %d Go packages, want names and cmd/pub at least", res.Scanned.GoPackages)
+			}
 			if entries, _ := os.ReadDir(modcache); len(entries) > 0 {
 				t.Errorf("the module cache was written to: %v", entries)
 			}

@@ -39,15 +39,7 @@ func run(p *lint.Pass, opt Options) {
 	if len(p.Workspace.GoDirs) == 0 {
 		return
 	}
-	var analyzers []*analysis.Analyzer
-	for _, a := range suite.WithConfig(p.Config) {
-		if p.Enabled(suite.RuleID(a.Name)) {
-			analyzers = append(analyzers, a)
-		}
-	}
-	for i, a := range analyzers {
-		analyzers[i] = recovering(a)
-	}
+	analyzers := enabledAnalyzers(p)
 	cwd, _ := os.Getwd()
 	l := loader{env: offlineEnv(os.Environ()), timeout: opt.GoTimeout}
 	groups := groupByModule(p.Workspace.GoDirs)
@@ -57,10 +49,12 @@ func run(p *lint.Pass, opt Options) {
 		p.Fail(report.InputError{Message: fmt.Sprintf("Go packages: %v", err)})
 		return
 	}
-	sets, scanned := readGroups(groups, ctxt, root)
+	s := &session{pass: p, loader: l, cwd: cwd, goarch: ctxt.GOARCH, root: root}
+	var sets [][]*packages.Package
+	sets, s.scanned = readGroups(groups, ctxt, root)
 	for _, i := range moduleOrder(sets) {
-		g, pkgs := groups[i], sets[i]
-		whole := l.loadGroup(p, g, pkgs, cwd, ctxt.GOARCH, scanned, root)
+		pkgs := sets[i]
+		whole := s.loadGroup(groups[i], pkgs)
 		roots := usable(p, pkgs, cwd, whole)
 		p.CountGoPackages(countPlain(roots))
 		if len(roots) == 0 || len(analyzers) == 0 {
@@ -68,6 +62,18 @@ func run(p *lint.Pass, opt Options) {
 		}
 		analyze(p, analyzers, roots, cwd)
 	}
+}
+
+// enabledAnalyzers are the analyzers of the enabled rules, each turning
+// its panics into errors.
+func enabledAnalyzers(p *lint.Pass) []*analysis.Analyzer {
+	var analyzers []*analysis.Analyzer
+	for _, a := range suite.WithConfig(p.Config) {
+		if p.Enabled(suite.RuleID(a.Name)) {
+			analyzers = append(analyzers, recovering(a))
+		}
+	}
+	return analyzers
 }
 
 // analyze runs the analyzers over roots, with facts flowing only between

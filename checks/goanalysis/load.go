@@ -83,39 +83,49 @@ func missingDeps(roots []*packages.Package, deps map[string]*packages.Package) [
 	return want
 }
 
-// loadGroup reads and type-checks the packages of one module. When the
+// session is what loading shares across the modules of one run.
+type session struct {
+	pass    *lint.Pass
+	loader  loader
+	cwd     string
+	goarch  string
+	root    *inputfile.Root              // the repository boundary Go files are read within
+	scanned map[string]*packages.Package // import path -> the package once checked (nil before)
+}
+
+// loadGroup type-checks the packages of one module. When the
 // go command cannot load the module's dependencies at all (a go.mod that
 // needs a newer Go, a module graph that needs a download, a go command
 // that hangs), the module gets one warning and its packages are checked
 // with the standard library's types alone; whole is then false, and the
 // packages get no warnings of their own.
 //
-// scanned holds the import paths of every scanned package, of all
+// s.scanned holds the import paths of every scanned package, of all
 // modules: those are never built by the go command. A package of another
 // module that was checked before resolves to its checked types
 // (go.work, replace directives to a directory); one that was not stays
 // unresolved.
-func (l loader) loadGroup(p *lint.Pass, g group, pkgs []*packages.Package, cwd, goarch string, scanned map[string]*packages.Package, root *inputfile.Root) (whole bool) {
-	deps, err := l.loadDeps(g.dir, slices.DeleteFunc(missingDeps(pkgs, nil), func(id string) bool {
-		_, ok := scanned[id]
+func (s *session) loadGroup(g group, pkgs []*packages.Package) (whole bool) {
+	deps, err := s.loader.loadDeps(g.dir, slices.DeleteFunc(missingDeps(pkgs, nil), func(id string) bool {
+		_, ok := s.scanned[id]
 		return ok
 	}))
 	if err != nil {
-		p.Warn(moduleWarning(g, err, cwd))
-		deps = l.stdlib(pkgs, err)
+		s.pass.Warn(moduleWarning(g, err, s.cwd))
+		deps = s.loader.stdlib(pkgs, err)
 	}
 	if deps == nil {
 		deps = map[string]*packages.Package{}
 	}
 	for _, id := range missingDeps(pkgs, deps) {
-		if other := scanned[id]; other != nil && other.Types != nil {
+		if other := s.scanned[id]; other != nil && other.Types != nil {
 			deps[id] = other
 		}
 	}
-	typeCheck(pkgs, deps, token.NewFileSet(), goarch, root)
+	typeCheck(pkgs, deps, token.NewFileSet(), s.goarch, s.root)
 	for _, pkg := range pkgs {
 		if pkg.ID == pkg.PkgPath {
-			scanned[pkg.PkgPath] = pkg
+			s.scanned[pkg.PkgPath] = pkg
 		}
 	}
 	return err == nil

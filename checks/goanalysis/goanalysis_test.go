@@ -33,6 +33,12 @@ const fixtures = "../../fixtures/testdata/gotool"
 // lintDir runs the Go analyzers check the way `releasegate lint DIR` does.
 func lintDir(t testing.TB, dir string) *report.Result {
 	t.Helper()
+	return lintDirWith(t, dir, goanalysis.Check)
+}
+
+// lintDirWith runs check (the Go analyzers with options) on dir.
+func lintDirWith(t testing.TB, dir string, check lint.Check) *report.Result {
+	t.Helper()
 	cfg := config.Default(dir)
 	if file, err := config.Discover(dir); err != nil {
 		t.Fatal(err)
@@ -46,7 +52,7 @@ func lintDir(t testing.TB, dir string) *report.Result {
 		t.Fatal(err)
 	}
 	res, err := lint.Run(lint.Options{
-		Workspace: ws, Config: cfg, Checks: []lint.Check{goanalysis.Check},
+		Workspace: ws, Config: cfg, Checks: []lint.Check{check},
 		Rules: rule.NewSet(goanalysis.Rules),
 	})
 	if err != nil {

@@ -4,51 +4,58 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/releasegate/releasegate/checks/goanalysis/suite"
+	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
 )
 
-// loadMode loads syntax and types for the scanned packages only; their
-// dependencies come from export data (NeedDeps is deliberately absent).
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedTypes | packages.NeedTypesSizes |
-	packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
+// Options tune the Go analyzers check.
+type Options struct {
+	// GoTimeout bounds each go command the check runs; zero means ten
+	// minutes.
+	GoTimeout time.Duration
+}
 
-func run(p *lint.Pass) {
+// NewCheck returns the Go analyzers check with its options.
+func NewCheck(opt Options) lint.Check {
+	if opt.GoTimeout <= 0 {
+		opt.GoTimeout = defaultGoTimeout
+	}
+	return lint.Check{Name: "go-analyzers", Rules: Rules, Run: func(p *lint.Pass) { run(p, opt) }}
+}
+
+func run(p *lint.Pass, opt Options) {
 	if len(p.Workspace.GoDirs) == 0 {
 		return
 	}
-	var analyzers []*analysis.Analyzer
-	for _, a := range suite.WithConfig(p.Config) {
-		if p.Enabled(suite.RuleID(a.Name)) {
-			analyzers = append(analyzers, a)
-		}
-	}
-	for i, a := range analyzers {
-		analyzers[i] = recovering(a)
-	}
+	analyzers := enabledAnalyzers(p)
 	cwd, _ := os.Getwd()
-	env := offlineEnv(os.Environ())
-	for _, g := range groupByModule(p.Workspace.GoDirs) {
-		// Tests: true, like go vet, so _test.go files are checked too.
-		pkgs, err := packages.Load(&packages.Config{Mode: loadMode, Dir: g.dir, Tests: true, Env: env}, g.patterns...)
-		if err != nil {
-			// The go command could not list the module at all (a go.mod
-			// that needs a newer toolchain, no go command): the Go rules
-			// did not run there, the rest of the lint did.
-			p.Warn(report.InputError{File: displayPath(g.dir, cwd), Message: fmt.Sprintf("Go packages not checked: %v", err)})
-			continue
-		}
-		roots := usable(p, withoutTestMains(pkgs), cwd)
+	l := loader{env: offlineEnv(os.Environ()), timeout: opt.GoTimeout}
+	groups := groupByModule(p.Workspace.GoDirs)
+	ctxt := buildContext(l.env)
+	root, err := inputfile.NewRoot(p.Workspace.RepoRoot)
+	if err != nil {
+		p.Fail(report.InputError{Message: fmt.Sprintf("Go packages: %v", err)})
+		return
+	}
+	s := &session{pass: p, loader: l, cwd: cwd, goarch: ctxt.GOARCH, root: root}
+	var sets [][]*packages.Package
+	sets, s.scanned = readGroups(groups, ctxt, root)
+	for _, i := range moduleOrder(sets) {
+		pkgs := sets[i]
+		whole := s.loadGroup(groups[i], pkgs)
+		roots := usable(p, pkgs, cwd, whole)
 		p.CountGoPackages(countPlain(roots))
 		if len(roots) == 0 || len(analyzers) == 0 {
 			continue
@@ -57,18 +64,30 @@ func run(p *lint.Pass) {
 	}
 }
 
+// enabledAnalyzers are the analyzers of the enabled rules, each turning
+// its panics into errors.
+func enabledAnalyzers(p *lint.Pass) []*analysis.Analyzer {
+	var analyzers []*analysis.Analyzer
+	for _, a := range suite.WithConfig(p.Config) {
+		if p.Enabled(suite.RuleID(a.Name)) {
+			analyzers = append(analyzers, recovering(a))
+		}
+	}
+	return analyzers
+}
+
 // analyze runs the analyzers over roots, with facts flowing only between
 // them.
 func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Package, cwd string) {
-	in := map[*packages.Package]bool{}
+	byID := map[string]*packages.Package{}
 	for _, r := range roots {
-		in[r] = true
+		byID[r.ID] = r
 	}
 	for _, r := range roots {
 		kept := map[string]*packages.Package{}
 		for path, imp := range r.Imports {
-			if in[imp] {
-				kept[path] = imp
+			if root := byID[imp.ID]; root != nil {
+				kept[path] = root
 			}
 		}
 		r.Imports = kept
@@ -118,10 +137,9 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 // package that does not fully type-check — typically because a
 // dependency is missing from the module cache, which lint never fills —
 // is analysed with the types that could be established, and reported
-// once as a warning. Directories whose files are all excluded by build
-// constraints are skipped: there is nothing there for this build to
-// check.
-func usable(p *lint.Pass, pkgs []*packages.Package, cwd string) []*packages.Package {
+// once as a warning (unless warnEach is false: the module has one warning
+// for all of them).
+func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) []*packages.Package {
 	var ok []*packages.Package
 	reported := map[string]bool{} // test variants repeat their package's errors
 	once := func(e report.InputError, fail bool) {
@@ -131,14 +149,11 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string) []*packages.Pack
 		reported[e.Error()] = true
 		if fail {
 			p.Fail(e)
-		} else {
+		} else if warnEach {
 			p.Warn(e)
 		}
 	}
 	for _, pkg := range pkgs {
-		if len(pkg.GoFiles) == 0 && len(pkg.CompiledGoFiles) == 0 && excludedByBuild(pkg) {
-			continue // only _test.go files, or all excluded by build constraints
-		}
 		if len(pkg.Errors) == 0 {
 			ok = append(ok, pkg)
 			continue
@@ -147,9 +162,9 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string) []*packages.Pack
 			once(located(pkg, e, cwd, fmt.Sprintf("Go package %s does not parse: %s", pkg.PkgPath, e.Msg)), true)
 			continue
 		}
-		e := firstCause(pkg)
-		if n := countKind(pkg, packages.TypeError); n > 1 {
-			e.Msg += fmt.Sprintf(", and %d type errors", n)
+		e := pkg.Errors[0] // an import that failed comes first, with its cause
+		if n := len(pkg.Errors) - 1; n > 0 {
+			e.Msg += fmt.Sprintf(", and %d more", n)
 		}
 		msg := fmt.Sprintf("Go package %s could not be fully loaded (%s); checked with the types that could be established", pkg.PkgPath, e.Msg)
 		if pkg.Types == nil || pkg.TypesInfo == nil || len(pkg.Syntax) == 0 {
@@ -173,51 +188,20 @@ func parseError(pkg *packages.Package) (packages.Error, bool) {
 }
 
 // located turns a package error into a one-line input error at its
-// position.
+// position, which is always in a file of the package: an error placed
+// elsewhere (go list relays errors of the packages it imports) is put
+// on the package's first file instead.
 func located(pkg *packages.Package, e packages.Error, cwd, msg string) report.InputError {
-	ierr := report.InputError{Message: strings.Join(strings.Fields(msg), " ")}
-	if file, line, col, found := splitPos(e.Pos); found {
-		if !filepath.IsAbs(file) && pkg.Dir != "" {
-			file = filepath.Join(pkg.Dir, file)
+	ierr := report.InputError{Message: oneLine(msg)}
+	file, line, col, found := splitPos(e.Pos)
+	if !found || !filepath.IsAbs(file) || !slices.Contains(pkg.GoFiles, file) {
+		if len(pkg.GoFiles) == 0 {
+			return ierr
 		}
-		ierr.File, ierr.Line, ierr.Column = displayPath(file, cwd), line, col
+		file, line, col = pkg.GoFiles[0], 0, 0
 	}
+	ierr.File, ierr.Line, ierr.Column = displayPath(file, cwd), line, col
 	return ierr
-}
-
-// firstCause is the error that explains why a package is incomplete: an
-// import that could not be loaded says why in its own errors (a module
-// missing from the cache, a missing go.sum entry), which beats go/types'
-// "could not import" that follows from it.
-func firstCause(pkg *packages.Package) packages.Error {
-	paths := make([]string, 0, len(pkg.Imports))
-	for path := range pkg.Imports {
-		paths = append(paths, path)
-	}
-	sort.Strings(paths)
-	for _, path := range paths {
-		if imp := pkg.Imports[path]; len(imp.Errors) > 0 {
-			e := imp.Errors[0]
-			e.Msg = "could not import " + path + ": " + strings.TrimSpace(e.Msg)
-			if e.Pos == "" || e.Pos == "-" {
-				e.Pos = importPos(pkg, path)
-			}
-			return e
-		}
-	}
-	return firstError(pkg)
-}
-
-// importPos is where pkg imports path, for a position-less error.
-func importPos(pkg *packages.Package, path string) string {
-	for _, f := range pkg.Syntax {
-		for _, spec := range f.Imports {
-			if strings.Trim(spec.Path.Value, "`\"") == path {
-				return pkg.Fset.Position(spec.Pos()).String()
-			}
-		}
-	}
-	return ""
 }
 
 // recovering returns a copy of an analyzer whose panics become errors:
@@ -239,39 +223,28 @@ func recovering(a *analysis.Analyzer) *analysis.Analyzer {
 
 // offlineEnv is the environment for go list: never download a module
 // (lint must not reach the network; a module missing from the cache is a
-// package loaded in part), never fetch a toolchain, never write go.mod.
-// The user's other settings, -mod=vendor included, are kept.
+// package loaded in part), never fetch a toolchain, never write go.mod,
+// never run cgo (a C compiler on the scanned code). The user's other
+// settings, -mod=vendor included, are kept.
 func offlineEnv(environ []string) []string {
-	out := make([]string, 0, len(environ)+6)
+	out := make([]string, 0, len(environ)+7)
 	var flags []string
 	for _, kv := range environ {
 		k, v, _ := strings.Cut(kv, "=")
 		switch k {
 		case "GOFLAGS":
 			for _, f := range strings.Fields(v) {
-				if f != "-mod=mod" {
+				if strings.TrimLeft(f, "-") != "mod=mod" {
 					flags = append(flags, f)
 				}
 			}
-		case "GOPROXY", "GOTOOLCHAIN", "GOVCS", "GONOPROXY", "GOPRIVATE":
+		case "GOPROXY", "GOTOOLCHAIN", "GOVCS", "GONOPROXY", "GOPRIVATE", "CGO_ENABLED":
 		default:
 			out = append(out, kv)
 		}
 	}
 	return append(out, "GOFLAGS="+strings.Join(flags, " "), "GOPROXY=off", "GOTOOLCHAIN=local",
-		"GOVCS=*:off", "GONOPROXY=", "GOPRIVATE=")
-}
-
-// withoutTestMains drops the generated main packages of test binaries.
-func withoutTestMains(pkgs []*packages.Package) []*packages.Package {
-	var out []*packages.Package
-	for _, pkg := range pkgs {
-		if pkg.Name == "main" && strings.HasSuffix(pkg.ID, ".test") {
-			continue
-		}
-		out = append(out, pkg)
-	}
-	return out
+		"GOVCS=*:off", "GONOPROXY=", "GOPRIVATE=", "CGO_ENABLED=0")
 }
 
 // countPlain counts packages, not their test variants (IDs like
@@ -284,45 +257,6 @@ func countPlain(pkgs []*packages.Package) int {
 		}
 	}
 	return n
-}
-
-// firstError prefers a positioned parse or type error over the compiler
-// output go list relays (which repeats them without a position).
-func firstError(pkg *packages.Package) packages.Error {
-	for _, kind := range []packages.ErrorKind{packages.ParseError, packages.TypeError} {
-		for _, e := range pkg.Errors {
-			if e.Kind == kind && e.Pos != "" {
-				return e
-			}
-		}
-	}
-	for _, e := range pkg.Errors {
-		if e.Pos != "" && e.Pos != "-" {
-			return e
-		}
-	}
-	return pkg.Errors[0]
-}
-
-// countKind counts errors of one kind; go list repeats compiler errors
-// as one unpositioned error that would double the count.
-func countKind(pkg *packages.Package, kind packages.ErrorKind) int {
-	n := 0
-	for _, e := range pkg.Errors {
-		if e.Kind == kind {
-			n++
-		}
-	}
-	return n
-}
-
-func excludedByBuild(pkg *packages.Package) bool {
-	for _, e := range pkg.Errors {
-		if !strings.Contains(e.Msg, "build constraints exclude all Go files") && !strings.Contains(e.Msg, "no non-test Go files") {
-			return false
-		}
-	}
-	return true
 }
 
 // splitPos parses go/packages' "file:line:col" (or "file:line") error
@@ -354,22 +288,20 @@ func splitPos(pos string) (file string, line, col int, ok bool) {
 // group is the Go directories of one module and the go/packages patterns
 // naming them, relative to the module root.
 type group struct {
-	dir      string
-	patterns []string
+	dir  string
+	dirs []string // absolute
 }
 
 // groupByModule loads each module from its own root so nested modules
 // (and their go.sum) resolve as `go build` would. Directories outside any
-// module are loaded one by one as file lists.
+// module are loaded one by one.
 func groupByModule(dirs []string) []group {
 	byRoot := map[string]*group{}
 	var out []group
 	for _, d := range dirs {
 		root := moduleRoot(d)
 		if root == "" {
-			if files := goFiles(d); len(files) > 0 {
-				out = append(out, group{dir: d, patterns: files})
-			}
+			out = append(out, group{dir: d, dirs: []string{d}})
 			continue
 		}
 		g := byRoot[root]
@@ -377,11 +309,7 @@ func groupByModule(dirs []string) []group {
 			g = &group{dir: root}
 			byRoot[root] = g
 		}
-		rel, err := filepath.Rel(root, d)
-		if err != nil {
-			continue
-		}
-		g.patterns = append(g.patterns, "./"+filepath.ToSlash(rel))
+		g.dirs = append(g.dirs, d)
 	}
 	roots := make([]string, 0, len(byRoot))
 	for r := range byRoot {
@@ -405,20 +333,6 @@ func moduleRoot(dir string) string {
 		}
 		dir = parent
 	}
-}
-
-func goFiles(dir string) []string {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		if n := e.Name(); strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") && e.Type().IsRegular() {
-			out = append(out, filepath.Join(dir, n))
-		}
-	}
-	return out
 }
 
 // displayPath matches the workspace's display paths: relative to the

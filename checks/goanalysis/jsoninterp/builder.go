@@ -24,20 +24,20 @@ type builderState struct {
 	done  bool // not JSON, or already reported
 }
 
-func checkBuilders(pass *analysis.Pass, report func(analysis.Diagnostic), body *ast.BlockStmt) {
+func checkBuilders(pass *analysis.Pass, report func(analysis.Diagnostic), helpers *helperReports, body *ast.BlockStmt) {
 	states := map[string]*builderState{}
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch x := n.(type) {
 		case *ast.FuncLit:
 			return false // its own function
 		case *ast.CallExpr:
-			builderWrite(pass, report, states, x)
+			builderWrite(pass, report, helpers, states, x)
 		}
 		return true
 	})
 }
 
-func builderWrite(pass *analysis.Pass, report func(analysis.Diagnostic), states map[string]*builderState, call *ast.CallExpr) {
+func builderWrite(pass *analysis.Pass, report func(analysis.Diagnostic), helpers *helperReports, states map[string]*builderState, call *ast.CallExpr) {
 	key, kind, method, ok := writeCall(pass, call)
 	if !ok {
 		return
@@ -53,6 +53,10 @@ func builderWrite(pass *analysis.Pass, report func(analysis.Diagnostic), states 
 	case st.done:
 	case isConst:
 		st.inStr = scanQuotes(text, st.inStr)
+	case !st.inStr && method == "WriteString":
+		if u, ok := quoterCall(pass, arg); ok {
+			helpers.use(u, kind)
+		}
 	case st.inStr && method == "WriteString" && (textLike(pass, arg) || untyped(pass, arg)):
 		st.done = true
 		report(analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: fmt.Sprintf(

@@ -1,6 +1,7 @@
 // Package jsoninterp defines the go-json-interpolation analyzer: JSON text
-// assembled with fmt.Sprintf (or Fprintf, Appendf) or with string
-// concatenation, where a string value is pasted between JSON quotes.
+// assembled by hand — with fmt.Sprintf (or Fprintf, Appendf), with string
+// concatenation or with writes into a strings.Builder or bytes.Buffer —
+// where a string value is pasted between JSON quotes.
 //
 // # Why
 //
@@ -12,10 +13,25 @@
 //
 // # What is reported
 //
-// A constant format (or the constant parts of a + chain) that starts like
-// JSON ({ or [) and has a %s or %v verb, or a non-constant operand, inside
-// a JSON string, filled by a value of string, []byte or interface type.
-// Constants that need no escaping are not reported.
+//   - A constant format (or the constant parts of a + chain, or the
+//     constant writes into a builder) that starts like JSON ({ or [) and
+//     has a %s or %v verb, or a non-constant operand, inside a JSON
+//     string, filled by a value of string, []byte, interface or unknown
+//     type. Constants that need no escaping are not reported.
+//   - A + chain that starts with an object member's key and colon
+//     ("\"serviceId\": \"" + id + "\", "): JSON built one member at a
+//     time. The chain's literals are read from the syntax, so packages
+//     that do not type-check are covered.
+//   - A quoting helper: a function whose every return is "\"" + p + "\""
+//     or fmt.Sprintf(`"%s"`, p) of a string parameter p gets a QuoterFact
+//     (exported to importing packages). A call of it whose result is
+//     pasted outside quotes into JSON text ({"name":%s}, or between a
+//     builder's `{"name":` and `}`) is reported once per helper: at the
+//     helper when it is declared in the package, else at the first such
+//     call.
+//
+// A package whose imports do not resolve is analysed with the types
+// that do: fmt, strings and the rest of the standard library.
 //
 // # Fix
 //
@@ -52,10 +68,11 @@ var Rule = rule.Rule{
 	ID:       "go-json-interpolation",
 	Half:     rule.LintGo,
 	Severity: rule.Error,
-	Summary:  "JSON text built by fmt.Sprintf or + with a string pasted inside JSON quotes",
+	Summary:  "JSON text built by fmt.Sprintf, + or builder writes with a string pasted inside JSON quotes, or quoted by a helper that does not escape",
 	Why: "Pasting a value between JSON quotes breaks as soon as the value holds a quote or a backslash, " +
 		"which tokens and generated passwords do. A registry login then fails, or sends different fields " +
-		"than intended. encoding/json escapes correctly by construction.",
+		"than intended. A helper that wraps a value in double quotes without escaping it has the same defect " +
+		"one call away; it is reported once, at the helper. encoding/json escapes correctly by construction.",
 	Bad:  "body := fmt.Sprintf(`{\"username\":\"%s\",\"password\":\"%s\"}`, user, token)",
 	Good: "body, err := json.Marshal(map[string]string{\"username\": user, \"password\": token})",
 	Fix:  "Build the value as a struct or map and encode it with encoding/json (json.Marshal or json.NewEncoder).",
@@ -83,6 +100,7 @@ func New(src *rgconfig.Source) *analysis.Analyzer {
 		// the types that resolve (fmt, strings and the rest of the standard
 		// library always do): JSON text is recognised from those.
 		RunDespiteErrors: true,
+		FactTypes:        []analysis.Fact{new(QuoterFact)},
 	}
 }
 
@@ -93,24 +111,26 @@ var formatArg = map[string]int{
 }
 
 func run(pass *analysis.Pass, report func(analysis.Diagnostic)) (any, error) {
+	quoters(pass)
+	helpers := &helperReports{pass: pass, report: report, done: map[*types.Func]bool{}}
 	ins := inspector.New(pass.Files)
 	inner := map[ast.Expr]bool{} // + expressions that are operands of a larger chain
 	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil), (*ast.BinaryExpr)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)}, func(n ast.Node) {
 		switch n := n.(type) {
 		case *ast.FuncDecl:
 			if n.Body != nil {
-				checkBuilders(pass, report, n.Body)
+				checkBuilders(pass, report, helpers, n.Body)
 			}
 		case *ast.FuncLit:
-			checkBuilders(pass, report, n.Body)
+			checkBuilders(pass, report, helpers, n.Body)
 		case *ast.CallExpr:
-			checkFormat(pass, report, n)
+			checkFormat(pass, report, helpers, n)
 		case *ast.BinaryExpr:
 			if n.Op != token.ADD || inner[n] {
 				return
 			}
 			markInner(n, inner)
-			checkConcat(pass, report, n)
+			checkConcat(pass, report, helpers, n)
 		}
 	})
 	return nil, nil
@@ -136,7 +156,7 @@ type hole struct {
 	verb  byte
 }
 
-func checkFormat(pass *analysis.Pass, report func(analysis.Diagnostic), call *ast.CallExpr) {
+func checkFormat(pass *analysis.Pass, report func(analysis.Diagnostic), helpers *helperReports, call *ast.CallExpr) {
 	fn, _ := typeutil.Callee(pass.TypesInfo, call).(*types.Func)
 	if fn == nil || fn.Pkg() == nil {
 		return
@@ -153,6 +173,11 @@ func checkFormat(pass *analysis.Pass, report func(analysis.Diagnostic), call *as
 	holes, ok := formatHoles(format, call.Args[idx+1:])
 	if !ok {
 		return
+	}
+	for _, h := range holes {
+		if u, ok := quoterCall(pass, h.arg); ok && !h.quote && (h.verb == 's' || h.verb == 'v') {
+			helpers.use(u, "fmt."+fn.Name())
+		}
 	}
 	bad := unsafeHoles(pass, holes)
 	if len(bad) == 0 {
@@ -262,12 +287,31 @@ func looksLikeJSON(s string) bool {
 	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")
 }
 
+// jsonMember matches text that starts with an object member's quoted key
+// and colon, maybe after the comma before it: `"serviceId": "`.
+var jsonMember = lazyre.New(`^\s*,?\s*"(?:[^"\\\n]|\\.)*"\s*:`)
+
+// looksLikeJSONPiece is looksLikeJSON, or the start of an object member:
+// a + chain often builds one member at a time.
+func looksLikeJSONPiece(s string) bool {
+	return looksLikeJSON(s) || jsonMember().MatchString(s)
+}
+
+// constString is the value of a string constant: from the types when
+// they are known, else from a literal's syntax (a package that does not
+// type-check still has its literals).
 func constString(pass *analysis.Pass, e ast.Expr) (string, bool) {
-	tv, ok := pass.TypesInfo.Types[e]
-	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
-		return "", false
+	if tv, ok := pass.TypesInfo.Types[e]; ok && tv.Value != nil {
+		if tv.Value.Kind() != constant.String {
+			return "", false
+		}
+		return constant.StringVal(tv.Value), true
 	}
-	return constant.StringVal(tv.Value), true
+	if lit, ok := ast.Unparen(e).(*ast.BasicLit); ok && lit.Kind == token.STRING {
+		s, err := strconv.Unquote(lit.Value)
+		return s, err == nil
+	}
+	return "", false
 }
 
 func describe(pass *analysis.Pass, exprs []ast.Expr) string {
@@ -282,7 +326,7 @@ func describe(pass *analysis.Pass, exprs []ast.Expr) string {
 
 // checkConcat looks at a maximal chain of + and follows the JSON quoting
 // state across its constant parts.
-func checkConcat(pass *analysis.Pass, report func(analysis.Diagnostic), n *ast.BinaryExpr) {
+func checkConcat(pass *analysis.Pass, report func(analysis.Diagnostic), helpers *helperReports, n *ast.BinaryExpr) {
 	// With partial types the chain itself may be of unknown type; a chain
 	// that starts with a string constant is string concatenation anyway.
 	if tv, ok := pass.TypesInfo.Types[n]; ok && (tv.Value != nil || !isString(tv.Type) && !untyped(pass, n)) {
@@ -290,7 +334,7 @@ func checkConcat(pass *analysis.Pass, report func(analysis.Diagnostic), n *ast.B
 	}
 	parts := flatten(n, nil)
 	first, ok := constString(pass, parts[0])
-	if !ok || !looksLikeJSON(first) {
+	if !ok || !looksLikeJSONPiece(first) {
 		return
 	}
 	var bad []ast.Expr
@@ -302,6 +346,8 @@ func checkConcat(pass *analysis.Pass, report func(analysis.Diagnostic), n *ast.B
 		}
 		if inStr && (textLike(pass, p) || untyped(pass, p)) {
 			bad = append(bad, p)
+		} else if u, ok := quoterCall(pass, p); ok && !inStr {
+			helpers.use(u, "string concatenation")
 		}
 	}
 	if len(bad) > 0 {

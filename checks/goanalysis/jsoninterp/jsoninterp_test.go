@@ -12,6 +12,18 @@ func TestAnalyzer(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), jsoninterp.Analyzer, "a", "onlyfmt", "single", "hasjson", "kinds")
 }
 
+// TestQuotingHelpers: a helper that wraps a value in double quotes
+// without escaping is reported once, where its result lands in JSON:
+// at the helper in its own package, at the first call in another.
+func TestQuotingHelpers(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), jsoninterp.Analyzer, "quoting", "quoteuse")
+}
+
+// TestJSONPieces: + chains that build one object member at a time.
+func TestJSONPieces(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), jsoninterp.Analyzer, "pieces")
+}
+
 // TestPartialTypes: a package whose import is missing is analysed from
 // its syntax and the types that resolve.
 func TestPartialTypes(t *testing.T) {

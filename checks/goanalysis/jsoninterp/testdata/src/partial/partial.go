@@ -17,6 +17,12 @@ func concat(cfg client.Config) string {
 	return `{"token":"` + cfg.Token + `"}` // want `string concatenation builds JSON text with cfg.Token pasted`
 }
 
+// member is a JSON piece: found from the literals' syntax even though
+// cfg's type is unknown.
+func member(cfg client.Config) string {
+	return "\"serviceId\": \"" + cfg.ID + "\", " // want `string concatenation builds JSON text with cfg.ID pasted`
+}
+
 func build(cfg client.Config) string {
 	var b strings.Builder
 	b.WriteString(`{"token":"`)

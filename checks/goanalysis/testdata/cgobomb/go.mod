@@ -1,0 +1,3 @@
+module example.test/cgobomb
+
+go 1.22

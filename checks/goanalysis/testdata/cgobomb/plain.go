@@ -1,0 +1,4 @@
+package cgobomb
+
+// Version is the package's cgo-free part.
+const Version = "1.0.0"

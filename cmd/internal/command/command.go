@@ -176,7 +176,8 @@ func WithOutcome(o report.Outcome, err error) error { return &ExitError{o, err} 
 func Undecided(err error) error { return &ExitError{report.Undecided, err} }
 
 // ExitCode maps what a command returned to the process exit code, and
-// prints its error as one line.
+// prints its error as one line, escaped as every untrusted string in text
+// output is (report.Text): errors name files of the checkout.
 func ExitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return report.Holds.ExitCode()
@@ -184,12 +185,12 @@ func ExitCode(err error, stderr io.Writer) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintln(stderr, "releasegate: "+OneLine(ee.Err.Error()))
+			fmt.Fprintln(stderr, "releasegate: "+report.Text(OneLine(ee.Err.Error())))
 		}
 		return ee.Outcome.ExitCode()
 	}
 	// Flag and argument errors from cobra.
-	fmt.Fprintln(stderr, "releasegate: "+OneLine(err.Error()))
+	fmt.Fprintln(stderr, "releasegate: "+report.Text(OneLine(err.Error())))
 	return report.Undecided.ExitCode()
 }
 

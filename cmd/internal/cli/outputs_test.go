@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/releasegate/releasegate/internal/scenario"
+	"github.com/releasegate/releasegate/report/reporttest"
 )
 
 // outputCase is one file a command writes: its flags or environment
@@ -110,4 +111,23 @@ func TestGateOutputsRefuseLinks(t *testing.T) {
 		code := runMain(full, strings.NewReader(""), &stdout, &stderr)
 		return code, stderr.String()
 	})
+}
+
+// TestLintTextForgesNoCommand: a pull request that adds a file whose name
+// holds a line break and a workflow command gets a finding on it, and the
+// default text format prints the name without starting a command line
+// (GitHub's runner reads both stdout and stderr for them).
+func TestLintTextForgesNoCommand(t *testing.T) {
+	name := "runbooks/n\n::error file=README.md::forged ##[add-mask]x.md"
+	repo := hostileRepo(t, map[string]string{
+		".github/workflows/w.yml": okWorkflow,
+		name:                      "# Runbook\n\nSee [the steps](missing.md).\n",
+	})
+	code, out, stderr := runBounded(t, repo, "lint", "--format", "text", "--fail-on", "warning")
+	if code != 1 || !strings.Contains(out, `"runbooks/n\n::error file=README.md::forged ##\x5badd-mask]x.md":3:`) {
+		t.Fatalf("exit %d, want 1 and a finding on the file, quoted\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	if cmds := reporttest.Commands(out + stderr); len(cmds) > 0 {
+		t.Errorf("workflow commands in the output: %q\n%s", cmds, out)
+	}
 }

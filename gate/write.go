@@ -1,7 +1,6 @@
 package gate
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -45,9 +44,7 @@ func Write(w io.Writer, format string, res *Result, opt WriteOptions) error {
 			Tool    report.Tool `json:"tool"`
 			*Result
 		}{res.Version, opt.Tool, res}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(doc)
+		return report.WriteJSON(w, doc)
 	case "github":
 		return writeGitHub(w, res)
 	case "text":

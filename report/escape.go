@@ -7,6 +7,9 @@ package report
 // or markup to a step summary.
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -126,4 +129,20 @@ func writeControl(b *strings.Builder, r rune) {
 	}
 	q := strconv.QuoteRune(r)
 	b.WriteString(q[1 : len(q)-1])
+}
+
+// WriteJSON writes v as indented JSON, as every JSON document releasegate
+// prints (lint, gate, SARIF). JSON already escapes line breaks, so no line
+// can begin with "::"; the "[" of a "##[" inside a string is written
+// \u005b, which decodes the same, so a document printed to a job log
+// carries no workflow command of the older syntax either.
+func WriteJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(bytes.ReplaceAll(buf.Bytes(), []byte("##["), []byte(`##\u005b`)))
+	return err
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -150,6 +151,30 @@ func TestTextOutputForgesNoCommand(t *testing.T) {
 		}
 		if strings.Contains(b.String(), "\x1b") {
 			t.Errorf("%q: text output has a terminal escape", s)
+		}
+	}
+}
+
+// TestJSONForgesNoCommand: JSON and SARIF printed to a job log carry no
+// workflow command, and decode to the names as they were.
+func TestJSONForgesNoCommand(t *testing.T) {
+	for _, format := range []string{"json", "sarif"} {
+		for _, s := range hostile {
+			res := &Result{Scanned: Scanned{Workflows: 1},
+				Findings: []Finding{{Rule: "actionlint", Severity: rule.Error, File: s, Line: 1, Column: 1, Message: s}}}
+			var b bytes.Buffer
+			if err := Write(&b, format, res, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if cmds := reporttest.Commands(b.String()); len(cmds) > 0 {
+				t.Errorf("%s %q: workflow commands %q", format, s, cmds)
+			}
+			if format == "json" {
+				var back struct{ Findings []Finding }
+				if err := json.Unmarshal(b.Bytes(), &back); err != nil || len(back.Findings) != 1 || back.Findings[0].Message != strings.ToValidUTF8(s, "\uFFFD") {
+					t.Errorf("%q does not decode back: %v %+v", s, err, back.Findings)
+				}
+			}
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -56,9 +55,7 @@ func writeJSON(w io.Writer, res *Result, opt Options) error {
 	if doc.Warnings == nil {
 		doc.Warnings = []InputError{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return WriteJSON(w, doc)
 }
 
 func writeText(w io.Writer, res *Result, opt Options) error {

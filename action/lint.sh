@@ -14,7 +14,9 @@
 #   RG_PATHS                 space-separated paths to lint
 #   RG_CONFIG                configuration file, or empty
 #   RG_FAIL_ON               error, warning or note
-#   RG_SARIF                 where to write the SARIF report
+#   RG_SARIF                 where to write the SARIF report; empty means
+#                            $RUNNER_TEMP/releasegate.sarif (the path is
+#                            written to $GITHUB_OUTPUT as sarif-file)
 #   RG_BASELINE              a baseline file, or empty
 #   RG_NEW_FROM_MERGE_BASE   a branch or ref, or empty / "none" for every finding
 set -euo pipefail
@@ -51,7 +53,20 @@ merge_base_ref() {
   fi
 }
 
-args=(--format github --sarif "$RG_SARIF" --fail-on "$RG_FAIL_ON")
+# The SARIF report goes outside the checkout unless asked otherwise: a
+# pull request can commit a symbolic link at any path inside it.
+# (releasegate refuses to write through one anyway, but then the check
+# fails instead of reporting.)
+sarif="${RG_SARIF:-}"
+if [[ -z "$sarif" ]]; then
+  [[ -n "${RUNNER_TEMP:-}" ]] || fail "sarif-file: empty, and RUNNER_TEMP is not set to put the report in"
+  sarif="$RUNNER_TEMP/releasegate.sarif"
+fi
+if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
+  echo "sarif-file=$sarif" >>"$GITHUB_OUTPUT"
+fi
+
+args=(--format github --sarif "$sarif" --fail-on "$RG_FAIL_ON")
 if [[ -n "${RG_CONFIG:-}" ]]; then args+=(--config "$RG_CONFIG"); fi
 if [[ -n "${RG_BASELINE:-}" ]]; then args+=(--baseline "$RG_BASELINE"); fi
 base="${RG_NEW_FROM_MERGE_BASE:-}"

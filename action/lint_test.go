@@ -81,11 +81,13 @@ func runLint(t *testing.T, checkout string, vars ...string) (int, string, []stri
 	cmd := exec.Command("bash", script)
 	cmd.Dir = checkout
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "RG_") && !strings.HasPrefix(kv, "GIT_") {
+		// Not the runner's own files, when the tests run in Actions.
+		if !strings.HasPrefix(kv, "RG_") && !strings.HasPrefix(kv, "GIT_") && !strings.HasPrefix(kv, "GITHUB_") && !strings.HasPrefix(kv, "RUNNER_") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
 	cmd.Env = append(cmd.Env, "RG_BIN="+bin, "RG_ARGS_FILE="+argsFile, "RG_PATHS=.", "RG_FAIL_ON=error", "RG_SARIF=out.sarif",
+		"GITHUB_OUTPUT="+filepath.Join(t.TempDir(), "output"),
 		"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=protocol.file.allow", "GIT_CONFIG_VALUE_0=always")
 	cmd.Env = append(cmd.Env, vars...)
 	out, err := cmd.CombinedOutput()
@@ -171,10 +173,48 @@ func TestActionPassesTheInputs(t *testing.T) {
 		"RG_BASELINE: ${{ inputs.baseline }}",
 		"RG_NEW_FROM_MERGE_BASE: ${{ inputs.new-from-merge-base }}",
 		"default: ${{ github.base_ref }}",
+		"RG_SARIF: ${{ inputs.sarif-file }}",
+		"value: ${{ steps.lint.outputs.sarif-file }}",
+		"id: lint",
 		`run: bash "$RG_ACTION_PATH/action/lint.sh"`,
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("action.yml does not say %q", want)
 		}
+	}
+}
+
+// TestLintSARIFPath: by default the SARIF report goes under RUNNER_TEMP,
+// outside the checkout where a pull request could commit a symbolic link
+// at the path, and the step's sarif-file output names where it went.
+func TestLintSARIFPath(t *testing.T) {
+	temp := t.TempDir()
+	tests := []struct {
+		name, sarif, runnerTemp string
+		code                    int
+		want                    string // the --sarif releasegate gets, and the output
+	}{
+		{name: "default", runnerTemp: temp, want: filepath.Join(temp, "releasegate.sarif")},
+		{name: "chosen by the workflow", sarif: "reports/lint.sarif", runnerTemp: temp, want: "reports/lint.sarif"},
+		{name: "nowhere to put it", code: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			output := filepath.Join(t.TempDir(), "output")
+			code, out, args := runLint(t, t.TempDir(), "RG_SARIF="+tt.sarif, "RUNNER_TEMP="+tt.runnerTemp, "GITHUB_OUTPUT="+output)
+			b, _ := os.ReadFile(output)
+			if tt.code != 0 {
+				if code != tt.code || len(args) != 0 || !strings.Contains(out, "::error title=releasegate::sarif-file: empty") || len(b) != 0 {
+					t.Fatalf("exit %d, args %v, output %q\n%s", code, args, b, out)
+				}
+				return
+			}
+			if got, _ := flagValue(args, "--sarif"); code != 0 || got != tt.want {
+				t.Fatalf("exit %d, releasegate got --sarif %q, want %q\n%s", code, got, tt.want, out)
+			}
+			if string(b) != "sarif-file="+tt.want+"\n" {
+				t.Errorf("GITHUB_OUTPUT holds %q", b)
+			}
+		})
 	}
 }

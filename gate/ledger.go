@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"time"
 
 	"github.com/releasegate/releasegate/internal/inputfile"
+	"github.com/releasegate/releasegate/internal/outputfile"
 	"github.com/releasegate/releasegate/registry"
 )
 
@@ -113,13 +114,15 @@ func LedgerFrom(f *Facts, now time.Time) (*Ledger, error) {
 	return l, nil
 }
 
-// WriteLedger writes the ledger as indented JSON.
+// WriteLedger writes the ledger as indented JSON, through a temporary
+// file renamed into place; a path that is a symbolic link is refused.
 func WriteLedger(path string, l *Ledger) error {
 	b, err := json.MarshalIndent(l, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	write := func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }
+	if err := outputfile.Write(path, write); err != nil {
 		return fmt.Errorf("--ledger: %w", err)
 	}
 	return nil

@@ -1,7 +1,6 @@
 package gate
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -45,9 +44,7 @@ func Write(w io.Writer, format string, res *Result, opt WriteOptions) error {
 			Tool    report.Tool `json:"tool"`
 			*Result
 		}{res.Version, opt.Tool, res}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(doc)
+		return report.WriteJSON(w, doc)
 	case "github":
 		return writeGitHub(w, res)
 	case "text":
@@ -91,8 +88,8 @@ func ruleIDs(vs []policies.Violation) string {
 	}
 	var ids []string
 	for _, v := range vs {
-		if !slices.Contains(ids, v.Rule) {
-			ids = append(ids, v.Rule)
+		if id := report.Text(v.Rule); !slices.Contains(ids, id) {
+			ids = append(ids, id) // a policy of the repository's may name its rule
 		}
 	}
 	return " [" + strings.Join(ids, ", ") + "]"
@@ -131,7 +128,7 @@ func writeText(w io.Writer, res *Result, opt WriteOptions) error {
 	}
 	title := "releasegate gate " + res.Phase
 	if f.Version != "" {
-		title += " " + f.Version
+		title += " " + report.Text(f.Version)
 	}
 	if res.Probe != nil && res.Probe.Shard != "" {
 		title += " (shard " + res.Probe.Shard + ")"
@@ -143,7 +140,7 @@ func writeText(w io.Writer, res *Result, opt WriteOptions) error {
 		if img.Listed {
 			continue // a catalog's broken tags: the summary and the violations say it all
 		}
-		fmt.Fprintf(&b, "\n%s%s\n", img.Image, ruleIDs(byTarget[img.Image]))
+		fmt.Fprintf(&b, "\n%s%s\n", report.Text(img.Image), ruleIDs(byTarget[img.Image]))
 		writeTag(&b, p, img.Version, nil, byTarget)
 		for _, t := range img.Moving {
 			writeTag(&b, p, t, &img.Version, byTarget)
@@ -157,7 +154,7 @@ func writeText(w io.Writer, res *Result, opt WriteOptions) error {
 	if len(res.Violations) > 0 {
 		b.WriteString("\n")
 		for _, v := range res.Violations {
-			fmt.Fprintf(&b, "%s: %s: %s %s\n", v.Target, p.Severity(v.Severity), v.Message, p.Dim("["+v.Rule+"]"))
+			fmt.Fprintf(&b, "%s: %s: %s %s\n", report.Text(v.Target), p.Severity(v.Severity), report.Text(v.Message), p.Dim("["+report.Text(v.Rule)+"]"))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", summaryLine(res))
@@ -183,7 +180,7 @@ func writeCatalogs(b *strings.Builder, p report.Painter, s *probereport.Summary)
 			m = "✗"
 		}
 		fmt.Fprintf(b, "\n%s %s catalog: %d repositories, %d tags, %d objects checked, %d broken tags",
-			paintMark(p, m), r.Registry, r.Repositories, r.Tags, r.Objects, r.BrokenTags)
+			paintMark(p, m), report.Text(r.Registry), r.Repositories, r.Tags, r.Objects, r.BrokenTags)
 		if !r.CatalogAccessible {
 			b.WriteString("; the catalog could not be listed to the end")
 		}
@@ -196,7 +193,7 @@ func writeTag(b *strings.Builder, p report.Painter, t registry.TagFact, version 
 		return
 	}
 	vs := byTarget[t.Ref]
-	head := fmt.Sprintf("  %s %-14s", paintMark(p, mark(vs)), t.Tag)
+	head := fmt.Sprintf("  %s %-14s", paintMark(p, mark(vs)), report.Text(t.Tag))
 	switch t.State {
 	case registry.Absent:
 		fmt.Fprintf(b, "%s absent%s\n", head, ruleIDs(vs))
@@ -211,12 +208,12 @@ func writeTag(b *strings.Builder, p report.Painter, t registry.TagFact, version 
 	}
 	extra := ""
 	if t.Platform != "" {
-		extra = " for " + t.Platform
+		extra = " for " + report.Text(t.Platform)
 	}
 	if version != nil && version.State == registry.Present && t.Digest == version.Digest {
-		extra += " (= " + version.Tag + ")"
+		extra += " (= " + report.Text(version.Tag) + ")"
 	}
-	fmt.Fprintf(b, "%s %s %s%s%s\n", head, Short(t.Digest), kind, extra, ruleIDs(vs))
+	fmt.Fprintf(b, "%s %s %s%s%s\n", head, report.Text(Short(t.Digest)), kind, extra, ruleIDs(vs))
 	if !t.Index || (version != nil && t.Digest == version.Digest) {
 		return
 	}
@@ -228,9 +225,9 @@ func writeTag(b *strings.Builder, p report.Painter, t registry.TagFact, version 
 	for _, pl := range plats {
 		note := ""
 		if version != nil && version.Platforms[pl] != "" && version.Platforms[pl] != t.Platforms[pl] {
-			note = "  ≠ " + version.Tag + " " + Short(version.Platforms[pl])
+			note = "  ≠ " + report.Text(version.Tag) + " " + report.Text(Short(version.Platforms[pl]))
 		}
-		fmt.Fprintf(b, "      %-14s %s%s\n", pl, Short(t.Platforms[pl]), note)
+		fmt.Fprintf(b, "      %-14s %s%s\n", report.Text(pl), report.Text(Short(t.Platforms[pl])), note)
 	}
 }
 
@@ -259,7 +256,7 @@ func writeIntegrity(b *strings.Builder, p report.Painter, img *ImageFacts, byTar
 	fmt.Fprintf(b, "  %s %-14s %s%s\n", paintMark(p, mark(bad)), "integrity", line, ruleIDs(bad))
 	for _, o := range img.Integrity {
 		if o.State != registry.Present {
-			fmt.Fprintf(b, "      %s %s %s %s\n", o.Kind, Short(o.Digest), o.Platform, o.State)
+			fmt.Fprintf(b, "      %s %s %s %s\n", o.Kind, report.Text(Short(o.Digest)), report.Text(o.Platform), o.State)
 		}
 	}
 }
@@ -320,7 +317,7 @@ func writeGitHub(w io.Writer, res *Result) error {
 func WriteStepSummary(w io.Writer, res *Result) error {
 	var b strings.Builder
 	icon := map[string]string{Pass: "✅", Skip: "⏭️", Fail: "❌", Error: "⚠️"}[res.Decision]
-	fmt.Fprintf(&b, "### releasegate gate %s %s: %s %s\n\n", res.Phase, res.Facts.Version, icon, res.Decision)
+	fmt.Fprintf(&b, "### releasegate gate %s %s: %s %s\n\n", res.Phase, report.MarkdownCell(res.Facts.Version), icon, res.Decision)
 	writeCatalogTable(&b, res.Probe)
 	b.WriteString("| image | tag | digest | platforms | checks |\n| --- | --- | --- | --- | --- |\n")
 	byTarget := marks(res.Violations)
@@ -331,24 +328,24 @@ func WriteStepSummary(w io.Writer, res *Result) error {
 			}
 			digest := t.State
 			if t.State == registry.Present {
-				digest = "`" + Short(t.Digest) + "`"
+				digest = report.MarkdownCode(Short(t.Digest))
 			}
 			var plats []string
 			for pl, d := range t.Platforms {
-				plats = append(plats, pl+" `"+Short(d)+"`")
+				plats = append(plats, report.MarkdownCell(pl)+" "+report.MarkdownCode(Short(d)))
 			}
 			slices.Sort(plats)
 			checks := "✅"
 			if vs := byTarget[t.Ref]; len(vs) > 0 {
 				checks = mark(vs) + strings.TrimPrefix(ruleIDs(vs), " ")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", report.MarkdownCell(img.Image), report.MarkdownCell(t.Tag), digest, report.MarkdownCell(strings.Join(plats, "<br>")), report.MarkdownCell(checks))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", report.MarkdownCell(img.Image), report.MarkdownCell(t.Tag), digest, strings.Join(plats, "<br>"), report.MarkdownCell(checks))
 		}
 	}
 	if len(res.Violations) > 0 {
 		b.WriteString("\n| rule | severity | target | message |\n| --- | --- | --- | --- |\n")
 		for _, v := range res.Violations {
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", v.Rule, v.Severity, report.MarkdownCell(v.Target), report.MarkdownCell(v.Message))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", report.MarkdownCode(v.Rule), report.MarkdownCell(string(v.Severity)), report.MarkdownCell(v.Target), report.MarkdownCell(v.Message))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", report.MarkdownCell(summaryLine(res)))

@@ -79,6 +79,7 @@ func (e InputError) Error() string { return Position(e.File, e.Line, e.Column) +
 
 // Position renders "file:line:col: " with the parts that are known.
 func Position(file string, line, col int) string {
+	file = Text(file)
 	switch {
 	case file == "":
 		return ""

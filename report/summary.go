@@ -43,13 +43,7 @@ func stepSummaryRows(res *Result) []string {
 	var rows []string
 	row := func(what, ruleID, file string, line, col int, msg string) {
 		where := strings.TrimSuffix(Position(file, line, col), ": ")
-		if where != "" {
-			where = "`" + MarkdownCell(where) + "`"
-		}
-		if ruleID != "" {
-			ruleID = "`" + ruleID + "`"
-		}
-		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |\n", what, ruleID, where, MarkdownCell(msg)))
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |\n", what, MarkdownCode(ruleID), MarkdownCode(where), MarkdownCell(msg)))
 	}
 	for _, f := range res.Findings {
 		if !f.Suppressed {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -56,9 +55,7 @@ func writeJSON(w io.Writer, res *Result, opt Options) error {
 	if doc.Warnings == nil {
 		doc.Warnings = []InputError{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return WriteJSON(w, doc)
 }
 
 func writeText(w io.Writer, res *Result, opt Options) error {
@@ -69,17 +66,17 @@ func writeText(w io.Writer, res *Result, opt Options) error {
 			continue
 		}
 		fmt.Fprintf(&b, "%s%s: %s %s\n", Position(f.File, f.Line, f.Column),
-			p.Severity(f.Severity), f.Message, p.Dim("["+f.Rule+"]"))
+			p.Severity(f.Severity), Text(f.Message), p.Dim("["+Text(f.Rule)+"]"))
 	}
 	for _, e := range res.Errors {
-		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Red("could not check:"), e.Message)
+		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Red("could not check:"), Text(e.Message))
 	}
 	for _, e := range res.Warnings {
-		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Caution("checked in part:"), e.Message)
+		fmt.Fprintf(&b, "%s%s %s\n", Position(e.File, e.Line, e.Column), p.Caution("checked in part:"), Text(e.Message))
 	}
 	if bl := res.Baseline; bl != nil {
 		for _, e := range bl.Fixed {
-			fmt.Fprintf(&b, "%s: %s %s:%d: %s %s\n", bl.File, p.Dim("fixed since the baseline:"), e.File, e.Line, e.Message, p.Dim("["+e.Rule+"]"))
+			fmt.Fprintf(&b, "%s: %s %s:%d: %s %s\n", Text(bl.File), p.Dim("fixed since the baseline:"), Text(e.File), e.Line, Text(e.Message), p.Dim("["+Text(e.Rule)+"]"))
 		}
 	}
 	if !opt.Quiet || b.Len() > 0 || res.Outcome(rule.Note) == Undecided {
@@ -138,10 +135,10 @@ func summary(res *Result) string {
 func adoption(res *Result) string {
 	var s string
 	if nf := res.NewFrom; nf != nil {
-		s += fmt.Sprintf("; %s on lines unchanged since %s not reported", plural(nf.Hidden, "finding"), nf.Ref)
+		s += fmt.Sprintf("; %s on lines unchanged since %s not reported", plural(nf.Hidden, "finding"), Text(nf.Ref))
 	}
 	if bl := res.Baseline; bl != nil {
-		s += fmt.Sprintf("; %s hidden by the baseline %s", plural(bl.Hidden, "finding"), bl.File)
+		s += fmt.Sprintf("; %s hidden by the baseline %s", plural(bl.Hidden, "finding"), Text(bl.File))
 		if n := len(bl.Fixed); n > 0 {
 			s += fmt.Sprintf(" (%s no longer found: shrink it with --baseline-write)", plural(n, "recorded finding"))
 		}

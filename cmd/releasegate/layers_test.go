@@ -25,6 +25,7 @@ var layers = []struct {
 	{"internal/markdown", 5},
 	{"internal/yamlguard", 5},
 	{"internal/inputfile", 5},
+	{"internal/outputfile", 5},
 	{"rule", 10}, // the shared vocabulary
 	{"config", 20},
 	{"report", 20},

@@ -1,24 +1,23 @@
 package probemetrics
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/releasegate/releasegate/internal/outputfile"
 )
 
 // maxPrevious bounds how much of a previous metrics file is read back.
 const maxPrevious = 16 << 20
 
 // WriteFile writes the run's metrics to path in the Prometheus text
-// format, for node_exporter's textfile collector: into a temporary file
-// in the same directory, then renamed over path, so the collector never
-// reads half a file. An undecided run carries the findings of the
+// format, for node_exporter's textfile collector, atomically (package
+// outputfile). An undecided run carries the findings of the
 // previous file over. shard is the shard's index ("" when not sharded).
 func WriteFile(path string, run Run, shard string) error {
 	fams, err := Families(run, shard)
@@ -28,14 +27,19 @@ func WriteFile(path string, run Run, shard string) error {
 	if !run.Decided() {
 		fams = merge(fams, previous(path))
 	}
-	var buf bytes.Buffer
-	enc := expfmt.NewEncoder(&buf, expfmt.NewFormat(expfmt.TypeTextPlain))
-	for _, f := range fams {
-		if err := enc.Encode(f); err != nil {
-			return fmt.Errorf("--metrics-file %s: %w", path, err)
+	// A temporary file renamed over path: the collector never reads half
+	// a file (the temporary name is hidden and lacks the .prom suffix the
+	// collector reads), and a path that is a symbolic link is refused.
+	write := func(w io.Writer) error {
+		enc := expfmt.NewEncoder(w, expfmt.NewFormat(expfmt.TypeTextPlain))
+		for _, f := range fams {
+			if err := enc.Encode(f); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	if err := writeAtomically(path, buf.Bytes()); err != nil {
+	if err := outputfile.Write(path, write); err != nil {
 		return fmt.Errorf("--metrics-file: %w", err)
 	}
 	return nil
@@ -60,34 +64,4 @@ func previous(path string) []*dto.MetricFamily {
 		out = append(out, mf)
 	}
 	return out
-}
-
-// writeAtomically replaces path with data: a temporary file next to it
-// (hidden, without the .prom suffix the collector reads), synced, then
-// renamed.
-func writeAtomically(path string, data []byte) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return err
-	}
-	// After a successful rename there is nothing left to remove.
-	defer func() { _ = os.Remove(tmp.Name()) }()
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

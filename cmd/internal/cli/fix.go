@@ -36,7 +36,7 @@ func (c *common) fixes(res *report.Result, l lintFlags, again func() (*report.Re
 	}
 	for _, u := range plan.Unfixed {
 		f := u.Finding
-		c.note("no fix for %s:%d:%d [%s]: %s", f.File, f.Line, f.Column, f.Rule, u.Why)
+		c.note("no fix for %s:%d:%d [%s]: %s", report.Text(f.File), f.Line, f.Column, f.Rule, report.Text(u.Why))
 	}
 	if len(plan.Files) == 0 {
 		c.note("nothing to fix")
@@ -47,7 +47,7 @@ func (c *common) fixes(res *report.Result, l lintFlags, again func() (*report.Re
 	}
 	names := make([]string, len(plan.Files))
 	for i, f := range plan.Files {
-		names[i] = f.Path
+		names[i] = report.Text(f.Path)
 	}
 	c.note("fixed %s in %s", report.Plural(plan.Fixed(), "finding"), strings.Join(names, ", "))
 	after, err := again()

@@ -300,7 +300,7 @@ func rulesDoc(set *rule.Set) string {
 		"(`helpUri`), so code scanning alerts open the rule's section.\n\n" +
 		"| rule | half | default severity | summary |\n| --- | --- | --- | --- |\n")
 	for _, r := range set.All() {
-		b.WriteString("| [`" + r.ID + "`](#" + r.ID + ") | " + string(r.Half) + " | " + string(r.Severity) + " | " + report.MarkdownCell(r.Summary) + " |\n")
+		b.WriteString("| [`" + r.ID + "`](#" + r.ID + ") | " + string(r.Half) + " | " + string(r.Severity) + " | " + strings.ReplaceAll(r.Summary, "|", `\|`) + " |\n") // our own words: only the table's "|" needs escaping
 	}
 	for _, r := range set.All() {
 		b.WriteString("\n## " + r.ID + "\n\n" + report.RuleMarkdown(r))

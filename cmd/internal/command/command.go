@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/releasegate/releasegate/config"
+	"github.com/releasegate/releasegate/internal/outputfile"
 	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
 )
@@ -106,12 +107,14 @@ func (c *Env) LoadConfig(start string) (*config.Config, error) {
 	return cfg, nil
 }
 
-// OpenOutput returns where results go: --output FILE or stdout.
+// OpenOutput returns where results go: --output FILE or stdout. A file
+// is written as every output is (package outputfile): its close renames
+// it into place, and a path that is a symbolic link is refused.
 func (c *Env) OpenOutput() (io.Writer, func() error, error) {
 	if c.Output == "" || c.Output == "-" {
 		return c.Stdout, func() error { return nil }, nil
 	}
-	f, err := os.Create(c.Output)
+	f, err := outputfile.Create(c.Output)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--output: %w", err)
 	}
@@ -173,7 +176,8 @@ func WithOutcome(o report.Outcome, err error) error { return &ExitError{o, err} 
 func Undecided(err error) error { return &ExitError{report.Undecided, err} }
 
 // ExitCode maps what a command returned to the process exit code, and
-// prints its error as one line.
+// prints its error as one line, escaped as every untrusted string in text
+// output is (report.Text): errors name files of the checkout.
 func ExitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return report.Holds.ExitCode()
@@ -181,12 +185,12 @@ func ExitCode(err error, stderr io.Writer) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if ee.Err != nil {
-			fmt.Fprintln(stderr, "releasegate: "+OneLine(ee.Err.Error()))
+			fmt.Fprintln(stderr, "releasegate: "+report.Text(OneLine(ee.Err.Error())))
 		}
 		return ee.Outcome.ExitCode()
 	}
 	// Flag and argument errors from cobra.
-	fmt.Fprintln(stderr, "releasegate: "+OneLine(err.Error()))
+	fmt.Fprintln(stderr, "releasegate: "+report.Text(OneLine(err.Error())))
 	return report.Undecided.ExitCode()
 }
 
@@ -196,24 +200,13 @@ func OneLine(s string) string {
 }
 
 // AppendFile appends what write writes to path ($GITHUB_STEP_SUMMARY,
-// $GITHUB_OUTPUT).
+// $GITHUB_OUTPUT), refusing a path that is a symbolic link.
 func AppendFile(path string, write func(io.Writer) error) error {
-	return writeFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, write)
+	return outputfile.Append(path, write)
 }
 
-// CreateFile replaces path with what write writes.
+// CreateFile replaces path with what write writes, through a temporary
+// file renamed into place; a path that is a symbolic link is refused.
 func CreateFile(path string, write func(io.Writer) error) error {
-	return writeFile(path, os.O_TRUNC|os.O_CREATE|os.O_WRONLY, write)
-}
-
-func writeFile(path string, flag int, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, flag, 0o644)
-	if err != nil {
-		return err
-	}
-	werr := write(f)
-	if err := f.Close(); werr == nil {
-		werr = err
-	}
-	return werr
+	return outputfile.Write(path, write)
 }

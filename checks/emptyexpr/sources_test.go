@@ -6,7 +6,7 @@ import (
 	"github.com/releasegate/releasegate/lint/linttest"
 )
 
-// TestMoreAlwaysEmptySources covers references that are '' in every run
+// TestMoreAlwaysEmptySources covers references that are empty in every run
 // because of where they are read: a job that is not a direct need, a
 // property a need does not have, a step id no step of the job carries,
 // and the constant truth such a value gives a condition.

@@ -53,7 +53,7 @@ func (c *checker) dispatchEmpty(at place, node actionlint.ExprNode, src string, 
 		if ev == "workflow_dispatch" {
 			return false
 		}
-		r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeEmpty}
+		r := c.at(at, ev, modeEmpty)
 		v := emptiness.Eval(node, src, r)
 		if r.hit == nil {
 			return false
@@ -62,7 +62,7 @@ func (c *checker) dispatchEmpty(at place, node actionlint.ExprNode, src string, 
 		// the defaults applied. If that is empty (or false, or fails) too,
 		// the empty inputs change nothing, as in
 		// `inputs.x && github.event_name == 'workflow_dispatch'`.
-		d := emptiness.Eval(node, src, &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeDefault})
+		d := emptiness.Eval(node, src, c.at(at, ev, modeDefault))
 		switch {
 		case v.Err != nil && d.Err == nil:
 			found, ok = emptyUse{event: ev, why: v.Err, hit: r.hit, def: d, fails: true}, true

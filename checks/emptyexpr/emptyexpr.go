@@ -399,7 +399,7 @@ func (c *checker) sink(at place, field string, s *actionlint.String, want string
 		return
 	}
 	c.m.each(at.events, func(ev string) bool {
-		r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeSink}
+		r := c.at(at, ev, modeSink)
 		v := emptiness.Template(s.Value, xs, r)
 		switch {
 		case v.Err != nil:
@@ -463,7 +463,7 @@ func (c *checker) imageRefs(at place, field string, s *actionlint.String, script
 			continue
 		}
 		c.m.each(at.events, func(ev string) bool {
-			r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeSink}
+			r := c.at(at, ev, modeSink)
 			v := emptiness.Template(s.Value[x.Start:x.End], []expr.Expr{shift(x)}, r)
 			if !v.MaybeEmpty() {
 				return false

@@ -46,12 +46,12 @@ func (c *checker) envUse(def envDef) {
 		if ev == "workflow_dispatch" {
 			return false
 		}
-		r := &resolver{m: c.m, job: def.at.job, step: def.at.step, event: ev, mode: modeEmpty}
+		r := c.at(def.at, ev, modeEmpty)
 		v := emptiness.Template(def.val.Value, xs, r)
 		if r.hit == nil || !v.Known || v.Const.Render() != "" || v.Why == nil || v.Why.Expr == "''" || v.Why.Expr == "null" {
 			return false
 		}
-		d := emptiness.Template(def.val.Value, xs, &resolver{m: c.m, job: def.at.job, step: def.at.step, event: ev, mode: modeDefault})
+		d := emptiness.Template(def.val.Value, xs, c.at(def.at, ev, modeDefault))
 		if d.Known && d.Const.Render() == "" {
 			return false // just as empty with the default
 		}

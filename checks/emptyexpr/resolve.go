@@ -33,6 +33,14 @@ type resolver struct {
 	depth int
 	// hit records, in modeEmpty, the first dispatch input found empty.
 	hit *emptiness.Reason
+	// guard applies the place's own if: tests (see guards): on when
+	// judging a value, off when judging which triggers reach a place.
+	guard bool
+}
+
+// at is the resolver that judges values at a place on one trigger.
+func (c *checker) at(at place, ev string, md mode) *resolver {
+	return &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: md, guard: true}
 }
 
 const maxDepth = 4
@@ -40,6 +48,9 @@ const maxDepth = 4
 func (r *resolver) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
 	if p.Is("github", "event_name") {
 		return emptiness.String(r.event, nil), true
+	}
+	if r.guard && r.m.guarded(r.job, r.step, p.Text) {
+		return emptiness.Shapes(emptiness.Str, nil), true
 	}
 	switch {
 	case p.N == 2 && p.Parts[0] == "inputs":
@@ -296,7 +307,7 @@ func (r *resolver) certainlyTrue(cond *actionlint.String, i int) bool {
 		return false
 	}
 	inner := *r
-	inner.step, inner.depth = i, r.depth+1
+	inner.step, inner.depth, inner.guard = i, r.depth+1, false
 	v := emptiness.Eval(node, src, &inner)
 	return v.Mask&emptiness.Falsy == 0
 }

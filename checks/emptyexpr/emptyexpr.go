@@ -125,7 +125,7 @@ func run(p *lint.Pass) {
 // finding depends on them). It returns false, keeping nothing, when the
 // analysis needed a fact the index does not have yet.
 func analyze(p *lint.Pass, m *model) bool {
-	c := &checker{p: p, m: m, seen: map[workspace.Pos]bool{}}
+	c := &checker{p: p, m: m, seen: map[workspace.Pos]bool{}, reported: map[*actionlint.String]bool{}}
 	c.workflow()
 	if m.incomplete {
 		return false
@@ -141,7 +141,10 @@ type checker struct {
 	p     *lint.Pass
 	m     *model
 	seen  map[workspace.Pos]bool // one finding per expression
-	found []finding
+	// reported holds the values with a finding: fromJSONs adds none to
+	// them.
+	reported map[*actionlint.String]bool
+	found    []finding
 	// dry counts what would be reported in hits instead of reporting: a
 	// fix is checked by running the check again on the fixed value.
 	dry  bool
@@ -163,6 +166,7 @@ func (c *checker) reportWith(s *actionlint.String, off int, d lint.Detail, forma
 		return
 	}
 	c.seen[pos] = true
+	c.reported[s] = true
 	if c.dry {
 		c.hits++
 		return
@@ -196,6 +200,7 @@ func (c *checker) job(id string, j *actionlint.Job) {
 	cond := place{job: j, step: -1, events: c.m.needsEvents(j)}
 	c.always(cond, "if", j.If, true)
 	c.inputUse(cond, "if", j.If, true)
+	c.fromJSONs(cond, "if", j.If, true)
 	at := place{job: j, step: -1, events: c.m.jobEvents(id)}
 	if at.events == 0 || c.neverRuns(cond, j.If) {
 		return
@@ -238,12 +243,51 @@ func (c *checker) job(id string, j *actionlint.Job) {
 	for i, s := range j.Steps {
 		c.step(at, i, s)
 	}
+	c.jobFromJSONs(at, j)
+}
+
+// jobFromJSONs looks for a failing fromJSON in the job's own values, once
+// the other checks have had their say on them.
+func (c *checker) jobFromJSONs(at place, j *actionlint.Job) {
+	if s := j.Strategy; s != nil && s.Matrix != nil {
+		m := s.Matrix
+		c.fromJSONs(at, "strategy.matrix", m.Expression, false)
+		for _, k := range sortedKeys(m.Rows) {
+			if r := m.Rows[k]; r != nil {
+				c.fromJSONs(at, "strategy.matrix."+k, r.Expression, false)
+			}
+		}
+		for _, cs := range []*actionlint.MatrixCombinations{m.Include, m.Exclude} {
+			if cs != nil {
+				c.fromJSONs(at, "strategy.matrix", cs.Expression, false)
+			}
+		}
+	}
+	if r := j.RunsOn; r != nil {
+		c.fromJSONs(at, "runs-on", r.LabelsExpr, false)
+	}
+	if j.WorkflowCall != nil {
+		for _, k := range sortedKeys(j.WorkflowCall.Inputs) {
+			c.fromJSONs(at, "with."+k, j.WorkflowCall.Inputs[k].Value, false)
+		}
+	}
+	c.envFromJSONs(at, j.Env)
+}
+
+func (c *checker) envFromJSONs(at place, e *actionlint.Env) {
+	if e == nil {
+		return
+	}
+	for _, k := range sortedKeys(e.Vars) {
+		c.fromJSONs(at, "env."+e.Vars[k].Name.Value, e.Vars[k].Value, false)
+	}
 }
 
 func (c *checker) step(job place, i int, s *actionlint.Step) {
 	at := place{job: job.job, step: i, events: job.events}
 	c.always(at, "if", s.If, true)
 	c.inputUse(at, "if", s.If, true)
+	c.fromJSONs(at, "if", s.If, true)
 	at.events = c.m.narrow(at.events, s.If, job.job, i)
 	if at.events == 0 || c.neverRuns(at, s.If) {
 		return
@@ -270,9 +314,14 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 				c.imageRefs(at, field, in.Value, false)
 			}
 			c.withUse(at, field, in.Value)
+			c.fromJSONs(at, field, in.Value, false)
 		}
 	}
 	c.envDefs(at, s.Env)
+	c.envFromJSONs(at, s.Env)
+	if e, ok := s.Exec.(*actionlint.ExecRun); ok {
+		c.fromJSONs(at, "run", e.Run, false)
+	}
 }
 
 // matrix checks the expressions a matrix is built from, where

@@ -36,6 +36,9 @@ type resolver struct {
 	// guard applies the place's own if: tests (see guards): on when
 	// judging a value, off when judging which triggers reach a place.
 	guard bool
+	// structural leaves out the sources that are configuration or are
+	// judged elsewhere (inputs, vars, secrets): see fromjson.go.
+	structural bool
 }
 
 // at is the resolver that judges values at a place on one trigger.
@@ -51,6 +54,9 @@ func (r *resolver) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
 	}
 	if r.guard && r.m.guarded(r.job, r.step, p.Text) {
 		return emptiness.Shapes(emptiness.Str, nil), true
+	}
+	if r.structural && (p.Parts[0] == "inputs" || p.Parts[0] == "vars" || p.Parts[0] == "secrets" || p.Is("github", "event", "inputs", "*")) {
+		return emptiness.Value{}, false
 	}
 	switch {
 	case p.N == 2 && p.Parts[0] == "inputs":
@@ -271,7 +277,7 @@ func (r *resolver) stepOutput(p *emptiness.Path) (emptiness.Value, bool) {
 	if r.step < len(r.job.Steps) {
 		cur = r.job.Steps[r.step].If
 	}
-	if cur != nil && strings.Contains(strings.ToLower(cur.Value), "steps."+id) {
+	if cur != nil && readsOtherThanFromJSON(cur.Value, "steps."+id) {
 		return emptiness.Value{}, false // the reader checks S itself
 	}
 	for i, s := range r.job.Steps[:min(r.step, len(r.job.Steps))] {
@@ -327,7 +333,7 @@ func (r *resolver) needsOutput(p *emptiness.Path) (emptiness.Value, bool) {
 	if r.job.If != nil {
 		cond, _, _ := r.m.cond(r.job.If)
 		_, other := statusFuncs(cond)
-		if other && !strings.Contains(strings.ToLower(r.job.If.Value), "needs."+id) {
+		if other && !readsOtherThanFromJSON(r.job.If.Value, "needs."+id) {
 			return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
 				r.why(p, "is empty when job %q is skipped or fails, and this job still runs (its if: is %s)", id, clip(r.job.If.Value))), true
 		}
@@ -339,6 +345,27 @@ func (r *resolver) needsOutput(p *emptiness.Path) (emptiness.Value, bool) {
 	inner := *r
 	inner.job, inner.step, inner.depth = j, len(j.Steps), r.depth+1
 	return r.via(p, &inner, o.Value)
+}
+
+// readsOtherThanFromJSON reports whether an if: reads ctx (needs.<id>,
+// steps.<id>) other than as the argument of fromJSON: a test of the
+// producer's result or outputs shows the author handles it being skipped;
+// fromJSON of its output does not.
+func readsOtherThanFromJSON(cond, ctx string) bool {
+	t := strings.Join(strings.Fields(strings.ToLower(cond)), "")
+	call := "fromjson(" + ctx + "."
+	for {
+		i := strings.Index(t, call)
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(t[i:], ')')
+		if j < 0 {
+			break
+		}
+		t = t[:i] + t[i+j+1:]
+	}
+	return strings.Contains(t, ctx)
 }
 
 func clip(s string) string {

@@ -395,7 +395,7 @@ func (c *checker) alwaysExpr(at place, field string, s *actionlint.String, node 
 		return
 	}
 	c.reportWith(s, off, lint.WithoutFix("the value is '' in every run: declare what it reads (the input, the job output, "+
-		"the secret) or remove the read; a fallback would only hide the mistake"), "%s: %s %s%s", field, r.hit.Expr, r.hit.Why, tail)
+		"the secret) or remove the read; a fallback would only hide the mistake"), "%s: %s %s%s%s", field, r.hit.Expr, r.hit.Why, tail, c.dead)
 }
 
 // what names the level of a place in messages.

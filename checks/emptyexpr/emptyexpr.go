@@ -138,13 +138,18 @@ func analyze(p *lint.Pass, m *model) bool {
 
 // checker walks one workflow.
 type checker struct {
-	p     *lint.Pass
-	m     *model
-	seen  map[workspace.Pos]bool // one finding per expression
+	p    *lint.Pass
+	m    *model
+	seen map[workspace.Pos]bool // one finding per expression
 	// reported holds the values with a finding: fromJSONs adds none to
 	// them.
 	reported map[*actionlint.String]bool
 	found    []finding
+	// cap, when set, lowers the findings being reported (see lint.AtMost).
+	cap rule.Severity
+	// dead is appended to always-empty findings about a value nothing
+	// reads (see dead.go).
+	dead string
 	// dry counts what would be reported in hits instead of reporting: a
 	// fix is checked by running the check again on the fixed value.
 	dry  bool
@@ -156,6 +161,7 @@ type finding struct {
 	span   workspace.Span
 	msg    string
 	detail lint.Detail
+	cap    rule.Severity // "" for the rule's severity
 }
 
 // reportWith reports a finding about the expression at value offset off
@@ -171,7 +177,7 @@ func (c *checker) reportWith(s *actionlint.String, off int, d lint.Detail, forma
 		c.hits++
 		return
 	}
-	c.found = append(c.found, finding{c.m.wf.File.TokenSpan(pos), fmt.Sprintf(format, args...), d})
+	c.found = append(c.found, finding{c.m.wf.File.TokenSpan(pos), fmt.Sprintf(format, args...), d, c.cap})
 }
 
 // place is where an expression is evaluated.
@@ -243,7 +249,20 @@ func (c *checker) job(id string, j *actionlint.Job) {
 	for i, s := range j.Steps {
 		c.step(at, i, s)
 	}
+	c.jobOutputs(id, at, j)
 	c.jobFromJSONs(at, j)
+}
+
+// jobOutputs checks the outputs: of a job for always-empty sources.
+func (c *checker) jobOutputs(id string, at place, j *actionlint.Job) {
+	at.step = len(j.Steps)
+	for _, k := range sortedKeys(j.Outputs) {
+		o := j.Outputs[k]
+		if o.Value == nil || !c.m.spansMayBeAlwaysEmpty(o.Value.Value, j) {
+			continue
+		}
+		c.withDead(c.deadOutput(id, o.Name.Value), func() { c.always(at, "outputs."+o.Name.Value, o.Value, false) })
+	}
 }
 
 // jobFromJSONs looks for a failing fromJSON in the job's own values, once
@@ -309,7 +328,9 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 				continue
 			}
 			field := "with." + in.Name.Value
+			c.cap = defaultWhenEmpty(e.Uses, k, in.Value, c.m.find(in.Value))
 			c.always(at, field, in.Value, false)
+			c.cap = ""
 			if imageKeys[k] {
 				c.imageRefs(at, field, in.Value, false)
 			}
@@ -376,7 +397,9 @@ func (c *checker) envDefs(at place, e *actionlint.Env) {
 		if v.Value == nil {
 			continue
 		}
-		c.always(at, "env."+v.Name.Value, v.Value, false)
+		if c.m.spansMayBeAlwaysEmpty(v.Value.Value, at.job) {
+			c.withDead(c.deadEnv(at, v.Name.Value), func() { c.always(at, "env."+v.Name.Value, v.Value, false) })
+		}
 		c.envUse(envDef{at: at, name: v.Name.Value, val: v.Value})
 	}
 }

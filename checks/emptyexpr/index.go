@@ -203,7 +203,11 @@ func (ix *index) reportHeld(p *lint.Pass) {
 			deps = append(deps, c.path)
 		}
 		for _, f := range h.found {
-			p.ReportWith(Rule.ID, h.path, f.span, f.msg, f.detail, lint.DependsOn(deps...))
+			var capped lint.Detail
+			if f.cap != "" {
+				capped = lint.AtMost(f.cap)
+			}
+			p.ReportWith(Rule.ID, h.path, f.span, f.msg, f.detail, lint.DependsOn(deps...), capped)
 		}
 	}
 	ix.held = nil

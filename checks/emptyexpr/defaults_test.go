@@ -22,7 +22,7 @@ func runSeverities(t *testing.T, body string) []string {
 }
 
 // TestEmptyMeansDefault: an always-empty value given to an input where
-// the action takes '' as its default is a note, one case per entry of
+// the action takes the empty string as its default is a note, one case per entry of
 // the table; the same value elsewhere stays an error.
 func TestEmptyMeansDefault(t *testing.T) {
 	for action, inputs := range emptyMeansDefault {

@@ -144,8 +144,8 @@ func (s *script) aliases(sub *subject, branches map[*syntax.IfClause]dispatchIn)
 
 // analysis walks a script once, recording guards and needs.
 type analysis struct {
-	s       *script
-	sub     subject
+	s        *script
+	sub      subject
 	guarded  bool // an emptiness test or case: the script handles ''
 	found    bool
 	first    need

@@ -90,7 +90,11 @@ var Rule = rule.Rule{
 		"`github.event_name != 'workflow_dispatch' || inputs.x` for one defaulting to true (`|| true` would turn a dispatched " +
 		"false into true, since '' and false are both falsy), `github.event.inputs.x || 'true'` for the string form, " +
 		"`inputs.x || 'default'` for a choice, and `github.event_name != 'workflow_dispatch' && 'default' || inputs.x` for " +
-		"a string (a dispatched run may clear it). No fix for numbers (a dispatched 0 is falsy), inputs that are also " +
+		"a string (a dispatched run may clear it). Each is safe because a dispatched run evaluates exactly as before and every other " +
+		"run gets the value a dispatched run would get with nothing changed. An input that names a version, tag, ref or branch " +
+		"(by its name, or a default such as latest, main or 1.2.3) falls back to `github.ref_name` where every other trigger is " +
+		"a tag push (the pushed tag is what a release means, not `latest`), keeps its default where no trigger pushes tags, and " +
+		"gets no fix where tag pushes are among other triggers. No fix for numbers (a dispatched 0 is falsy), inputs that are also " +
 		"workflow_call inputs, event-name forms in a reusable workflow, inputs without a default, or the other sources " +
 		"of ''; a fix is kept only when the check, run again on the fixed value, finds nothing.",
 }

@@ -48,9 +48,15 @@ func (c *checker) at(at place, ev string, md mode) *resolver {
 
 const maxDepth = 4
 
+// alwaysSet are github context properties no run leaves empty.
+var alwaysSet = map[string]bool{"ref_name": true, "ref": true, "sha": true, "repository": true, "event_name": true, "run_id": true}
+
 func (r *resolver) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
 	if p.Is("github", "event_name") {
 		return emptiness.String(r.event, nil), true
+	}
+	if p.N == 2 && p.Parts[0] == "github" && alwaysSet[p.Parts[1]] {
+		return emptiness.Shapes(emptiness.Str, nil), true
 	}
 	if r.guard && r.m.guarded(r.job, r.step, p.Text) {
 		return emptiness.Shapes(emptiness.Str, nil), true

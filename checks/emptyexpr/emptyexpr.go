@@ -429,6 +429,12 @@ func (c *checker) workflowCall(at place, wc *actionlint.WorkflowCall) {
 			}
 		}
 		c.withUse(at, "with."+in.Name.Value, in.Value)
+		switch {
+		case target != nil:
+			c.forwardedEmpty(at, "with."+in.Name.Value, wc.Uses.Value, in.Value, target.reads[k])
+		case wc.Uses != nil && !strings.HasPrefix(wc.Uses.Value, "./"):
+			c.remoteBoolean(at, wc.Uses.Value, in)
+		}
 	}
 }
 
@@ -445,6 +451,7 @@ func (c *checker) localAction(at place, e *actionlint.ExecAction) {
 	if a == nil || !a.Composite() {
 		return
 	}
+	defer c.actionInputs(at, e, a)
 	for _, in := range a.Inputs {
 		if in.Required == nil || !strings.EqualFold(in.Required.Value, "true") {
 			continue

@@ -36,6 +36,9 @@ type resolver struct {
 	// guard applies the place's own if: tests (see guards): on when
 	// judging a value, off when judging which triggers reach a place.
 	guard bool
+	// anyInput, in modeEmpty, makes every dispatch input empty on other
+	// triggers, with a default or without (see callee.go).
+	anyInput bool
 	// structural leaves out the sources that are configuration or are
 	// judged elsewhere (inputs, vars, secrets): see fromjson.go.
 	structural bool
@@ -108,7 +111,7 @@ func (r *resolver) input(p *emptiness.Path, name string, event bool) (emptiness.
 		v, ok := r.m.expected(name)
 		return v, ok
 	case modeEmpty:
-		if _, ok := r.m.expected(name); !ok || r.event == "workflow_dispatch" ||
+		if _, ok := r.m.expected(name); (!ok && !r.anyInput) || d == nil || r.event == "workflow_dispatch" ||
 			(r.event == "workflow_call" && c != nil && !event) {
 			return emptiness.Value{}, false
 		}

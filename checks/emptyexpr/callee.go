@@ -117,7 +117,7 @@ type calleeInput struct {
 	use inputUse
 }
 
-// forwardedEmpty reports a with: value, one expression alone, that is ''
+// forwardedEmpty reports a with: value, one expression alone, that is ”
 // on a trigger where a dispatch input it forwards is empty, when the
 // callee (named uses) reads that input as is.
 func (c *checker) forwardedEmpty(at place, field, uses string, v *actionlint.String, in calleeInput) {
@@ -141,7 +141,7 @@ func (c *checker) forwardedEmpty(at place, field, uses string, v *actionlint.Str
 }
 
 // emptyOnOtherTrigger finds a trigger other than workflow_dispatch on
-// which the expression is '' because a dispatch input is empty there.
+// which the expression is ” because a dispatch input is empty there.
 func (c *checker) emptyOnOtherTrigger(at place, node actionlint.ExprNode, src string) (string, *emptiness.Reason, bool) {
 	var event string
 	var why *emptiness.Reason

@@ -70,7 +70,7 @@ jobs:
 `
 }
 
-// TestForwardedEmpty: '' forwarded to a local callee that reads the
+// TestForwardedEmpty: ” forwarded to a local callee that reads the
 // input as is, or whose default it overrides.
 func TestForwardedEmpty(t *testing.T) {
 	linttest.RunCases(t, Rule.ID, Check, []linttest.Case{

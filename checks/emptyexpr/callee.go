@@ -117,7 +117,7 @@ type calleeInput struct {
 	use inputUse
 }
 
-// forwardedEmpty reports a with: value, one expression alone, that is ”
+// forwardedEmpty reports a with: value, one expression alone, that is the empty string
 // on a trigger where a dispatch input it forwards is empty, when the
 // callee (named uses) reads that input as is.
 func (c *checker) forwardedEmpty(at place, field, uses string, v *actionlint.String, in calleeInput) {
@@ -128,7 +128,10 @@ func (c *checker) forwardedEmpty(at place, field, uses string, v *actionlint.Str
 	if !onlyExpr(v.Value, xs) || xs[0].Node == nil {
 		return
 	}
-	ev, why, ok := c.emptyOnOtherTrigger(at, xs[0].Node, xs[0].Src)
+	// Without a default in the callee, '' is what leaving the input out
+	// gives too: only a caller whose own input has a default (or a
+	// fallback elsewhere) meant a value there.
+	ev, why, ok := c.emptyOnOtherTrigger(at, xs[0].Node, xs[0].Src, in.def != "")
 	if !ok {
 		return
 	}
@@ -141,8 +144,10 @@ func (c *checker) forwardedEmpty(at place, field, uses string, v *actionlint.Str
 }
 
 // emptyOnOtherTrigger finds a trigger other than workflow_dispatch on
-// which the expression is ” because a dispatch input is empty there.
-func (c *checker) emptyOnOtherTrigger(at place, node actionlint.ExprNode, src string) (string, *emptiness.Reason, bool) {
+// which the expression is the empty string because a dispatch input is
+// empty there: any dispatch input with anyInput, else one that has a
+// default or a fallback elsewhere.
+func (c *checker) emptyOnOtherTrigger(at place, node actionlint.ExprNode, src string, anyInput bool) (string, *emptiness.Reason, bool) {
 	var event string
 	var why *emptiness.Reason
 	c.m.each(at.events, func(ev string) bool {
@@ -150,7 +155,7 @@ func (c *checker) emptyOnOtherTrigger(at place, node actionlint.ExprNode, src st
 			return false
 		}
 		r := c.at(at, ev, modeEmpty)
-		r.anyInput = true
+		r.anyInput = anyInput
 		v := emptiness.Eval(node, src, r)
 		if r.hit == nil || !v.Known || v.Const.Render() != "" || v.Why == nil || v.Why.Expr == "''" || v.Why.Expr == "null" {
 			return false
@@ -206,7 +211,7 @@ func (c *checker) remoteBoolean(at place, uses string, in *actionlint.WorkflowCa
 	if ref == nil || ref.Type != actionlint.WorkflowDispatchEventInputTypeBoolean {
 		return
 	}
-	ev, why, ok := c.emptyOnOtherTrigger(at, xs[0].Node, xs[0].Src)
+	ev, why, ok := c.emptyOnOtherTrigger(at, xs[0].Node, xs[0].Src, true)
 	if !ok {
 		return
 	}

@@ -70,7 +70,7 @@ jobs:
 `
 }
 
-// TestForwardedEmpty: ” forwarded to a local callee that reads the
+// TestForwardedEmpty: the empty string forwarded to a local callee that reads the
 // input as is, or whose default it overrides.
 func TestForwardedEmpty(t *testing.T) {
 	linttest.RunCases(t, Rule.ID, Check, []linttest.Case{
@@ -86,6 +86,23 @@ func TestForwardedEmpty(t *testing.T) {
 			".github/actions/deploy/action.yml": deployAction("${{ inputs.chart }}") + "    - shell: bash\n      run: '[ -n \"$CHART\" ] || exit 0'\n",
 			wfPath:                              deployCaller + "${{ github.event.inputs.chart }}\n",
 		}},
+		{Name: "twin: without a default on either side, '' is what leaving it out gives", Files: map[string]string{
+			".github/actions/deploy/action.yml": deployAction("${{ inputs.chart }}"),
+			wfPath: `on:
+  issues:
+    types: [opened]
+  workflow_dispatch:
+    inputs:
+      chart:
+        required: true
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/deploy
+        with:
+          chart: ${{ github.event.inputs.chart }}
+`}},
 		{Name: "a reusable workflow whose default the empty string overrides", Files: map[string]string{
 			".github/workflows/suite.yml": suite("${{ inputs.mode }}"),
 			wfPath:                        nightlyCaller + "»${{ inputs.mode }}\n",

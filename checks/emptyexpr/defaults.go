@@ -13,7 +13,7 @@ import (
 // the empty string as "not set, use the default": an empty value there
 // changes nothing the author would notice, so a finding about it is
 // advice (a note), not an error. Each entry has a case in
-// TestEmptyMeansDefault. Inputs where ” is an error (actions/checkout's
+// TestEmptyMeansDefault. Inputs where the empty string is an error (actions/checkout's
 // token, for one) do not belong here.
 var emptyMeansDefault = map[string][]string{
 	"actions/checkout":           {"ref", "repository", "path"}, // the triggering commit, this repository, the workspace
@@ -27,7 +27,7 @@ var emptyMeansDefault = map[string][]string{
 }
 
 // defaultWhenEmpty is rule.Note when value, given to input key of the
-// action uses, is one expression alone and the action takes ” as its
+// action uses, is one expression alone and the action takes the empty string as its
 // default; "" otherwise.
 func defaultWhenEmpty(uses *actionlint.String, key string, value *actionlint.String, xs []expr.Expr) rule.Severity {
 	if uses == nil || value == nil || !onlyExpr(value.Value, xs) {

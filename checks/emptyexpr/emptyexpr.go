@@ -73,7 +73,21 @@ var Rule = rule.Rule{
 		"`if: needs.changes.outputs.docs == 'true'` never runs. An `env:` value that can be '' is reported only where a " +
 		"consumer in its scope needs it: a script that passes $X to a command or compares it where '' answers unlike " +
 		"the default, or an expression such as `if: env.X == 'true'`; `${X:-default}`, `[ -z \"$X\" ]` and a branch on " +
-		"$GITHUB_EVENT_NAME handle the empty case. `environment: ''` means no environment and is fine.",
+		"$GITHUB_EVENT_NAME handle the empty case (an `if` comparing the event with workflow_dispatch guards only its dispatch " +
+		"branch: `else ./report.sh --mode \"${{ inputs.mode }}\"` is reported). `environment: ''` means no environment and is fine. " +
+		"More sources that are '' in every run: `needs.J.…` when J is not in this job's `needs:` (bad: `needs: build` reading " +
+		"`needs.plan.outputs.targets`; good: `needs: [plan, build]`) or the property is not result/outputs (`needs.detect.docs`), " +
+		"and `steps.S.…` when no step has id S (bad: `steps.version.outputs.v` where version is a job; good: " +
+		"`needs.version.outputs.v`); `!inputs.typo` is then always true and `inputs.typo && …` always false. fromJSON of a value " +
+		"that can be '' fails the job, and is reported at the call: bad: `if: always()` with " +
+		"`matrix: ${{ fromJSON(needs.prepare.outputs.targets) }}` when prepare can be skipped; good: " +
+		"`if: always() && needs.prepare.result == 'success'`. A forwarded `with: mode: ${{ inputs.mode }}` passes '' on other " +
+		"triggers, which overrides a local callee's default or reaches a callee that reads it as is (good: " +
+		"`${{ inputs.mode || 'full' }}`). A job's or step's own emptiness test guards a value: " +
+		"`if: inputs.pr != ''` is the check, not a finding, and nothing inside it is reported for inputs.pr. Notes are advice, " +
+		"not errors (they never fail a run): an always-'' `env:` value or job output that nothing reads (bad: `CHANNEL: " +
+		"${{ inputs.channel }}` with no reader and no such input; good: remove it), and '' given to an input a well-known action " +
+		"takes as its default (`actions/checkout` `ref: ${{ inputs.typo }}`).",
 	Bad: "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      allow_unsigned: {type: boolean, default: false}\n" +
 		"jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
 		"        continue-on-error: ${{ inputs.allow_unsigned }}",

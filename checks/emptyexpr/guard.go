@@ -21,11 +21,16 @@ func (m *model) guarded(job *actionlint.Job, step int, ref string) bool {
 	if job == nil {
 		return false
 	}
-	key := normRef(ref)
-	if m.guards(job.If)[key] {
-		return true
+	jg := m.guards(job.If)
+	var sg map[string]bool
+	if step >= 0 && step < len(job.Steps) {
+		sg = m.guards(job.Steps[step].If)
 	}
-	return step >= 0 && step < len(job.Steps) && m.guards(job.Steps[step].If)[key]
+	if len(jg) == 0 && len(sg) == 0 {
+		return false
+	}
+	key := normRef(ref)
+	return jg[key] || sg[key]
 }
 
 // guards returns (once per if:) the references an if: tests for

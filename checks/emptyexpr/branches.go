@@ -99,21 +99,27 @@ func (s *script) dispatchSide(st *syntax.Stmt, sub subject) dispatchIn {
 func (s *script) wordReadsEvent(w *syntax.Word, sub subject) bool {
 	found := false
 	syntax.Walk(w, func(n syntax.Node) bool {
-		switch x := n.(type) {
-		case *syntax.ParamExp:
-			if x.Param != nil && (x.Param.Value == "GITHUB_EVENT_NAME" || sub.eventVars[x.Param.Value]) {
-				found = true
-			}
-		case *syntax.Lit:
-			for _, i := range runscript.Placeholders(x.Value) {
-				if i < len(s.exprs) && sub.eventCheck != nil && sub.eventCheck(s.exprs[i]) {
-					found = true
-				}
-			}
-		}
+		found = found || s.isEventRead(n, sub)
 		return !found
 	})
 	return found
+}
+
+// isEventRead reports a node that reads the triggering event:
+// $GITHUB_EVENT_NAME, a variable holding github.event_name, or a
+// placeholder that reads it.
+func (s *script) isEventRead(n syntax.Node, sub subject) bool {
+	switch x := n.(type) {
+	case *syntax.ParamExp:
+		return x.Param != nil && (x.Param.Value == "GITHUB_EVENT_NAME" || sub.eventVars[x.Param.Value])
+	case *syntax.Lit:
+		for _, i := range runscript.Placeholders(x.Value) {
+			if i < len(s.exprs) && sub.eventCheck != nil && sub.eventCheck(s.exprs[i]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // visitBranch walks the branch of a followed if clause that runs on the

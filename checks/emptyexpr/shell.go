@@ -94,16 +94,8 @@ func (s *script) readsEvent(sub subject, branches map[*syntax.IfClause]dispatchI
 				}
 				return false
 			}
-		case *syntax.ParamExp:
-			if x.Param != nil && (x.Param.Value == "GITHUB_EVENT_NAME" || sub.eventVars[x.Param.Value]) {
-				event = true
-			}
-		case *syntax.Lit:
-			for _, i := range runscript.Placeholders(x.Value) {
-				if i < len(s.exprs) && sub.eventCheck != nil && sub.eventCheck(s.exprs[i]) {
-					event = true
-				}
-			}
+		default:
+			event = event || s.isEventRead(n, sub)
 		}
 		return !event
 	}

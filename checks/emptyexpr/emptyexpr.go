@@ -23,10 +23,20 @@
 // always(), and matrix keys missing from some combinations.
 //
 // Some sources are empty in every run (always.go): an input no trigger
-// declares, a needed job's output it does not export, a step output the
-// step never writes (outputs.go), a reusable workflow's secret that is
-// neither declared nor passed by any local caller. They are reported wherever they land, with the comparison they
-// make constant.
+// declares, a needed job's output it does not export, needs.J of a job
+// that is not a direct need (or a property other than result and
+// outputs), steps.S of a step id no step has, a step output the step
+// never writes (outputs.go), a reusable workflow's secret that is neither
+// declared nor passed by any local caller. They are reported wherever
+// they land, with the comparison, negation or && they make constant. One
+// that nothing reads, or that lands in an input a well-known action takes
+// '' for as "use the default", is a note (dead.go, defaults.go).
+//
+// fromJSON of a value a skipped job or step leaves empty fails the job,
+// and is reported at the call (fromjson.go). A job's or step's own
+// emptiness test of a value guards it (guard.go). A dispatch input
+// forwarded to a local callee that reads it as is, or whose default the
+// '' overrides, is reported at the caller (callee.go).
 //
 // The most common defect of the class is a workflow with
 // workflow_dispatch inputs that also runs on push, schedule or

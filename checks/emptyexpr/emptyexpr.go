@@ -30,13 +30,13 @@
 // declared nor passed by any local caller. They are reported wherever
 // they land, with the comparison, negation or && they make constant. One
 // that nothing reads, or that lands in an input a well-known action takes
-// '' for as "use the default", is a note (dead.go, defaults.go).
+// empty for "use the default", is a note (dead.go, defaults.go).
 //
 // fromJSON of a value a skipped job or step leaves empty fails the job,
 // and is reported at the call (fromjson.go). A job's or step's own
 // emptiness test of a value guards it (guard.go). A dispatch input
 // forwarded to a local callee that reads it as is, or whose default the
-// '' overrides, is reported at the caller (callee.go).
+// empty string overrides, is reported at the caller (callee.go).
 //
 // The most common defect of the class is a workflow with
 // workflow_dispatch inputs that also runs on push, schedule or

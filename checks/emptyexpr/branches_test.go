@@ -62,6 +62,24 @@ func TestEventBranches(t *testing.T) {
           fi
           ./report.sh --mode "${{ inputs.mode }}"
 `)},
+		{Name: "twin: the script branches on a step output computed from the event", Files: wf(`on:
+  schedule:
+    - cron: '0 4 * * *'
+  workflow_dispatch:
+    inputs:
+      version:
+        default: snapshot
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - id: plan
+        run: ./scripts/plan.sh "${{ github.event_name }}" >> "$GITHUB_OUTPUT"
+      - run: |
+          if [ "${{ steps.plan.outputs.kind }}" != "snapshot" ]; then
+            git tag -a "${{ github.event.inputs.version }}" -m release
+          fi
+`)},
 		{Name: "twin: a value written to the step summary", Files: wf(pushAndDispatch + `jobs:
   e2e:
     runs-on: ubuntu-latest

@@ -180,7 +180,7 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 				return // not shell after all
 			}
 		}
-		sub := subject{exprs: sameExprs(sc, i), eventCheck: readsEventName, eventVars: c.m.eventVars(at.job)}
+		sub := subject{exprs: sameExprs(sc, i), eventCheck: c.m.eventCheck(at.job), eventVars: c.m.eventVars(at.job)}
 		sub.def, sub.defKnown = renderKnown(u.def)
 		if n, ok := sc.needs(sub); ok {
 			c.reportUse(at, "run", s, x.Start, x.Src, u, false,

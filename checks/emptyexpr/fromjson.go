@@ -46,7 +46,7 @@ func (c *checker) fromJSONIn(at place, field string, s *actionlint.String, node 
 		r := c.at(at, ev, modeSink)
 		r.structural = true
 		v := emptiness.Eval(node, src, r)
-		if v.Err == nil {
+		if v.Err == nil || c.testsProducer(at, v.Err.Expr) {
 			return false
 		}
 		call := fromJSONCall(node, src, v.Err.Expr)
@@ -78,4 +78,25 @@ func fromJSONCall(node actionlint.ExprNode, src, ref string) int {
 		return found
 	}
 	return max(first, 0)
+}
+
+// testsProducer reports a place whose job or step if: tests the producer
+// of ref (needs.J or steps.S) other than by fromJSON: its result, or an
+// output such as `needs.changes.outputs.any == 'true'`, which shows the
+// author runs it only when the producer did its work.
+func (c *checker) testsProducer(at place, ref string) bool {
+	parts := strings.SplitN(strings.ToLower(ref), ".", 3)
+	if len(parts) < 3 || (parts[0] != "needs" && parts[0] != "steps") || at.job == nil {
+		return false
+	}
+	root := parts[0] + "." + parts[1]
+	if at.job.If != nil && readsOtherThanFromJSON(at.job.If.Value, root) {
+		return true
+	}
+	if at.step >= 0 && at.step < len(at.job.Steps) {
+		if s := at.job.Steps[at.step].If; s != nil && readsOtherThanFromJSON(s.Value, root) {
+			return true
+		}
+	}
+	return false
 }

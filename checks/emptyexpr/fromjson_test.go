@@ -85,6 +85,29 @@ jobs:
       - if: github.event_name == 'push' && fromJSON(steps.cfg.outputs.flags).strict
         run: make lint-strict
 `)},
+		{Name: "twin: the dependant runs only when another output of the producer says so", Files: wf(`on: pull_request
+jobs:
+  changes:
+    runs-on: ubuntu-latest
+    outputs:
+      any: ${{ steps.filter.outputs.any }}
+      suites: ${{ steps.list.outputs.suites }}
+    steps:
+      - id: filter
+        run: ./scripts/changed.sh >> "$GITHUB_OUTPUT"
+      - id: list
+        if: steps.filter.outputs.any == 'true'
+        run: ./scripts/suites.sh >> "$GITHUB_OUTPUT"
+  test:
+    needs: changes
+    if: needs.changes.outputs.any == 'true'
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        suite: ${{ fromJSON(needs.changes.outputs.suites) }}
+    steps:
+      - run: make test SUITE=${{ matrix.suite }}
+`)},
 		{Name: "twin: a variable is configuration", Files: wf(`on: push
 jobs:
   test:

@@ -66,7 +66,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	gather, cancel := gatherContext(ctx)
 	defer cancel()
 	go func() {
-		e, err := policies.Prepare(ctx, opts.Policies...)
+		e, err := policies.Prepare(ctx, opts.Policies, policies.WithMemoryLimit(opts.PolicyMemory))
 		if err != nil {
 			cancel() // nothing will be decided: stop gathering
 		}

@@ -35,8 +35,11 @@ type Options struct {
 	Ledger     *Ledger           // verify: digests recorded by `gate record`
 	LedgerFile string            // for messages
 	Policies   []string
-	FailOn     rule.Severity
-	Rules      map[string]rule.Setting // per-rule settings from the config file
+	// PolicyMemory is how many bytes the heap may grow by while the
+	// policies are evaluated; 0 is policies.MaxEvalMemory.
+	PolicyMemory int64
+	FailOn       rule.Severity
+	Rules        map[string]rule.Setting // per-rule settings from the config file
 
 	Attest AttestationCollector // verify: checks attestations; nil when none are configured
 

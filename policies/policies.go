@@ -15,6 +15,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -48,7 +49,8 @@ type Violation struct {
 // Engine is a prepared policy set; prepare once per run, evaluate per
 // phase.
 type Engine struct {
-	pq rego.PreparedEvalQuery
+	pq       rego.PreparedEvalQuery
+	memLimit uint64 // bytes the heap may grow by during one evaluation
 }
 
 // disabledBuiltins can reach the network or the host; policies decide on
@@ -58,8 +60,20 @@ var disabledBuiltins = map[string]bool{
 }
 
 // Prepare compiles the built-in policies and the user policies found at
-// extra (files or directories; *_test.rego files are skipped).
-func Prepare(ctx context.Context, extra ...string) (*Engine, error) {
+// paths (files or directories; *_test.rego files are skipped).
+func Prepare(ctx context.Context, paths []string, opts ...Option) (*Engine, error) {
+	e := &Engine{memLimit: MaxEvalMemory}
+	for _, opt := range opts {
+		opt(e)
+	}
+	var err error
+	if e.pq, err = prepare(ctx, paths); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func prepare(ctx context.Context, extra []string) (rego.PreparedEvalQuery, error) {
 	opts := []func(*rego.Rego){
 		rego.Query(query),
 		rego.Capabilities(capabilities()),
@@ -68,7 +82,7 @@ func Prepare(ctx context.Context, extra ...string) (*Engine, error) {
 	}
 	builtins, err := builtinModules()
 	if err != nil {
-		return nil, err
+		return rego.PreparedEvalQuery{}, err
 	}
 	for name, src := range builtins {
 		opts = append(opts, rego.Module("builtin/"+name, src))
@@ -76,20 +90,20 @@ func Prepare(ctx context.Context, extra ...string) (*Engine, error) {
 	for _, p := range extra {
 		mods, err := userModules(p)
 		if err != nil {
-			return nil, err
+			return rego.PreparedEvalQuery{}, err
 		}
 		for name, src := range mods {
 			if err := checkNamespace(name, src); err != nil {
-				return nil, err
+				return rego.PreparedEvalQuery{}, err
 			}
 			opts = append(opts, rego.Module(name, src))
 		}
 	}
 	pq, err := rego.New(opts...).PrepareForEval(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("policies: %w", err)
+		return rego.PreparedEvalQuery{}, fmt.Errorf("policies: %w", err)
 	}
-	return &Engine{pq: pq}, nil
+	return pq, nil
 }
 
 func capabilities() *ast.Capabilities {
@@ -153,9 +167,16 @@ func userModules(path string) (map[string]string, error) {
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
 			return nil
 		}
-		b, err := dir.ReadFile(p, 0)
+		// The root reads names relative to itself: p is relative to
+		// the working directory (or absolute), so read it by its path
+		// under the directory walked.
+		rel, err := filepath.Rel(path, p)
 		if err != nil {
 			return err
+		}
+		b, err := dir.ReadFile(rel, 0)
+		if err != nil {
+			return namedAs(p, err)
 		}
 		out[p] = string(b)
 		return nil
@@ -167,6 +188,17 @@ func userModules(path string) (map[string]string, error) {
 		return nil, fmt.Errorf("policy %s: no .rego files", path)
 	}
 	return out, nil
+}
+
+// namedAs names a refused or unreadable file by the path the walk gave it
+// (under the directory as the user named it), not by the path relative
+// to that directory it was read by.
+func namedAs(p string, err error) error {
+	var ie *inputfile.Error
+	if errors.As(err, &ie) {
+		return &inputfile.Error{Path: p, Err: ie.Err}
+	}
+	return err
 }
 
 // checkNamespace rejects a user policy whose package is outside
@@ -185,7 +217,9 @@ func checkNamespace(file, src string) error {
 }
 
 // Eval runs the policies over input (the facts; anything that marshals to
-// a JSON object) and returns the violations, sorted.
+// a JSON object) and returns the violations, sorted. The evaluation is
+// bounded in time by ctx and in memory by the engine's limit
+// (*MemoryError).
 func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
 	b, err := json.Marshal(input)
 	if err != nil {
@@ -195,7 +229,11 @@ func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("policies: encode input: %w", err)
 	}
-	rs, err := e.pq.Eval(ctx, rego.EvalInput(doc))
+	bounded, stop := boundHeap(ctx, e.memLimit)
+	rs, err := e.pq.Eval(bounded, rego.EvalInput(doc))
+	if over := stop(); over != nil {
+		return nil, over
+	}
 	if err != nil {
 		return nil, fmt.Errorf("policies: evaluate: %w", err)
 	}

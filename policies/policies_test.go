@@ -60,7 +60,7 @@ violation contains {"rule": "no-latest", "severity": "warning", "target": img.im
 	if err := os.WriteFile(filepath.Join(dir, "custom.rego"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	e, err := Prepare(context.Background(), dir)
+	e, err := Prepare(context.Background(), []string{dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestPolicyErrors(t *testing.T) {
 			if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := Prepare(context.Background(), p); err == nil {
+			if _, err := Prepare(context.Background(), []string{p}); err == nil {
 				t.Fatalf("Prepare(%s) succeeded, want an error", name)
 			} else if !strings.Contains(err.Error(), name) {
 				t.Errorf("error does not name the file: %v", err)
@@ -110,7 +110,7 @@ func TestBadViolationShape(t *testing.T) {
 	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	e, err := Prepare(context.Background(), p)
+	e, err := Prepare(context.Background(), []string{p})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ package registry
 import (
 	"context"
 	"fmt"
-
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -33,7 +33,7 @@ import (
 type Client struct {
 	opts    options
 	counter *Counter
-	base    http.RoundTripper // counting and body-capping; the client's own requests retry around it
+	base    http.RoundTripper // counting, body-capping and realm-checking; the client's own requests retry around it
 	retrier http.RoundTripper // base behind the retry path, for other go-containerregistry callers
 	sem     chan struct{}
 	walked  atomic.Int64 // objects the integrity walks of this run have taken on
@@ -48,6 +48,7 @@ type Option func(*options)
 type options struct {
 	transport      http.RoundTripper
 	keychain       authn.Keychain
+	resolver       Resolver
 	insecure       map[string]bool
 	jobs           int
 	attempts       int
@@ -141,8 +142,11 @@ func New(opts ...Option) *Client {
 	if o.keychain == nil {
 		o.keychain = Keychain(os.Getenv)
 	}
+	if o.resolver == nil {
+		o.resolver = net.DefaultResolver
+	}
 	c := &Client{opts: o, counter: &Counter{}, sem: make(chan struct{}, o.jobs), repos: map[string]*repoClient{}}
-	c.base = capBodies(CountingTransport(o.transport, c.counter))
+	c.base = guardRealms(capBodies(CountingTransport(o.transport, c.counter)), o.transport, o.resolver)
 	c.retrier = &retryTransport{c: c}
 	return c
 }

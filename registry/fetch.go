@@ -173,15 +173,17 @@ func handshakeStatus(err error) int {
 
 // transientHandshake reports whether a failed handshake may succeed when
 // tried again: a 429 or 5xx, or the connection or the attempt's time ran
-// out. Anything else (a realm go-containerregistry refuses, a malformed
-// challenge, 401 or 403, a body past its cap) will fail the same way.
+// out. Anything else (a realm go-containerregistry or guardRealms
+// refuses, a malformed challenge, 401 or 403, a body past its cap) will
+// fail the same way.
 func transientHandshake(actx context.Context, err error, status int) bool {
 	var be *BodyError
+	var re *RealmError
 	var ne net.Error
 	switch {
 	case status != 0:
 		return status == http.StatusTooManyRequests || status >= 500
-	case errors.As(err, &be):
+	case errors.As(err, &be), errors.As(err, &re):
 		return false
 	case actx.Err() != nil, errors.As(err, &ne), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE):

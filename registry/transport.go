@@ -270,7 +270,11 @@ func (t *retryTransport) attempt(actx context.Context, req *http.Request) (*http
 	}
 	defer t.c.release()
 	resp, err := t.c.base.RoundTrip(req.Clone(actx))
-	if err != nil {
+	var re *RealmError
+	switch {
+	case errors.As(err, &re):
+		return nil, permanent(err) // the same challenge would be refused again
+	case err != nil:
 		return nil, err
 	}
 	defer resp.Body.Close()

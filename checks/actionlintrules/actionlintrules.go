@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/rhysd/actionlint"
 
@@ -262,16 +263,23 @@ func localFiles(root string, wf *workspace.Workflow) []string {
 	return out
 }
 
+// absent: the file does not exist, or a component of its path is a file
+// (`uses: ./.github/workflows/x.yml` on a step makes actionlint look for
+// x.yml/action.yml). Rule local-uses reports the uses: itself.
+func absent(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}
+
 // checkFile returns an input error when file exists but is not a regular
 // file inside root of bounded size with bounded YAML aliases.
 func checkFile(root *inputfile.Root, file string) *report.InputError {
-	if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Lstat(file); absent(err) {
 		return nil // absent: actionlint finds nothing to read either
 	}
 	src, err := root.ReadFile(file, 0)
 	var ie *inputfile.Error
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case absent(err):
 		return nil // a dangling symlink: unreadable for actionlint too
 	case errors.As(err, &ie):
 		return &report.InputError{File: file, Message: "not read: " + ie.Message()}

@@ -372,7 +372,10 @@ func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow, fixes *jobFixes) {
 	}
 	for _, id := range sortedIDs(w) {
 		b := w.Jobs[id]
-		if b.ID == nil || len(b.Needs) < 2 || afterFailure(b.If) {
+		// A job without an if: of its own that is skipped with a need is
+		// the usual optional leg (and a skipped check counts as passed on
+		// purpose there): only a job that decides for itself is judged.
+		if b.ID == nil || b.If == nil || len(b.Needs) < 2 || afterFailure(b.If) {
 			continue
 		}
 		own := outputRefs(b.If)
@@ -460,15 +463,7 @@ func jobOutputReads(j *actionlint.Job) []string {
 	}
 	for _, s := range j.Steps {
 		values = append(values, s.If)
-		values = append(values, envValues(s.Env)...)
-		switch e := s.Exec.(type) {
-		case *actionlint.ExecRun:
-			values = append(values, e.Run)
-		case *actionlint.ExecAction:
-			for _, in := range e.Inputs {
-				values = append(values, in.Value)
-			}
-		}
+		values = append(values, stepValues(s)...)
 	}
 	var out []string
 	for _, v := range values {

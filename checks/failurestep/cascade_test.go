@@ -165,8 +165,9 @@ jobs:
       - run: make lock-check
 `
 	linttest.RunCases(t, Rule.ID, Check, []linttest.Case{
-		{Name: "test matrix skipped unless the dependencies changed", Files: repo(head, `  »tests:
+		{Name: "test matrix skipped unless the dependencies changed", Files: repo(head, `  tests:
     needs: [lock, changes]
+    if: »github.event.pull_request.draft == false
     uses: ./.github/workflows/tests.yml
     with:
       run-unit: ${{ needs.changes.outputs.src == 'true' }}
@@ -174,6 +175,12 @@ jobs:
 		{Name: "twin: the fix", Files: repo(head, `  tests:
     needs: [lock, changes]
     if: ${{ !failure() && !cancelled() }}
+    uses: ./.github/workflows/tests.yml
+    with:
+      run-unit: ${{ needs.changes.outputs.src == 'true' }}
+`)},
+		{Name: "twin: an optional leg without an if: of its own is skipped with its need", Files: repo(head, `  tests:
+    needs: [lock, changes]
     uses: ./.github/workflows/tests.yml
     with:
       run-unit: ${{ needs.changes.outputs.src == 'true' }}

@@ -135,18 +135,46 @@ func isOr(n actionlint.ExprNode) bool {
 	return ok && l.Kind == actionlint.LogicalOpNodeKindOr
 }
 
-// statusFor picks the status function for a condition's failure tests
-// (see the comment at the top).
-func statusFor(node actionlint.ExprNode, src string, at level) string {
-	status := "!cancelled()"
+// guard is the one rule for the status function a failure test needs
+// (see the comment at the top): the rule's messages suggest it and its
+// fixes write it. `!cancelled()` for a test of a failure or a skip;
+// `always()` when a test can also hold in a cancelled run.
+func guard(node actionlint.ExprNode, src string, at level) string {
+	g := "!cancelled()"
 	positiveTests(node, false, func(n actionlint.ExprNode) bool {
 		if t, ok := failureTest(n, src, at); ok && (t.kind == notSuccess || strings.Contains(strings.ToLower(t.text), "cancelled")) {
-			status = "always()"
+			g = "always()"
 			return true
 		}
 		return false
 	})
-	return status
+	return g
+}
+
+// replaceFailure is the fix for a handler behind failure() whose tested
+// step continues on error: the failure() call becomes g. In a plain
+// value that the call starts, `failure() && ` goes and g is written
+// last, since a plain value cannot start with "!".
+func replaceFailure(f *workspace.File, cond *actionlint.String, base int, call *actionlint.FuncCallNode, g string) lint.Detail {
+	from := base + call.Token().Offset
+	to := from + len(callText(cond.Value[base:], call.Token().Offset))
+	desc := "replace failure() with " + g
+	e, err := f.ValueEdit(cond, from, to, g)
+	if err == nil {
+		return lint.WithFix(desc, e)
+	}
+	rest := cond.Value[to:]
+	trimmed := strings.TrimLeft(rest, " \t")
+	if !strings.HasPrefix(trimmed, "&&") {
+		return lint.WithoutFix("the if: cannot be edited in place: " + err.Error())
+	}
+	skip := to + len(rest) - len(strings.TrimLeft(trimmed[2:], " \t"))
+	del, err1 := f.ValueEdit(cond, from, skip, "")
+	add, err2 := f.ValueEdit(cond, len(strings.TrimRight(cond.Value, " \t\r\n")), len(strings.TrimRight(cond.Value, " \t\r\n")), " && "+g)
+	if err1 != nil || err2 != nil {
+		return lint.WithoutFix("the if: cannot be edited in place: " + err.Error())
+	}
+	return lint.WithFix(desc, del, add)
 }
 
 // jobStatus is the fix for a job-level finding: status added to the

@@ -29,6 +29,50 @@ type resultRead struct {
 	id   string             // the need read; "*" for all
 	at   *actionlint.String // the value or condition holding it
 	off  int                // offset in it
+	// handler: a step's if: waiting for a failure (not a value read).
+	handler bool
+}
+
+// doesWork reports whether a job has a step that neither reads its needs'
+// results nor only checks out the repository: then a read of the results
+// in a value is a precondition of that work ("upload coverage only if the
+// tests passed"), which the implicit success() already enforces, not a
+// status report that a skip would hide.
+func doesWork(j *actionlint.Job) bool {
+	for _, s := range j.Steps {
+		if a, ok := s.Exec.(*actionlint.ExecAction); ok && a.Uses != nil &&
+			strings.HasPrefix(strings.ToLower(a.Uses.Value), "actions/checkout@") {
+			continue
+		}
+		if !stepReadsNeeds(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// stepValues are a step's env: values, and its script or inputs.
+func stepValues(s *actionlint.Step) []*actionlint.String {
+	values := envValues(s.Env)
+	switch e := s.Exec.(type) {
+	case *actionlint.ExecRun:
+		values = append(values, e.Run)
+	case *actionlint.ExecAction:
+		for _, in := range e.Inputs {
+			values = append(values, in.Value)
+		}
+	}
+	return values
+}
+
+// stepReadsNeeds: the step's if:, env:, script or inputs name needs.
+func stepReadsNeeds(s *actionlint.Step) bool {
+	for _, v := range append(stepValues(s), s.If) {
+		if v != nil && expr.ContainsFold(v.Value, "needs") {
+			return true
+		}
+	}
+	return false
 }
 
 func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continues func(id string) continuation, fix func(string) lint.Detail) {
@@ -36,7 +80,7 @@ func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continue
 		return
 	}
 	r, ok := firstResultRead(j)
-	if !ok || continues(r.id).may {
+	if !ok || continues(r.id).may || !r.handler && doesWork(j) {
 		return
 	}
 	where, pos := "it has no if: with a status function", jobCondition(wf, j)
@@ -46,7 +90,7 @@ func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continue
 	p.ReportWith(Rule.ID, wf.Path, wf.TokenSpan(pos),
 		fmt.Sprintf("job %q reads %s (line %d) to act on the results of the jobs it needs, but %s, so the implicit success() "+
 			"skips the whole job as soon as a needed job fails or is skipped (and a skipped required check counts as "+
-			"passed); add always() or !cancelled() to the job's if:",
+			"passed); write `always() && ...` in the job's if:",
 			j.ID.Value, r.text, wf.Locate(r.at, r.off).Line, where),
 		fix("always()"))
 }
@@ -81,15 +125,7 @@ func firstResultRead(j *actionlint.Job) (resultRead, bool) {
 		if r, hit := conditionRead(s.If); hit {
 			take(r)
 		}
-		values = append(values, envValues(s.Env)...)
-		switch e := s.Exec.(type) {
-		case *actionlint.ExecRun:
-			values = append(values, e.Run)
-		case *actionlint.ExecAction:
-			for _, in := range e.Inputs {
-				values = append(values, in.Value)
-			}
-		}
+		values = append(values, stepValues(s)...)
 	}
 	for _, v := range values {
 		if r, hit := valueRead(v); hit {
@@ -124,7 +160,7 @@ func conditionRead(cond *actionlint.String) (resultRead, bool) {
 	ok := false
 	positiveTests(node, false, func(n actionlint.ExprNode) bool {
 		if t, isTest := failureTest(n, src, jobLevel); isTest {
-			r, ok = resultRead{text: t.text, id: t.id, at: cond, off: off}, true
+			r, ok = resultRead{text: t.text, id: t.id, at: cond, off: off, handler: true}, true
 		}
 		return ok
 	})

@@ -1,6 +1,7 @@
 package failurestep
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/releasegate/releasegate/lint/linttest"
@@ -21,6 +22,44 @@ const dispatchHead = `on:
         default: true
 jobs:
 `
+
+// attestSteps attest only in strict runs, after resolving references.
+const attestSteps = `  release:
+    runs-on: ubuntu-latest
+    steps:
+      - id: refs
+        run: ./resolve-refs.sh
+      - id: attest
+        if: inputs.strict
+        run: ./attest.sh
+`
+
+// scanCallee is a reusable scan whose failure is tolerated only when a
+// caller asks for it.
+const scanCallee = `on:
+  workflow_call:
+    inputs:
+      soft:
+        type: boolean
+        default: false
+      image:
+        type: string
+        default: release
+jobs:
+  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - id: trivy
+        run: trivy image "$IMAGE"
+        continue-on-error: ${{ inputs.soft }}
+      - if: »steps.trivy.outcome == 'failure'
+        run: echo "::warning::the image has known vulnerabilities"
+`
+
+// scanCaller calls scanCallee with one input.
+func scanCaller(with string) string {
+	return "on: push\njobs:\n  scan:\n    uses: ./.github/workflows/scan.yml\n    with:\n      " + with + "\n"
+}
 
 func repo(head, body string) map[string]string {
 	return map[string]string{".github/workflows/w.yml": head + body}
@@ -114,6 +153,55 @@ func TestLevels(t *testing.T) {
       - if: needs.a.outputs.version != ''
         run: ./publish.sh
 `)},
+		{Name: "twin: results read as the precondition of the job's own work", Files: wf(`  unit:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make unit
+  coverage:
+    needs: [unit]
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          echo '${{ toJSON(needs) }}' | jq -e 'all(.[]; .result == "success")'
+      - uses: actions/checkout@v4
+      - uses: actions/download-artifact@v4
+        with:
+          pattern: coverage-*
+      - run: ./upload-coverage.sh
+`)},
+		{Name: "job-level failure() after jobs that all continue on error", Files: wf(`  lint:
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    steps:
+      - run: make lint
+  docs:
+    needs: lint
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    steps:
+      - run: make docs
+  report:
+    needs: docs
+    if: ${{ »failure( )« && github.event_name == 'push' }}
+    uses: acme/workflows/.github/workflows/report.yml@v1
+`), Msg: "if: failure() is never true here: every job above this one has continue-on-error: true"},
+		{Name: "twin: job-level failure() with a job above that does not continue", Files: wf(`  lint:
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    steps:
+      - run: make lint
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make
+  report:
+    needs: [lint, build]
+    if: failure()
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./report.sh
+`)},
 		{Name: "job testing a cancelled need", Files: wf(`  build:
     runs-on: ubuntu-latest
     steps:
@@ -142,7 +230,7 @@ func TestLevels(t *testing.T) {
       - run: make
   page:
     needs: build
-    if: »${{ needs.build.result != 'success' }}
+    if: ${{ »needs.build.result != 'success'« }}
     runs-on: ubuntu-latest
     steps:
       - run: ./page.sh
@@ -168,7 +256,7 @@ func TestLevels(t *testing.T) {
       - run: make b
   report:
     needs: [a, b]
-    if: »${{ contains(join(needs.*.result, ','), 'failure') && github.ref == 'refs/heads/main' }}
+    if: ${{ »contains(join(needs.*.result, ','), 'failure')« && github.ref == 'refs/heads/main' }}
     runs-on: ubuntu-latest
     steps:
       - run: ./report.sh
@@ -249,7 +337,7 @@ func TestLevels(t *testing.T) {
       - if: steps.sign.outcome == 'failure'
         run: echo "::warning::signing skipped"
 `)},
-		{Name: "twin: continue-on-error from the matrix", Files: wf(`  test:
+		{Name: "a need continuing on error in some matrix legs", Files: wf(`  test:
     runs-on: ubuntu-latest
     continue-on-error: ${{ matrix.experimental }}
     strategy:
@@ -263,12 +351,12 @@ func TestLevels(t *testing.T) {
       - run: go test ./...
   flag:
     needs: test
-    if: needs.test.result == 'failure'
+    if: »needs.test.result == 'failure'
     runs-on: ubuntu-latest
     steps:
       - run: ./flag.sh
-`)},
-		{Name: "twin: reusable workflow input sets continue-on-error", Files: map[string]string{".github/workflows/w.yml": `on:
+`), Msg: `in a run where job "test" continues on error, its result is 'success'`},
+		{Name: "reusable workflow input defaulting to false", Files: map[string]string{".github/workflows/w.yml": `on:
   workflow_call:
     inputs:
       soft:
@@ -281,9 +369,181 @@ jobs:
       - id: scan
         run: trivy fs .
         continue-on-error: ${{ inputs.soft }}
+      - if: »steps.scan.outcome == 'failure'
+        run: echo "::warning::scan failed"
+`}, Msg: "tolerated only in a call that passes inputs.soft: true"},
+		{Name: "handler behind failure() after a step that continues on error", Files: wf(`  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - id: audit
+        run: npm audit --audit-level=high
+        continue-on-error: true
+      - if: failure() && »steps.audit.outcome == 'failure'«
+        run: echo "::warning::vulnerable dependencies"
+`), Msg: `is behind failure(), but step "audit" continues on error`},
+		{Name: "handler behind failure(), continue-on-error true in some legs", Files: wf(`  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        go: ['1.25', tip]
+    steps:
+      - id: unit
+        run: go test ./...
+        continue-on-error: ${{ matrix.go == 'tip' }}
+      - if: ${{ failure() && »steps.unit.conclusion == 'failure'« }}
+        run: ./upload-logs.sh
+`), Msg: "write `!cancelled() && ...` instead of failure()"},
+		{Name: "twin: handlers of a step that continues on error, under !cancelled() or always()", Files: wf(`  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - id: audit
+        run: npm audit --audit-level=high
+        continue-on-error: true
+      - if: ${{ !cancelled() && steps.audit.outcome == 'failure' }}
+        run: echo "::warning::vulnerable dependencies"
+      - if: always() && steps.audit.outcome != 'success'
+        run: ./report.sh
+      - if: failure() && steps.lint.outcome == 'failure'
+        run: echo "lint failed"
+`)},
+		{Name: "failure operand of a disjunction", Files: repo(dispatchHead, attestSteps+`      - if: inputs.strict && (»steps.attest.outcome == 'failure'« || steps.refs.outputs.missing == 'true')
+        run: ./file-incident.sh
+`), Msg: "(this operand of an || never holds, whatever the others do)"},
+		{Name: "twin: the disjunction with its status function", Files: repo(dispatchHead, attestSteps+`      - if: ${{ !cancelled() && inputs.strict && (steps.attest.outcome == 'failure' || steps.refs.outputs.missing == 'true') }}
+        run: ./file-incident.sh
+`)},
+		{Name: "always() on a need that continues on error: never true", Files: wf(`  deploy:
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    steps:
+      - run: ./deploy.sh
+  rollback:
+    needs: deploy
+    if: always() && »needs.deploy.result == 'failure'«
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./rollback.sh
+`), Msg: "reports the result 'success' to the jobs that need it even when it fails"},
+		{Name: "reusable notification job after needs that all continue on error", Files: wf(`  smoke:
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    steps:
+      - run: ./smoke.sh
+  canary:
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    steps:
+      - run: ./canary.sh
+  page:
+    needs: [smoke, canary]
+    if: ${{ !cancelled() && »contains(needs.*.result, 'failure')« }}
+    uses: acme/workflows/.github/workflows/page.yml@v3
+`), Msg: "every job it needs has continue-on-error: true"},
+		{Name: "twin: the signal comes from an output, or not every need continues", Files: wf(`  deploy:
+    runs-on: ubuntu-latest
+    continue-on-error: true
+    outputs:
+      failed: ${{ steps.mark.outputs.failed }}
+    steps:
+      - run: ./deploy.sh
+      - id: mark
+        if: failure()
+        run: echo failed=true >> "$GITHUB_OUTPUT"
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make
+  rollback:
+    needs: deploy
+    if: always() && needs.deploy.outputs.failed == 'true'
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./rollback.sh
+  page:
+    needs: [deploy, build]
+    if: always() && contains(needs.*.result, 'failure')
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./page.sh
+  tidy:
+    needs: deploy
+    if: always() && needs.deploy.result == 'cancelled'
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./tidy.sh
+`)},
+		{Name: "reusable workflow whose callers here never pass the input", Files: map[string]string{
+			".github/workflows/scan.yml":    scanCallee,
+			".github/workflows/ci.yml":      scanCaller("soft: false"),
+			".github/workflows/nightly.yml": scanCaller("image: nightly"),
+		}, Msg: "no call in this repository passes such a value (.github/workflows/ci.yml, .github/workflows/nightly.yml)"},
+		{Name: "twin: a caller here passes the input", Files: map[string]string{
+			".github/workflows/scan.yml": strings.ReplaceAll(scanCallee, "»", ""),
+			".github/workflows/ci.yml":   scanCaller("soft: false"),
+			".github/workflows/pr.yml":   scanCaller("soft: true"),
+		}},
+		{Name: "twin: a caller passes an expression", Files: map[string]string{
+			".github/workflows/scan.yml": strings.ReplaceAll(scanCallee, "»", ""),
+			".github/workflows/ci.yml":   scanCaller("soft: ${{ github.event_name == 'pull_request' }}"),
+		}},
+		{Name: "twin: a required input without a default, and the caller's event", Files: map[string]string{".github/workflows/w.yml": `on:
+  workflow_call:
+    inputs:
+      soft:
+        type: boolean
+        required: true
+jobs:
+  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - id: scan
+        run: trivy fs .
+        continue-on-error: ${{ inputs.soft }}
       - if: steps.scan.outcome == 'failure'
         run: echo "::warning::scan failed"
+      - id: lint
+        run: make lint
+        continue-on-error: ${{ github.event_name == 'pull_request' }}
+      - if: steps.lint.outcome == 'failure'
+        run: echo "::warning::lint failed"
 `}},
+		{Name: "conclusion of a step that continues on error", Files: wf(`  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - id: audit
+        run: npm audit --audit-level=high
+        continue-on-error: true
+      - if: »steps.audit.conclusion == 'failure'«
+        run: echo "::warning::vulnerable dependencies"
+      - if: ${{ always() && »steps.audit.conclusion == 'failure'« }}
+        run: ./report.sh
+`), Msg: "its conclusion is 'success' (its outcome is 'failure'); test steps.audit.outcome instead"},
+		{Name: "twin: outcome of a step that continues on error, conclusion of one that does not", Files: wf(`  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - id: audit
+        run: npm audit --audit-level=high
+        continue-on-error: true
+      - if: steps.audit.outcome == 'failure'
+        run: echo "::warning::vulnerable dependencies"
+      - id: lint
+        run: make lint
+      - if: failure() && steps.lint.conclusion == 'failure'
+        run: ./report.sh
+`)},
+		{Name: "conclusion in a composite action", Files: map[string]string{"action.yml": `name: scan
+description: scan the tree
+runs:
+  using: composite
+  steps:
+    - id: scan
+      run: trivy fs .
+      shell: bash
+      continue-on-error: true
+    - if: »steps.scan.conclusion == 'failure'
+      run: echo "::warning::scan failed"
+      shell: bash
+`}, Msg: "test steps.scan.outcome instead"},
 		{Name: "step testing that an earlier step did not succeed", Files: wf(`  test:
     runs-on: ubuntu-latest
     steps:
@@ -291,7 +551,7 @@ jobs:
         run: go test ./...
       - if: »steps.unit.outcome != 'success'
         run: ./upload-logs.sh
-      - if: »${{ job.status != 'success' }}
+      - if: ${{ »job.status != 'success' }}
         run: ./notify.sh
 `), Msg: "can only hold after a failure"},
 		{Name: "twin: the tested step can be skipped by its own if", Files: wf(`  test:

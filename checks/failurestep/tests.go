@@ -19,28 +19,36 @@ const (
 
 // test is one failure test found in a condition.
 type test struct {
-	text string // as written
-	id   string // the step or job it names; "" for job.status, "*" for needs.*
-	kind kind
+	text  string // as written
+	start int    // offset of text in the condition's source
+	id    string // the step or job it names; "" for job.status, "*" for needs.*
+	kind  kind
+	// only: the test waits for 'failure' and nothing else (not for
+	// 'cancelled', which continue-on-error does not change).
+	only bool
+	// conclusion: it reads steps.ID.conclusion, which is 'success' after
+	// a failure the step continued on.
+	conclusion bool
 }
 
-func (t test) consequence(at level) string {
+func (t test) consequence(at level, g string) string {
+	write := "; write `" + g + " && ...`"
 	switch {
 	case at == stepLevel && t.kind == notSuccess:
 		return "can only hold after a failure, but without a status function the implicit success() skips this step " +
-			"exactly then; write failure() && ... (or always() && ...)"
+			"exactly then" + write
 	case at == stepLevel:
 		return "tests for a failure but has no status function, so the implicit success() skips this step exactly when " +
-			"that failure happens; write failure() && ... (or always() && ...)"
+			"that failure happens" + write
 	case t.kind == skipped:
 		return "tests for a skipped job but has no status function, so the implicit success() skips this job whenever " +
-			"a job it needs was skipped; write always() && ..."
+			"a job it needs was skipped" + write
 	case t.kind == notSuccess:
 		return "can only hold when a needed job did not succeed, but without a status function the implicit success() " +
-			"skips this job in exactly that case; write always() && ... (or failure() && ...)"
+			"skips this job in exactly that case" + write
 	}
 	return "tests for a failure but has no status function, so the implicit success() skips this job as soon as a " +
-		"job it needs fails; write always() && ... (or failure() && ...)"
+		"job it needs fails" + write
 }
 
 // failureTest recognises, at a step, `X == 'failure'` (or 'cancelled')
@@ -75,11 +83,14 @@ func compareTest(x *actionlint.CompareOpNode, src string, at level) (test, bool)
 	if !ok {
 		return test{}, false
 	}
-	id, ok := statusRef(emptiness.RefText(src, l.Token().Offset), at)
+	ref := emptiness.RefText(src, l.Token().Offset)
+	id, ok := statusRef(ref, at)
 	if !ok {
 		return test{}, false
 	}
-	return test{text: slice(src, x.Left, x.Right), id: id, kind: k}, true
+	text, start := slice(src, x.Left, x.Right)
+	return test{text: text, start: start, id: id, kind: k, only: k == failed && strings.EqualFold(s.Value, "failure"),
+		conclusion: at == stepLevel && strings.HasSuffix(strings.ToLower(ref), ".conclusion")}, true
 }
 
 // wordKind maps the outcome a comparison tests for to a kind.
@@ -126,7 +137,8 @@ func containsTest(x *actionlint.FuncCallNode, src string) (test, bool) {
 	if !ok {
 		return test{}, false
 	}
-	return test{text: callText(src, x.Token().Offset), id: id, kind: k}, true
+	only := k == failed && !strings.Contains(strings.ToLower(words), "cancelled")
+	return test{text: callText(src, x.Token().Offset), start: x.Token().Offset, id: id, kind: k, only: only}, true
 }
 
 // unjoin returns the first argument of join(a, sep), else n.
@@ -187,18 +199,18 @@ func statusRef(ref string, at level) (id string, ok bool) {
 }
 
 // slice returns the source text from the start of a to the end of the
-// string literal b (or a's chain when b comes first).
-func slice(src string, a, b actionlint.ExprNode) string {
+// string literal b (or a's chain when b comes first), and its offset.
+func slice(src string, a, b actionlint.ExprNode) (string, int) {
 	start, end := a.Token().Offset, b.Token().Offset
 	if start > end {
 		start, end = end, start
 	}
 	if end < len(src) && src[end] == '\'' {
 		if k := strings.IndexByte(src[end+1:], '\''); k >= 0 {
-			return src[start : end+k+2]
+			return src[start : end+k+2], start
 		}
 	}
-	return strings.TrimSpace(src[start:min(len(src), end+len(emptiness.RefText(src, end)))])
+	return strings.TrimSpace(src[start:min(len(src), end+len(emptiness.RefText(src, end)))]), start
 }
 
 // callText is the call that starts at off, up to its closing parenthesis.

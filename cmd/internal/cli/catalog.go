@@ -12,6 +12,7 @@ import (
 	"github.com/releasegate/releasegate/checks/emptyexpr"
 	"github.com/releasegate/releasegate/checks/failurestep"
 	"github.com/releasegate/releasegate/checks/goanalysis"
+	"github.com/releasegate/releasegate/checks/localuses"
 	"github.com/releasegate/releasegate/checks/parity"
 	"github.com/releasegate/releasegate/checks/runbooklink"
 	"github.com/releasegate/releasegate/checks/secretscope"
@@ -28,6 +29,7 @@ func Checks() []lint.Check {
 		secretscope.Check,
 		deletescope.Check,
 		emptyexpr.Check, unevaluateddefault.Check, failurestep.Check,
+		localuses.Check,
 		parity.Check,
 		runbooklink.Check,
 		goanalysis.Check,

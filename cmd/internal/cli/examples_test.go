@@ -124,6 +124,12 @@ var examples = map[string]exampleRepo{
 		around: "on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    env:\n      IMAGE: ghcr.io/acme/app:1.0\n" +
 			"    steps:\n      {{example}}\n",
 	},
+	"local-uses": {
+		path:   ".github/workflows/release.yml",
+		around: "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./release.sh\n  {{example}}\n",
+		files: map[string]string{".github/workflows/notify.yml": "on: workflow_call\njobs:\n  notify:\n    runs-on: ubuntu-latest\n" +
+			"    steps:\n      - run: ./notify.sh\n"},
+	},
 	"parity-drift": {
 		path:   ".github/workflows/release.yml",
 		around: issueOnFailure,

@@ -160,8 +160,10 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 	}
 	shell := runscript.IsShell(e.Shell, at.job, c.m.wf.AST)
 	var sc *script
-	for i, x := range c.m.find(s) {
-		if x.Node == nil || !expr.ContainsFold(x.Src, "inputs") {
+	xs := c.m.find(s)
+	done := map[int]bool{} // placeholders judged with an earlier identical one
+	for i, x := range xs {
+		if x.Node == nil || done[i] || !expr.ContainsFold(x.Src, "inputs") {
 			continue
 		}
 		u, ok := c.dispatchEmpty(at, x.Node, x.Src, false)
@@ -180,13 +182,37 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 				return // not shell after all
 			}
 		}
-		sub := subject{exprs: sameExprs(sc, i), eventCheck: c.m.eventCheck(at.job), eventVars: c.m.eventVars(at.job)}
+		same := sameExprs(sc, i)
+		sub := subject{exprs: same, eventCheck: c.m.eventCheck(at.job), eventVars: c.m.eventVars(at.job)}
 		sub.def, sub.defKnown = renderKnown(u.def)
 		if n, ok := sc.needs(sub); ok {
+			// One finding for the repeated read, at its first place, with
+			// a fix of every copy.
 			c.reportUse(at, "run", s, x.Start, x.Src, u, false,
-				", and the script needs a value there: "+needText(n, c.m.wf.Locate(s, n.offset).Line), c.placeholderFix(at, s, x))
+				", and the script needs a value there: "+needText(n, c.m.wf.Locate(s, n.offset).Line), c.copiesFix(at, s, xs, same, x))
+		}
+		for k := range same {
+			done[k] = true
 		}
 	}
+}
+
+// copiesFix is placeholderFix for every copy (same) of the placeholder x.
+func (c *checker) copiesFix(at place, s *actionlint.String, xs []expr.Expr, same map[int]bool, x expr.Expr) lint.Detail {
+	var at2 []exprAt
+	for k, y := range xs {
+		if same[k] && y.Node != nil {
+			at2 = append(at2, placeholder(y))
+		}
+	}
+	return c.fallbackFix(s, at2, func(v *actionlint.String) bool {
+		y, ok := c.exprStartingAt(v, x.Start)
+		if !ok {
+			return true
+		}
+		_, still := c.dispatchEmpty(at, y.Node, y.Src, false)
+		return still
+	})
 }
 
 // sameExprs: the placeholders of a script that repeat placeholder i (a

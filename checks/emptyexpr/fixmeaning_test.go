@@ -49,3 +49,24 @@ jobs:
 		})
 	}
 }
+
+// TestRepeatedReadOnce: a script that reads the same input in several
+// places needing it gets one finding, at the first, whose fix covers
+// every copy.
+func TestRepeatedReadOnce(t *testing.T) {
+	res := linttest.Run(t, wf(pushAndDispatch+`jobs:
+  report:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          ./collect.sh --mode "${{ inputs.mode }}"
+          ./publish.sh --mode "${{ inputs.mode }}"
+`), Check)
+	if len(res.Findings) != 1 {
+		t.Fatalf("want one finding, got %+v", res.Findings)
+	}
+	f := res.Findings[0]
+	if f.Line != 24 || f.Fix == nil || len(f.Fix.Edits) != 2 {
+		t.Errorf("finding at line %d with fix %+v (no fix: %q); want line 24 and two edits", f.Line, f.Fix, f.NoFix)
+	}
+}

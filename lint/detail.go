@@ -5,6 +5,7 @@ import (
 
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/rule"
 )
 
 // A Detail adds to a finding what only some checks know: a fix, why there
@@ -25,6 +26,14 @@ func WithFix(description string, edits ...report.Edit) Detail {
 // WithoutFix says why a finding of an auto-fixable rule has no fix here.
 func WithoutFix(why string) Detail {
 	return func(f *report.Finding) { f.NoFix = why }
+}
+
+// AtMost lowers a finding below its rule's severity: the same rule can
+// report a defect and, in a milder shape, advice (a note: dead code, an
+// empty value an action takes as "use the default"). The configured
+// severity still applies when it is lower.
+func AtMost(s rule.Severity) Detail {
+	return func(f *report.Finding) { f.Severity = s }
 }
 
 // DependsOn names files (display paths; a path ending in "/" stands for

@@ -100,7 +100,10 @@ func (p *Pass) add(f report.Finding) {
 	if !p.sel.enabled(f.Rule) {
 		return
 	}
-	f.Severity = p.sel.severity(f.Rule)
+	sev := p.sel.severity(f.Rule)
+	if f.Severity.Rank() == 0 || f.Severity.Rank() > sev.Rank() {
+		f.Severity = sev // no cap (AtMost), or one above the configured severity
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.findings = append(p.findings, f)

@@ -32,10 +32,19 @@ func (m *model) alwaysEmpty(p *emptiness.Path, job *actionlint.Job) *emptiness.R
 		if m.dispatch[p.Parts[3]] == nil && m.call == nil {
 			return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf("is always '': this workflow declares no workflow_dispatch input %q", p.Parts[3])}
 		}
-	case p.Is("needs", "*", "outputs", "*"):
-		return m.undeclaredOutput(p, job)
-	case p.Is("steps", "*", "outputs", "*"):
-		if s := stepByID(job, p.Parts[1]); s != nil {
+	case p.N >= 3 && p.Parts[0] == "needs" && job != nil:
+		if why := m.notANeed(p, job); why != nil {
+			return why
+		}
+		if p.Is("needs", "*", "outputs", "*") {
+			return m.undeclaredOutput(p, job)
+		}
+	case p.N >= 3 && p.Parts[0] == "steps" && job != nil:
+		s := stepByID(job, p.Parts[1])
+		if s == nil {
+			return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf("is always '': no step of this job has id %q%s", p.Parts[1], jobHint(m, p.Parts[1]))}
+		}
+		if p.Is("steps", "*", "outputs", "*") {
 			if w := m.writes(job, s); w.known && !slices.Contains(w.names, p.Parts[3]) {
 				return &emptiness.Reason{Expr: p.Text, Why: "is always '': " + w.describe(s.ID.Value)}
 			}
@@ -46,14 +55,45 @@ func (m *model) alwaysEmpty(p *emptiness.Path, job *actionlint.Job) *emptiness.R
 	return nil
 }
 
+// notANeed: needs.J.X where J is not listed in this job's needs: (the
+// needs context holds only direct needs), or X is neither result nor
+// outputs (a job id or an output name typed where the property belongs).
+func (m *model) notANeed(p *emptiness.Path, job *actionlint.Job) *emptiness.Reason {
+	id := p.Parts[1]
+	if !slices.ContainsFunc(job.Needs, func(n *actionlint.String) bool { return strings.EqualFold(n.Value, id) }) {
+		return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf("is always '': job %q is not in this job's needs: (%s), and the needs context holds only the jobs listed there", id, needList(job))}
+	}
+	if prop := p.Parts[2]; prop != "result" && prop != "outputs" {
+		return &emptiness.Reason{Expr: p.Text, Why: fmt.Sprintf("is always '': a job in the needs context has only result and outputs, no %q (needs.%s.outputs.%s?)", prop, id, prop)}
+	}
+	return nil
+}
+
+func needList(job *actionlint.Job) string {
+	if len(job.Needs) == 0 {
+		return "it has none"
+	}
+	names := make([]string, len(job.Needs))
+	for i, n := range job.Needs {
+		names[i] = n.Value
+	}
+	return "it needs " + strings.Join(names, ", ")
+}
+
+// jobHint notes that a missing step id is the id of a job: the usual
+// slip of writing steps.J for needs.J.
+func jobHint(m *model, id string) string {
+	if m.wf.AST.Jobs[id] != nil {
+		return fmt.Sprintf(" (%q is a job: needs.%s?)", id, id)
+	}
+	return ""
+}
+
 // undeclaredOutput: needs.J.outputs.O where J, a job this one needs,
 // exports no output O (a step may compute it, but only outputs: leaves
 // the job).
 func (m *model) undeclaredOutput(p *emptiness.Path, job *actionlint.Job) *emptiness.Reason {
 	id, out := p.Parts[1], p.Parts[3]
-	if job == nil || !slices.ContainsFunc(job.Needs, func(n *actionlint.String) bool { return strings.EqualFold(n.Value, id) }) {
-		return nil // not a need: actionlint reports the reference
-	}
 	j := m.wf.AST.Jobs[id]
 	if j == nil {
 		return nil
@@ -136,7 +176,7 @@ func (m *model) mayBeAlwaysEmpty(s string, job *actionlint.Job) bool {
 				return true // undeclared, or an index we do not read here
 			}
 		case hasWordAt(s, i, "needs") && job != nil:
-			if m.outputMayBeMissing(s[i+len("needs"):]) {
+			if m.needMayBeMissing(s[i+len("needs"):], job) {
 				return true
 			}
 		case hasWordAt(s, i, "steps") && job != nil:
@@ -184,8 +224,19 @@ func outputRef(rest string) (id, out string, ok bool) {
 	return id, identAt(rest, len(".outputs")), true
 }
 
-// outputMayBeMissing: needs.J.outputs.O where J may not export O.
-func (m *model) outputMayBeMissing(rest string) bool {
+// needMayBeMissing: needs.J.X where J is not a need, X is not a property
+// of a need, or J may not export output X.
+func (m *model) needMayBeMissing(rest string, job *actionlint.Job) bool {
+	id := identAt(rest, 0)
+	if id == "" {
+		return false
+	}
+	if !slices.ContainsFunc(job.Needs, func(n *actionlint.String) bool { return strings.EqualFold(n.Value, id) }) {
+		return true
+	}
+	if prop := identAt(rest, 1+len(id)); prop != "" && prop != "outputs" && prop != "result" {
+		return true
+	}
 	id, out, ok := outputRef(rest)
 	if !ok {
 		return false
@@ -194,8 +245,12 @@ func (m *model) outputMayBeMissing(rest string) bool {
 	return j != nil && (j.WorkflowCall != nil || out == "" || j.Outputs[out] == nil)
 }
 
-// stepOutputMayBeMissing: steps.S.outputs.O where S may not write O.
+// stepOutputMayBeMissing: steps.S.X where no step has id S, or
+// steps.S.outputs.O where S may not write O.
 func (m *model) stepOutputMayBeMissing(rest string, job *actionlint.Job) bool {
+	if id := identAt(rest, 0); id != "" && stepByID(job, id) == nil {
+		return true
+	}
 	id, out, ok := outputRef(rest)
 	if !ok {
 		return false
@@ -308,7 +363,7 @@ func (c *checker) neverRuns(at place, s *actionlint.String) bool {
 	}
 	r := &alwaysResolver{m: c.m, job: at.job}
 	v := emptiness.Eval(node, src, r)
-	return r.hit != nil && v.Known && !v.Const.Truthy()
+	return r.hit != nil && v.Mask&emptiness.Truthy == 0
 }
 
 func (c *checker) alwaysExpr(at place, field string, s *actionlint.String, node actionlint.ExprNode, src string, off int, isIf bool) {
@@ -318,16 +373,21 @@ func (c *checker) alwaysExpr(at place, field string, s *actionlint.String, node 
 		return
 	}
 	cmp, cmpVal, hasCmp := constantTest(node, src, r)
+	never, always := v.Mask&emptiness.Truthy == 0, v.Mask&emptiness.Falsy == 0
 	var tail string
 	switch {
 	case v.Err != nil:
 		tail = ", and fromJSON of an empty string is an evaluation error that fails the job"
-	case hasCmp && isIf && v.Known && !v.Const.Truthy():
+	case hasCmp && isIf && never:
 		tail = fmt.Sprintf(", so %s is always %v and this %s never runs", cmp, cmpVal, at.what())
+	case hasCmp && isIf && always:
+		tail = fmt.Sprintf(", so %s is always %v and this %s runs whatever the condition was meant to test", cmp, cmpVal, at.what())
 	case hasCmp:
 		tail = fmt.Sprintf(", so %s is always %v", cmp, cmpVal)
-	case isIf && v.Known && !v.Const.Truthy():
+	case isIf && never:
 		tail = fmt.Sprintf(", so this %s never runs", at.what())
+	case isIf && always:
+		tail = fmt.Sprintf(", so the condition is always true and this %s runs whatever it was meant to test", at.what())
 	case !isIf && v.Known && v.Const.Render() == "" && v.Why != nil && v.Why.Expr != "''" && v.Why.Expr != "null":
 		// (an explicit `|| ''` shows the author expects the empty case)
 		tail = fmt.Sprintf(", so ${{ %s }} expands to ''", strings.TrimSpace(clip(src)))
@@ -335,7 +395,7 @@ func (c *checker) alwaysExpr(at place, field string, s *actionlint.String, node 
 		return
 	}
 	c.reportWith(s, off, lint.WithoutFix("the value is '' in every run: declare what it reads (the input, the job output, "+
-		"the secret) or remove the read; a fallback would only hide the mistake"), "%s: %s %s%s", field, r.hit.Expr, r.hit.Why, tail)
+		"the secret) or remove the read; a fallback would only hide the mistake"), "%s: %s %s%s%s", field, r.hit.Expr, r.hit.Why, tail, c.dead)
 }
 
 // what names the level of a place in messages.
@@ -347,13 +407,26 @@ func (p place) what() string {
 }
 
 // constantTest finds a comparison (or contains/startsWith/endsWith) that
-// reads an always-empty source and so has a constant answer.
+// reads an always-empty source and so has a constant answer, or a
+// negation or && whose truth it fixes: `!inputs.typo` is always true,
+// `inputs.typo && x` always false. (`inputs.typo || 'x'` is a fallback,
+// not a test.)
 func constantTest(node actionlint.ExprNode, src string, r *alwaysResolver) (text string, val bool, ok bool) {
 	actionlint.VisitExprNode(node, func(n, _ actionlint.ExprNode, entering bool) {
 		if !entering || ok {
 			return
 		}
 		switch x := n.(type) {
+		case *actionlint.NotOpNode:
+			if n != node { // the whole condition: "this step never runs" says it
+				text, val, ok = constantTruth(n, src, r)
+			}
+			return
+		case *actionlint.LogicalOpNode:
+			if x.Kind == actionlint.LogicalOpNodeKindAnd && n != node {
+				text, val, ok = constantTruth(n, src, r)
+			}
+			return
 		case *actionlint.CompareOpNode:
 		case *actionlint.FuncCallNode:
 			switch strings.ToLower(x.Callee) {
@@ -374,6 +447,20 @@ func constantTest(node actionlint.ExprNode, src string, r *alwaysResolver) (text
 	return text, val, ok
 }
 
+// constantTruth: a sub-expression whose truth an always-empty source fixes.
+func constantTruth(n actionlint.ExprNode, src string, r *alwaysResolver) (string, bool, bool) {
+	inner := &alwaysResolver{m: r.m, job: r.job}
+	v := emptiness.Eval(n, src, inner)
+	switch {
+	case inner.hit == nil:
+	case v.Mask&emptiness.Truthy == 0:
+		return exprText(n, src), false, true
+	case v.Mask&emptiness.Falsy == 0:
+		return exprText(n, src), true, true
+	}
+	return "", false, false
+}
+
 // exprText renders a small expression for a message.
 func exprText(n actionlint.ExprNode, src string) string {
 	switch x := n.(type) {
@@ -391,6 +478,14 @@ func exprText(n actionlint.ExprNode, src string) string {
 		if t := emptiness.RefText(src, n.Token().Offset); t != "" {
 			return t
 		}
+	case *actionlint.NotOpNode:
+		return "!" + exprText(x.Operand, src)
+	case *actionlint.LogicalOpNode:
+		op := " || "
+		if x.Kind == actionlint.LogicalOpNodeKindAnd {
+			op = " && "
+		}
+		return exprText(x.Left, src) + op + exprText(x.Right, src)
 	case *actionlint.BoolNode:
 		return fmt.Sprint(x.Value)
 	case *actionlint.IntNode:

@@ -53,7 +53,7 @@ func (c *checker) dispatchEmpty(at place, node actionlint.ExprNode, src string, 
 		if ev == "workflow_dispatch" {
 			return false
 		}
-		r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeEmpty}
+		r := c.at(at, ev, modeEmpty)
 		v := emptiness.Eval(node, src, r)
 		if r.hit == nil {
 			return false
@@ -62,7 +62,7 @@ func (c *checker) dispatchEmpty(at place, node actionlint.ExprNode, src string, 
 		// the defaults applied. If that is empty (or false, or fails) too,
 		// the empty inputs change nothing, as in
 		// `inputs.x && github.event_name == 'workflow_dispatch'`.
-		d := emptiness.Eval(node, src, &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeDefault})
+		d := emptiness.Eval(node, src, c.at(at, ev, modeDefault))
 		switch {
 		case v.Err != nil && d.Err == nil:
 			found, ok = emptyUse{event: ev, why: v.Err, hit: r.hit, def: d, fails: true}, true
@@ -160,8 +160,10 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 	}
 	shell := runscript.IsShell(e.Shell, at.job, c.m.wf.AST)
 	var sc *script
-	for i, x := range c.m.find(s) {
-		if x.Node == nil || !expr.ContainsFold(x.Src, "inputs") {
+	xs := c.m.find(s)
+	done := map[int]bool{} // placeholders judged with an earlier identical one
+	for i, x := range xs {
+		if x.Node == nil || done[i] || !expr.ContainsFold(x.Src, "inputs") {
 			continue
 		}
 		u, ok := c.dispatchEmpty(at, x.Node, x.Src, false)
@@ -180,13 +182,37 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 				return // not shell after all
 			}
 		}
-		sub := subject{exprs: sameExprs(sc, i), eventCheck: readsEventName, eventVars: c.m.eventVars(at.job)}
+		same := sameExprs(sc, i)
+		sub := subject{exprs: same, eventCheck: c.m.eventCheck(at.job), eventVars: c.m.eventVars(at.job)}
 		sub.def, sub.defKnown = renderKnown(u.def)
 		if n, ok := sc.needs(sub); ok {
+			// One finding for the repeated read, at its first place, with
+			// a fix of every copy.
 			c.reportUse(at, "run", s, x.Start, x.Src, u, false,
-				", and the script needs a value there: "+needText(n, c.m.wf.Locate(s, n.offset).Line), c.placeholderFix(at, s, x))
+				", and the script needs a value there: "+needText(n, c.m.wf.Locate(s, n.offset).Line), c.copiesFix(at, s, xs, same, x))
+		}
+		for k := range same {
+			done[k] = true
 		}
 	}
+}
+
+// copiesFix is placeholderFix for every copy (same) of the placeholder x.
+func (c *checker) copiesFix(at place, s *actionlint.String, xs []expr.Expr, same map[int]bool, x expr.Expr) lint.Detail {
+	var at2 []exprAt
+	for k, y := range xs {
+		if same[k] && y.Node != nil {
+			at2 = append(at2, placeholder(y))
+		}
+	}
+	return c.fallbackFix(s, at2, func(v *actionlint.String) bool {
+		y, ok := c.exprStartingAt(v, x.Start)
+		if !ok {
+			return true
+		}
+		_, still := c.dispatchEmpty(at, y.Node, y.Src, false)
+		return still
+	})
 }
 
 // sameExprs: the placeholders of a script that repeat placeholder i (a

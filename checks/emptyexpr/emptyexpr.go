@@ -23,10 +23,20 @@
 // always(), and matrix keys missing from some combinations.
 //
 // Some sources are empty in every run (always.go): an input no trigger
-// declares, a needed job's output it does not export, a step output the
-// step never writes (outputs.go), a reusable workflow's secret that is
-// neither declared nor passed by any local caller. They are reported wherever they land, with the comparison they
-// make constant.
+// declares, a needed job's output it does not export, needs.J of a job
+// that is not a direct need (or a property other than result and
+// outputs), steps.S of a step id no step has, a step output the step
+// never writes (outputs.go), a reusable workflow's secret that is neither
+// declared nor passed by any local caller. They are reported wherever
+// they land, with the comparison, negation or && they make constant. One
+// that nothing reads, or that lands in an input a well-known action takes
+// empty for "use the default", is a note (dead.go, defaults.go).
+//
+// fromJSON of a value a skipped job or step leaves empty fails the job,
+// and is reported at the call (fromjson.go). A job's or step's own
+// emptiness test of a value guards it (guard.go). A dispatch input
+// forwarded to a local callee that reads it as is, or whose default the
+// empty string overrides, is reported at the caller (callee.go).
 //
 // The most common defect of the class is a workflow with
 // workflow_dispatch inputs that also runs on push, schedule or
@@ -73,7 +83,21 @@ var Rule = rule.Rule{
 		"`if: needs.changes.outputs.docs == 'true'` never runs. An `env:` value that can be '' is reported only where a " +
 		"consumer in its scope needs it: a script that passes $X to a command or compares it where '' answers unlike " +
 		"the default, or an expression such as `if: env.X == 'true'`; `${X:-default}`, `[ -z \"$X\" ]` and a branch on " +
-		"$GITHUB_EVENT_NAME handle the empty case. `environment: ''` means no environment and is fine.",
+		"$GITHUB_EVENT_NAME handle the empty case (an `if` comparing the event with workflow_dispatch guards only its dispatch " +
+		"branch: `else ./report.sh --mode \"${{ inputs.mode }}\"` is reported). `environment: ''` means no environment and is fine. " +
+		"More sources that are '' in every run: `needs.J.…` when J is not in this job's `needs:` (bad: `needs: build` reading " +
+		"`needs.plan.outputs.targets`; good: `needs: [plan, build]`) or the property is not result/outputs (`needs.detect.docs`), " +
+		"and `steps.S.…` when no step has id S (bad: `steps.version.outputs.v` where version is a job; good: " +
+		"`needs.version.outputs.v`); `!inputs.typo` is then always true and `inputs.typo && …` always false. fromJSON of a value " +
+		"that can be '' fails the job, and is reported at the call: bad: `if: always()` with " +
+		"`matrix: ${{ fromJSON(needs.prepare.outputs.targets) }}` when prepare can be skipped; good: " +
+		"`if: always() && needs.prepare.result == 'success'`. A forwarded `with: mode: ${{ inputs.mode }}` passes '' on other " +
+		"triggers, which overrides a local callee's default or reaches a callee that reads it as is (good: " +
+		"`${{ inputs.mode || 'full' }}`). A job's or step's own emptiness test guards a value: " +
+		"`if: inputs.pr != ''` is the check, not a finding, and nothing inside it is reported for inputs.pr. Notes are advice, " +
+		"not errors (they never fail a run): an always-'' `env:` value or job output that nothing reads (bad: `CHANNEL: " +
+		"${{ inputs.channel }}` with no reader and no such input; good: remove it), and '' given to an input a well-known action " +
+		"takes as its default (`actions/checkout` `ref: ${{ inputs.typo }}`).",
 	Bad: "on:\n  push:\n  workflow_dispatch:\n    inputs:\n      allow_unsigned: {type: boolean, default: false}\n" +
 		"jobs:\n  sign:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./sign.sh\n" +
 		"        continue-on-error: ${{ inputs.allow_unsigned }}",
@@ -90,7 +114,11 @@ var Rule = rule.Rule{
 		"`github.event_name != 'workflow_dispatch' || inputs.x` for one defaulting to true (`|| true` would turn a dispatched " +
 		"false into true, since '' and false are both falsy), `github.event.inputs.x || 'true'` for the string form, " +
 		"`inputs.x || 'default'` for a choice, and `github.event_name != 'workflow_dispatch' && 'default' || inputs.x` for " +
-		"a string (a dispatched run may clear it). No fix for numbers (a dispatched 0 is falsy), inputs that are also " +
+		"a string (a dispatched run may clear it). Each is safe because a dispatched run evaluates exactly as before and every other " +
+		"run gets the value a dispatched run would get with nothing changed. An input that names a version, tag, ref or branch " +
+		"(by its name, or a default such as latest, main or 1.2.3) falls back to `github.ref_name` where every other trigger is " +
+		"a tag push (the pushed tag is what a release means, not `latest`), keeps its default where no trigger pushes tags, and " +
+		"gets no fix where tag pushes are among other triggers. No fix for numbers (a dispatched 0 is falsy), inputs that are also " +
 		"workflow_call inputs, event-name forms in a reusable workflow, inputs without a default, or the other sources " +
 		"of ''; a fix is kept only when the check, run again on the fixed value, finds nothing.",
 }
@@ -125,7 +153,7 @@ func run(p *lint.Pass) {
 // finding depends on them). It returns false, keeping nothing, when the
 // analysis needed a fact the index does not have yet.
 func analyze(p *lint.Pass, m *model) bool {
-	c := &checker{p: p, m: m, seen: map[workspace.Pos]bool{}}
+	c := &checker{p: p, m: m, seen: map[workspace.Pos]bool{}, reported: map[*actionlint.String]bool{}}
 	c.workflow()
 	if m.incomplete {
 		return false
@@ -138,10 +166,18 @@ func analyze(p *lint.Pass, m *model) bool {
 
 // checker walks one workflow.
 type checker struct {
-	p     *lint.Pass
-	m     *model
-	seen  map[workspace.Pos]bool // one finding per expression
-	found []finding
+	p    *lint.Pass
+	m    *model
+	seen map[workspace.Pos]bool // one finding per expression
+	// reported holds the values with a finding: fromJSONs adds none to
+	// them.
+	reported map[*actionlint.String]bool
+	found    []finding
+	// cap, when set, lowers the findings being reported (see lint.AtMost).
+	cap rule.Severity
+	// dead is appended to always-empty findings about a value nothing
+	// reads (see dead.go).
+	dead string
 	// dry counts what would be reported in hits instead of reporting: a
 	// fix is checked by running the check again on the fixed value.
 	dry  bool
@@ -153,6 +189,7 @@ type finding struct {
 	span   workspace.Span
 	msg    string
 	detail lint.Detail
+	cap    rule.Severity // "" for the rule's severity
 }
 
 // reportWith reports a finding about the expression at value offset off
@@ -163,11 +200,12 @@ func (c *checker) reportWith(s *actionlint.String, off int, d lint.Detail, forma
 		return
 	}
 	c.seen[pos] = true
+	c.reported[s] = true
 	if c.dry {
 		c.hits++
 		return
 	}
-	c.found = append(c.found, finding{c.m.wf.File.TokenSpan(pos), fmt.Sprintf(format, args...), d})
+	c.found = append(c.found, finding{c.m.wf.File.TokenSpan(pos), fmt.Sprintf(format, args...), d, c.cap})
 }
 
 // place is where an expression is evaluated.
@@ -196,6 +234,7 @@ func (c *checker) job(id string, j *actionlint.Job) {
 	cond := place{job: j, step: -1, events: c.m.needsEvents(j)}
 	c.always(cond, "if", j.If, true)
 	c.inputUse(cond, "if", j.If, true)
+	c.fromJSONs(cond, "if", j.If, true)
 	at := place{job: j, step: -1, events: c.m.jobEvents(id)}
 	if at.events == 0 || c.neverRuns(cond, j.If) {
 		return
@@ -238,12 +277,64 @@ func (c *checker) job(id string, j *actionlint.Job) {
 	for i, s := range j.Steps {
 		c.step(at, i, s)
 	}
+	c.jobOutputs(id, at, j)
+	c.jobFromJSONs(at, j)
+}
+
+// jobOutputs checks the outputs: of a job for always-empty sources.
+func (c *checker) jobOutputs(id string, at place, j *actionlint.Job) {
+	at.step = len(j.Steps)
+	for _, k := range sortedKeys(j.Outputs) {
+		o := j.Outputs[k]
+		if o.Value == nil || !c.m.spansMayBeAlwaysEmpty(o.Value.Value, j) {
+			continue
+		}
+		c.withDead(c.deadOutput(id, o.Name.Value), func() { c.always(at, "outputs."+o.Name.Value, o.Value, false) })
+	}
+}
+
+// jobFromJSONs looks for a failing fromJSON in the job's own values, once
+// the other checks have had their say on them.
+func (c *checker) jobFromJSONs(at place, j *actionlint.Job) {
+	if s := j.Strategy; s != nil && s.Matrix != nil {
+		m := s.Matrix
+		c.fromJSONs(at, "strategy.matrix", m.Expression, false)
+		for _, k := range sortedKeys(m.Rows) {
+			if r := m.Rows[k]; r != nil {
+				c.fromJSONs(at, "strategy.matrix."+k, r.Expression, false)
+			}
+		}
+		for _, cs := range []*actionlint.MatrixCombinations{m.Include, m.Exclude} {
+			if cs != nil {
+				c.fromJSONs(at, "strategy.matrix", cs.Expression, false)
+			}
+		}
+	}
+	if r := j.RunsOn; r != nil {
+		c.fromJSONs(at, "runs-on", r.LabelsExpr, false)
+	}
+	if j.WorkflowCall != nil {
+		for _, k := range sortedKeys(j.WorkflowCall.Inputs) {
+			c.fromJSONs(at, "with."+k, j.WorkflowCall.Inputs[k].Value, false)
+		}
+	}
+	c.envFromJSONs(at, j.Env)
+}
+
+func (c *checker) envFromJSONs(at place, e *actionlint.Env) {
+	if e == nil {
+		return
+	}
+	for _, k := range sortedKeys(e.Vars) {
+		c.fromJSONs(at, "env."+e.Vars[k].Name.Value, e.Vars[k].Value, false)
+	}
 }
 
 func (c *checker) step(job place, i int, s *actionlint.Step) {
 	at := place{job: job.job, step: i, events: job.events}
 	c.always(at, "if", s.If, true)
 	c.inputUse(at, "if", s.If, true)
+	c.fromJSONs(at, "if", s.If, true)
 	at.events = c.m.narrow(at.events, s.If, job.job, i)
 	if at.events == 0 || c.neverRuns(at, s.If) {
 		return
@@ -265,14 +356,21 @@ func (c *checker) step(job place, i int, s *actionlint.Step) {
 				continue
 			}
 			field := "with." + in.Name.Value
+			c.cap = defaultWhenEmpty(e.Uses, k, in.Value, c.m.find(in.Value))
 			c.always(at, field, in.Value, false)
+			c.cap = ""
 			if imageKeys[k] {
 				c.imageRefs(at, field, in.Value, false)
 			}
 			c.withUse(at, field, in.Value)
+			c.fromJSONs(at, field, in.Value, false)
 		}
 	}
 	c.envDefs(at, s.Env)
+	c.envFromJSONs(at, s.Env)
+	if e, ok := s.Exec.(*actionlint.ExecRun); ok {
+		c.fromJSONs(at, "run", e.Run, false)
+	}
 }
 
 // matrix checks the expressions a matrix is built from, where
@@ -327,7 +425,9 @@ func (c *checker) envDefs(at place, e *actionlint.Env) {
 		if v.Value == nil {
 			continue
 		}
-		c.always(at, "env."+v.Name.Value, v.Value, false)
+		if c.m.spansMayBeAlwaysEmpty(v.Value.Value, at.job) {
+			c.withDead(c.deadEnv(at, v.Name.Value), func() { c.always(at, "env."+v.Name.Value, v.Value, false) })
+		}
 		c.envUse(envDef{at: at, name: v.Name.Value, val: v.Value})
 	}
 }
@@ -353,6 +453,12 @@ func (c *checker) workflowCall(at place, wc *actionlint.WorkflowCall) {
 			}
 		}
 		c.withUse(at, "with."+in.Name.Value, in.Value)
+		switch {
+		case target != nil:
+			c.forwardedEmpty(at, "with."+in.Name.Value, wc.Uses.Value, in.Value, target.reads[k])
+		case wc.Uses != nil && !strings.HasPrefix(wc.Uses.Value, "./"):
+			c.remoteBoolean(at, wc.Uses.Value, in)
+		}
 	}
 }
 
@@ -369,6 +475,7 @@ func (c *checker) localAction(at place, e *actionlint.ExecAction) {
 	if a == nil || !a.Composite() {
 		return
 	}
+	defer c.actionInputs(at, e, a)
 	for _, in := range a.Inputs {
 		if in.Required == nil || !strings.EqualFold(in.Required.Value, "true") {
 			continue
@@ -399,7 +506,7 @@ func (c *checker) sink(at place, field string, s *actionlint.String, want string
 		return
 	}
 	c.m.each(at.events, func(ev string) bool {
-		r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeSink}
+		r := c.at(at, ev, modeSink)
 		v := emptiness.Template(s.Value, xs, r)
 		switch {
 		case v.Err != nil:
@@ -463,7 +570,7 @@ func (c *checker) imageRefs(at place, field string, s *actionlint.String, script
 			continue
 		}
 		c.m.each(at.events, func(ev string) bool {
-			r := &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: modeSink}
+			r := c.at(at, ev, modeSink)
 			v := emptiness.Template(s.Value[x.Start:x.End], []expr.Expr{shift(x)}, r)
 			if !v.MaybeEmpty() {
 				return false

@@ -46,12 +46,12 @@ func (c *checker) envUse(def envDef) {
 		if ev == "workflow_dispatch" {
 			return false
 		}
-		r := &resolver{m: c.m, job: def.at.job, step: def.at.step, event: ev, mode: modeEmpty}
+		r := c.at(def.at, ev, modeEmpty)
 		v := emptiness.Template(def.val.Value, xs, r)
 		if r.hit == nil || !v.Known || v.Const.Render() != "" || v.Why == nil || v.Why.Expr == "''" || v.Why.Expr == "null" {
 			return false
 		}
-		d := emptiness.Template(def.val.Value, xs, &resolver{m: c.m, job: def.at.job, step: def.at.step, event: ev, mode: modeDefault})
+		d := emptiness.Template(def.val.Value, xs, c.at(def.at, ev, modeDefault))
 		if d.Known && d.Const.Render() == "" {
 			return false // just as empty with the default
 		}
@@ -150,7 +150,7 @@ func (c *checker) scriptConsumer(j *actionlint.Job, run *actionlint.String, name
 	if sc == nil {
 		return consumer{}, false
 	}
-	sub := subject{names: map[string]bool{name: true}, exprs: map[int]bool{}, eventCheck: readsEventName, eventVars: c.m.eventVars(j)}
+	sub := subject{names: map[string]bool{name: true}, exprs: map[int]bool{}, eventCheck: c.m.eventCheck(j), eventVars: c.m.eventVars(j)}
 	sub.def, sub.defKnown = renderKnown(d)
 	for i, x := range sc.exprs {
 		if x.Node != nil && envRef(x.Node, x.Src, name) && isWhole(x) {
@@ -189,6 +189,47 @@ func envRef(n actionlint.ExprNode, src, name string) bool {
 
 // readsEventName reports whether an expression reads github.event_name.
 func readsEventName(x expr.Expr) bool { return expr.ContainsFold(x.Src, "event_name") }
+
+// eventCheck is readsEventName widened, for the scripts of job j, to the
+// outputs of a step that computes them from the event: a script that
+// branches on `${{ steps.target.outputs.type }}`, which a step given
+// github.event_name wrote, decides by trigger as surely as one that reads
+// the event itself.
+func (m *model) eventCheck(j *actionlint.Job) func(expr.Expr) bool {
+	return func(x expr.Expr) bool {
+		if readsEventName(x) {
+			return true
+		}
+		if x.Node == nil || !expr.ContainsFold(x.Src, "steps.") {
+			return false
+		}
+		for _, r := range expr.Refs(x.Node) {
+			if r.Context == "steps" && stepReadsEvent(stepByID(j, r.Name)) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// stepReadsEvent reports a run: step whose script or env reads the
+// triggering event.
+func stepReadsEvent(s *actionlint.Step) bool {
+	if s == nil {
+		return false
+	}
+	if e, ok := s.Exec.(*actionlint.ExecRun); ok && e.Run != nil && expr.ContainsFold(e.Run.Value, "event_name") {
+		return true
+	}
+	if s.Env != nil {
+		for _, v := range s.Env.Vars {
+			if v.Value != nil && expr.ContainsFold(v.Value.Value, "event_name") {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // eventVars lists the env variables that hold github.event_name for job
 // j's steps (job or workflow env).

@@ -2,6 +2,7 @@ package emptyexpr
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
 	"github.com/releasegate/releasegate/checks/internal/expr"
+	"github.com/releasegate/releasegate/internal/lazyre"
 	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
@@ -203,12 +205,75 @@ func (c *checker) withDefault(ref, name string, event bool) (string, error) {
 		if def == "" || slices.ContainsFunc(in.Options, func(o *actionlint.String) bool { return o != nil && o.Value == "" }) {
 			return "", nil
 		}
+		if versionLike(name, def) {
+			return c.versionFallback(ref, name, def, func() (string, error) { return ref + " || " + quoted(def), nil }, byEvent)
+		}
 		return ref + " || " + quoted(def), nil
 	}
 	if def == "" {
 		return "", nil
 	}
-	return byEvent("github.event_name != 'workflow_dispatch' && " + quoted(def) + " || " + ref)
+	plain := "github.event_name != 'workflow_dispatch' && " + quoted(def) + " || " + ref
+	if versionLike(name, def) {
+		return c.versionFallback(ref, name, def, func() (string, error) { return byEvent(plain) }, byEvent)
+	}
+	return byEvent(plain)
+}
+
+// A version, tag or ref input's default is what a hand-started run
+// publishes or checks out; on a tag push the author means the pushed tag,
+// not that default (`latest` on every release). So the fallback of such
+// an input is github.ref_name where every other trigger is a tag push,
+// there is no fix where tag pushes are among other triggers, and the
+// default stays the fallback where no trigger pushes tags (a nightly
+// schedule publishing `nightly`).
+
+// versionRe matches defaults that name a version.
+var versionRe = lazyre.New(`^v?\d+(\.\d+)+|^latest$|^main$|^master$`)
+
+// versionLike reports an input that names a version, tag or ref.
+func versionLike(name, def string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"tag", "version", "ref", "release", "sha", "branch"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return versionRe().MatchString(def)
+}
+
+// versionFallback is the fallback of a version-like input (see above);
+// plain gives the default's form, used where no trigger pushes tags.
+func (c *checker) versionFallback(ref, name, def string, plain func() (string, error), byEvent func(string) (string, error)) (string, error) {
+	tags, only := c.m.tagPushes()
+	switch {
+	case !tags:
+		return plain()
+	case only:
+		return byEvent("github.event_name != 'workflow_dispatch' && github.ref_name || " + ref)
+	}
+	return "", fmt.Errorf("inputs.%s names a version or ref and this workflow runs on tag pushes among other triggers, "+
+		"where neither its default %s nor github.ref_name is evidently meant; choose the fallback by hand", name, quoted(def))
+}
+
+// tagPushes reports whether a trigger is a push with a tags filter, and
+// whether every trigger but workflow_dispatch is a push of tags only.
+func (m *model) tagPushes() (some, only bool) {
+	only = true
+	for _, ev := range m.wf.AST.On {
+		if _, ok := ev.(*actionlint.WorkflowDispatchEvent); ok {
+			continue
+		}
+		w, ok := ev.(*actionlint.WebhookEvent)
+		isPush := ok && w.Hook != nil && w.Hook.Value == "push"
+		if isPush && w.Tags != nil {
+			some = true
+		}
+		if !isPush || w.Tags == nil || w.Branches != nil || w.BranchesIgnore != nil {
+			only = false
+		}
+	}
+	return some, some && only
 }
 
 func boolWord(b bool) string {

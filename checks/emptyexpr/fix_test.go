@@ -27,7 +27,7 @@ const fallbackWorkflow = `on:
       on_false: {type: boolean, default: false}
       no_default: {type: boolean}
       channel: {type: choice, options: [stable, beta], default: stable}
-      tag: {type: string, default: "it's nightly"}
+      note: {type: string, default: "it's nightly"}
       env: {type: environment, default: prod}
       count: {type: number, default: 2}
       bare: {type: string}
@@ -41,7 +41,7 @@ jobs:
 // dispatched lists what a dispatched run can hold for each input.
 var dispatched = map[string][]string{
 	"on_true": {"true", "false"}, "on_false": {"true", "false"}, "no_default": {"true", "false"},
-	"channel": {"stable", "beta"}, "tag": {"", "x", "it's nightly"}, "env": {"", "prod", "stage"},
+	"channel": {"stable", "beta"}, "note": {"", "x", "it's nightly"}, "env": {"", "prod", "stage"},
 }
 
 // run is one run's context: the event and the dispatched values.

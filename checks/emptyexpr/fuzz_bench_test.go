@@ -100,6 +100,8 @@ func FuzzSinks(f *testing.F) {
 		"inputs.allow_unsigned", "inputs.mode || 'full'", "github.event.inputs.tag", "vars.X && 'a' || ''",
 		"fromJSON(needs.plan.outputs.o)", "steps.s.outputs.o", "matrix.k", "env.E", "secrets.X",
 		"format('{0}', inputs.tag)", "github.event_name == 'push' || inputs.run_tests", "needs.*.result",
+		"!inputs.typo", "inputs.typo && steps.nope.outputs.x", "needs.other.outputs.x", "needs.plan.docs",
+		"fromJSON(steps.s.outputs.o).k", "always() && fromJSON(needs.plan.outputs.o)", "inputs.tag != ''",
 	} {
 		f.Add(s)
 	}

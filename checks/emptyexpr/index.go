@@ -41,6 +41,7 @@ type index struct {
 type callee struct {
 	inputs  map[string]actionlint.WorkflowCallEventInputType
 	outputs map[string]bool
+	reads   map[string]calleeInput // defaults and how the workflow reads each input
 }
 
 // caller is one job of a local workflow calling a reusable workflow.
@@ -77,9 +78,16 @@ func newIndex(ws *workspace.Workspace) *index {
 func (ix *index) add(wf *workspace.Workflow, m *model) bool {
 	var c *callee
 	if m.call != nil {
-		c = &callee{inputs: make(map[string]actionlint.WorkflowCallEventInputType, len(m.callIn)), outputs: map[string]bool{}}
+		c = &callee{inputs: make(map[string]actionlint.WorkflowCallEventInputType, len(m.callIn)), outputs: map[string]bool{},
+			reads: map[string]calleeInput{}}
+		uses := inputUses(string(wf.Src))
 		for id, in := range m.callIn {
 			c.inputs[id] = in.Type
+			ci := calleeInput{use: uses[id]}
+			if in.Default != nil {
+				ci.def = in.Default.Value
+			}
+			c.reads[id] = ci
 		}
 		for id := range m.call.Outputs {
 			c.outputs[id] = true
@@ -203,7 +211,11 @@ func (ix *index) reportHeld(p *lint.Pass) {
 			deps = append(deps, c.path)
 		}
 		for _, f := range h.found {
-			p.ReportWith(Rule.ID, h.path, f.span, f.msg, f.detail, lint.DependsOn(deps...))
+			var capped lint.Detail
+			if f.cap != "" {
+				capped = lint.AtMost(f.cap)
+			}
+			p.ReportWith(Rule.ID, h.path, f.span, f.msg, f.detail, lint.DependsOn(deps...), capped)
 		}
 	}
 	ix.held = nil

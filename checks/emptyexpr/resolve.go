@@ -33,13 +33,39 @@ type resolver struct {
 	depth int
 	// hit records, in modeEmpty, the first dispatch input found empty.
 	hit *emptiness.Reason
+	// guard applies the place's own if: tests (see guards): on when
+	// judging a value, off when judging which triggers reach a place.
+	guard bool
+	// anyInput, in modeEmpty, makes every dispatch input empty on other
+	// triggers, with a default or without (see callee.go).
+	anyInput bool
+	// structural leaves out the sources that are configuration or are
+	// judged elsewhere (inputs, vars, secrets): see fromjson.go.
+	structural bool
+}
+
+// at is the resolver that judges values at a place on one trigger.
+func (c *checker) at(at place, ev string, md mode) *resolver {
+	return &resolver{m: c.m, job: at.job, step: at.step, event: ev, mode: md, guard: true}
 }
 
 const maxDepth = 4
 
+// alwaysSet are github context properties no run leaves empty.
+var alwaysSet = map[string]bool{"ref_name": true, "ref": true, "sha": true, "repository": true, "event_name": true, "run_id": true}
+
 func (r *resolver) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
 	if p.Is("github", "event_name") {
 		return emptiness.String(r.event, nil), true
+	}
+	if p.N == 2 && p.Parts[0] == "github" && alwaysSet[p.Parts[1]] {
+		return emptiness.Shapes(emptiness.Str, nil), true
+	}
+	if r.guard && r.m.guarded(r.job, r.step, p.Text) {
+		return emptiness.Shapes(emptiness.Str, nil), true
+	}
+	if r.structural && (p.Parts[0] == "inputs" || p.Parts[0] == "vars" || p.Parts[0] == "secrets" || p.Is("github", "event", "inputs", "*")) {
+		return emptiness.Value{}, false
 	}
 	switch {
 	case p.N == 2 && p.Parts[0] == "inputs":
@@ -85,7 +111,7 @@ func (r *resolver) input(p *emptiness.Path, name string, event bool) (emptiness.
 		v, ok := r.m.expected(name)
 		return v, ok
 	case modeEmpty:
-		if _, ok := r.m.expected(name); !ok || r.event == "workflow_dispatch" ||
+		if _, ok := r.m.expected(name); (!ok && !r.anyInput) || d == nil || r.event == "workflow_dispatch" ||
 			(r.event == "workflow_call" && c != nil && !event) {
 			return emptiness.Value{}, false
 		}
@@ -260,7 +286,7 @@ func (r *resolver) stepOutput(p *emptiness.Path) (emptiness.Value, bool) {
 	if r.step < len(r.job.Steps) {
 		cur = r.job.Steps[r.step].If
 	}
-	if cur != nil && strings.Contains(strings.ToLower(cur.Value), "steps."+id) {
+	if cur != nil && readsOtherThanFromJSON(cur.Value, "steps."+id) {
 		return emptiness.Value{}, false // the reader checks S itself
 	}
 	for i, s := range r.job.Steps[:min(r.step, len(r.job.Steps))] {
@@ -296,7 +322,7 @@ func (r *resolver) certainlyTrue(cond *actionlint.String, i int) bool {
 		return false
 	}
 	inner := *r
-	inner.step, inner.depth = i, r.depth+1
+	inner.step, inner.depth, inner.guard = i, r.depth+1, false
 	v := emptiness.Eval(node, src, &inner)
 	return v.Mask&emptiness.Falsy == 0
 }
@@ -316,7 +342,7 @@ func (r *resolver) needsOutput(p *emptiness.Path) (emptiness.Value, bool) {
 	if r.job.If != nil {
 		cond, _, _ := r.m.cond(r.job.If)
 		_, other := statusFuncs(cond)
-		if other && !strings.Contains(strings.ToLower(r.job.If.Value), "needs."+id) {
+		if other && !readsOtherThanFromJSON(r.job.If.Value, "needs."+id) {
 			return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
 				r.why(p, "is empty when job %q is skipped or fails, and this job still runs (its if: is %s)", id, clip(r.job.If.Value))), true
 		}
@@ -328,6 +354,27 @@ func (r *resolver) needsOutput(p *emptiness.Path) (emptiness.Value, bool) {
 	inner := *r
 	inner.job, inner.step, inner.depth = j, len(j.Steps), r.depth+1
 	return r.via(p, &inner, o.Value)
+}
+
+// readsOtherThanFromJSON reports whether an if: reads ctx (needs.<id>,
+// steps.<id>) other than as the argument of fromJSON: a test of the
+// producer's result or outputs shows the author handles it being skipped;
+// fromJSON of its output does not.
+func readsOtherThanFromJSON(cond, ctx string) bool {
+	t := strings.Join(strings.Fields(strings.ToLower(cond)), "")
+	call := "fromjson(" + ctx + "."
+	for {
+		i := strings.Index(t, call)
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(t[i:], ')')
+		if j < 0 {
+			break
+		}
+		t = t[:i] + t[i+j+1:]
+	}
+	return strings.Contains(t, ctx)
 }
 
 func clip(s string) string {

@@ -21,6 +21,7 @@ import (
 // script is a parsed `run:` script.
 type script struct {
 	file  *syntax.File
+	src   string      // the masked text
 	exprs []expr.Expr // ${{ }} placeholders, by index
 }
 
@@ -36,7 +37,7 @@ func parseScript(src string) *script {
 	if err != nil {
 		return nil
 	}
-	return &script{file: f, exprs: exprs}
+	return &script{file: f, src: masked, exprs: exprs}
 }
 
 // subject is what a script analysis follows: an environment variable, and
@@ -63,11 +64,12 @@ type need struct {
 // needs returns the first read of the subject that needs a value, or
 // false when every read handles the empty string.
 func (s *script) needs(sub subject) (need, bool) {
-	if s.readsEvent(sub) {
+	branches := s.eventBranches(sub)
+	if s.readsEvent(sub, branches) {
 		return need{}, false // the script decides by trigger itself
 	}
-	s.aliases(&sub)
-	a := &analysis{s: s, sub: sub}
+	s.aliases(&sub, branches)
+	a := &analysis{s: s, sub: sub, branches: branches}
 	syntax.Walk(s.file, a.visit)
 	if a.guarded || !a.found {
 		return need{}, false
@@ -75,52 +77,71 @@ func (s *script) needs(sub subject) (need, bool) {
 	return a.first, true
 }
 
-// readsEvent reports whether the script reads the triggering event.
-func (s *script) readsEvent(sub subject) bool {
+// readsEvent reports whether the script reads the triggering event other
+// than in the conditions of the followed if clauses (branches).
+func (s *script) readsEvent(sub subject, branches map[*syntax.IfClause]dispatchIn) bool {
 	event := false
-	syntax.Walk(s.file, func(n syntax.Node) bool {
+	var visit func(n syntax.Node) bool
+	visit = func(n syntax.Node) bool {
 		switch x := n.(type) {
-		case *syntax.ParamExp:
-			if x.Param != nil && (x.Param.Value == "GITHUB_EVENT_NAME" || sub.eventVars[x.Param.Value]) {
-				event = true
-			}
-		case *syntax.Lit:
-			for _, i := range runscript.Placeholders(x.Value) {
-				if i < len(s.exprs) && sub.eventCheck != nil && sub.eventCheck(s.exprs[i]) {
-					event = true
+		case *syntax.IfClause:
+			if _, ok := branches[x]; ok {
+				for _, st := range x.Then {
+					syntax.Walk(st, visit)
 				}
+				if x.Else != nil {
+					syntax.Walk(x.Else, visit)
+				}
+				return false
 			}
+		default:
+			event = event || s.isEventRead(n, sub)
 		}
 		return !event
-	})
+	}
+	syntax.Walk(s.file, visit)
 	return event
 }
 
 // aliases adds the variables assigned from the subject (MODE=$INPUT_MODE,
-// v="${{ inputs.version }}") to its names.
-func (s *script) aliases(sub *subject) {
+// v="${{ inputs.version }}") to its names, except in the dispatch branch
+// of a followed if clause.
+func (s *script) aliases(sub *subject, branches map[*syntax.IfClause]dispatchIn) {
 	if sub.names == nil {
 		sub.names = map[string]bool{}
 	}
-	for range 2 { // a chain of two assignments is plenty
-		syntax.Walk(s.file, func(n syntax.Node) bool {
-			if as, ok := n.(*syntax.Assign); ok && as.Name != nil && as.Value != nil && !sub.names[as.Name.Value] {
-				if r := reads(as.Value, *sub, s); r.plain {
-					sub.names[as.Name.Value] = true
+	var visit func(n syntax.Node) bool
+	visit = func(n syntax.Node) bool {
+		switch x := n.(type) {
+		case *syntax.IfClause:
+			if side, ok := branches[x]; ok {
+				for _, st := range otherBranch(x, side) {
+					syntax.Walk(st, visit)
+				}
+				return false
+			}
+		case *syntax.Assign:
+			if x.Name != nil && x.Value != nil && !sub.names[x.Name.Value] {
+				if r := reads(x.Value, *sub, s); r.plain {
+					sub.names[x.Name.Value] = true
 				}
 			}
-			return true
-		})
+		}
+		return true
+	}
+	for range 2 { // a chain of two assignments is plenty
+		syntax.Walk(s.file, visit)
 	}
 }
 
 // analysis walks a script once, recording guards and needs.
 type analysis struct {
-	s       *script
-	sub     subject
-	guarded bool // an emptiness test or case: the script handles ''
-	found   bool
-	first   need
+	s        *script
+	sub      subject
+	guarded  bool // an emptiness test or case: the script handles ''
+	found    bool
+	first    need
+	branches map[*syntax.IfClause]dispatchIn
 }
 
 func (a *analysis) need(n need) {
@@ -134,6 +155,13 @@ func (a *analysis) visit(n syntax.Node) bool {
 		return false
 	}
 	switch x := n.(type) {
+	case *syntax.IfClause:
+		if side, ok := a.branches[x]; ok {
+			a.visitBranch(x, side)
+			return false
+		}
+	case *syntax.Stmt:
+		a.writtenArg(x)
 	case *syntax.TestClause:
 		a.test(x.X)
 		return false

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -242,8 +243,8 @@ func Prune(repo string) error {
 
 // TestMissingDependencies: a repository whose module cache lacks a
 // dependency (a runner before go mod download, an offline machine) gets
-// its Go findings from syntax and the types that resolve, one warning per
-// package loaded in part, and an exit code from its findings. Nothing is
+// its Go findings from syntax and the types that resolve, one warning for
+// the module, and an exit code from its findings. Nothing is
 // downloaded, even with GOFLAGS=-mod=mod and a proxy configured.
 func TestMissingDependencies(t *testing.T) {
 	var asked atomic.Int32 // requests to the user's module proxy
@@ -302,6 +303,32 @@ func TestMissingDependencies(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// TestMissingGoSumLines: a go.sum without the lines for a requirement
+// leaves every package that imports it loaded in part. The module gets
+// one warning that counts them, not one each, and its findings still
+// come from syntax and the types that resolve.
+func TestMissingGoSumLines(t *testing.T) {
+	t.Setenv("GOMODCACHE", t.TempDir())
+	files := maps.Clone(missingDeps)
+	delete(files, "go.sum")
+	files["mirror/mirror.go"] = "package mirror\n\nimport \"example.invalid/registry/client\"\n\n" +
+		"// Copy hands its work to the client the module cache lacks.\n" +
+		"func Copy(c client.Config) error { return client.New(c.Token).Copy() }\n"
+	res := lintDir(t, linttest.Write(t, files))
+	if len(res.Errors) != 0 {
+		t.Fatalf("input errors %v, want none", res.Errors)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Message, "1 more package of this module likewise") {
+		t.Fatalf("warnings %+v, want one for the module, counting the second package", res.Warnings)
+	}
+	if len(res.Findings) != 2 {
+		t.Errorf("findings:\n%s want the two of publish", dump(res.Findings))
+	}
+	if code := res.Outcome(rule.Error).ExitCode(); code != 1 {
+		t.Errorf("exit code %d, want 1 (from the findings)", code)
+	}
 }
 
 // vetTool builds cmd/releasegate-vet once per test binary.

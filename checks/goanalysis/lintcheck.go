@@ -137,10 +137,13 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 // package that does not fully type-check — typically because a
 // dependency is missing from the module cache, which lint never fills —
 // is analysed with the types that could be established, and reported
-// once as a warning (unless warnEach is false: the module has one warning
-// for all of them).
+// in one warning for the module (none when warnEach is false: the module
+// already has one warning for all of them). A go.sum without the needed
+// lines leaves every package that imports the module in part; one line
+// names the first and counts the others, rather than a warning each.
 func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) []*packages.Package {
 	var ok []*packages.Package
+	var partial []report.InputError
 	reported := map[string]bool{} // test variants repeat their package's errors
 	once := func(e report.InputError, fail bool) {
 		if reported[e.Error()] {
@@ -150,9 +153,14 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) [
 		if fail {
 			p.Fail(e)
 		} else if warnEach {
-			p.Warn(e)
+			partial = append(partial, e)
 		}
 	}
+	defer func() {
+		if len(partial) > 0 {
+			p.Warn(oneForModule(partial))
+		}
+	}()
 	for _, pkg := range pkgs {
 		if len(pkg.Errors) == 0 {
 			ok = append(ok, pkg)
@@ -175,6 +183,18 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) [
 		once(located(pkg, e, cwd, msg), false)
 	}
 	return ok
+}
+
+// oneForModule is the first partial-load warning of a module, counting
+// the packages that were loaded in part likewise.
+func oneForModule(warnings []report.InputError) report.InputError {
+	w := warnings[0]
+	if n := len(warnings) - 1; n == 1 {
+		w.Message += "; 1 more package of this module likewise"
+	} else if n > 1 {
+		w.Message += fmt.Sprintf("; %d more packages of this module likewise", n)
+	}
+	return w
 }
 
 // parseError returns the first syntax error of a package.

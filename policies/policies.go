@@ -60,8 +60,13 @@ var disabledBuiltins = map[string]bool{
 // Prepare compiles the built-in policies and the user policies found at
 // extra (files or directories; *_test.rego files are skipped).
 func Prepare(ctx context.Context, extra ...string) (*Engine, error) {
+	return prepare(ctx, query, extra)
+}
+
+// prepare compiles the policies for one query.
+func prepare(ctx context.Context, q string, extra []string) (*Engine, error) {
 	opts := []func(*rego.Rego){
-		rego.Query(query),
+		rego.Query(q),
 		rego.Capabilities(capabilities()),
 		rego.StrictBuiltinErrors(true),
 		rego.SetRegoVersion(ast.RegoV1),
@@ -187,13 +192,9 @@ func checkNamespace(file, src string) error {
 // Eval runs the policies over input (the facts; anything that marshals to
 // a JSON object) and returns the violations, sorted.
 func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
-	b, err := json.Marshal(input)
+	doc, err := inputDoc(input)
 	if err != nil {
-		return nil, fmt.Errorf("policies: encode input: %w", err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("policies: encode input: %w", err)
+		return nil, err
 	}
 	rs, err := e.pq.Eval(ctx, rego.EvalInput(doc))
 	if err != nil {
@@ -209,6 +210,19 @@ func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
 	}
 	SortViolations(out)
 	return slices.Compact(out), nil
+}
+
+// inputDoc turns the input into the plain JSON document Rego reads.
+func inputDoc(input any) (map[string]any, error) {
+	b, err := json.Marshal(input)
+	if err != nil {
+		return nil, fmt.Errorf("policies: encode input: %w", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("policies: encode input: %w", err)
+	}
+	return doc, nil
 }
 
 func toViolation(x any) (Violation, error) {

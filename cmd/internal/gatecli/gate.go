@@ -73,7 +73,7 @@ func newGateCmd(c *common) *cobra.Command {
 	g.versionFlag(record)
 	record.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` to write (required)")
 
-	cmd.AddCommand(preflight, verify, record, newProbeCmd(c, g))
+	cmd.AddCommand(preflight, verify, record, newProbeCmd(c, g), newCleanupCmd(c, g))
 	return cmd
 }
 

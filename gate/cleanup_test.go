@@ -346,3 +346,45 @@ func TestCleanupUnknownFactsDeleteNothing(t *testing.T) {
 		t.Error("deleted although the plan could not decide")
 	}
 }
+
+// TestCleanupFromPartialRecord is the release workflow's path: after the
+// push that worked, `gate record --partial` writes what exists; the push
+// to the other registry fails; the failure job cleans up from that
+// ledger, and the retry's preflight passes.
+func TestCleanupFromPartialRecord(t *testing.T) {
+	t.Parallel()
+	e := startHalfPublished(t, false, nil)
+	l := e.env.Layout
+	rec, err := Run(context.Background(), Options{Phase: Record, Version: scenario.Version, Images: e.env.Images,
+		Platforms: l.Platforms, ArchTag: l.ArchTag, Client: registry.New(registry.WithInsecureRegistry(e.hosts()...))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LedgerFrom(rec.Facts, time.Now()); err == nil {
+		t.Fatal("a full record of a half-published release succeeded")
+	}
+	partial, err := PartialLedgerFrom(rec.Facts, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/run.ledger.json"
+	if err := WriteLedger(path, partial); err != nil {
+		t.Fatal(err)
+	}
+	ledger, err := ReadLedger(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(ledger.Images[e.env.Images[0]]); n != 1 || len(ledger.Images[e.env.Images[1]]) != 0 {
+		t.Fatalf("partial ledger %+v", ledger.Images)
+	}
+	o := e.options(true)
+	o.Ledger, o.LedgerFile, o.Version = ledger, path, ""
+	res := e.cleanup(t, o)
+	if res.Decision != Pass || res.Counts.Deleted != 1 || len(res.Items) != 1 {
+		t.Fatalf("decision %s, counts %+v, items %+v", res.Decision, res.Counts, res.Items)
+	}
+	if pf := e.preflight(t); pf.Decision != Pass {
+		t.Errorf("after cleanup preflight says %s", pf.Decision)
+	}
+}

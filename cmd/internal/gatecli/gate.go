@@ -40,6 +40,7 @@ type gateFlags struct {
 	attemptLimit time.Duration
 	maxWait      time.Duration
 	attempts     int
+	partial      bool
 }
 
 func newGateCmd(c *common) *cobra.Command {
@@ -72,6 +73,7 @@ func newGateCmd(c *common) *cobra.Command {
 	record := phase("record --version V --ledger FILE", "After a push: record the digests of the version and per-arch tags in a ledger", gate.Record, cobra.NoArgs)
 	g.versionFlag(record)
 	record.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` to write (required)")
+	record.Flags().BoolVar(&g.partial, "partial", false, "record the tags that exist so far, skipping absent ones (after each push, for gate cleanup)")
 
 	cmd.AddCommand(preflight, verify, record, newProbeCmd(c, g), newCleanupCmd(c, g))
 	return cmd
@@ -280,7 +282,11 @@ func insideRepository(cfg *config.Config, paths []string) ([]string, error) {
 }
 
 func record(c *common, g *gateFlags, res *gate.Result) error {
-	l, err := gate.LedgerFrom(res.Facts, time.Now())
+	from := gate.LedgerFrom
+	if g.partial {
+		from = gate.PartialLedgerFrom
+	}
+	l, err := from(res.Facts, time.Now())
 	if err != nil {
 		return err
 	}

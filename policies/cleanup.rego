@@ -73,9 +73,13 @@ cleanup_decision contains decide(c, "delete", "orphan-arch-tag", sprintf(
 	orphan(c)
 }
 
+incomplete_why := sprintf("no version tag in %s", [concat(", ", images_without_version)]) if count(images_without_version) > 0
+
+incomplete_why := "a per-arch tag is missing from a registry" if count(images_without_version) == 0
+
 cleanup_decision contains decide(c, "delete", "partial-publish", sprintf(
-	"the release is incomplete (no version tag in %s, or a per-arch tag missing): the run's tags go so the retry starts clean",
-	[concat(", ", images_without_version)],
+	"the release is incomplete (%s): the run's tags go so the retry starts clean",
+	[incomplete_why],
 )) if {
 	some c in input.candidates
 	deletable(c)

@@ -167,23 +167,27 @@ func TestCleanupTagMovedBetweenPlanAndApply(t *testing.T) {
 	t.Parallel()
 	amd64 := archTagOf("linux/amd64")
 	var heads atomic.Int32
-	var e *cleanupEnv
+	var started atomic.Pointer[cleanupEnv] // set once the release is published
 	var once sync.Once
 	mw := func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodHead && strings.HasSuffix(r.URL.Path, "/manifests/"+amd64) && heads.Add(1) == 2 {
+			// Count the first registry's HEADs of the tag only: the plan's,
+			// then the one just before the delete.
+			e := started.Load()
+			if e != nil && r.Method == http.MethodHead && strings.HasSuffix(r.URL.Path, "/manifests/"+amd64) &&
+				r.Host == e.env.Registries[0].Host && heads.Add(1) == 2 {
 				once.Do(func() { repush(t, e, amd64) })
 			}
 			h.ServeHTTP(w, r)
 		})
 	}
-	e = startHalfPublished(t, false, mw)
-	heads.Store(0)
+	e := startHalfPublished(t, false, mw)
+	started.Store(e)
 	res := e.cleanup(t, e.options(true))
 	if got := outcomes(res)[amd64]; got != string(tagdelete.Moved) {
 		t.Fatalf("outcome %s, want moved (%+v)", got, res.Items)
 	}
-	if e.digest(t, e.env.Images[0], amd64) == e.rel.PlatformDigest("linux/amd64") || e.digest(t, e.env.Images[0], amd64) == "" {
+	if d := e.digest(t, e.env.Images[0], amd64); d == e.rel.PlatformDigest("linux/amd64") || d == "" {
 		t.Error("the re-pushed tag was deleted or never moved")
 	}
 	if len(res.Warnings()) != 1 || res.Counts.Kept != 1 {

@@ -9,6 +9,7 @@ package tagdelete
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -75,7 +76,8 @@ func (d *Deleter) findVersion(ctx context.Context, owner, pkg, tag string) (stri
 	for _, kind := range []string{"orgs", "users"} {
 		base := fmt.Sprintf("%s/%s/%s/packages/container/%s", d.ghcr.base, kind, url.PathEscape(owner), url.PathEscape(pkg))
 		v, err := d.versionWithTag(ctx, base, tag)
-		if ae, ok := err.(*APIError); ok && ae.Status == http.StatusNotFound {
+		var ae *APIError
+		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 			lastErr = err
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -153,7 +154,8 @@ func apiResult(err error, via, manual string) Result {
 	if err == nil {
 		return Result{Outcome: Deleted, Via: via}
 	}
-	ae, ok := err.(*APIError)
+	var ae *APIError
+	ok := errors.As(err, &ae)
 	switch {
 	case ok && ae.Status == http.StatusNotFound:
 		return Result{Outcome: Gone, Via: via, Message: ae.Error()}

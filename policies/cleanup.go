@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/open-policy-agent/opa/v1/rego"
 )
 
 // cleanupQuery collects the cleanup decisions of every package under
@@ -40,13 +38,9 @@ func PrepareCleanup(ctx context.Context, extra ...string) (*Engine, error) {
 // more careful. The result maps a tag reference to its decisions, kept
 // ones first.
 func (e *Engine) Cleanup(ctx context.Context, input any) (map[string][]CleanupDecision, error) {
-	doc, err := inputDoc(input)
+	rs, err := e.eval(ctx, input)
 	if err != nil {
 		return nil, err
-	}
-	rs, err := e.pq.Eval(ctx, rego.EvalInput(doc))
-	if err != nil {
-		return nil, fmt.Errorf("policies: evaluate: %w", err)
 	}
 	out := map[string][]CleanupDecision{}
 	for _, r := range rs {

@@ -192,13 +192,9 @@ func checkNamespace(file, src string) error {
 // Eval runs the policies over input (the facts; anything that marshals to
 // a JSON object) and returns the violations, sorted.
 func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
-	doc, err := inputDoc(input)
+	rs, err := e.eval(ctx, input)
 	if err != nil {
 		return nil, err
-	}
-	rs, err := e.pq.Eval(ctx, rego.EvalInput(doc))
-	if err != nil {
-		return nil, fmt.Errorf("policies: evaluate: %w", err)
 	}
 	var out []Violation
 	for _, r := range rs {
@@ -212,8 +208,9 @@ func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
 	return slices.Compact(out), nil
 }
 
-// inputDoc turns the input into the plain JSON document Rego reads.
-func inputDoc(input any) (map[string]any, error) {
+// eval runs the prepared query over input, turned into the plain JSON
+// document Rego reads.
+func (e *Engine) eval(ctx context.Context, input any) (rego.ResultSet, error) {
 	b, err := json.Marshal(input)
 	if err != nil {
 		return nil, fmt.Errorf("policies: encode input: %w", err)
@@ -222,7 +219,11 @@ func inputDoc(input any) (map[string]any, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("policies: encode input: %w", err)
 	}
-	return doc, nil
+	rs, err := e.pq.Eval(ctx, rego.EvalInput(doc))
+	if err != nil {
+		return nil, fmt.Errorf("policies: evaluate: %w", err)
+	}
+	return rs, nil
 }
 
 func toViolation(x any) (Violation, error) {

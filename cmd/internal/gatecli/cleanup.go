@@ -289,26 +289,7 @@ func (f keychainFunc) Resolve(r authn.Resource) (authn.Authenticator, error) { r
 // writeCleanup writes the result in --format and, inside GitHub Actions,
 // the step summary and the step outputs.
 func (c *common) writeCleanup(res *gate.CleanupResult) error {
-	out, closeOut, err := c.OpenOutput()
-	if err != nil {
-		return err
-	}
-	werr := gate.WriteCleanup(out, c.Format, res, gate.WriteOptions{Color: c.Color(), Quiet: c.Quiet, Tool: c.Build.Tool()})
-	if err := closeOut(); werr == nil {
-		werr = err
-	}
-	if werr != nil {
-		return werr
-	}
-	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
-		if err := command.AppendFile(p, func(w io.Writer) error { return gate.WriteCleanupStepSummary(w, res) }); err != nil {
-			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
-		}
-	}
-	if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
-		if err := command.AppendFile(p, func(w io.Writer) error { return gate.WriteCleanupOutputs(w, res) }); err != nil {
-			return fmt.Errorf("GITHUB_OUTPUT: %w", err)
-		}
-	}
-	return nil
+	return c.writeResult(func(w io.Writer) error {
+		return gate.WriteCleanup(w, c.Format, res, gate.WriteOptions{Color: c.Color(), Quiet: c.Quiet, Tool: c.Build.Tool()})
+	}, func(w io.Writer) error { return gate.WriteCleanupStepSummary(w, res) }, func(w io.Writer) error { return gate.WriteCleanupOutputs(w, res) })
 }

@@ -302,11 +302,20 @@ func record(c *common, g *gateFlags, res *gate.Result) error {
 // writeGate writes the result in --format, and inside GitHub Actions the
 // step summary and step outputs.
 func (c *common) writeGate(res *gate.Result) error {
+	return c.writeResult(func(w io.Writer) error {
+		return gate.Write(w, c.Format, res, gate.WriteOptions{Color: c.Color(), Quiet: c.Quiet, Tool: c.Build.Tool()})
+	}, func(w io.Writer) error { return gate.WriteStepSummary(w, res) }, func(w io.Writer) error { return gate.WriteOutputs(w, res) })
+}
+
+// writeResult writes a gate command's report to --output, then, when set,
+// its Markdown summary to $GITHUB_STEP_SUMMARY and its key=value lines to
+// $GITHUB_OUTPUT.
+func (c *common) writeResult(report, summary, outputs func(io.Writer) error) error {
 	out, closeOut, err := c.OpenOutput()
 	if err != nil {
 		return err
 	}
-	werr := gate.Write(out, c.Format, res, gate.WriteOptions{Color: c.Color(), Quiet: c.Quiet, Tool: c.Build.Tool()})
+	werr := report(out)
 	if err := closeOut(); werr == nil {
 		werr = err
 	}
@@ -314,12 +323,12 @@ func (c *common) writeGate(res *gate.Result) error {
 		return werr
 	}
 	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
-		if err := command.AppendFile(p, func(w io.Writer) error { return gate.WriteStepSummary(w, res) }); err != nil {
+		if err := command.AppendFile(p, summary); err != nil {
 			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 		}
 	}
 	if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
-		if err := command.AppendFile(p, func(w io.Writer) error { return gate.WriteOutputs(w, res) }); err != nil {
+		if err := command.AppendFile(p, outputs); err != nil {
 			return fmt.Errorf("GITHUB_OUTPUT: %w", err)
 		}
 	}

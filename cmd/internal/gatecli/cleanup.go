@@ -55,7 +55,8 @@ func newCleanupCmd(c *common, g *gateFlags) *cobra.Command {
 	f.StringVar(&cf.hubAPI, "hub-api", "https://hub.docker.com", "Docker Hub API `URL`")
 	f.StringVar(&cf.githubAPI, "github-api", "https://api.github.com", "GitHub API `URL` (GHCR package versions)")
 	f.StringArrayVar(&cf.mechanisms, "delete-via", nil, "`HOST=oci|hub|ghcr`: how HOST deletes tags (default: hub for docker.io, ghcr for ghcr.io, oci elsewhere)")
-	for _, h := range []string{"hub-api", "github-api", "delete-via"} {
+	// Attestations play no part in a cleanup.
+	for _, h := range []string{"hub-api", "github-api", "delete-via", "trusted-root"} {
 		_ = f.MarkHidden(h)
 	}
 	return cmd

@@ -88,7 +88,16 @@ func values(m map[string]string) []string {
 // LedgerFrom builds a ledger from record-phase facts. Every version and
 // per-arch tag must be present: a ledger with holes would make a later
 // verify pass on tags it never recorded.
-func LedgerFrom(f *Facts, now time.Time) (*Ledger, error) {
+func LedgerFrom(f *Facts, now time.Time) (*Ledger, error) { return ledgerFrom(f, now, false) }
+
+// PartialLedgerFrom records what a run has pushed so far: the tags that
+// exist, skipping absent ones (`gate record --partial`, after each push,
+// so a failed release leaves the ledger `gate cleanup` undoes). A tag
+// that could not be established is still an error: recording around it
+// would let cleanup miss it.
+func PartialLedgerFrom(f *Facts, now time.Time) (*Ledger, error) { return ledgerFrom(f, now, true) }
+
+func ledgerFrom(f *Facts, now time.Time, partial bool) (*Ledger, error) {
 	l := &Ledger{Version: 1, Release: f.Version, RecordedAt: now.UTC().Format(time.RFC3339), Images: map[string]map[string]Expected{}}
 	for _, img := range f.Images {
 		tags := map[string]Expected{}
@@ -96,6 +105,9 @@ func LedgerFrom(f *Facts, now time.Time) (*Ledger, error) {
 			switch t.State {
 			case registry.Present:
 			case registry.Absent:
+				if partial {
+					continue
+				}
 				return nil, fmt.Errorf("cannot record %s: the tag does not exist", t.Ref)
 			default:
 				return nil, fmt.Errorf("cannot record %s: %s", t.Ref, t.Error)

@@ -60,22 +60,30 @@ var disabledBuiltins = map[string]bool{
 }
 
 // Prepare compiles the built-in policies and the user policies found at
-// paths (files or directories; *_test.rego files are skipped).
+// paths (files or directories; *_test.rego files are skipped), for the
+// gate's violations.
 func Prepare(ctx context.Context, paths []string, opts ...Option) (*Engine, error) {
+	return prepareEngine(ctx, query, paths, opts)
+}
+
+// prepareEngine compiles the policies for one query into an engine with
+// the options applied.
+func prepareEngine(ctx context.Context, q string, paths []string, opts []Option) (*Engine, error) {
 	e := &Engine{memLimit: MaxEvalMemory}
 	for _, opt := range opts {
 		opt(e)
 	}
 	var err error
-	if e.pq, err = prepare(ctx, paths); err != nil {
+	if e.pq, err = prepare(ctx, q, paths); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
-func prepare(ctx context.Context, extra []string) (rego.PreparedEvalQuery, error) {
+// prepare compiles the built-in and extra policies for one query.
+func prepare(ctx context.Context, q string, extra []string) (rego.PreparedEvalQuery, error) {
 	opts := []func(*rego.Rego){
-		rego.Query(query),
+		rego.Query(q),
 		rego.Capabilities(capabilities()),
 		rego.StrictBuiltinErrors(true),
 		rego.SetRegoVersion(ast.RegoV1),
@@ -221,6 +229,25 @@ func checkNamespace(file, src string) error {
 // bounded in time by ctx and in memory by the engine's limit
 // (*MemoryError).
 func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
+	rs, err := e.eval(ctx, input)
+	if err != nil {
+		return nil, err
+	}
+	var out []Violation
+	for _, r := range rs {
+		v, err := toViolation(r.Bindings["v"])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	SortViolations(out)
+	return slices.Compact(out), nil
+}
+
+// eval runs the prepared query over input, turned into the plain JSON
+// document Rego reads.
+func (e *Engine) eval(ctx context.Context, input any) (rego.ResultSet, error) {
 	b, err := json.Marshal(input)
 	if err != nil {
 		return nil, fmt.Errorf("policies: encode input: %w", err)
@@ -237,16 +264,7 @@ func (e *Engine) Eval(ctx context.Context, input any) ([]Violation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policies: evaluate: %w", err)
 	}
-	var out []Violation
-	for _, r := range rs {
-		v, err := toViolation(r.Bindings["v"])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	SortViolations(out)
-	return slices.Compact(out), nil
+	return rs, nil
 }
 
 func toViolation(x any) (Violation, error) {

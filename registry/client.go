@@ -59,6 +59,9 @@ type options struct {
 	maxChildren    int
 	maxObjects     int64
 	pageSize       int
+	// actions are the token actions each repository is asked for; nil
+	// means pull (see WithDeleteScope).
+	actions []string
 }
 
 // Bounds of the integrity walk against a hostile or broken registry.
@@ -197,7 +200,7 @@ func (c *Client) repo(r name.Repository) *repoClient {
 	key := r.Name()
 	rc, ok := c.repos[key]
 	if !ok {
-		rc = &repoClient{c: c, repo: r, calls: map[string]*call{}}
+		rc = &repoClient{c: c, repo: r, scopes: c.opts.scopes(r), calls: map[string]*call{}}
 		c.repos[key] = rc
 	}
 	return rc

@@ -14,7 +14,7 @@ import (
 // what the deploy/ module's tests use (Prometheus server packages,
 // Kubernetes API types).
 var forbidden = regexp.MustCompile(strings.Join([]string{
-	`^github\.com/releasegate/releasegate/internal/(faultproxy|sigstoretest|localregistry|benchcorpus|pushgateway)(/|$)`,
+	`^github\.com/releasegate/releasegate/internal/(faultproxy|sigstoretest|localregistry|benchcorpus|pushgateway|hubapi|ghcrapi)(/|$)`,
 	`^github\.com/releasegate/releasegate/lint/linttest(/|$)`,
 	`^github\.com/releasegate/releasegate/.*/(testdata|fixtures)(/|$)`,
 	`^github\.com/releasegate/releasegate/fixtures(/|$)`,

@@ -226,7 +226,8 @@ func TestDemo(t *testing.T) {
 	if code := runMain([]string{"demo"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Fatalf("demo exit %d: %s\n%s", code, stderr.String(), stdout.String())
 	}
-	for _, want := range []string{"[orphan-arch-tag]", "[partial-publish]", "[tag-exists]", "[moving-tag-mismatch]", "[tag-missing]"} {
+	for _, want := range []string{"[orphan-arch-tag]", "[partial-publish]", "[tag-exists]", "[moving-tag-mismatch]", "[tag-missing]",
+		"gate cleanup --version 1.1.0 --apply", "decision: pass (4 deleted, 0 kept"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("demo output lacks %s", want)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/releasegate/releasegate/gate"
 	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/registry/tagdelete"
 )
 
 func newDemoCmd(c *common) *cobra.Command {
@@ -24,7 +25,8 @@ func newDemoCmd(c *common) *cobra.Command {
 		Short: "Run the gate against an embedded registry with a broken fixture release",
 		Long: "demo starts two in-memory registries on 127.0.0.1, publishes a release in which " +
 			"latest was left on the previous version in one registry and only one per-arch tag reached the other, " +
-			"then runs `gate preflight` and `gate verify` against them and prints what they find. No network is used.\n\n" +
+			"then runs `gate preflight` and `gate verify` against them and prints what they find, and ends with " +
+			"`gate cleanup` of the half-published release (plan, apply, then a preflight that passes). No network is used.\n\n" +
 			"It exits 0 when the gate found the problems it should, 2 otherwise.",
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error { return runDemo(c) },
@@ -72,11 +74,55 @@ func runDemo(c *common) error {
 		fmt.Fprintf(out, "(exit code %d)\n", res.Outcome().ExitCode())
 		ok = ok && res.Decision == step.want
 	}
+	ok = demoCleanup(ctx, c, env) && ok
 	explainDemo(out)
 	if !ok {
 		return undecided(fmt.Errorf("demo: the gate did not reach the expected decisions"))
 	}
 	return nil
+}
+
+// demoCleanup undoes the half-published release: the plan, the apply,
+// then the preflight a retry would run, which must pass.
+func demoCleanup(ctx context.Context, c *common, env *scenario.Env) bool {
+	out := c.Stdout
+	l := env.Layout
+	hosts := []string{env.Registries[0].Host, env.Registries[1].Host}
+	ok := true
+	for _, apply := range []bool{false, true} {
+		cmdline, why, want := "", "plan: which of the run's tags would go, and why?", gate.Fail
+		if apply {
+			cmdline, why, want = " --apply", "compare-and-delete them", gate.Pass
+		}
+		fmt.Fprintf(out, "\n$ releasegate gate cleanup --version %s%s   # %s\n\n", scenario.Version, cmdline, why)
+		client := registry.New(registry.WithInsecureRegistry(hosts...), registry.WithDeleteScope())
+		res, err := gate.RunCleanup(ctx, gate.CleanupOptions{
+			Version: scenario.Version, Images: env.Images, Platforms: l.Platforms, ArchTag: l.ArchTag,
+			Apply: apply, Client: client, Deleter: tagdelete.New(client),
+		})
+		if err != nil {
+			fmt.Fprintf(out, "cleanup: %v\n", err)
+			return false
+		}
+		if err := gate.WriteCleanup(out, "text", res, gate.WriteOptions{Color: c.Color()}); err != nil {
+			return false
+		}
+		fmt.Fprintf(out, "(exit code %d)\n", res.Outcome().ExitCode())
+		ok = ok && res.Decision == want
+	}
+	fmt.Fprintf(out, "\n$ releasegate gate preflight --version %s   # the retry's gate: is the way clear now?\n\n", scenario.Version)
+	res, err := gate.Run(ctx, gate.Options{
+		Phase: gate.Preflight, Version: scenario.Version, Images: env.Images, Platforms: l.Platforms, ArchTag: l.ArchTag,
+		OnExisting: "fail", Client: registry.New(registry.WithInsecureRegistry(hosts...)),
+	})
+	if err != nil {
+		return false
+	}
+	if err := gate.Write(out, "text", res, gate.WriteOptions{Color: c.Color()}); err != nil {
+		return false
+	}
+	fmt.Fprintf(out, "(exit code %d)\n", res.Outcome().ExitCode())
+	return ok && res.Decision == gate.Pass
 }
 
 func explainDemo(w io.Writer) {
@@ -86,6 +132,8 @@ What to do with this in a real release:
     up the half-published registry first; --on-existing skip makes re-runs of a finished release a no-op;
   - run "releasegate gate verify" after pushing: moving-tag-mismatch catches latest left behind,
     tag-missing the registry that never got the release, integrity-missing an index whose images are gone;
+  - when a release stops half-way, "releasegate gate cleanup --apply" (in an if: failure() job, on the ledger
+    of "gate record --partial") deletes exactly what the run pushed, compare-and-delete, so the retry starts clean;
   - "releasegate explain RULE" describes each rule and how to fix it.
 `)
 }

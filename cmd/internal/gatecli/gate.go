@@ -40,6 +40,7 @@ type gateFlags struct {
 	attemptLimit time.Duration
 	maxWait      time.Duration
 	attempts     int
+	partial      bool
 }
 
 func newGateCmd(c *common) *cobra.Command {
@@ -72,8 +73,9 @@ func newGateCmd(c *common) *cobra.Command {
 	record := phase("record --version V --ledger FILE", "After a push: record the digests of the version and per-arch tags in a ledger", gate.Record, cobra.NoArgs)
 	g.versionFlag(record)
 	record.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` to write (required)")
+	record.Flags().BoolVar(&g.partial, "partial", false, "record the tags that exist so far, skipping absent ones (after each push, for gate cleanup)")
 
-	cmd.AddCommand(preflight, verify, record, newProbeCmd(c, g))
+	cmd.AddCommand(preflight, verify, record, newProbeCmd(c, g), newCleanupCmd(c, g))
 	return cmd
 }
 
@@ -280,7 +282,11 @@ func insideRepository(cfg *config.Config, paths []string) ([]string, error) {
 }
 
 func record(c *common, g *gateFlags, res *gate.Result) error {
-	l, err := gate.LedgerFrom(res.Facts, time.Now())
+	from := gate.LedgerFrom
+	if g.partial {
+		from = gate.PartialLedgerFrom
+	}
+	l, err := from(res.Facts, time.Now())
 	if err != nil {
 		return err
 	}
@@ -296,11 +302,20 @@ func record(c *common, g *gateFlags, res *gate.Result) error {
 // writeGate writes the result in --format, and inside GitHub Actions the
 // step summary and step outputs.
 func (c *common) writeGate(res *gate.Result) error {
+	return c.writeResult(func(w io.Writer) error {
+		return gate.Write(w, c.Format, res, gate.WriteOptions{Color: c.Color(), Quiet: c.Quiet, Tool: c.Build.Tool()})
+	}, func(w io.Writer) error { return gate.WriteStepSummary(w, res) }, func(w io.Writer) error { return gate.WriteOutputs(w, res) })
+}
+
+// writeResult writes a gate command's report to --output, then, when set,
+// its Markdown summary to $GITHUB_STEP_SUMMARY and its key=value lines to
+// $GITHUB_OUTPUT.
+func (c *common) writeResult(report, summary, outputs func(io.Writer) error) error {
 	out, closeOut, err := c.OpenOutput()
 	if err != nil {
 		return err
 	}
-	werr := gate.Write(out, c.Format, res, gate.WriteOptions{Color: c.Color(), Quiet: c.Quiet, Tool: c.Build.Tool()})
+	werr := report(out)
 	if err := closeOut(); werr == nil {
 		werr = err
 	}
@@ -308,12 +323,12 @@ func (c *common) writeGate(res *gate.Result) error {
 		return werr
 	}
 	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
-		if err := command.AppendFile(p, func(w io.Writer) error { return gate.WriteStepSummary(w, res) }); err != nil {
+		if err := command.AppendFile(p, summary); err != nil {
 			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 		}
 	}
 	if p := os.Getenv("GITHUB_OUTPUT"); p != "" {
-		if err := command.AppendFile(p, func(w io.Writer) error { return gate.WriteOutputs(w, res) }); err != nil {
+		if err := command.AppendFile(p, outputs); err != nil {
 			return fmt.Errorf("GITHUB_OUTPUT: %w", err)
 		}
 	}

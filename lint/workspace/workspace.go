@@ -414,11 +414,34 @@ type classified struct {
 func (ws *Workspace) classify(files []candidate) []classified {
 	var out []classified
 	for _, f := range files {
-		if k := kindOf(f.path); k != 0 {
+		k := kindOf(f.path)
+		if k == kindGo && !f.named && ignoredByGo(relSlash(ws.RepoRoot, f.path)) {
+			continue
+		}
+		if k != 0 {
 			out = append(out, classified{f, k})
 		}
 	}
 	return out
+}
+
+// ignoredByGo says whether the go command leaves a file out of every
+// package pattern: under a directory whose name begins with "." or "_",
+// or is testdata. Such directories hold fixtures (a Go file that does not
+// parse on purpose, a workflow's test program), not the repository's
+// packages; reading them would end a lint in an input error over code
+// that is never built.
+func ignoredByGo(rel string) bool {
+	parts := strings.Split(rel, "/")
+	for _, p := range parts[:len(parts)-1] {
+		if p == ".." {
+			continue
+		}
+		if p == "testdata" || strings.HasPrefix(p, ".") || strings.HasPrefix(p, "_") {
+			return true
+		}
+	}
+	return false
 }
 
 // skipped says whether a file that could not be read is skipped rather

@@ -20,6 +20,7 @@ import (
 	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/report"
 )
 
 // gateFlags are the gate commands' flags (SPEC §2): each command
@@ -288,7 +289,7 @@ func record(c *common, g *gateFlags, res *gate.Result) error {
 		return err
 	}
 	if c.Format == "text" && !c.Quiet {
-		fmt.Fprintf(c.Stderr, "releasegate: recorded %s for %d images in %s\n", l.Release, len(l.Images), g.ledger)
+		fmt.Fprintf(c.Stderr, "releasegate: recorded %s for %s in %s\n", l.Release, report.Plural(len(l.Images), "image"), g.ledger)
 	}
 	return nil
 }

@@ -269,8 +269,8 @@ func TestProbeUsageErrors(t *testing.T) {
 		{[]string{"--catalog", "127.0.0.1:1", "--repo", "[x"}, `--repo "[x": not a glob`},
 		{[]string{"--catalog", "https://registry.example"}, "--catalog: registry"},
 		{[]string{"--expect", "linux/amd64=sha256:x", "a/b:c"}, "unknown flag: --expect"},
-		{[]string{"--platform", "linux/amd64", "a/b:c"}, "--platform does not apply to gate probe"},
-		{[]string{"--trusted-root", "root.json", "a/b:c"}, "--trusted-root does not apply to gate probe"},
+		{[]string{"--platform", "linux/amd64", "a/b:c"}, "unknown flag: --platform"},
+		{[]string{"--trusted-root", "root.json", "a/b:c"}, "unknown flag: --trusted-root"},
 		{[]string{"--format", "sarif", "a/b:c"}, "gate results are about registries"},
 	}
 	for _, tt := range tests {
@@ -289,7 +289,8 @@ func TestProbeHelpShowsOnlyItsFlags(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, f := range []string{"--catalog HOST[:PORT]", "--repo GLOB", "--tag GLOB", "--shard I/N", "--metrics-file FILE", "--push-gateway URL",
-		"--timeout DURATION", "--insecure-registry HOST[:PORT]", "--version V", "--format text|json|github"} {
+		"--timeout DURATION", "--insecure-registry HOST[:PORT]", "--version V", "--format text|json|github",
+		"--jobs N", "--retries N", "--attempt-timeout DURATION", "--retry-backoff DURATION", "--max-retry-after DURATION", "--progress-every DURATION"} {
 		if !strings.Contains(out, f) {
 			t.Errorf("help lacks %s:\n%s", f, out)
 		}

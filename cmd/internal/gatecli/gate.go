@@ -58,6 +58,7 @@ func newGateCmd(c *common) *cobra.Command {
 		}
 		c.FormatFlag(sub, gate.Formats)
 		g.shared(sub)
+		g.releaseFlags(sub)
 		return sub
 	}
 	preflight := phase("preflight --version V", "Before a release: is the version already (partly) published?", gate.Preflight, cobra.NoArgs)
@@ -83,23 +84,29 @@ func (g *gateFlags) versionFlag(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.version, "version", "", "release version `V` (the version tag)")
 }
 
-// shared adds the flags every gate command takes (SPEC §2).
-func (g *gateFlags) shared(cmd *cobra.Command) {
+// releaseFlags adds the flags of the commands that check one release
+// (preflight, verify, record): probe walks what tags point at on every
+// platform, and checks no attestation.
+func (g *gateFlags) releaseFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringArrayVar(&g.platforms, "platform", nil, "platform `os/arch[/variant]` (repeatable; overrides gate.platforms)")
+	f.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root `FILE` for attestation verification (overrides gate.attestations.trusted-root)")
+}
+
+// shared adds the flags every gate command takes (SPEC §2). Every flag
+// shows in --help: docs/gate.md's flag table is generated from these
+// definitions (TestFlagDocs).
+func (g *gateFlags) shared(cmd *cobra.Command) {
+	f := cmd.Flags()
 	f.StringArrayVar(&g.images, "image", nil, "image repository `REF`, e.g. docker.io/acme/app (repeatable; overrides gate.images)")
 	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included: a `DURATION` such as 90s; gathering stops a tenth early so the report is always written")
 	f.StringArrayVar(&g.policies, "policy", nil, "extra Rego `PATH`, a file or directory (repeatable; added to gate.policies)")
-	f.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root `FILE` for attestation verification (overrides gate.attestations.trusted-root)")
 	f.StringArrayVar(&g.insecure, "insecure-registry", nil, "`HOST[:PORT]` to reach over plain HTTP (loopback test registries only; repeatable)")
 	f.IntVar(&g.jobs, "jobs", 16, "`N` requests in flight at most")
 	f.IntVar(&g.attempts, "retries", 5, "`N` attempts per request for 429, 5xx and connection errors")
 	f.DurationVar(&g.retryBackoff, "retry-backoff", 250*time.Millisecond, "first retry delay `DURATION`; doubles per attempt up to 20x, with jitter")
 	f.DurationVar(&g.attemptLimit, "attempt-timeout", 30*time.Second, "bound `DURATION` for one request including its body")
 	f.DurationVar(&g.maxWait, "max-retry-after", 30*time.Second, "longest Retry-After `DURATION` honoured for one retry")
-	for _, h := range []string{"jobs", "retry-backoff", "attempt-timeout", "max-retry-after"} {
-		_ = f.MarkHidden(h)
-	}
 }
 
 func runGate(c *common, g *gateFlags, phase string, args []string) error {

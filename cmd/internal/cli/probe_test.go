@@ -339,3 +339,28 @@ func TestDeployManifestsUseProbeFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeWarnsOfAHelperOnlyDockerConfig: a Docker config mounted into a
+// pod that names a credential helper but holds no credentials makes the
+// probe say, before it starts, that its requests go anonymous.
+func TestProbeWarnsOfAHelperOnlyDockerConfig(t *testing.T) {
+	const host = "127.0.0.1:1"
+	for _, tt := range []struct {
+		config string
+		warn   bool
+	}{
+		{`{"auths":{},"credsStore":"releasegate-test-absent"}`, true},
+		{`{"auths":{"` + host + `":{"auth":"dTpw"}},"credsStore":"releasegate-test-absent"}`, false},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(tt.config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("DOCKER_CONFIG", dir)
+		_, _, stderr := probe(t, "--timeout", "2s", host+"/acme/app:1.0")
+		got := strings.Contains(stderr, "releasegate: warning: "+filepath.Join(dir, "config.json")+" has no credentials for "+host)
+		if got != tt.warn {
+			t.Errorf("config %s: warned %v, want %v:\n%s", tt.config, got, tt.warn, stderr)
+		}
+	}
+}

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/spf13/cobra"
 
 	"github.com/releasegate/releasegate/cmd/internal/command"
@@ -139,6 +141,7 @@ func gateResult(c *common, g *gateFlags, phase string, args []string) (*gate.Res
 	if err != nil {
 		return nil, err
 	}
+	c.warnCredentials(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	defer cancel()
 	res, err := gate.Run(ctx, opts)
@@ -170,6 +173,36 @@ func (c *common) gateOptions(g *gateFlags, phase string, args []string) (gate.Op
 	opts, err := g.options(cfg, phase, args)
 	opts.FailOn = threshold
 	return opts, cfg, err
+}
+
+// warnCredentials prints, on stderr, each registry the run contacts for
+// which the Docker config names only a credential helper that is not
+// installed (registry.CredentialWarnings): the run would go anonymous.
+func (c *common) warnCredentials(opts gate.Options) {
+	var hosts []string
+	add := func(host string) {
+		if !slices.Contains(hosts, host) {
+			hosts = append(hosts, host)
+		}
+	}
+	for _, img := range opts.Images {
+		if repo, err := name.NewRepository(img); err == nil {
+			add(repo.RegistryStr())
+		}
+	}
+	for _, ref := range opts.Refs {
+		if r, err := name.ParseReference(ref); err == nil {
+			add(r.Context().RegistryStr())
+		}
+	}
+	for _, h := range opts.Catalogs {
+		if reg, err := name.NewRegistry(h); err == nil {
+			add(reg.RegistryStr())
+		}
+	}
+	for _, w := range registry.CredentialWarnings(os.Getenv, exec.LookPath, hosts) {
+		fmt.Fprintf(c.Stderr, "releasegate: warning: %s\n", w)
+	}
 }
 
 // undecidedReason is the one stderr line for a run that could not decide: the

@@ -70,6 +70,7 @@ func runProbe(c *common, g *gateFlags, p *probeFlags, args []string) error {
 		writeUndecidedOutputs()
 		return undecided(err)
 	}
+	c.warnCredentials(opts)
 	started := time.Now()
 	res, err := p.run(c, g, opts)
 	if err != nil {

@@ -19,7 +19,7 @@ type ruleTests struct {
 	RuleFiles []string `json:"rule_files"`
 	Tests     []struct {
 		AlertRuleTest []struct {
-			Alertname string            `json:"alertname"`
+			Alertname string          `json:"alertname"`
 			ExpAlerts []expectedAlert `json:"exp_alerts"`
 		} `json:"alert_rule_test"`
 	} `json:"tests"`

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
 	"github.com/releasegate/releasegate/cmd/internal/command"
@@ -156,11 +157,15 @@ func installHint(build command.Build) string {
 	if semver.IsValid("v"+v) && !strings.HasPrefix(v, "v") {
 		v = "v" + v // a release build is stamped without the tag's "v"
 	}
-	if semver.IsValid(v) && semver.Build(v) == "" && !build.Modified {
-		return "put the " + GateBinary + " of the same release beside it (both binaries are in the release archive), or run " +
-			"`go install github.com/releasegate/releasegate/cmd/" + GateBinary + "@" + v + "`"
+	fromCheckout := "in the checkout it was built from, run `go install ./cmd/" + GateBinary + "` (both binaries: " +
+		"`go install ./cmd/releasegate ./cmd/" + GateBinary + "`), or `go run ./cmd/" + GateBinary + "`, which runs every command"
+	switch {
+	case !semver.IsValid(v) || semver.Build(v) != "" || build.Modified:
+		return "this releasegate (" + build.Version + ") was built from a checkout: " + fromCheckout
+	case module.IsPseudoVersion(v):
+		// A commit: installable by version once it is pushed.
+		return "run `go install github.com/releasegate/releasegate/cmd/" + GateBinary + "@" + v + "`, or " + fromCheckout
 	}
-	return "this releasegate (" + build.Version + ") was built from a checkout: in that checkout run " +
-		"`go install ./cmd/" + GateBinary + "` (both binaries: `go install ./cmd/releasegate ./cmd/" + GateBinary + "`), " +
-		"or `go run ./cmd/" + GateBinary + "`, which runs every command"
+	return "put the " + GateBinary + " of the same release beside it (both binaries are in the release archive), or run " +
+		"`go install github.com/releasegate/releasegate/cmd/" + GateBinary + "@" + v + "`"
 }

@@ -70,6 +70,7 @@ func TestInstallHintNamesAnInstallableVersion(t *testing.T) {
 		{"release build, stamped without the v", command.Build{Version: "0.1.0"}, module + "v0.1.0`"},
 		{"go install @version", command.Build{Version: "v0.2.1"}, module + "v0.2.1`"},
 		{"checkout build with a pseudo-version", command.Build{Version: "v0.1.1-0.20261207170000-8f21e11aa8c1"}, module + "v0.1.1-0.20261207170000-8f21e11aa8c1`"},
+		{"a pseudo-version's commit may not be pushed", command.Build{Version: "v0.1.1-0.20261207170000-8f21e11aa8c1"}, "`go install ./cmd/releasegate-gate`"},
 		{"checkout with uncommitted changes", command.Build{Version: "v0.1.1-0.20261207170000-8f21e11aa8c1+dirty", Modified: true}, "`go install ./cmd/releasegate-gate`"},
 		{"go run", command.Build{Version: "devel"}, "`go install ./cmd/releasegate-gate`"},
 	} {

@@ -202,7 +202,7 @@ func TestShowProgress(t *testing.T) {
 	time.Sleep(35 * time.Millisecond)
 	stop()
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	if len(lines) < 2 || !strings.Contains(lines[0], "0/1 repositories, 1 tags, 0 objects, 1 with problems, 42 requests") ||
+	if len(lines) < 2 || !strings.Contains(lines[0], "0/1 repositories, 1 tag, 0 objects, 1 with problems, 42 requests") ||
 		strings.Contains(b.String(), "\r") {
 		t.Errorf("plain progress: %q", b.String())
 	}

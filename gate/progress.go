@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/releasegate/releasegate/report"
 )
 
 // Progress counts a catalog probe's work as it happens. It is safe for
@@ -111,8 +113,9 @@ func ShowProgress(w io.Writer, p *Progress, d ProgressDisplay) (stop func()) {
 // objects, problems, and the request rate (0 in the final line: it is a
 // total then).
 func progressLine(s ProgressSnapshot, requests int, start, now time.Time, rate float64) string {
-	line := fmt.Sprintf("releasegate probe %s: %d/%d repositories, %d tags, %d objects, %d with problems, %d requests",
-		now.Sub(start).Round(time.Second), s.Walked, s.Listed, s.Tags, s.Objects, s.Problems, requests)
+	line := fmt.Sprintf("releasegate probe %s: %d/%d repositories, %s, %s, %d with problems, %s",
+		now.Sub(start).Round(time.Second), s.Walked, s.Listed, report.Plural(int(s.Tags), "tag"), report.Plural(int(s.Objects), "object"),
+		s.Problems, report.Plural(requests, "request"))
 	if rate > 0 {
 		line += fmt.Sprintf(" (%.0f/s)", rate)
 	}

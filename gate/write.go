@@ -179,8 +179,9 @@ func writeCatalogs(b *strings.Builder, p report.Painter, s *probereport.Summary)
 		case r.BrokenTags > 0:
 			m = "✗"
 		}
-		fmt.Fprintf(b, "\n%s %s catalog: %d repositories, %d tags, %d objects checked, %d broken tags",
-			paintMark(p, m), report.Text(r.Registry), r.Repositories, r.Tags, r.Objects, r.BrokenTags)
+		fmt.Fprintf(b, "\n%s %s catalog: %s, %s, %s checked, %s",
+			paintMark(p, m), report.Text(r.Registry), report.Count(r.Repositories, "repository", "repositories"),
+			report.Plural(r.Tags, "tag"), report.Plural(r.Objects, "object"), report.Plural(r.BrokenTags, "broken tag"))
 		if !r.CatalogAccessible {
 			b.WriteString("; the catalog could not be listed to the end")
 		}
@@ -247,7 +248,7 @@ func writeIntegrity(b *strings.Builder, p report.Painter, img *ImageFacts, byTar
 			bad = append(bad, v)
 		}
 	}
-	line := fmt.Sprintf("%d objects walked", len(img.Integrity))
+	line := report.Plural(len(img.Integrity), "object") + " walked"
 	for _, s := range []string{registry.Missing, registry.Mismatch, registry.Unknown} {
 		if counts[s] > 0 {
 			line += fmt.Sprintf(", %d %s", counts[s], s)
@@ -289,7 +290,7 @@ func writeAttestations(b *strings.Builder, p report.Painter, img *ImageFacts, by
 			}
 		}
 	}
-	fmt.Fprintf(b, "  %s %-14s %d digests checked%s\n", paintMark(p, mark(bad)), "attestations", len(img.Attestations), ruleIDs(bad))
+	fmt.Fprintf(b, "  %s %-14s %s checked%s\n", paintMark(p, mark(bad)), "attestations", report.Plural(len(img.Attestations), "digest"), ruleIDs(bad))
 }
 
 func summaryLine(res *Result) string {
@@ -297,8 +298,8 @@ func summaryLine(res *Result) string {
 	for _, v := range res.Violations {
 		counts[v.Severity]++
 	}
-	return fmt.Sprintf("decision: %s (%d errors, %d warnings, %d notes); requests: %s",
-		res.Decision, counts[rule.Error], counts[rule.Warning], counts[rule.Note], res.Requests)
+	return fmt.Sprintf("decision: %s (%s); requests: %s",
+		res.Decision, report.Severities(counts[rule.Error], counts[rule.Warning], counts[rule.Note]), res.Requests)
 }
 
 // writeGitHub emits one workflow command per violation. Gate violations

@@ -238,3 +238,29 @@ func TestParseRegistry(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainHTTPFallbackIsNotAnError: go-containerregistry pings a
+// plain-HTTP registry over HTTPS first and then over HTTP. That first
+// answer is counted as a fallback, so a healthy probe of such a registry
+// shows no request without an answer.
+func TestPlainHTTPFallbackIsNotAnError(t *testing.T) {
+	cat := catalogEnv(t, 1)
+	host := cat.Registry.Host
+	c := fast(registry.WithInsecureRegistry(host))
+	repo, err := c.ParseRepository(host + "/" + cat.Repositories[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Tags(context.Background(), repo); err != nil {
+		t.Fatal(err)
+	}
+	answers := c.Answers()
+	for a, n := range answers {
+		if a.Code == "error" {
+			t.Errorf("%d %s requests counted as unanswered on a healthy registry: %v", n, a.Method, answers)
+		}
+	}
+	if answers[registry.Answer{Method: "GET", Code: registry.HTTPFallback}] == 0 {
+		t.Errorf("the HTTPS ping a plain-HTTP registry answered is not counted as %s: %v", registry.HTTPFallback, answers)
+	}
+}

@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -24,12 +25,19 @@ type Counter struct {
 	byAnswer map[Answer]int
 }
 
-// Answer is a request method and the status it got: "200", "404", …, or
-// "error" when no response came (refused, reset, timed out).
+// Answer is a request method and the status it got: "200", "404", …,
+// HTTPFallback for an HTTPS request a plain-HTTP registry answered in
+// plain HTTP, or "error" when no response came (refused, reset, timed out).
 type Answer struct {
 	Method string
 	Code   string
 }
+
+// HTTPFallback is the Code of an HTTPS request that a registry answered
+// in plain HTTP. go-containerregistry tries HTTPS first even for an
+// --insecure-registry host and repeats the request over HTTP, so on a
+// healthy plain-HTTP registry this is routine, not a failure.
+const HTTPFallback = "http_fallback"
 
 // Answers returns how many requests got each answer so far.
 func (c *Counter) Answers() map[Answer]int {
@@ -42,10 +50,13 @@ func (c *Counter) Answers() map[Answer]int {
 	return out
 }
 
-func (c *Counter) answered(method string, resp *http.Response) {
+func (c *Counter) answered(method string, resp *http.Response, err error) {
 	code := "error"
-	if resp != nil {
+	switch {
+	case resp != nil:
 		code = strconv.Itoa(resp.StatusCode)
+	case answeredInPlainHTTP(err):
+		code = HTTPFallback
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -118,8 +129,17 @@ type countingTransport struct {
 func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.c.add(req.Method)
 	resp, err := t.inner.RoundTrip(req)
-	t.c.answered(req.Method, resp)
+	t.c.answered(req.Method, resp, err)
 	return resp, err
+}
+
+// answeredInPlainHTTP reports whether err is a TLS handshake that got a
+// plain HTTP answer instead (net/http turns it into
+// http.ErrSchemeMismatch only above the transport, where this counter
+// does not sit).
+func answeredInPlainHTTP(err error) bool {
+	var rh tls.RecordHeaderError
+	return errors.As(err, &rh) && string(rh.RecordHeader[:]) == "HTTP/"
 }
 
 // Body caps. A registry, a proxy in front of it or a token service may

@@ -25,7 +25,7 @@ func TestStepSummaryListsEveryUnsuppressedFinding(t *testing.T) {
 		"| ⚠️ warning | `secret-variant` | `w.yml:9:5` | legacy name |\n",
 		"| ⛔ could not check |  | `bad.yml:4:2` | could not parse \\| here |\n",
 		"| ◐ checked in part |  | `go/pkg` | did not type-check |\n",
-		"releasegate: 2 findings (1 errors, 1 warnings, 0 notes, 1 suppressed)",
+		"releasegate: 2 findings (1 error, 1 warning, 0 notes, 1 suppressed)",
 		"<sub>releasegate 1.2.3 (abc1234)</sub>",
 	} {
 		if !strings.Contains(out, want) {
@@ -81,5 +81,28 @@ func TestJSONCarriesToolBesideFormatVersion(t *testing.T) {
 	}
 	if !strings.HasPrefix(b.String(), "{\n  \"version\": 1,\n  \"tool\": {\n    \"name\": \"releasegate\",\n    \"version\": \"1.2.3\",\n    \"commit\": \"abc1234\"\n  },\n  \"findings\": [") {
 		t.Errorf("JSON head:\n%s", b.String())
+	}
+}
+
+// TestCountsAgreeWithTheirNumber: a summary line says "1 error", never
+// "1 errors", and keeps the plural for 0 and for many.
+func TestCountsAgreeWithTheirNumber(t *testing.T) {
+	for _, tt := range []struct {
+		got, want string
+	}{
+		{Severities(1, 1, 1), "1 error, 1 warning, 1 note"},
+		{Severities(0, 2, 0), "0 errors, 2 warnings, 0 notes"},
+		{Count(1, "repository", "repositories"), "1 repository"},
+		{Count(0, "repository", "repositories"), "0 repositories"},
+		{Plural(1, "finding"), "1 finding"},
+		{Plural(3, "finding"), "3 findings"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+	res := &Result{Scanned: Scanned{Workflows: 1}, Findings: []Finding{{Rule: "r", Severity: rule.Error}}}
+	if got, want := summary(res), "releasegate: 1 finding (1 error, 0 warnings, 0 notes) in 1 workflow,"; !strings.HasPrefix(got, want) {
+		t.Errorf("summary %q, want it to start %q", got, want)
 	}
 }

@@ -115,8 +115,8 @@ func summary(res *Result) string {
 		return "releasegate: nothing to scan: found no workflows, actions, Markdown files or Go packages"
 	}
 	total := counts[rule.Error] + counts[rule.Warning] + counts[rule.Note]
-	line := fmt.Sprintf("releasegate: %s (%d errors, %d warnings, %d notes", plural(total, "finding"),
-		counts[rule.Error], counts[rule.Warning], counts[rule.Note])
+	line := fmt.Sprintf("releasegate: %s (%s", plural(total, "finding"),
+		Severities(counts[rule.Error], counts[rule.Warning], counts[rule.Note]))
 	if suppressed > 0 {
 		line += fmt.Sprintf(", %d suppressed", suppressed)
 	}
@@ -149,11 +149,21 @@ func adoption(res *Result) string {
 // Plural renders a count and a noun: "1 finding", "2 findings".
 func Plural(n int, noun string) string { return plural(n, noun) }
 
-func plural(n int, noun string) string {
+func plural(n int, noun string) string { return Count(n, noun, noun+"s") }
+
+// Count renders a count with the singular or the plural form of a noun:
+// "1 repository", "0 repositories". Every summary line counts this way.
+func Count(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + noun
+		return "1 " + one
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Severities renders counts by severity for a summary line: "1 error,
+// 0 warnings, 2 notes".
+func Severities(errors, warnings, notes int) string {
+	return plural(errors, "error") + ", " + plural(warnings, "warning") + ", " + plural(notes, "note")
 }
 
 // writeGitHub emits workflow commands, which GitHub turns into annotations

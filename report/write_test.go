@@ -40,7 +40,7 @@ func TestTextSkipsSuppressedAndCounts(t *testing.T) {
 	if strings.Contains(out, "hidden") {
 		t.Error("suppressed finding printed")
 	}
-	if !strings.Contains(out, "2 findings (1 errors, 1 warnings, 0 notes, 1 suppressed) in 1 workflow, 0 actions, 1 Markdown file (2 shell fences)") {
+	if !strings.Contains(out, "2 findings (1 error, 1 warning, 0 notes, 1 suppressed) in 1 workflow, 0 actions, 1 Markdown file (2 shell fences)") {
 		t.Errorf("summary wrong:\n%s", out)
 	}
 	if strings.Contains(out, "\x1b[") {

@@ -17,9 +17,10 @@ import (
 
 const rulesFile = "releasegate-probe.rules.yml"
 
-// The seeds' three alerts, each with the page of docs/probe.md its
-// runbook_url points at.
-var wantAlerts = []string{"RegistryCatalogInaccessible", "RegistryIntegrityProbeStale", "RegistryManifestIntegrityFailure"}
+// The seeds' three alerts, and the stale probe's twin for a probe that
+// never decided, each with the page of docs/probe.md its runbook_url
+// points at.
+var wantAlerts = []string{"RegistryCatalogInaccessible", "RegistryIntegrityProbeNeverDecided", "RegistryIntegrityProbeStale", "RegistryManifestIntegrityFailure"}
 
 // interval is the probe's schedule (deploy/kubernetes): "*/15 * * * *".
 const interval = 15 * time.Minute
@@ -91,8 +92,12 @@ func TestAlertTiming(t *testing.T) {
 				t.Errorf("%s: for %s; want more than one interval (%s) so one run cannot page, less than two", r.Alert, d, interval)
 			}
 		case "RegistryIntegrityProbeStale":
-			if !strings.Contains(r.Expr, "> 1800") || !strings.Contains(r.Expr, "[30m]") {
-				t.Errorf("%s: want the last success older than two intervals (1800s, 30m): %s", r.Alert, r.Expr)
+			if !strings.Contains(r.Expr, "> 1800") {
+				t.Errorf("%s: want the last success older than two intervals (1800s): %s", r.Alert, r.Expr)
+			}
+		case "RegistryIntegrityProbeNeverDecided":
+			if d := time.Duration(r.For); d != 2*interval {
+				t.Errorf("%s: for %s; want two intervals (%s)", r.Alert, d, 2*interval)
 			}
 		}
 	}

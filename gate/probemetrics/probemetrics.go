@@ -44,8 +44,9 @@ const (
 	// Unverifiable counts, per registry, the facts that could not be
 	// established (they make the run exit 2).
 	Unverifiable = "releasegate_probe_unverifiable"
-	// Requests counts the run's HTTP requests by method and code (the
-	// status, or "error" when no answer came).
+	// Requests counts the run's HTTP requests by method and code: the
+	// status, registry.HTTPFallback ("http_fallback") for an HTTPS request
+	// answered in plain HTTP, or "error" when no answer came.
 	Requests = "releasegate_probe_requests"
 	// Duration is how long the run took.
 	Duration = "releasegate_probe_duration_seconds"

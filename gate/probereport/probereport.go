@@ -45,7 +45,8 @@ type BrokenTag struct {
 }
 
 // Requests is how many requests of one method got one answer: a status
-// code, or "error" when none came.
+// code, "http_fallback" for an HTTPS request answered in plain HTTP, or
+// "error" when none came.
 type Requests struct {
 	Method string `json:"method"`
 	Code   string `json:"code"`

@@ -113,7 +113,7 @@ func (a *adoption) apply(res *report.Result) {
 // miss the findings of what it could not read.
 func writeBaseline(res *report.Result, file string) error {
 	if len(res.Errors) > 0 {
-		return fmt.Errorf("--baseline-write: not written: %d inputs could not be checked, and a baseline must cover the whole repository", len(res.Errors))
+		return fmt.Errorf("--baseline-write: not written: %s could not be checked, and a baseline must cover the whole repository", report.Plural(len(res.Errors), "input"))
 	}
 	b := report.NewBaseline(res.Findings, relTo(filepath.Dir(absPath(file))))
 	if err := command.CreateFile(file, b.Write); err != nil {

@@ -35,12 +35,13 @@ func TestGateCommandsShowTheirOwnFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		out := help(t, "gate", tt.cmd)
-		for _, want := range append(tt.has, "--format text|json|github", "--image REF", "--timeout DURATION", "--config FILE", "--color auto|always|never") {
+		for _, want := range append(tt.has, "--format text|json|github", "--image REF", "--timeout DURATION", "--config FILE", "--color auto|always|never",
+			"--jobs N", "--attempt-timeout DURATION", "--trusted-root FILE") {
 			if !strings.Contains(out, want) {
 				t.Errorf("gate %s --help lacks %q:\n%s", tt.cmd, want, out)
 			}
 		}
-		for _, bad := range append(tt.lack, "sarif", "--jobs", "gate record`") {
+		for _, bad := range append(tt.lack, "sarif", "gate record`") {
 			if strings.Contains(out, bad) {
 				t.Errorf("gate %s --help shows %q:\n%s", tt.cmd, bad, out)
 			}

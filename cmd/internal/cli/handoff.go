@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 
 	"github.com/releasegate/releasegate/cmd/internal/command"
 )
@@ -113,8 +115,9 @@ func takesValue(name string) bool {
 
 // handOff runs the gate binary with args and returns the exit code; on
 // Unix it returns only when the binary could not be started.
-func handOff(args []string, version string, stderr io.Writer) int {
-	bin, err := gateBinary()
+func handOff(args []string, build command.Build, stderr io.Writer) int {
+	version := build.Version
+	bin, err := gateBinary(build)
 	if err != nil {
 		return command.ExitCode(command.Undecided(err), stderr)
 	}
@@ -124,8 +127,9 @@ func handOff(args []string, version string, stderr io.Writer) int {
 
 // gateBinary finds the gate binary beside the running executable (after
 // symbolic links, as an install into a tool cache leaves them), else on
-// PATH.
-func gateBinary() (string, error) {
+// PATH. When it is neither, the error says how to install the gate
+// binary that matches this one.
+func gateBinary(build command.Build) (string, error) {
 	name := GateBinary
 	if runtime.GOOS == "windows" {
 		name += ".exe"
@@ -141,7 +145,27 @@ func gateBinary() (string, error) {
 	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
-	return "", errors.New("the gate half, " + name + ", is neither beside this releasegate nor on PATH: " +
-		"install both binaries of the release archive (or `go install github.com/releasegate/releasegate/cmd/...`); " +
-		"in a checkout, `go run ./cmd/" + GateBinary + "` runs every command")
+	return "", errors.New("the gate half, " + name + ", is neither beside this releasegate nor on PATH: " + installHint(build))
+}
+
+// installHint says how to install the gate binary of this releasegate's
+// version: `go install …@VERSION` for a release or a module version (a
+// plain `go install …/cmd/...` without a version fails outside a module),
+// and the checkout's own package for a build with no version to name.
+func installHint(build command.Build) string {
+	v := build.Version
+	if semver.IsValid("v"+v) && !strings.HasPrefix(v, "v") {
+		v = "v" + v // a release build is stamped without the tag's "v"
+	}
+	fromCheckout := "in the checkout it was built from, run `go install ./cmd/" + GateBinary + "` (both binaries: " +
+		"`go install ./cmd/releasegate ./cmd/" + GateBinary + "`), or `go run ./cmd/" + GateBinary + "`, which runs every command"
+	switch {
+	case !semver.IsValid(v) || semver.Build(v) != "" || build.Modified:
+		return "this releasegate (" + build.Version + ") was built from a checkout: " + fromCheckout
+	case module.IsPseudoVersion(v):
+		// A commit: installable by version once it is pushed.
+		return "run `go install github.com/releasegate/releasegate/cmd/" + GateBinary + "@" + v + "`, or " + fromCheckout
+	}
+	return "put the " + GateBinary + " of the same release beside it (both binaries are in the release archive), or run " +
+		"`go install github.com/releasegate/releasegate/cmd/" + GateBinary + "@" + v + "`"
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/releasegate/releasegate/cmd/internal/command"
 )
 
 // TestForGate: which command lines belong to the gate half, whatever
@@ -53,5 +55,29 @@ func TestGateStubsWithoutTheGateHalf(t *testing.T) {
 	code := Main([]string{"gate", "verify", "--version", "1.0.0"}, strings.NewReader(""), &out, &errOut)
 	if code != 2 || !strings.Contains(errOut.String(), GateBinary) || out.Len() != 0 {
 		t.Errorf("gate without the gate half: exit %d, stdout %q, stderr %q; want exit 2 naming %s", code, out.String(), errOut.String(), GateBinary)
+	}
+}
+
+// TestInstallHintNamesAnInstallableVersion: the missing-gate message
+// gives a command that installs the gate binary of this very version.
+func TestInstallHintNamesAnInstallableVersion(t *testing.T) {
+	const module = "`go install github.com/releasegate/releasegate/cmd/releasegate-gate@"
+	for _, tt := range []struct {
+		name  string
+		build command.Build
+		want  string
+	}{
+		{"release build, stamped without the v", command.Build{Version: "0.1.0"}, module + "v0.1.0`"},
+		{"go install @version", command.Build{Version: "v0.2.1"}, module + "v0.2.1`"},
+		{"checkout build with a pseudo-version", command.Build{Version: "v0.1.1-0.20261207170000-8f21e11aa8c1"}, module + "v0.1.1-0.20261207170000-8f21e11aa8c1`"},
+		{"a pseudo-version's commit may not be pushed", command.Build{Version: "v0.1.1-0.20261207170000-8f21e11aa8c1"}, "`go install ./cmd/releasegate-gate`"},
+		{"checkout with uncommitted changes", command.Build{Version: "v0.1.1-0.20261207170000-8f21e11aa8c1+dirty", Modified: true}, "`go install ./cmd/releasegate-gate`"},
+		{"go run", command.Build{Version: "devel"}, "`go install ./cmd/releasegate-gate`"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := installHint(tt.build); !strings.Contains(got, tt.want) {
+				t.Errorf("%q lacks %q", got, tt.want)
+			}
+		})
 	}
 }

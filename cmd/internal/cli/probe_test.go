@@ -269,8 +269,8 @@ func TestProbeUsageErrors(t *testing.T) {
 		{[]string{"--catalog", "127.0.0.1:1", "--repo", "[x"}, `--repo "[x": not a glob`},
 		{[]string{"--catalog", "https://registry.example"}, "--catalog: registry"},
 		{[]string{"--expect", "linux/amd64=sha256:x", "a/b:c"}, "unknown flag: --expect"},
-		{[]string{"--platform", "linux/amd64", "a/b:c"}, "--platform does not apply to gate probe"},
-		{[]string{"--trusted-root", "root.json", "a/b:c"}, "--trusted-root does not apply to gate probe"},
+		{[]string{"--platform", "linux/amd64", "a/b:c"}, "unknown flag: --platform"},
+		{[]string{"--trusted-root", "root.json", "a/b:c"}, "unknown flag: --trusted-root"},
 		{[]string{"--format", "sarif", "a/b:c"}, "gate results are about registries"},
 	}
 	for _, tt := range tests {
@@ -289,7 +289,8 @@ func TestProbeHelpShowsOnlyItsFlags(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, f := range []string{"--catalog HOST[:PORT]", "--repo GLOB", "--tag GLOB", "--shard I/N", "--metrics-file FILE", "--push-gateway URL",
-		"--timeout DURATION", "--insecure-registry HOST[:PORT]", "--version V", "--format text|json|github"} {
+		"--timeout DURATION", "--insecure-registry HOST[:PORT]", "--version V", "--format text|json|github",
+		"--jobs N", "--retries N", "--attempt-timeout DURATION", "--retry-backoff DURATION", "--max-retry-after DURATION", "--progress-every DURATION"} {
 		if !strings.Contains(out, f) {
 			t.Errorf("help lacks %s:\n%s", f, out)
 		}
@@ -335,6 +336,31 @@ func TestDeployManifestsUseProbeFlags(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if code := runMain(append(args, "--help"), strings.NewReader(""), &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "--catalog") {
 			t.Errorf("%s: releasegate %s: exit %d %s", file, strings.Join(args, " "), code, stderr.String())
+		}
+	}
+}
+
+// TestProbeWarnsOfAHelperOnlyDockerConfig: a Docker config mounted into a
+// pod that names a credential helper but holds no credentials makes the
+// probe say, before it starts, that its requests go anonymous.
+func TestProbeWarnsOfAHelperOnlyDockerConfig(t *testing.T) {
+	const host = "127.0.0.1:1"
+	for _, tt := range []struct {
+		config string
+		warn   bool
+	}{
+		{`{"auths":{},"credsStore":"releasegate-test-absent"}`, true},
+		{`{"auths":{"` + host + `":{"auth":"dTpw"}},"credsStore":"releasegate-test-absent"}`, false},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(tt.config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("DOCKER_CONFIG", dir)
+		_, _, stderr := probe(t, "--timeout", "2s", host+"/acme/app:1.0")
+		got := strings.Contains(stderr, "releasegate: warning: "+filepath.Join(dir, "config.json")+" has no credentials for "+host)
+		if got != tt.warn {
+			t.Errorf("config %s: warned %v, want %v:\n%s", tt.config, got, tt.warn, stderr)
 		}
 	}
 }

@@ -46,6 +46,7 @@ func newCleanupCmd(c *common, g *gateFlags) *cobra.Command {
 	}
 	c.FormatFlag(cmd, gate.Formats)
 	g.shared(cmd)
+	g.platformFlag(cmd)
 	g.versionFlag(cmd)
 	f := cmd.Flags()
 	f.StringVar(&g.ledger, "ledger", "", "ledger `FILE` written by gate record: the tags and digests the run pushed")
@@ -55,8 +56,8 @@ func newCleanupCmd(c *common, g *gateFlags) *cobra.Command {
 	f.StringVar(&cf.hubAPI, "hub-api", "https://hub.docker.com", "Docker Hub API `URL`")
 	f.StringVar(&cf.githubAPI, "github-api", "https://api.github.com", "GitHub API `URL` (GHCR package versions)")
 	f.StringArrayVar(&cf.mechanisms, "delete-via", nil, "`HOST=oci|hub|ghcr`: how HOST deletes tags (default: hub for docker.io, ghcr for ghcr.io, oci elsewhere)")
-	// Attestations play no part in a cleanup.
-	for _, h := range []string{"hub-api", "github-api", "delete-via", "trusted-root"} {
+	// The API bases and mechanisms are for tests and unusual hosts.
+	for _, h := range []string{"hub-api", "github-api", "delete-via"} {
 		_ = f.MarkHidden(h)
 	}
 	return cmd

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/spf13/cobra"
 
 	"github.com/releasegate/releasegate/cmd/internal/command"
@@ -20,6 +22,7 @@ import (
 	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/report"
 )
 
 // gateFlags are the gate commands' flags (SPEC §2): each command
@@ -58,6 +61,7 @@ func newGateCmd(c *common) *cobra.Command {
 		}
 		c.FormatFlag(sub, gate.Formats)
 		g.shared(sub)
+		g.releaseFlags(sub)
 		return sub
 	}
 	preflight := phase("preflight --version V", "Before a release: is the version already (partly) published?", gate.Preflight, cobra.NoArgs)
@@ -84,23 +88,34 @@ func (g *gateFlags) versionFlag(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.version, "version", "", "release version `V` (the version tag)")
 }
 
-// shared adds the flags every gate command takes (SPEC §2).
+// releaseFlags adds the flags of the commands that check one release
+// (preflight, verify, record): probe walks what tags point at on every
+// platform, and checks no attestation.
+func (g *gateFlags) releaseFlags(cmd *cobra.Command) {
+	g.platformFlag(cmd)
+	cmd.Flags().StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root `FILE` for attestation verification (overrides gate.attestations.trusted-root)")
+}
+
+// platformFlag adds --platform, for the commands that name one release's
+// platforms (preflight, verify, record, cleanup).
+func (g *gateFlags) platformFlag(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&g.platforms, "platform", nil, "platform `os/arch[/variant]` (repeatable; overrides gate.platforms)")
+}
+
+// shared adds the flags every gate command takes (SPEC §2). Every flag
+// shows in --help: docs/gate.md's flag table is generated from these
+// definitions (TestFlagDocs).
 func (g *gateFlags) shared(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringArrayVar(&g.platforms, "platform", nil, "platform `os/arch[/variant]` (repeatable; overrides gate.platforms)")
 	f.StringArrayVar(&g.images, "image", nil, "image repository `REF`, e.g. docker.io/acme/app (repeatable; overrides gate.images)")
 	f.DurationVar(&g.timeout, "timeout", 2*time.Minute, "bound for the whole run, retries included: a `DURATION` such as 90s; gathering stops a tenth early so the report is always written")
 	f.StringArrayVar(&g.policies, "policy", nil, "extra Rego `PATH`, a file or directory (repeatable; added to gate.policies)")
-	f.StringVar(&g.trustedRoot, "trusted-root", "", "sigstore trusted root `FILE` for attestation verification (overrides gate.attestations.trusted-root)")
 	f.StringArrayVar(&g.insecure, "insecure-registry", nil, "`HOST[:PORT]` to reach over plain HTTP (loopback test registries only; repeatable)")
 	f.IntVar(&g.jobs, "jobs", 16, "`N` requests in flight at most")
 	f.IntVar(&g.attempts, "retries", 5, "`N` attempts per request for 429, 5xx and connection errors")
 	f.DurationVar(&g.retryBackoff, "retry-backoff", 250*time.Millisecond, "first retry delay `DURATION`; doubles per attempt up to 20x, with jitter")
 	f.DurationVar(&g.attemptLimit, "attempt-timeout", 30*time.Second, "bound `DURATION` for one request including its body")
 	f.DurationVar(&g.maxWait, "max-retry-after", 30*time.Second, "longest Retry-After `DURATION` honoured for one retry")
-	for _, h := range []string{"jobs", "retry-backoff", "attempt-timeout", "max-retry-after"} {
-		_ = f.MarkHidden(h)
-	}
 }
 
 func runGate(c *common, g *gateFlags, phase string, args []string) error {
@@ -133,6 +148,7 @@ func gateResult(c *common, g *gateFlags, phase string, args []string) (*gate.Res
 	if err != nil {
 		return nil, err
 	}
+	c.warnCredentials(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	defer cancel()
 	res, err := gate.Run(ctx, opts)
@@ -164,6 +180,36 @@ func (c *common) gateOptions(g *gateFlags, phase string, args []string) (gate.Op
 	opts, err := g.options(cfg, phase, args)
 	opts.FailOn = threshold
 	return opts, cfg, err
+}
+
+// warnCredentials prints, on stderr, each registry the run contacts for
+// which the Docker config names only a credential helper that is not
+// installed (registry.CredentialWarnings): the run would go anonymous.
+func (c *common) warnCredentials(opts gate.Options) {
+	var hosts []string
+	add := func(host string) {
+		if !slices.Contains(hosts, host) {
+			hosts = append(hosts, host)
+		}
+	}
+	for _, img := range opts.Images {
+		if repo, err := name.NewRepository(img); err == nil {
+			add(repo.RegistryStr())
+		}
+	}
+	for _, ref := range opts.Refs {
+		if r, err := name.ParseReference(ref); err == nil {
+			add(r.Context().RegistryStr())
+		}
+	}
+	for _, h := range opts.Catalogs {
+		if reg, err := name.NewRegistry(h); err == nil {
+			add(reg.RegistryStr())
+		}
+	}
+	for _, w := range registry.CredentialWarnings(os.Getenv, exec.LookPath, hosts) {
+		fmt.Fprintf(c.Stderr, "releasegate: warning: %s\n", w)
+	}
 }
 
 // undecidedReason is the one stderr line for a run that could not decide: the
@@ -294,7 +340,7 @@ func record(c *common, g *gateFlags, res *gate.Result) error {
 		return err
 	}
 	if c.Format == "text" && !c.Quiet {
-		fmt.Fprintf(c.Stderr, "releasegate: recorded %s for %d images in %s\n", l.Release, len(l.Images), g.ledger)
+		fmt.Fprintf(c.Stderr, "releasegate: recorded %s for %s in %s\n", l.Release, report.Plural(len(l.Images), "image"), g.ledger)
 	}
 	return nil
 }

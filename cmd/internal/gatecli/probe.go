@@ -31,10 +31,6 @@ type probeFlags struct {
 	progress    time.Duration
 }
 
-// notForProbe are the flags every gate command registers that probe has
-// no use for: hidden from its help, and refused if given.
-var notForProbe = []string{"platform", "trusted-root"}
-
 func newProbeCmd(c *common, g *gateFlags) *cobra.Command {
 	p := &probeFlags{}
 	cmd := &cobra.Command{
@@ -48,11 +44,6 @@ func newProbeCmd(c *common, g *gateFlags) *cobra.Command {
 			"(quote it in the shell). A name passes when it matches an include glob (or there is none) and no exclude glob.",
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, name := range notForProbe {
-				if cmd.Flags().Changed(name) {
-					return undecided(fmt.Errorf("--%s does not apply to gate probe", name))
-				}
-			}
 			return runProbe(c, g, p, args)
 		},
 	}
@@ -67,9 +58,6 @@ func newProbeCmd(c *common, g *gateFlags) *cobra.Command {
 	f.StringVar(&p.metricsFile, "metrics-file", "", "write Prometheus metrics to `FILE` (text format, atomically; for node_exporter's textfile collector)")
 	f.StringVar(&p.pushGateway, "push-gateway", "", "push Prometheus metrics to the Pushgateway at `URL` (job releasegate-probe, grouped by shard)")
 	f.DurationVar(&p.progress, "progress-every", 5*time.Second, "`DURATION` between progress lines when stderr is not a terminal")
-	for _, name := range append([]string{"progress-every"}, notForProbe...) {
-		_ = f.MarkHidden(name)
-	}
 	return cmd
 }
 
@@ -82,6 +70,7 @@ func runProbe(c *common, g *gateFlags, p *probeFlags, args []string) error {
 		writeUndecidedOutputs()
 		return undecided(err)
 	}
+	c.warnCredentials(opts)
 	started := time.Now()
 	res, err := p.run(c, g, opts)
 	if err != nil {

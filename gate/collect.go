@@ -31,7 +31,7 @@ func (r *runner) collect(ctx context.Context) (*Facts, error) {
 	for i, s := range o.Images {
 		repo, err := r.client.ParseRepository(s)
 		if err != nil {
-			return nil, &UsageError{err.Error()}
+			return nil, usagef("%v", err)
 		}
 		if _, err := name.NewTag(repo.Name() + ":" + o.Version); err != nil {
 			return nil, usagef("%s:%s is not a valid reference", repo.Name(), o.Version)
@@ -200,7 +200,7 @@ func (r *runner) collectProbeRefs(ctx context.Context, f *Facts) (*Facts, error)
 	for i, s := range r.opts.Refs {
 		ref, err := r.client.ParseReference(s)
 		if err != nil {
-			return nil, &UsageError{err.Error()}
+			return nil, usagef("%v", err)
 		}
 		items[i] = item{ref.Context(), ref.Identifier()}
 		f.Images = append(f.Images, newImage(s))

@@ -3,7 +3,6 @@ package gate
 // Options, and the checks on them before any request is sent.
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -46,13 +45,10 @@ type Options struct {
 	Client *registry.Client
 }
 
-// UsageError is a problem with the options themselves (exit 2 before any
-// request is sent).
-type UsageError struct{ msg string }
-
-func (e *UsageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return &UsageError{fmt.Sprintf(format, args...)} }
+// usagef is a problem with the options themselves (exit 2 before any
+// request is sent). Its callers format errors with %v, not %w: the
+// message is all a usage problem carries.
+func usagef(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
 func validate(o *Options) error {
 	switch o.Phase {
@@ -100,10 +96,4 @@ func validate(o *Options) error {
 		}
 	}
 	return nil
-}
-
-// IsUsage reports whether err is a usage problem.
-func IsUsage(err error) bool {
-	var u *UsageError
-	return errors.As(err, &u)
 }

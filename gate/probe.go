@@ -23,7 +23,7 @@ func (r *runner) collectProbe(ctx context.Context, f *Facts) (*Facts, error) {
 	for _, host := range r.opts.Catalogs {
 		reg, err := r.client.ParseRegistry(host)
 		if err != nil {
-			return nil, &UsageError{"--catalog: " + err.Error()}
+			return nil, usagef("--catalog: %v", err)
 		}
 		if !slices.ContainsFunc(regs, func(x name.Registry) bool { return x.RegistryStr() == reg.RegistryStr() }) {
 			regs = append(regs, reg)

@@ -26,4 +26,5 @@ curl -X DELETE -H "Authorization: JWT $JWT" \
 	Fix: "Use the secret declared with the delete scope for the request (and for the login that " +
 		"produces its session token). Family hosts are configured under `families.<PREFIX>.hosts`; " +
 		"listing one Docker Hub host covers docker.io and its registry endpoints too.",
+	SecuritySeverity: "7.5", // high: a delete that can only fail halfway through a recovery
 }

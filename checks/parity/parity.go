@@ -65,6 +65,7 @@ var Drift = rule.Rule{
 		"same order. The message names the source item's file:line and the facts missing or added. Use `replace:` " +
 		"for deliberate substitutions (another token name in another workflow) and `extra-items: allow` for a copy " +
 		"that adds its own items.",
+	Precision: "medium", // a comparison of prose: less certain than most findings
 }
 
 // Missing documents parity-missing.

@@ -21,6 +21,7 @@ var ScopeRule = rule.Rule{
           T: ${{ secrets.REGISTRY_TOKEN_RW }}`,
 	Fix: "Use the secret whose scopes match the job, or, if the job really needs the secret, add the " +
 		"workflow (or `file.yml#job`) to the secret's `allowed` list in .releasegate.yaml.",
+	SecuritySeverity: "8.0", // high on code scanning's scale: a token reaches code that should not hold it
 }
 
 // RequiredRule documents secret-required.
@@ -40,7 +41,8 @@ var RequiredRule = rule.Rule{
   REGISTRY_TOKEN_RW:
     scopes: [read, write]
     required: [publish.yml]`,
-	Fix: "Point `required` at the workflow (or `file.yml#job`) that now consumes the secret, or restore the reference.",
+	Fix:              "Point `required` at the workflow (or `file.yml#job`) that now consumes the secret, or restore the reference.",
+	SecuritySeverity: "5.0", // medium: a lost reference
 }
 
 // VariantRule documents secret-variant.
@@ -60,6 +62,7 @@ var VariantRule = rule.Rule{
 	AutoFix: "renames a `secrets.` reference to the declared variant of its family when exactly one is allowed in that " +
 		"workflow or job; with several, which scope the job needs is a choice, and env and vars names are read by " +
 		"that name elsewhere, so those get no fix.",
+	SecuritySeverity: "6.5", // medium: a name that escapes the declared scopes
 }
 
 // BulkRule documents secret-bulk.
@@ -80,5 +83,6 @@ var BulkRule = rule.Rule{
     uses: ./.github/workflows/push.yml
     secrets:
       registry-token: ${{ secrets.REGISTRY_TOKEN_RW }}`,
-	Fix: "Pass the secrets the callee needs by name, and read secrets with literal names.",
+	Fix:              "Pass the secrets the callee needs by name, and read secrets with literal names.",
+	SecuritySeverity: "8.0", // high: every secret reaches the job, the wrong ones too
 }

@@ -1,5 +1,5 @@
 // Command releasegate-gate is the gate half of releasegate: the whole
-// command line, lint included, plus `gate preflight|verify|check|probe`
+// command line, lint included, plus `gate preflight|verify|record|cleanup|probe`
 // and `demo`, which need the policy engine, the signature verifier and
 // the registry client. `releasegate gate …` runs it; it can also be run
 // on its own (the container image's entrypoint). See README.md.

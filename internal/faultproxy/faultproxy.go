@@ -58,7 +58,6 @@ type Proxy struct {
 
 	target  *url.URL
 	latency time.Duration
-	trickle time.Duration
 	srv     *http.Server
 	ln      net.Listener
 	client  *http.Client
@@ -78,15 +77,14 @@ type chaos struct {
 	faults []Fault
 }
 
+// trickleInterval is how long a Trickle fault waits between bytes.
+const trickleInterval = 10 * time.Second
+
 // Option configures a Proxy.
 type Option func(*Proxy)
 
 // WithLatency delays every request by d before forwarding it.
 func WithLatency(d time.Duration) Option { return func(p *Proxy) { p.latency = d } }
-
-// WithTrickleInterval sets how long a Trickle fault waits between bytes
-// (default 10s).
-func WithTrickleInterval(d time.Duration) Option { return func(p *Proxy) { p.trickle = d } }
 
 // WithChaos faults each request (ping and token requests included) with
 // probability rate, drawing the fault from faults with a source seeded by
@@ -112,7 +110,7 @@ func Start(target string, opts ...Option) (*Proxy, error) {
 	}
 	p := &Proxy{
 		Host: ln.Addr().String(), URL: "http://" + ln.Addr().String(),
-		target: u, ln: ln, injected: map[int]int{}, trickle: 10 * time.Second,
+		target: u, ln: ln, injected: map[int]int{},
 		client: &http.Client{
 			Transport:     &http.Transport{MaxIdleConnsPerHost: 64},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -306,7 +304,7 @@ func (p *Proxy) trickleBody(w http.ResponseWriter, r *http.Request, body []byte)
 		select {
 		case <-r.Context().Done():
 			return
-		case <-time.After(p.trickle):
+		case <-time.After(trickleInterval):
 		}
 	}
 }

@@ -82,6 +82,7 @@ var Rule = rule.Rule{
 		"remote.Delete(ref, remote.WithAuth(&authn.Basic{Username: user, Password: tok}))",
 	Fix: "Authorize deletes with the secret declared with the delete scope (and only there), or add the scope " +
 		"to the secret's declaration in .releasegate.yaml if the token really has it.",
+	SecuritySeverity: "7.5", // high: a delete that can only fail halfway through a recovery
 }
 
 // Analyzer discovers .releasegate.yaml upward from each package (or reads

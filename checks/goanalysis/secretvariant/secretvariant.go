@@ -55,9 +55,10 @@ var Rule = rule.Rule{
 		"A Go release tool that still reads the legacy unsuffixed name breaks once that secret is revoked, " +
 		"or keeps an over-powered token alive. Lookups are followed through named constants and through " +
 		"wrapper functions in any package of the program.",
-	Bad:  "token := os.Getenv(\"DOCKERHUB_TOKEN\")",
-	Good: "token := os.Getenv(\"DOCKERHUB_TOKEN_RW\")",
-	Fix:  "Read the declared variant whose scopes match what the code does, or declare the name under secrets: in .releasegate.yaml.",
+	Bad:              "token := os.Getenv(\"DOCKERHUB_TOKEN\")",
+	Good:             "token := os.Getenv(\"DOCKERHUB_TOKEN_RW\")",
+	Fix:              "Read the declared variant whose scopes match what the code does, or declare the name under secrets: in .releasegate.yaml.",
+	SecuritySeverity: "6.5", // medium: a name that escapes the declared scopes
 }
 
 // Analyzer discovers .releasegate.yaml upward from each package (or reads

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rhysd/actionlint"
 
+	"github.com/releasegate/releasegate/checks/catalog"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/internal/benchcorpus"
 	"github.com/releasegate/releasegate/lint"
@@ -189,7 +190,7 @@ func BenchmarkPerWorkflowVsActionlint(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	checks, rules := Checks(), Rules()
+	checks, rules := catalog.Checks(), catalog.Rules()
 	releasegate := func() {
 		res, err := lint.Run(lint.Options{Load: workspace.Options{Paths: []string{dir}, WorkingDir: dir},
 			Config: cfg, Checks: checks, Rules: rules})

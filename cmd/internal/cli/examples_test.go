@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/releasegate/releasegate/checks/catalog"
 	"github.com/releasegate/releasegate/cmd/internal/cli"
 	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
@@ -254,7 +255,7 @@ func lintExample(t *testing.T, repo exampleRepo, example string, failOn rule.Sev
 // actionlint runs the examples of its documentation: the Bad example must
 // report the rule, the Good one nothing at all.
 func TestDocumentedExamples(t *testing.T) {
-	for _, r := range cli.Rules().All() {
+	for _, r := range catalog.Rules().All() {
 		if r.Half != rule.Lint && r.Half != rule.LintGo {
 			continue // gate rules: every id has Rego unit tests (policies)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/releasegate/releasegate/checks/catalog"
 	"github.com/releasegate/releasegate/cmd/internal/command"
 	"github.com/releasegate/releasegate/cmd/internal/gatecli"
 	"github.com/spf13/cobra"
@@ -55,7 +56,7 @@ func TestGateCommandsShowTheirOwnFlags(t *testing.T) {
 // TestEveryValueFlagNamesItsValue: no flag's placeholder is a Go type
 // ("string", "stringArray", "duration"); each says what to give.
 func TestEveryValueFlagNamesItsValue(t *testing.T) {
-	root := newRoot(&common{Env: &command.Env{Rules: Rules()}, extra: gatecli.Commands})
+	root := newRoot(&common{Env: &command.Env{Rules: catalog.Rules()}, extra: gatecli.Commands})
 	var walk func(*cobra.Command)
 	walk = func(cmd *cobra.Command) {
 		visit := func(f *pflag.Flag) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/releasegate/releasegate/checks/catalog"
 	"github.com/releasegate/releasegate/cmd/internal/command"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/lint"
@@ -74,7 +75,7 @@ func runLint(c *common, paths []string, l lintFlags) error {
 	run := func() (*report.Result, error) {
 		exclusions := cfg.NewExclusions()
 		res, err := lint.Run(lint.Options{
-			Load: workspace.Options{Paths: paths, Exclude: exclusions.Excluded}, Config: cfg, Checks: Checks(), Rules: c.Rules,
+			Load: workspace.Options{Paths: paths, Exclude: exclusions.Excluded}, Config: cfg, Checks: catalog.Checks(), Rules: c.Rules,
 			Disable: l.disable, EnableOnly: l.enableOnly,
 		})
 		if err == nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/releasegate/releasegate/checks/catalog"
 	"github.com/releasegate/releasegate/cmd/internal/command"
 	"github.com/releasegate/releasegate/report"
 )
@@ -29,7 +30,7 @@ func withOutcome(o report.Outcome, err error) error { return command.WithOutcome
 
 // Main runs the CLI and returns the process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, opts ...Option) int {
-	c := &common{Env: &command.Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Rules: Rules()}}
+	c := &common{Env: &command.Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Rules: catalog.Rules()}}
 	for _, o := range opts {
 		o(c)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/releasegate/releasegate/checks/catalog"
 	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
 )
@@ -269,7 +270,7 @@ func TestSARIFFingerprintsSurviveLineShifts(t *testing.T) {
 // heading whose GitHub anchor is the id.
 func TestRulesDoc(t *testing.T) {
 	file := filepath.Join(packageDir, "../../../docs/rules.md")
-	want := rulesDoc(Rules())
+	want := rulesDoc(catalog.Rules())
 	if os.Getenv("RELEASEGATE_UPDATE_DOCS") != "" {
 		if err := os.WriteFile(file, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
@@ -282,7 +283,7 @@ func TestRulesDoc(t *testing.T) {
 	if !bytes.Equal(got, []byte(want)) {
 		t.Errorf("docs/rules.md is not what the catalogue says; run RELEASEGATE_UPDATE_DOCS=1 go test ./cmd/internal/cli -run TestRulesDoc")
 	}
-	for _, id := range Rules().IDs() {
+	for _, id := range catalog.Rules().IDs() {
 		if strings.Trim(id, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" || !strings.Contains(string(got), "\n## "+id+"\n") {
 			t.Errorf("rule %s: no heading %q whose anchor is the id", id, "## "+id)
 		}

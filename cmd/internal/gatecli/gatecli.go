@@ -1,9 +1,9 @@
 // Package gatecli implements the gate half of the releasegate command
-// line: `gate preflight|verify|check|probe` and `demo` (SPEC §3). The gate
-// binary (cmd/releasegate-gate) adds these commands to the lint binary's;
-// the lint binary hands them to it (see cli.HandOffGate), so running
-// `releasegate lint` never starts the policy engine, the signature
-// verifier or the registry client.
+// line: `gate preflight|verify|record|cleanup|probe` and `demo` (SPEC §3).
+// The gate binary (cmd/releasegate-gate) adds these commands to the lint
+// binary's; the lint binary hands them to it (see cli.HandOffGate), so
+// running `releasegate lint` never starts the policy engine, the
+// signature verifier or the registry client.
 package gatecli
 
 import (

@@ -162,9 +162,9 @@ func unquote(s string) string {
 // (host[:port]). A realm without a host cannot be sent anything, and
 // go-containerregistry refuses it with its own message.
 func (g *realmGuard) check(ctx context.Context, registry, realm string) error {
-	u, err := url.Parse(realm)
-	if err != nil || u.Host == "" || u.Host == registry {
-		return nil
+	u, perr := url.Parse(realm)
+	if perr != nil || u.Host == "" || u.Host == registry {
+		return nil //nolint:nilerr // an unparsable realm is go-containerregistry's to refuse, with its own message
 	}
 	host := u.Hostname()
 	addrs, err := g.lookup(ctx, host)

@@ -202,8 +202,7 @@ func (c *checker) remoteBoolean(at place, uses string, in *actionlint.WorkflowCa
 		return
 	}
 	var ref *actionlint.DispatchInput
-	switch n := xs[0].Node.(type) {
-	case *actionlint.ObjectDerefNode:
+	if n, ok := xs[0].Node.(*actionlint.ObjectDerefNode); ok {
 		if v, ok := n.Receiver.(*actionlint.VariableNode); ok && v.Name == "inputs" {
 			ref = c.m.dispatch[strings.ToLower(n.Property)]
 		}

@@ -143,7 +143,9 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 // names the first and counts the others, rather than a warning each.
 func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) []*packages.Package {
 	var ok []*packages.Package
-	var partial []report.InputError
+	var first *report.InputError // the module's warning, at its first package loaded in part
+	var firstPkg string
+	var others []string           // the other packages loaded in part
 	reported := map[string]bool{} // test variants repeat their package's errors
 	once := func(e report.InputError, fail bool) {
 		if reported[e.Error()] {
@@ -152,13 +154,13 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) [
 		reported[e.Error()] = true
 		if fail {
 			p.Fail(e)
-		} else if warnEach {
-			partial = append(partial, e)
+		} else if warnEach && first == nil {
+			first = &e
 		}
 	}
 	defer func() {
-		if len(partial) > 0 {
-			p.Warn(oneForModule(partial))
+		if first != nil {
+			p.Warn(oneForModule(*first, others))
 		}
 	}()
 	for _, pkg := range pkgs {
@@ -180,21 +182,29 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) [
 		} else {
 			ok = append(ok, pkg)
 		}
+		switch {
+		case firstPkg == "":
+			firstPkg = pkg.PkgPath
+		case pkg.PkgPath != firstPkg && !slices.Contains(others, pkg.PkgPath):
+			others = append(others, pkg.PkgPath) // test variants repeat a package
+		}
 		once(located(pkg, e, cwd, msg), false)
 	}
 	return ok
 }
 
-// oneForModule is the first partial-load warning of a module, counting
-// the packages that were loaded in part likewise.
-func oneForModule(warnings []report.InputError) report.InputError {
-	w := warnings[0]
-	if n := len(warnings) - 1; n == 1 {
-		w.Message += "; 1 more package of this module likewise"
-	} else if n > 1 {
-		w.Message += fmt.Sprintf("; %d more packages of this module likewise", n)
+// oneForModule is the first partial-load warning of a module, naming
+// the other packages loaded in part likewise (a few, then a count).
+func oneForModule(first report.InputError, others []string) report.InputError {
+	const named = 3
+	switch n := len(others); {
+	case n == 0:
+	case n <= named:
+		first.Message += "; likewise " + strings.Join(others, ", ")
+	default:
+		first.Message += fmt.Sprintf("; likewise %s and %d more packages of this module", strings.Join(others[:named], ", "), n-named)
 	}
-	return w
+	return first
 }
 
 // parseError returns the first syntax error of a package.

@@ -36,6 +36,17 @@ func TestGoDirsAsTheGoCommandSeesThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.Parse()
+	// Pointed at a fixture under testdata, lint reads it as the go
+	// command run there would.
+	fixture := filepath.Join(dir, "pkg", "testdata", "src", "a")
+	inside, err := Discover(Options{Paths: []string{fixture}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside.Parse()
+	if !slices.Equal(inside.GoDirs, []string{fixture}) {
+		t.Errorf("lint of %s: Go dirs %v, want that directory", fixture, inside.GoDirs)
+	}
 	for rel, want := range files {
 		if filepath.Ext(rel) != ".go" {
 			continue

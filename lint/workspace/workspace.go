@@ -192,7 +192,7 @@ func Discover(opts Options) (*Workspace, error) {
 			sawGitHubDir = true
 		}
 		for _, f := range found {
-			files = append(files, candidate{path: f, root: root})
+			files = append(files, candidate{path: f, root: root, under: abs})
 		}
 	}
 	if !sawGitHubDir {
@@ -233,6 +233,7 @@ type candidate struct {
 	path  string
 	root  *inputfile.Root
 	named bool
+	under string // the directory named on the command line it was found in
 }
 
 func unwrapPathError(err error) error {
@@ -415,7 +416,7 @@ func (ws *Workspace) classify(files []candidate) []classified {
 	var out []classified
 	for _, f := range files {
 		k := kindOf(f.path)
-		if k == kindGo && !f.named && ignoredByGo(relSlash(ws.RepoRoot, f.path)) {
+		if k == kindGo && !f.named && ignoredByGo(relSlash(f.under, f.path)) {
 			continue
 		}
 		if k != 0 {
@@ -425,18 +426,18 @@ func (ws *Workspace) classify(files []candidate) []classified {
 	return out
 }
 
-// ignoredByGo says whether the go command leaves a file out of every
-// package pattern: under a directory whose name begins with "." or "_",
-// or is testdata. Such directories hold fixtures (a Go file that does not
+// ignoredByGo says whether the go command leaves a file out of the
+// pattern "./..." run where lint was pointed: under a directory whose
+// name begins with "." or "_", or is testdata. Such directories hold fixtures (a Go file that does not
 // parse on purpose, a workflow's test program), not the repository's
 // packages; reading them would end a lint in an input error over code
 // that is never built.
 func ignoredByGo(rel string) bool {
+	if strings.HasPrefix(rel, "../") {
+		return false // not below the directory named: nothing to judge by
+	}
 	parts := strings.Split(rel, "/")
 	for _, p := range parts[:len(parts)-1] {
-		if p == ".." {
-			continue
-		}
 		if p == "testdata" || strings.HasPrefix(p, ".") || strings.HasPrefix(p, "_") {
 			return true
 		}

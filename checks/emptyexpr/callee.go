@@ -86,6 +86,9 @@ func envCopy(src string, k int) string {
 
 // shellHandles reports a script test or default of the variable name.
 func shellHandles(src, name string) bool {
+	if !strings.Contains(src, "$"+name) && !strings.Contains(src, "${"+name) {
+		return false // never expanded: nothing to test it (and no pattern to build)
+	}
 	q := regexp.QuoteMeta(name)
 	return regexp.MustCompile(`\$\{` + q + `:?[-=?+]|-[zn] +"?\$\{?` + q + `\b|\[\[? +"?\$\{?` + q + `\}?"? +\]`).MatchString(src)
 }
@@ -185,11 +188,17 @@ func (c *checker) actionInputs(at place, e *actionlint.ExecAction, a *workspace.
 
 // actionUses is inputUses of a composite action, once per model.
 func (m *model) actionUses(a *workspace.Action) map[string]inputUse {
-	if u, ok := m.actionReads[a]; ok {
+	ix := m.ix
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if u, ok := ix.actionReads[a]; ok {
 		return u
 	}
+	if ix.actionReads == nil {
+		ix.actionReads = map[*workspace.Action]map[string]inputUse{}
+	}
 	u := inputUses(actionText(a))
-	m.actionReads[a] = u
+	ix.actionReads[a] = u
 	return u
 }
 

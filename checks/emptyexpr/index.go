@@ -32,8 +32,11 @@ type index struct {
 	callees map[string]*callee  // every workflow seen, by Rel; nil: it has no workflow_call trigger
 	callers map[string][]caller // reusable workflow Rel -> its local callers
 	final   bool                // every workflow has been seen (Run)
-	later   []*workspace.Workflow
-	held    []held
+	// actionReads: how each local composite action reads its inputs,
+	// worked out once for every workflow that uses the action.
+	actionReads map[*workspace.Action]map[string]inputUse
+	later       []*workspace.Workflow
+	held        []held
 }
 
 // callee is what a caller needs of a reusable workflow: the types of its

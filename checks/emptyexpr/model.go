@@ -57,8 +57,6 @@ type model struct {
 	stepWrites map[*actionlint.Step]stepWrites
 	fallbacks  map[string]string // built on first need, see fallback
 	guardSets  map[*actionlint.String]map[string]bool
-	// actionReads: how each local composite action reads its inputs.
-	actionReads map[*workspace.Action]map[string]inputUse
 
 	// incomplete is set when the analysis asked the index for a fact
 	// about other files that is not known yet: its findings are then
@@ -110,7 +108,7 @@ func newModel(ix *index, wf *workspace.Workflow) *model {
 	m := &model{ix: ix, wf: wf, jobSets: map[string]evset{},
 		finds: map[*actionlint.String][]expr.Expr{}, conds: map[*actionlint.String]cond{},
 		scripts: map[*actionlint.String]*script{}, stepWrites: map[*actionlint.Step]stepWrites{},
-		guardSets: map[*actionlint.String]map[string]bool{}, actionReads: map[*workspace.Action]map[string]inputUse{}}
+		guardSets: map[*actionlint.String]map[string]bool{}}
 	for _, ev := range wf.AST.On {
 		if len(m.events) == 64 {
 			break

@@ -5,12 +5,9 @@ package gate
 // or the ledger is escaped for the format it lands in.
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/releasegate/releasegate/registry/tagdelete"
 	"github.com/releasegate/releasegate/report"
@@ -20,23 +17,11 @@ import (
 func WriteCleanup(w io.Writer, format string, res *CleanupResult, opt WriteOptions) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return report.WriteJSON(w, res)
 	case "github":
 		return writeCleanupGitHub(w, res)
 	}
 	return writeCleanupText(w, res, opt)
-}
-
-// terminal makes s safe to print: control characters (an escape
-// sequence from a hostile registry) are shown quoted, not sent.
-func terminal(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	q := strconv.QuoteToGraphic(s)
-	return q[1 : len(q)-1]
 }
 
 func writeCleanupText(w io.Writer, res *CleanupResult, opt WriteOptions) error {
@@ -49,27 +34,27 @@ func writeCleanupText(w io.Writer, res *CleanupResult, opt WriteOptions) error {
 	if res.Applied {
 		mode = "applied"
 	}
-	fmt.Fprintf(&b, "releasegate gate cleanup %s: %s; tags from %s\n\n", terminal(res.Release), mode, terminal(res.Source))
+	fmt.Fprintf(&b, "releasegate gate cleanup %s: %s; tags from %s\n\n", report.Text(res.Release), mode, report.Text(res.Source))
 	for _, it := range res.Items {
 		digest := it.Digest
 		if digest == "" {
 			digest = it.Recorded
 		}
-		fmt.Fprintf(&b, "  %-13s %s %s\n", paintOutcome(p, it.Outcome), terminal(it.Ref), Short(digest))
-		fmt.Fprintf(&b, "                %s\n", p.Dim(terminal(it.Why+": "+strings.Join(it.Reasons, "; "))))
+		fmt.Fprintf(&b, "  %-13s %s %s\n", paintOutcome(p, it.Outcome), report.Text(it.Ref), Short(digest))
+		fmt.Fprintf(&b, "                %s\n", p.Dim(report.Text(it.Why+": "+strings.Join(it.Reasons, "; "))))
 		if it.Message != "" {
-			fmt.Fprintf(&b, "                %s\n", terminal(it.Message))
+			fmt.Fprintf(&b, "                %s\n", report.Text(it.Message))
 		}
 		if it.Manual != "" {
-			fmt.Fprintf(&b, "                manual step: %s\n", terminal(it.Manual))
+			fmt.Fprintf(&b, "                manual step: %s\n", report.Text(it.Manual))
 		}
 	}
 	for _, e := range res.Errors {
-		fmt.Fprintf(&b, "\n%s: %s", p.Alarm("could not decide"), terminal(e))
+		fmt.Fprintf(&b, "\n%s: %s", p.Alarm("could not decide"), report.Text(e))
 	}
 	fmt.Fprintf(&b, "\n%s\n", cleanupSummary(res))
 	if res.Finish != "" {
-		fmt.Fprintf(&b, "to finish: %s\n", terminal(res.Finish))
+		fmt.Fprintf(&b, "to finish: %s\n", report.Text(res.Finish))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

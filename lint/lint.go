@@ -5,6 +5,7 @@ package lint
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -67,48 +68,6 @@ func (p *Pass) Shared(key any, init func() any) any {
 // skip expensive work for disabled rules.
 func (p *Pass) Enabled(ruleID string) bool { return p.sel.enabled(ruleID) }
 
-// Report records a finding that starts at pos. Its end is the end of the
-// token there (see workspace.File.TokenSpan); a check that knows the exact
-// text it is about uses ReportSpan.
-func (p *Pass) Report(ruleID string, f *workspace.File, pos workspace.Pos, format string, args ...any) {
-	p.ReportAt(ruleID, f.Path, pos.Line, pos.Col, fmt.Sprintf(format, args...))
-}
-
-// ReportSpan records a finding about the text of span in a workspace file.
-func (p *Pass) ReportSpan(ruleID string, f *workspace.File, span workspace.Span, format string, args ...any) {
-	p.ReportSpanAt(ruleID, f.Path, span, fmt.Sprintf(format, args...))
-}
-
-// ReportAt records a finding at a display path (for files outside the
-// workspace model, such as Go sources and the configuration file). Its
-// end is the end of the token at line:col.
-func (p *Pass) ReportAt(ruleID, path string, line, col int, msg string) {
-	p.add(report.Finding{Rule: ruleID, File: path, Line: line, Column: col, Message: msg})
-}
-
-// ReportSpanAt records a finding about a span of a file outside the
-// workspace model, by display path (Go sources: the analyzers' diagnostic
-// Pos and End).
-func (p *Pass) ReportSpanAt(ruleID, path string, span workspace.Span, msg string) {
-	p.add(report.Finding{
-		Rule: ruleID, File: path, Line: span.Start.Line, Column: span.Start.Col,
-		EndLine: span.End.Line, EndColumn: span.End.Col, Message: msg,
-	})
-}
-
-func (p *Pass) add(f report.Finding) {
-	if !p.sel.enabled(f.Rule) {
-		return
-	}
-	sev := p.sel.severity(f.Rule)
-	if f.Severity.Rank() == 0 || f.Severity.Rank() > sev.Rank() {
-		f.Severity = sev // no cap (AtMost), or one above the configured severity
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.findings = append(p.findings, f)
-}
-
 // Fail records that something could not be checked. The run exits 2.
 func (p *Pass) Fail(e report.InputError) {
 	p.mu.Lock()
@@ -133,8 +92,10 @@ func (p *Pass) CountGoPackages(n int) {
 
 // Options configure a run.
 type Options struct {
-	// Workspace is what to check. When nil, Run loads Load itself and runs
-	// the checks' Workflow functions while it parses.
+	// Workspace is what to check. When nil, Run loads Load itself, without
+	// the files the configuration excludes, and runs the checks' Workflow
+	// functions while it parses. Load.WorkingDir anchors the paths
+	// findings show.
 	Workspace  *workspace.Workspace
 	Load       workspace.Options
 	Config     *config.Config
@@ -142,18 +103,75 @@ type Options struct {
 	Rules      *rule.Set
 	Disable    []string
 	EnableOnly []string
+
+	// Baseline is a baseline file (see report.Baseline): the findings it
+	// records are hidden. BaselineSetting names where it was set
+	// ("--baseline", "lint.baseline") in errors.
+	Baseline        string
+	BaselineSetting string
+	// NewFrom keeps only the findings a change since this git revision
+	// may have brought in (see package changes); with NewFromMergeBase,
+	// since the merge base of NewFrom and HEAD.
+	NewFrom          string
+	NewFromMergeBase bool
 }
 
-// Run executes the checks concurrently and returns their sorted findings.
+// Run executes the checks concurrently and passes their findings through
+// the processors (see process.go).
 func Run(opts Options) (*report.Result, error) {
+	if opts.Load.WorkingDir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		opts.Load.WorkingDir = wd
+	}
+	adopt, err := newAdoption(opts, opts.Load.WorkingDir)
+	if err != nil {
+		return nil, err
+	}
 	sel, err := newSelection(opts)
 	if err != nil {
 		return nil, err
 	}
 	p := &Pass{Workspace: opts.Workspace, Config: opts.Config, sel: sel}
+	var exclusions *config.Exclusions
+	if p.Workspace == nil {
+		exclusions = opts.Config.NewExclusions()
+		opts.Load.Exclude = exclusions.Excluded
+	}
+	if err := p.runChecks(opts); err != nil {
+		return nil, err
+	}
+	ws := p.Workspace
+	res := &report.Result{
+		Findings: p.findings,
+		Errors:   append(slices.Clone(ws.Errors), p.errors...),
+		Warnings: append(slices.Clone(ws.Warnings), p.warnings...),
+		Scanned: report.Scanned{
+			Workflows:  len(ws.Workflows),
+			Actions:    len(ws.Actions),
+			Markdown:   len(ws.Markdown),
+			GoPackages: p.goPackages,
+		},
+	}
+	for _, md := range ws.Markdown {
+		res.Scanned.Fences += len(md.Fences)
+	}
+	r := &run{ws: ws, cfg: opts.Config, sel: sel, cwd: opts.Load.WorkingDir, paths: opts.Load.Paths, exclusions: exclusions, adoption: adopt}
+	for _, process := range r.processors() {
+		process(res)
+	}
+	return res, nil
+}
+
+// runChecks runs the enabled checks: their Workflow functions as the
+// workflows are parsed (or over p.Workspace, when given), then their Run
+// functions concurrently.
+func (p *Pass) runChecks(opts Options) error {
 	var checks []Check
 	for _, c := range opts.Checks {
-		if slices.ContainsFunc(c.Rules, func(r rule.Rule) bool { return sel.enabled(r.ID) }) {
+		if slices.ContainsFunc(c.Rules, func(r rule.Rule) bool { return p.sel.enabled(r.ID) }) {
 			checks = append(checks, c)
 		}
 	}
@@ -170,7 +188,7 @@ func Run(opts Options) (*report.Result, error) {
 		load.ReleaseWorkflows = true
 		ws, err := workspace.Discover(load)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p.Workspace = ws
 		ws.Parse()
@@ -189,25 +207,7 @@ func Run(opts Options) (*report.Result, error) {
 		}()
 	}
 	wg.Wait()
-
-	ws := p.Workspace
-	res := &report.Result{
-		Findings: p.findings,
-		Errors:   append(slices.Clone(ws.Errors), p.errors...),
-		Warnings: append(slices.Clone(ws.Warnings), p.warnings...),
-		Scanned: report.Scanned{
-			Workflows:  len(ws.Workflows),
-			Actions:    len(ws.Actions),
-			Markdown:   len(ws.Markdown),
-			GoPackages: p.goPackages,
-		},
-	}
-	for _, md := range ws.Markdown {
-		res.Scanned.Fences += len(md.Fences)
-	}
-	res.Findings = settle(res.Findings, ws)
-	res.Sort()
-	return res, nil
+	return nil
 }
 
 // selection decides which rules run and at what severity.

@@ -1,10 +1,8 @@
 package lint
 
 import (
-	"cmp"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/releasegate/releasegate/internal/suppress"
@@ -12,58 +10,25 @@ import (
 	"github.com/releasegate/releasegate/report"
 )
 
-// settle finishes the findings with what their files' text tells: the
-// span of findings reported at a position, inline suppressions and
-// fingerprints; and sorts them. It reads each file with findings once, in
-// file order, and lets go of it before the next: a workflow the workspace
-// released is read again, so memory does not grow with the number of
-// files that have findings.
-func settle(findings []report.Finding, ws *workspace.Workspace) []report.Finding {
-	src := newSourceCache(ws)
-	slices.SortStableFunc(findings, func(a, b report.Finding) int { return cmp.Compare(a.File, b.File) })
-	out := make([]report.Finding, 0, len(findings))
-	for len(findings) > 0 {
-		n := 1
-		for n < len(findings) && findings[n].File == findings[0].File {
-			n++
-		}
-		group := findings[:n:n]
-		findings = findings[n:]
-		file := src.file(group[0].File)
-		completeSpans(group, file)
-		applySuppressions(group, file, src.markdown[group[0].File])
-		// The order and de-duplication of report.Result.Sort, file by
-		// file: fingerprints count repeats in that order.
-		sorted := report.Result{Findings: group}
-		sorted.Sort()
-		fingerprint(sorted.Findings, file)
-		out = append(out, sorted.Findings...)
-	}
-	return out
-}
-
-// applySuppressions marks findings covered by a suppression comment on
-// their own line or the line above. A suppression without a reason is not
+// applySuppression marks a finding covered by a suppression comment on
+// its own line or the line above. A suppression without a reason is not
 // honoured, and the finding says so.
-func applySuppressions(findings []report.Finding, file *workspace.File, md *workspace.Markdown) {
-	for i := range findings {
-		f := &findings[i]
-		for _, line := range suppressionLines(f, md) {
-			text := lineOf(file, line)
-			if text == "" {
-				continue
-			}
-			d, ok := suppress.Find(text)
-			if !ok || !d.Names(f.Rule) {
-				continue
-			}
-			if d.Reason == "" {
-				f.Message += fmt.Sprintf(" (the releasegate:ignore on line %d gives no reason, so it was not applied)", line)
-				break
-			}
-			f.Suppressed, f.SuppressReason = true, d.Reason
-			break
+func applySuppression(f *report.Finding, file *workspace.File, md *workspace.Markdown) {
+	for _, line := range suppressionLines(f, md) {
+		text := lineOf(file, line)
+		if text == "" {
+			continue
 		}
+		d, ok := suppress.Find(text)
+		if !ok || !d.Names(f.Rule) {
+			continue
+		}
+		if d.Reason == "" {
+			f.Message += fmt.Sprintf(" (the releasegate:ignore on line %d gives no reason, so it was not applied)", line)
+			return
+		}
+		f.Suppressed, f.SuppressReason = true, d.Reason
+		return
 	}
 }
 
@@ -128,24 +93,15 @@ func lineOf(f *workspace.File, n int) string {
 	return f.Line(n)
 }
 
-// completeSpans gives a finding reported with a start position only the
+// completeSpan gives a finding reported with a start position only the
 // span of the token there.
-func completeSpans(findings []report.Finding, file *workspace.File) {
-	for i := range findings {
-		f := &findings[i]
-		if f.EndLine > 0 {
-			continue
-		}
-		f.EndLine, f.EndColumn = f.Line, f.Column
-		if file != nil && f.Line > 0 {
-			sp := file.TokenSpan(workspace.Pos{Line: f.Line, Col: max(f.Column, 1)})
-			f.EndLine, f.EndColumn = sp.End.Line, sp.End.Col
-		}
+func completeSpan(f *report.Finding, file *workspace.File) {
+	if f.EndLine > 0 {
+		return
 	}
-}
-
-// fingerprint sets each finding's fingerprint from its rule, file and the
-// text of its line (see report.Fingerprint); findings are of one file.
-func fingerprint(findings []report.Finding, file *workspace.File) {
-	report.Fingerprint(findings, func(_ string, n int) string { return lineOf(file, n) })
+	f.EndLine, f.EndColumn = f.Line, f.Column
+	if file != nil && f.Line > 0 {
+		sp := file.TokenSpan(workspace.Pos{Line: f.Line, Col: max(f.Column, 1)})
+		f.EndLine, f.EndColumn = sp.End.Line, sp.End.Col
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"slices"
 )
@@ -50,16 +51,16 @@ func BaselineKey(f Finding, file string) string {
 	return digest(f.Rule, file, f.lineText, digits.ReplaceAllString(f.Message, "#"))
 }
 
-// NewBaseline records the unsuppressed findings. rel turns a finding's
-// path into the path the baseline stores (relative to the baseline
-// file). findings must carry fingerprints (lint sets them).
-func NewBaseline(findings []Finding, rel func(string) string) Baseline {
+// NewBaseline records the unsuppressed findings. rel gives a finding's
+// path as the baseline stores it (relative to the baseline file).
+// findings must carry fingerprints (lint sets them).
+func NewBaseline(findings []Finding, rel func(Finding) string) Baseline {
 	b := Baseline{Version: 1, Findings: []BaselineEntry{}}
 	for _, f := range findings {
 		if f.Suppressed {
 			continue
 		}
-		file := rel(f.File)
+		file := rel(f)
 		b.Findings = append(b.Findings, BaselineEntry{Rule: f.Rule, File: file, Fingerprint: BaselineKey(f, file), Line: f.Line, Message: f.Message})
 	}
 	slices.SortFunc(b.Findings, func(a, b BaselineEntry) int {
@@ -96,10 +97,10 @@ func ReadBaseline(r io.Reader, name string) (Baseline, error) {
 }
 
 // Apply removes from res the unsuppressed findings the baseline holds and
-// records the outcome in res.Baseline under name. Each entry hides one
-// finding: a baseline with one entry for a line hides one of two
-// identical findings, not both.
-func (b Baseline) Apply(res *Result, name string, rel func(string) string) {
+// records the outcome in res.Baseline under name; rel is as for
+// NewBaseline. Each entry hides one finding: a baseline with one entry
+// for a line hides one of two identical findings, not both.
+func (b Baseline) Apply(res *Result, name string, rel func(Finding) string) {
 	left := map[string][]int{} // rule, file, fingerprint -> entries not yet matched
 	for i, e := range b.Findings {
 		k := e.Rule + "\x00" + e.File + "\x00" + e.Fingerprint
@@ -108,7 +109,7 @@ func (b Baseline) Apply(res *Result, name string, rel func(string) string) {
 	out := &BaselineOutcome{File: name, Fixed: []BaselineEntry{}}
 	kept := res.Findings[:0]
 	for _, f := range res.Findings {
-		file := rel(f.File)
+		file := rel(f)
 		k := f.Rule + "\x00" + file + "\x00" + BaselineKey(f, file)
 		if idx := left[k]; !f.Suppressed && len(idx) > 0 {
 			left[k] = idx[1:]
@@ -125,4 +126,15 @@ func (b Baseline) Apply(res *Result, name string, rel func(string) string) {
 		}
 	}
 	res.Baseline = out
+}
+
+// RelTo gives a finding's path relative to dir (a baseline file's
+// directory), slash-separated, from its absolute path.
+func RelTo(dir string) func(Finding) string {
+	return func(f Finding) string {
+		if r, err := filepath.Rel(dir, f.Abs); err == nil {
+			return filepath.ToSlash(r)
+		}
+		return filepath.ToSlash(f.File)
+	}
 }

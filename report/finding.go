@@ -16,14 +16,17 @@ import (
 // its first character, to EndLine:EndColumn, the position just past its
 // last (columns count characters, from 1).
 type Finding struct {
-	Rule      string        `json:"rule"`
-	Severity  rule.Severity `json:"severity"`
-	File      string        `json:"file"`
-	Line      int           `json:"line"`
-	Column    int           `json:"column"`
-	EndLine   int           `json:"end_line"`
-	EndColumn int           `json:"end_column"`
-	Message   string        `json:"message"`
+	Rule     string        `json:"rule"`
+	Severity rule.Severity `json:"severity"`
+	File     string        `json:"file"` // as shown: relative to the working directory when below it
+	// Abs is the file's absolute path, for the steps after the checks
+	// (changed lines, the baseline, fixes); no output carries it.
+	Abs       string `json:"-"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+	Message   string `json:"message"`
 	// Fingerprint identifies the finding across runs while lines move
 	// (see Fingerprint).
 	Fingerprint    string `json:"fingerprint,omitempty"`

@@ -10,7 +10,10 @@ import (
 // the way a finding's span does (columns count characters), for readers
 // that work in lines: SARIF, editors.
 type Edit struct {
-	File      string `json:"file"`
+	File string `json:"file"`
+	// Abs is the file's absolute path, where --fix writes; no output
+	// carries it.
+	Abs       string `json:"-"`
 	Start     int    `json:"start"`
 	End       int    `json:"end"`
 	Line      int    `json:"line"`

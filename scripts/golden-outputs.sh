@@ -8,6 +8,12 @@
 # directory below each CORPUS_DIR (for example workflows of real projects,
 # kept outside this repository), plus `rules` and `explain` of every rule,
 # and compares the outputs and exit codes byte for byte.
+# Over the same directories it also runs the steps after the checks:
+# --baseline-write then lint with that baseline, --new-from-rev and
+# --new-from-merge-base on a two-commit git repository made from the
+# directory (the first commit holds the first half of each file's lines),
+# and --diff and --fix (the files --fix wrote are compared too). Each runs
+# in a scratch copy at the same path for both binaries.
 # Exits 1 and prints the differences when anything differs, 2 on misuse.
 set -eu
 
@@ -39,11 +45,66 @@ run() {
 			(cd "$d" && "$1" lint --color never --format "$f" . >>"$out" 2>&1) || echo "exit $?" >>"$out"
 		done
 	done
+	n=0
+	for d in $targets; do
+		n=$((n + 1))
+		adopt "$1" "$2/$n" "$d"
+	done
 	"$1" rules >"$2/rules" 2>&1 || echo "exit $?" >>"$2/rules"
 	for id in $("$1" rules --format json 2>/dev/null | sed -n 's/.*"id": *"\([^"]*\)".*/\1/p'); do
 		"$1" explain "$id" >>"$2/explain" 2>&1 || echo "exit $?" >>"$2/explain"
 	done
 }
+# lintin DIR OUT BIN ARGS...: BIN lint ARGS in DIR, output and exit code
+# appended to OUT.
+lintin() {
+	dir=$1 out=$2 bin=$3
+	shift 3
+	echo "# lint $*" >>"$out"
+	(cd "$dir" && "$bin" lint --color never "$@" >>"$out" 2>&1) || echo "exit $?" >>"$out"
+}
+
+# scratch DIR: a fresh copy of DIR at $tmp/w, the same path every time.
+scratch() {
+	rm -rf "$tmp/w"
+	cp -R "$1" "$tmp/w"
+	rm -rf "$tmp/w/.git"
+}
+
+# adopt BIN OUTPREFIX DIR: the adoption and fix runs over a copy of DIR.
+adopt() {
+	scratch "$3"
+	lintin "$tmp/w" "$2-baseline" "$1" --format json --baseline-write lint-baseline.json .
+	cat "$tmp/w/lint-baseline.json" >>"$2-baseline" 2>&1 || true
+	lintin "$tmp/w" "$2-baseline" "$1" --format json --baseline lint-baseline.json .
+	lintin "$tmp/w" "$2-baseline" "$1" --format text --baseline lint-baseline.json .
+
+	scratch "$3"
+	g() { git -C "$tmp/w" -c user.name=golden -c user.email=golden@example.invalid -c commit.gpgsign=false "$@"; }
+	g init -q -b main
+	find "$tmp/w" -type f ! -path '*/.git/*' | sort >"$tmp/files"
+	mkdir "$tmp/full"
+	while IFS= read -r f; do
+		mkdir -p "$tmp/full/$(dirname "${f#"$tmp/w/"}")"
+		cp "$f" "$tmp/full/${f#"$tmp/w/"}"
+		head -n $(($(wc -l <"$f") / 2)) "$tmp/full/${f#"$tmp/w/"}" >"$f"
+	done <"$tmp/files"
+	GIT_AUTHOR_DATE=2000-01-01T00:00:00Z GIT_COMMITTER_DATE=2000-01-01T00:00:00Z
+	export GIT_AUTHOR_DATE GIT_COMMITTER_DATE # the same commits for both binaries
+	g add -A && g commit -q -m half
+	cp -R "$tmp/full/." "$tmp/w/" && rm -rf "$tmp/full"
+	GIT_AUTHOR_DATE=2000-01-02T00:00:00Z GIT_COMMITTER_DATE=2000-01-02T00:00:00Z
+	g add -A && g commit -q -m full
+	lintin "$tmp/w" "$2-newfrom" "$1" --format json --new-from-rev HEAD~1 .
+	lintin "$tmp/w" "$2-newfrom" "$1" --format text --new-from-rev HEAD~1 .
+	lintin "$tmp/w" "$2-newfrom" "$1" --format sarif --new-from-merge-base HEAD~1 .
+
+	scratch "$3"
+	lintin "$tmp/w" "$2-fix" "$1" --diff .
+	lintin "$tmp/w" "$2-fix" "$1" --format json --fix .
+	diff -r "$3" "$tmp/w" >>"$2-fix" 2>&1 || true
+}
+
 mkdir "$tmp/a" "$tmp/b"
 run "$tmp/old" "$tmp/a"
 run "$tmp/new" "$tmp/b"

@@ -50,7 +50,7 @@ func lintOne(p *lint.Pass, wf *workspace.Workflow) {
 	proj := projects.at(wf)
 	if fresh, unsafe := projects.unsafeFiles(proj, wf); unsafe {
 		for _, e := range fresh {
-			e.File = projects.display(e.File)
+			e.File = p.Workspace.Display(e.File)
 			p.Fail(e)
 		}
 		proj = blind // lint this workflow without letting actionlint read those files
@@ -59,7 +59,7 @@ func lintOne(p *lint.Pass, wf *workspace.Workflow) {
 	for _, e := range sharedOnce(p).hold(wf, root, lintWorkflow(wf, proj)) {
 		// actionlint names where a problem starts; the span is the token
 		// there (a whole ${{ }} expression, a key, a value).
-		p.ReportSpan(Rule.ID, wf.File, wf.TokenSpan(workspace.Pos{Line: e.Line, Col: e.Column}), "%s [%s]", e.Message, e.Kind)
+		p.Reportf(Rule.ID, wf.File, wf.TokenSpan(workspace.Pos{Line: e.Line, Col: e.Column}), "%s [%s]", e.Message, e.Kind)
 	}
 }
 
@@ -124,7 +124,6 @@ var blind = &project{
 }
 
 type projects struct {
-	cwd      string // for display paths: the workspace is still loading when workflows arrive
 	mu       sync.Mutex
 	byRoot   map[string]*project
 	reported map[string]bool // input errors already reported, by file and message
@@ -132,8 +131,7 @@ type projects struct {
 }
 
 func newProjects() *projects {
-	cwd, _ := os.Getwd()
-	return &projects{cwd: cwd, byRoot: map[string]*project{}, reported: map[string]bool{}}
+	return &projects{byRoot: map[string]*project{}, reported: map[string]bool{}}
 }
 
 // checkOnce is checkFile, once per file for the run: many workflows call
@@ -146,14 +144,6 @@ func (ps *projects) checkOnce(root *inputfile.Root, file string) *report.InputEr
 	ie := checkFile(root, file)
 	ps.checked.Store(key, ie)
 	return ie
-}
-
-// display shows abs relative to the working directory when it is below.
-func (ps *projects) display(abs string) string {
-	if rel, err := filepath.Rel(ps.cwd, abs); err == nil && ps.cwd != "" && !strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.ToSlash(abs)
 }
 
 // at returns the project of a workflow: the directory above .github.

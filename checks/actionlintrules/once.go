@@ -95,7 +95,7 @@ func (o *onceFindings) report(p *lint.Pass) {
 		}
 		seen[h] = true
 		if u, ok := o.first[h.target]; ok {
-			p.ReportWith(Rule.ID, u.path, u.span, h.message)
+			p.Report(lint.Diagnostic{Rule: Rule.ID, Path: u.path, Span: u.span, Message: h.message})
 		}
 	}
 }

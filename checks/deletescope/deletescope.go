@@ -78,7 +78,7 @@ func checkWorkflow(p *lint.Pass, wf *workspace.Workflow) {
 			}
 			env := envChain(step.Env, job.Env, wf.AST.Env)
 			checkScript(p, run.Run.Value, env, nil, func(d deleteCall, msg string) {
-				p.ReportSpan(Rule.ID, wf.File, wf.LocateSpan(run.Run, int(d.start.Offset()), int(d.end.Offset())), "%s", msg)
+				p.Reportf(Rule.ID, wf.File, wf.LocateSpan(run.Run, int(d.start.Offset()), int(d.end.Offset())), "%s", msg)
 			})
 		}
 	}
@@ -102,7 +102,7 @@ func checkAction(p *lint.Pass, a *workspace.Action, callers map[string][]callerI
 		}
 		inputs := callers[filepath.Dir(a.Abs)]
 		checkScript(p, step.Run.Value, env, inputs, func(d deleteCall, msg string) {
-			p.ReportSpan(Rule.ID, a.File, a.LocateSpan(step.Run, int(d.start.Offset()), int(d.end.Offset())), "%s", msg)
+			p.Reportf(Rule.ID, a.File, a.LocateSpan(step.Run, int(d.start.Offset()), int(d.end.Offset())), "%s", msg)
 		})
 	}
 }
@@ -119,7 +119,7 @@ func checkMarkdown(p *lint.Pass, md *workspace.Markdown) {
 		checkScript(p, body, nil, nil, func(d deleteCall, msg string) {
 			from := f.Offset(int(d.start.Line()), int(d.start.Col()))
 			to := f.Offset(int(d.end.Line()), int(d.end.Col()))
-			p.ReportSpan(Rule.ID, md.File, md.OffsetSpan(from, to), "%s", msg)
+			p.Reportf(Rule.ID, md.File, md.OffsetSpan(from, to), "%s", msg)
 		})
 	}
 }

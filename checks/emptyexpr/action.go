@@ -49,9 +49,9 @@ func compositeSteps(p *lint.Pass, a *workspace.Action) {
 		e := emptiness.Template(v.Value, xs, actionResolver{a})
 		switch {
 		case e.Err != nil:
-			p.Report(Rule.ID, a.File, a.Locate(v, xs[0].Start), "continue-on-error: %s %s, and fromJSON of an empty string fails the step", e.Err.Expr, e.Err.Why)
+			p.Reportf(Rule.ID, a.File, workspace.Span{Start: a.Locate(v, xs[0].Start)}, "continue-on-error: %s %s, and fromJSON of an empty string fails the step", e.Err.Expr, e.Err.Why)
 		case e.MaybeEmpty():
-			p.Report(Rule.ID, a.File, a.Locate(v, xs[0].Start), "continue-on-error: %s can evaluate to '' where a boolean is required: %s %s%s",
+			p.Reportf(Rule.ID, a.File, workspace.Span{Start: a.Locate(v, xs[0].Start)}, "continue-on-error: %s can evaluate to '' where a boolean is required: %s %s%s",
 				clipExpr(v.Value, xs), e.Why.Expr, e.Why.Why, consequence("a boolean"))
 		}
 	}

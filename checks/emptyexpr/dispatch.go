@@ -117,7 +117,7 @@ func (c *checker) inputUse(at place, field string, s *actionlint.String, isIf bo
 // placeholderFix is the fix of one ${{ }} of a value: kept if the
 // placeholder, fixed, no longer reads an input that is empty only because
 // its default does not apply.
-func (c *checker) placeholderFix(at place, s *actionlint.String, x expr.Expr) lint.Detail {
+func (c *checker) placeholderFix(at place, s *actionlint.String, x expr.Expr) lint.Remedy {
 	return c.fallbackFix(s, []exprAt{placeholder(x)}, func(v *actionlint.String) bool {
 		y, ok := c.exprStartingAt(v, x.Start)
 		if !ok {
@@ -128,7 +128,7 @@ func (c *checker) placeholderFix(at place, s *actionlint.String, x expr.Expr) li
 	})
 }
 
-func (c *checker) reportUse(at place, field string, s *actionlint.String, off int, src string, u emptyUse, isIf bool, consumer string, fix lint.Detail) {
+func (c *checker) reportUse(at place, field string, s *actionlint.String, off int, src string, u emptyUse, isIf bool, consumer string, fix lint.Remedy) {
 	d := defaultOf(c.m, u.why.Expr)
 	switch {
 	case u.fails:
@@ -198,7 +198,7 @@ func (c *checker) runUse(at place, e *actionlint.ExecRun) {
 }
 
 // copiesFix is placeholderFix for every copy (same) of the placeholder x.
-func (c *checker) copiesFix(at place, s *actionlint.String, xs []expr.Expr, same map[int]bool, x expr.Expr) lint.Detail {
+func (c *checker) copiesFix(at place, s *actionlint.String, xs []expr.Expr, same map[int]bool, x expr.Expr) lint.Remedy {
 	var at2 []exprAt
 	for k, y := range xs {
 		if same[k] && y.Node != nil {

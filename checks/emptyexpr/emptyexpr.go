@@ -188,13 +188,13 @@ type checker struct {
 type finding struct {
 	span   workspace.Span
 	msg    string
-	detail lint.Detail
+	detail lint.Remedy
 	cap    rule.Severity // "" for the rule's severity
 }
 
 // reportWith reports a finding about the expression at value offset off
 // of s, once, with a detail (a fix, or why there is none).
-func (c *checker) reportWith(s *actionlint.String, off int, d lint.Detail, format string, args ...any) {
+func (c *checker) reportWith(s *actionlint.String, off int, d lint.Remedy, format string, args ...any) {
 	pos := c.m.wf.Locate(s, off)
 	if c.seen[pos] {
 		return

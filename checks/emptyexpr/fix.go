@@ -75,9 +75,9 @@ func condition(v string, src string, off int) exprAt {
 // fallbackFix is the fix for the dispatch-input reads in exprs of the
 // value s, checked by recheck (true: the check, run on the fixed value,
 // still reports).
-func (c *checker) fallbackFix(s *actionlint.String, exprs []exprAt, recheck func(fixed *actionlint.String) bool) lint.Detail {
+func (c *checker) fallbackFix(s *actionlint.String, exprs []exprAt, recheck func(fixed *actionlint.String) bool) lint.Remedy {
 	if c.dry {
-		return nil
+		return lint.Remedy{}
 	}
 	type change struct {
 		from, to int

@@ -214,11 +214,7 @@ func (ix *index) reportHeld(p *lint.Pass) {
 			deps = append(deps, c.path)
 		}
 		for _, f := range h.found {
-			var capped lint.Detail
-			if f.cap != "" {
-				capped = lint.AtMost(f.cap)
-			}
-			p.ReportWith(Rule.ID, h.path, f.span, f.msg, f.detail, lint.DependsOn(deps...), capped)
+			p.Report(lint.Diagnostic{Rule: Rule.ID, Path: h.path, Span: f.span, Message: f.msg, Remedy: f.detail, AtMost: f.cap, DependsOn: deps})
 		}
 	}
 	ix.held = nil

@@ -39,7 +39,7 @@ type waiting struct {
 	path   string
 	span   workspace.Span
 	msg    string
-	fix    lint.Detail
+	fix    lint.Remedy
 	judge  *callJudgement
 }
 
@@ -88,9 +88,9 @@ func localWorkflow(f *workspace.File, uses string) (string, bool) {
 
 // deferOrReport reports a finding now, or, when the verdict rests on
 // workflow_call inputs at their defaults, once the callers are known.
-func deferOrReport(p *lint.Pass, f *workspace.File, c continuation, span workspace.Span, msg string, fix lint.Detail) {
+func deferOrReport(p *lint.Pass, f *workspace.File, c continuation, span workspace.Span, msg string, fix lint.Remedy) {
 	if c.byCall == nil {
-		p.ReportWith(Rule.ID, f.Path, span, msg, fix)
+		p.Report(lint.Diagnostic{Rule: Rule.ID, Path: f.Path, Span: span, Message: msg, Remedy: fix})
 		return
 	}
 	cs := runCalls(p)
@@ -129,6 +129,6 @@ func reportWaiting(p *lint.Pass) {
 		if len(callers) > 0 {
 			msg += "; no call in this repository passes such a value (" + strings.Join(callers, ", ") + ")"
 		}
-		p.ReportWith(Rule.ID, w.path, w.span, msg, w.fix, lint.DependsOn(callers...))
+		p.Report(lint.Diagnostic{Rule: Rule.ID, Path: w.path, Span: w.span, Message: msg, Remedy: w.fix, DependsOn: callers})
 	}
 }

@@ -41,7 +41,7 @@ import (
 // jobStatus).
 
 // addStatus returns the fix that adds status to the condition cond.
-func addStatus(f *workspace.File, cond *actionlint.String, status string) lint.Detail {
+func addStatus(f *workspace.File, cond *actionlint.String, status string) lint.Remedy {
 	edits, err := condEdits(f, cond, status)
 	if err != nil {
 		return lint.WithoutFix(err.Error())
@@ -155,7 +155,7 @@ func guard(node actionlint.ExprNode, src string, at level) string {
 // step continues on error: the failure() call becomes g. In a plain
 // value that the call starts, `failure() && ` goes and g is written
 // last, since a plain value cannot start with "!".
-func replaceFailure(f *workspace.File, cond *actionlint.String, base int, call *actionlint.FuncCallNode, g string) lint.Detail {
+func replaceFailure(f *workspace.File, cond *actionlint.String, base int, call *actionlint.FuncCallNode, g string) lint.Remedy {
 	from := base + call.Token().Offset
 	to := from + len(callText(cond.Value[base:], call.Token().Offset))
 	desc := "replace failure() with " + g
@@ -186,7 +186,7 @@ func replaceFailure(f *workspace.File, cond *actionlint.String, base int, call *
 // `!failure() && !cancelled()` fixes), the fix also requires each such
 // need to have succeeded — which changes nothing while guard(need) says
 // the need is not skipped there; otherwise the fix is refused.
-func (j *jobFixes) jobStatus(wf *workspace.Workflow, job *actionlint.Job, status string, guard func(need string) bool) lint.Detail {
+func (j *jobFixes) jobStatus(wf *workspace.Workflow, job *actionlint.Job, status string, guard func(need string) bool) lint.Remedy {
 	edits, err := j.statusEdits(wf, job, status, guard)
 	if err != nil {
 		return lint.WithoutFix(err.Error())
@@ -201,7 +201,7 @@ func (j *jobFixes) jobStatus(wf *workspace.Workflow, job *actionlint.Job, status
 // skipped. Each of them gets `!cancelled()` with a test that its own
 // needs succeeded — what its implicit success() meant, without the
 // chain.
-func (j *jobFixes) chainStatus(wf *workspace.Workflow, job *actionlint.Job, status string, guard func(need string) bool) lint.Detail {
+func (j *jobFixes) chainStatus(wf *workspace.Workflow, job *actionlint.Job, status string, guard func(need string) bool) lint.Remedy {
 	edits, err := j.statusEdits(wf, job, status, guard)
 	if err != nil {
 		return lint.WithoutFix(err.Error())

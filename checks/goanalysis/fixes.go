@@ -20,13 +20,13 @@ import (
 // (go/token counts bytes).
 type sources map[string]*workspace.File
 
-func (s sources) file(path, display string) *workspace.File {
+func (s sources) file(ws *workspace.Workspace, path string) *workspace.File {
 	if f, ok := s[path]; ok {
 		return f
 	}
 	var f *workspace.File
 	if b, err := os.ReadFile(path); err == nil {
-		f = &workspace.File{Path: display, Src: b}
+		f = &workspace.File{Path: ws.Display(path), Abs: path, Src: b}
 	}
 	s[path] = f
 	return f
@@ -34,9 +34,9 @@ func (s sources) file(path, display string) *workspace.File {
 
 // fix turns a diagnostic's first suggested fix (what `go vet -fix` would
 // apply) into the finding's fix.
-func (s sources) fix(fset *token.FileSet, d analysis.Diagnostic, cwd string) lint.Detail {
+func (s sources) fix(ws *workspace.Workspace, fset *token.FileSet, d analysis.Diagnostic) lint.Remedy {
 	if len(d.SuggestedFixes) == 0 {
-		return nil
+		return lint.Remedy{}
 	}
 	sf := d.SuggestedFixes[0]
 	var edits []report.Edit
@@ -46,7 +46,7 @@ func (s sources) fix(fset *token.FileSet, d analysis.Diagnostic, cwd string) lin
 		if te.End.IsValid() {
 			end = fset.Position(te.End)
 		}
-		f := s.file(start.Filename, displayPath(start.Filename, cwd))
+		f := s.file(ws, start.Filename)
 		if f == nil || end.Offset < start.Offset || end.Offset > len(f.Src) {
 			return lint.WithoutFix("the fix's file could not be read back")
 		}
@@ -56,9 +56,9 @@ func (s sources) fix(fset *token.FileSet, d analysis.Diagnostic, cwd string) lin
 }
 
 // noFixNote says why a finding of a fixable Go rule has no fix.
-func noFixNote(ruleID string, d analysis.Diagnostic) lint.Detail {
+func noFixNote(ruleID string, d analysis.Diagnostic) lint.Remedy {
 	if ruleID != jsoninterp.Rule.ID || len(d.SuggestedFixes) > 0 {
-		return nil
+		return lint.Remedy{}
 	}
 	return lint.WithoutFix("only fmt.Sprintf of a flat JSON object whose values are all strings (or []byte under %s), " +
 		"with distinct keys, is rewritten; build this one with encoding/json by hand")
@@ -67,7 +67,7 @@ func noFixNote(ruleID string, d analysis.Diagnostic) lint.Detail {
 // dependsOn names, for analyzers that pass facts between packages, the
 // directories of the scanned packages the finding's package imports,
 // directly or not: a change there can make or unmake the finding.
-func dependsOn(act *checker.Action, cwd string) lint.Detail {
+func dependsOn(ws *workspace.Workspace, act *checker.Action) []string {
 	if len(act.Analyzer.FactTypes) == 0 {
 		return nil
 	}
@@ -80,7 +80,7 @@ func dependsOn(act *checker.Action, cwd string) lint.Detail {
 		}
 		seen[p] = true
 		if len(p.GoFiles) > 0 {
-			if d := displayPath(filepath.Dir(p.GoFiles[0]), cwd) + "/"; !slices.Contains(dirs, d) {
+			if d := ws.Display(filepath.Dir(p.GoFiles[0])) + "/"; !slices.Contains(dirs, d) {
 				dirs = append(dirs, d)
 			}
 		}
@@ -90,5 +90,5 @@ func dependsOn(act *checker.Action, cwd string) lint.Detail {
 	}
 	visit(act.Package)
 	slices.Sort(dirs)
-	return lint.DependsOn(dirs...)
+	return dirs
 }

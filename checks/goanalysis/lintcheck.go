@@ -40,7 +40,6 @@ func run(p *lint.Pass, opt Options) {
 		return
 	}
 	analyzers := enabledAnalyzers(p)
-	cwd, _ := os.Getwd()
 	l := loader{env: offlineEnv(os.Environ()), timeout: opt.GoTimeout}
 	groups := groupByModule(p.Workspace.GoDirs)
 	ctxt := buildContext(l.env)
@@ -49,18 +48,18 @@ func run(p *lint.Pass, opt Options) {
 		p.Fail(report.InputError{Message: fmt.Sprintf("Go packages: %v", err)})
 		return
 	}
-	s := &session{pass: p, loader: l, cwd: cwd, goarch: ctxt.GOARCH, root: root}
+	s := &session{pass: p, loader: l, goarch: ctxt.GOARCH, root: root}
 	var sets [][]*packages.Package
 	sets, s.scanned = readGroups(groups, ctxt, root)
 	for _, i := range moduleOrder(sets) {
 		pkgs := sets[i]
 		whole := s.loadGroup(groups[i], pkgs)
-		roots := usable(p, pkgs, cwd, whole)
+		roots := usable(p, pkgs, whole)
 		p.CountGoPackages(countPlain(roots))
 		if len(roots) == 0 || len(analyzers) == 0 {
 			continue
 		}
-		analyze(p, analyzers, roots, cwd)
+		analyze(p, analyzers, roots)
 	}
 }
 
@@ -78,7 +77,7 @@ func enabledAnalyzers(p *lint.Pass) []*analysis.Analyzer {
 
 // analyze runs the analyzers over roots, with facts flowing only between
 // them.
-func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Package, cwd string) {
+func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Package) {
 	byID := map[string]*packages.Package{}
 	for _, r := range roots {
 		byID[r.ID] = r
@@ -126,8 +125,12 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 				span.End = workspace.Pos{Line: end.Line, Col: end.Column}
 			}
 			id := suite.RuleID(act.Analyzer.Name)
-			p.ReportWith(id, displayPath(pos.Filename, cwd), span, d.Message,
-				src.fix(act.Package.Fset, d, cwd), dependsOn(act, cwd), noFixNote(id, d))
+			remedy := src.fix(p.Workspace, act.Package.Fset, d)
+			if remedy == (lint.Remedy{}) {
+				remedy = noFixNote(id, d)
+			}
+			p.Report(lint.Diagnostic{Rule: id, Path: p.Workspace.Display(pos.Filename), Span: span, Message: d.Message,
+				Remedy: remedy, DependsOn: dependsOn(p.Workspace, act)})
 		}
 	}
 }
@@ -141,7 +144,7 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 // already has one warning for all of them). A go.sum without the needed
 // lines leaves every package that imports the module in part; one line
 // names the first and counts the others, rather than a warning each.
-func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) []*packages.Package {
+func usable(p *lint.Pass, pkgs []*packages.Package, warnEach bool) []*packages.Package {
 	var ok []*packages.Package
 	var first *report.InputError // the module's warning, at its first package loaded in part
 	var firstPkg string
@@ -169,7 +172,7 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) [
 			continue
 		}
 		if e, bad := parseError(pkg); bad {
-			once(located(pkg, e, cwd, fmt.Sprintf("Go package %s does not parse: %s", pkg.PkgPath, e.Msg)), true)
+			once(located(p.Workspace, pkg, e, fmt.Sprintf("Go package %s does not parse: %s", pkg.PkgPath, e.Msg)), true)
 			continue
 		}
 		e := pkg.Errors[0] // an import that failed comes first, with its cause
@@ -188,7 +191,7 @@ func usable(p *lint.Pass, pkgs []*packages.Package, cwd string, warnEach bool) [
 		case pkg.PkgPath != firstPkg && !slices.Contains(others, pkg.PkgPath):
 			others = append(others, pkg.PkgPath) // test variants repeat a package
 		}
-		once(located(pkg, e, cwd, msg), false)
+		once(located(p.Workspace, pkg, e, msg), false)
 	}
 	return ok
 }
@@ -221,7 +224,7 @@ func parseError(pkg *packages.Package) (packages.Error, bool) {
 // position, which is always in a file of the package: an error placed
 // elsewhere (go list relays errors of the packages it imports) is put
 // on the package's first file instead.
-func located(pkg *packages.Package, e packages.Error, cwd, msg string) report.InputError {
+func located(ws *workspace.Workspace, pkg *packages.Package, e packages.Error, msg string) report.InputError {
 	ierr := report.InputError{Message: oneLine(msg)}
 	file, line, col, found := splitPos(e.Pos)
 	if !found || !filepath.IsAbs(file) || !slices.Contains(pkg.GoFiles, file) {
@@ -230,7 +233,7 @@ func located(pkg *packages.Package, e packages.Error, cwd, msg string) report.In
 		}
 		file, line, col = pkg.GoFiles[0], 0, 0
 	}
-	ierr.File, ierr.Line, ierr.Column = displayPath(file, cwd), line, col
+	ierr.File, ierr.Line, ierr.Column = ws.Display(file), line, col
 	return ierr
 }
 
@@ -363,13 +366,4 @@ func moduleRoot(dir string) string {
 		}
 		dir = parent
 	}
-}
-
-// displayPath matches the workspace's display paths: relative to the
-// working directory when below it, slash-separated.
-func displayPath(abs, cwd string) string {
-	if rel, err := filepath.Rel(cwd, abs); err == nil && !strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.ToSlash(abs)
 }

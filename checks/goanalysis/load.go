@@ -20,6 +20,7 @@ import (
 
 	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/lint"
+	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
 )
 
@@ -87,7 +88,6 @@ func missingDeps(roots []*packages.Package, deps map[string]*packages.Package) [
 type session struct {
 	pass    *lint.Pass
 	loader  loader
-	cwd     string
 	goarch  string
 	root    *inputfile.Root              // the repository boundary Go files are read within
 	scanned map[string]*packages.Package // import path -> the package once checked (nil before)
@@ -111,7 +111,7 @@ func (s *session) loadGroup(g group, pkgs []*packages.Package) (whole bool) {
 		return ok
 	}))
 	if err != nil {
-		s.pass.Warn(moduleWarning(g, err, s.cwd))
+		s.pass.Warn(moduleWarning(s.pass.Workspace, g, err))
 		deps = s.loader.stdlib(pkgs, err)
 	}
 	if deps == nil {
@@ -195,10 +195,10 @@ func (l loader) stdlib(pkgs []*packages.Package, loadErr error) map[string]*pack
 
 // moduleWarning is the one warning for a module the go command could
 // not list.
-func moduleWarning(g group, err error, cwd string) report.InputError {
-	name, file := displayPath(g.dir, cwd), displayPath(g.dir, cwd)
+func moduleWarning(ws *workspace.Workspace, g group, err error) report.InputError {
+	name, file := ws.Display(g.dir), ws.Display(g.dir)
 	if modPath, _ := readModFile(g.dir); modPath != "" {
-		name, file = modPath, displayPath(filepath.Join(g.dir, "go.mod"), cwd)
+		name, file = modPath, ws.Display(filepath.Join(g.dir, "go.mod"))
 	}
 	how := "from their syntax and the standard library's types"
 	if errors.As(err, new(deadlineError)) {

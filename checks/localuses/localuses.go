@@ -150,8 +150,7 @@ func checkSteps(p *lint.Pass, f *workspace.File, root string, steps []step, top 
 		if what == "" || missing && (!top || madeBefore(root, rel, steps[:i])) {
 			continue
 		}
-		p.ReportWith(Rule.ID, f.Path, f.LocateSpan(s.uses, 0, len(s.uses.Value)), what,
-			lint.WithoutFix("where the action should come from is a decision for the workflow's author"))
+		p.Report(lint.Diagnostic{Rule: Rule.ID, Path: f.Path, Span: f.LocateSpan(s.uses, 0, len(s.uses.Value)), Message: what, Remedy: lint.WithoutFix("where the action should come from is a decision for the workflow's author")})
 	}
 }
 

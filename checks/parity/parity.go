@@ -28,7 +28,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -109,14 +108,12 @@ type runner struct {
 	p      *lint.Pass
 	files  map[string]*workspace.File // by absolute path: workspace files, then ones read here
 	broken map[string]bool            // files the workspace already reported as unreadable
-	cwd    string
-	cfg    string          // the configuration file as displayed
-	root   *inputfile.Root // sources and copies must stay inside the configuration's repository
+	cfg    string                     // the configuration file as displayed
+	root   *inputfile.Root            // sources and copies must stay inside the configuration's repository
 }
 
 func newRunner(p *lint.Pass) *runner {
 	r := &runner{p: p, files: map[string]*workspace.File{}, broken: map[string]bool{}}
-	r.cwd, _ = os.Getwd()
 	ws := p.Workspace
 	// Fresh File values: a File caches its line index on first use, and
 	// other checks use the workspace's Files concurrently. A workflow the
@@ -160,14 +157,7 @@ func repoBoundary(configDir string) *inputfile.Root {
 	return root
 }
 
-func (r *runner) display(p string) string {
-	if abs, err := filepath.Abs(p); err == nil && r.cwd != "" {
-		if rel, err := filepath.Rel(r.cwd, abs); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return filepath.ToSlash(p)
-}
+func (r *runner) display(p string) string { return r.p.Workspace.Display(p) }
 
 // file returns a file by path relative to the configuration directory,
 // from the workspace or from disk. ok is false when it was reported.
@@ -214,17 +204,17 @@ func (r *runner) file(rel string) (f *workspace.File, notFound bool, ok bool) {
 // its section makes it.
 func (r *runner) missing(pos config.Pos, spec config.Parity, format string, args ...any) {
 	p := workspace.Pos{Line: max(pos.Line, 1), Col: max(pos.Col, 1)} // its end: the token there
-	r.p.ReportWith(Missing.ID, r.cfg, workspace.Span{Start: p}, fmt.Sprintf(format, args...), r.specFiles(spec))
+	r.p.Report(lint.Diagnostic{Rule: Missing.ID, Path: r.cfg, Span: workspace.Span{Start: p}, Message: fmt.Sprintf(format, args...), DependsOn: r.specFiles(spec)})
 }
 
 // specFiles are the files a parity spec compares, as display paths.
-func (r *runner) specFiles(spec config.Parity) lint.Detail {
+func (r *runner) specFiles(spec config.Parity) []string {
 	path, _, _ := strings.Cut(spec.Source, "#")
 	files := []string{r.display(filepath.Join(r.p.Config.Dir, filepath.FromSlash(path)))}
 	for _, cp := range spec.Copies {
 		files = append(files, r.display(filepath.Join(r.p.Config.Dir, filepath.FromSlash(cp.File))))
 	}
-	return lint.DependsOn(files...)
+	return files
 }
 
 func (r *runner) spec(spec config.Parity) {
@@ -336,8 +326,8 @@ func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 	srcItems := prepare(src, cp.Replace)
 	for _, c := range copies {
 		if len(c.items) == 0 { // the marker is there but nothing follows it
-			r.p.ReportWith(Missing.ID, f.Path, c.marker, fmt.Sprintf("parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
-				spec.Name, cp.Section), lint.DependsOn(src.file.Path))
+			r.p.Report(lint.Diagnostic{Rule: Missing.ID, Path: f.Path, Span: c.marker, Message: fmt.Sprintf("parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
+				spec.Name, cp.Section), DependsOn: []string{src.file.Path}})
 			continue
 		}
 		cmpr := comparison{exact: spec.Mode == "exact", allowExtra: cp.ExtraItems == "allow", marker: c.marker}
@@ -346,7 +336,7 @@ func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 			cpyItems[i] = newItem(it.Text, f, c.span(it.Off, it.End))
 		}
 		for _, is := range cmpr.compare(srcItems, cpyItems) {
-			r.p.ReportWith(Drift.ID, f.Path, is.span, fmt.Sprintf("parity %s: %s", spec.Name, is.msg), lint.DependsOn(src.file.Path))
+			r.p.Report(lint.Diagnostic{Rule: Drift.ID, Path: f.Path, Span: is.span, Message: fmt.Sprintf("parity %s: %s", spec.Name, is.msg), DependsOn: []string{src.file.Path}})
 		}
 	}
 }

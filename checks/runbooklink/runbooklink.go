@@ -460,8 +460,8 @@ func (c *checker) relative(f *workspace.File, dest string, at workspace.Span) {
 
 // dependsOn names the link's target for --new-from-rev: a finding about
 // a link is new when its target changed (or went away).
-func (c *checker) dependsOn(abs string) lint.Detail {
-	return lint.DependsOn(c.p.Workspace.Display(abs))
+func (c *checker) dependsOn(abs string) []string {
+	return []string{c.p.Workspace.Display(abs)}
 }
 
 // target reports when the file, or the anchor in it, does not exist.
@@ -477,7 +477,7 @@ func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at 
 			Message: fmt.Sprintf("runbook-link: cannot check link to %s: %v", rel, inputfile.ErrOutside)})
 		return
 	case err != nil:
-		c.p.ReportWith(Rule.ID, f.Path, at, fmt.Sprintf("link %s: %s does not exist in this repository", link, rel), c.dependsOn(abs))
+		c.p.Report(lint.Diagnostic{Rule: Rule.ID, Path: f.Path, Span: at, Message: fmt.Sprintf("link %s: %s does not exist in this repository", link, rel), DependsOn: c.dependsOn(abs)})
 		return
 	}
 	if anchor == "" || st.IsDir() {
@@ -491,7 +491,7 @@ func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at 
 	anchors := c.fileAnchors(abs)
 	want := strings.ToLower(unescape(anchor))
 	if anchors != nil && !anchors[want] && !anchors[strings.TrimPrefix(want, "user-content-")] {
-		c.p.ReportWith(Rule.ID, f.Path, at, fmt.Sprintf("link %s: %s has no heading or anchor #%s", link, rel, anchor), c.dependsOn(abs))
+		c.p.Report(lint.Diagnostic{Rule: Rule.ID, Path: f.Path, Span: at, Message: fmt.Sprintf("link %s: %s has no heading or anchor #%s", link, rel, anchor), DependsOn: c.dependsOn(abs)})
 	}
 }
 
@@ -511,7 +511,7 @@ func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, a
 	}
 	for _, g := range m[1:] {
 		if n, err := strconv.Atoi(g); err == nil && n > lines {
-			c.p.ReportWith(Rule.ID, f.Path, at, fmt.Sprintf("link %s: %s has %d lines, so #%s points past its end", link, rel, lines, anchor), c.dependsOn(abs))
+			c.p.Report(lint.Diagnostic{Rule: Rule.ID, Path: f.Path, Span: at, Message: fmt.Sprintf("link %s: %s has %d lines, so #%s points past its end", link, rel, lines, anchor), DependsOn: c.dependsOn(abs)})
 			return
 		}
 	}

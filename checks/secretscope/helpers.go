@@ -121,7 +121,7 @@ const envRename = "scripts and expressions read an env or vars name by that name
 // its family that is allowed where the reference stands. With none, or
 // several (which scope the job needs is a choice), there is no fix; nor
 // for env. and vars. reads.
-func variantFix(p *lint.Pass, wf *workspace.Workflow, r ref) lint.Detail {
+func variantFix(p *lint.Pass, wf *workspace.Workflow, r ref) lint.Remedy {
 	if r.Context != "secrets" {
 		return lint.WithoutFix(envRename)
 	}

@@ -121,7 +121,7 @@ func checkActionVariants(p *lint.Pass, a *workspace.Action) {
 	for _, step := range a.Steps {
 		for _, kv := range step.Env {
 			if kv.Key != nil {
-				reportVariant(p, a.File, "env key "+kv.Key.Value, kv.Key.Value, func() (workspace.Span, lint.Detail) {
+				reportVariant(p, a.File, "env key "+kv.Key.Value, kv.Key.Value, func() (workspace.Span, lint.Remedy) {
 					return whole(a.File, kv.Key), lint.WithoutFix(envRename)
 				})
 			}
@@ -137,7 +137,7 @@ func checkActionVariants(p *lint.Pass, a *workspace.Action) {
 				if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 					continue
 				}
-				reportVariant(p, a.File, r.Context+"."+strings.ToUpper(r.Name), r.Name, func() (workspace.Span, lint.Detail) {
+				reportVariant(p, a.File, r.Context+"."+strings.ToUpper(r.Name), r.Name, func() (workspace.Span, lint.Remedy) {
 					return refSpan(a.File, s, e.Src, e.Offset(nil)+3, e.Offset(r.Token)),
 						lint.WithoutFix("an action's metadata is no place for a secret: pass the declared secret in as an input")
 				})
@@ -156,7 +156,7 @@ func checkScope(p *lint.Pass, wf *workspace.Workflow, refs []ref) {
 		if !ok || allowed(s, wf.Name, r.Job) {
 			continue
 		}
-		p.ReportSpan(ScopeRule.ID, wf.File, r.Span(), "secret %s is referenced in %s, which its allowed list (%s) does not cover",
+		p.Reportf(ScopeRule.ID, wf.File, r.Span(), "secret %s is referenced in %s, which its allowed list (%s) does not cover",
 			s.Name, where(wf.Name, r.Job), scopeList(s.Allowed))
 	}
 }
@@ -195,7 +195,7 @@ func reportBulk(p *lint.Pass, wf *workspace.Workflow, job string, span workspace
 	if len(leaked) == 0 {
 		return
 	}
-	p.ReportSpan(BulkRule.ID, wf.File, span, "%s, including %s, which %s not allowed in %s; pass only the secrets this job needs",
+	p.Reportf(BulkRule.ID, wf.File, span, "%s, including %s, which %s not allowed in %s; pass only the secrets this job needs",
 		what, strings.Join(leaked, ", "), isAre(len(leaked)), where(wf.Name, job))
 }
 
@@ -205,12 +205,12 @@ func checkVariants(p *lint.Pass, wf *workspace.Workflow, refs []ref, keys []*act
 		if r.Name == "" || (r.Context != "secrets" && r.Context != "vars" && r.Context != "env") {
 			continue
 		}
-		reportVariant(p, wf.File, r.Context+"."+strings.ToUpper(r.Name), r.Name, func() (workspace.Span, lint.Detail) {
+		reportVariant(p, wf.File, r.Context+"."+strings.ToUpper(r.Name), r.Name, func() (workspace.Span, lint.Remedy) {
 			return r.Span(), variantFix(p, wf, r)
 		})
 	}
 	for _, key := range keys {
-		reportVariant(p, wf.File, "env key "+key.Value, key.Value, func() (workspace.Span, lint.Detail) {
+		reportVariant(p, wf.File, "env key "+key.Value, key.Value, func() (workspace.Span, lint.Remedy) {
 			return whole(wf.File, key), lint.WithoutFix(envRename)
 		})
 	}
@@ -219,7 +219,7 @@ func checkVariants(p *lint.Pass, wf *workspace.Workflow, refs []ref, keys []*act
 // reportVariant reports name (shown as what) when it is in a family but
 // not declared; locate gives the finding's span and fix, worked out only
 // then.
-func reportVariant(p *lint.Pass, f *workspace.File, what, name string, locate func() (workspace.Span, lint.Detail)) {
+func reportVariant(p *lint.Pass, f *workspace.File, what, name string, locate func() (workspace.Span, lint.Remedy)) {
 	fam, ok := p.Config.FamilyOf(name)
 	if !ok {
 		return
@@ -230,12 +230,12 @@ func reportVariant(p *lint.Pass, f *workspace.File, what, name string, locate fu
 	span, fix := locate()
 	members := familyMembers(p.Config, fam)
 	if len(members) == 0 {
-		p.ReportWith(VariantRule.ID, f.Path, span, fmt.Sprintf("%s is in the %s family, which declares no secret; declare it under secrets: or remove it",
-			what, fam.Prefix), lint.WithoutFix("the family declares no secret to rename it to"))
+		p.Report(lint.Diagnostic{Rule: VariantRule.ID, Path: f.Path, Span: span, Message: fmt.Sprintf("%s is in the %s family, which declares no secret; declare it under secrets: or remove it",
+			what, fam.Prefix), Remedy: lint.WithoutFix("the family declares no secret to rename it to")})
 		return
 	}
-	p.ReportWith(VariantRule.ID, f.Path, span, fmt.Sprintf("%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
-		what, fam.Prefix, strings.Join(members, ", ")), fix)
+	p.Report(lint.Diagnostic{Rule: VariantRule.ID, Path: f.Path, Span: span, Message: fmt.Sprintf("%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
+		what, fam.Prefix, strings.Join(members, ", ")), Remedy: fix})
 }
 
 // checkRequired reports required consumers that no longer reference
@@ -259,14 +259,12 @@ func checkOneRequired(p *lint.Pass, s config.Secret, req config.Scope, found []c
 		}
 		// The reference went away anywhere in the file, not on the
 		// reported line.
-		p.ReportWith(RequiredRule.ID, c.path, c.span, fmt.Sprintf("%s is required to reference secret %s (%s) but no longer does",
-			consumer, s.Name, configPos(p, req.Pos)), lint.DependsOn(c.path))
+		p.Report(lint.Diagnostic{Rule: RequiredRule.ID, Path: c.path, Span: c.span, Message: fmt.Sprintf("%s is required to reference secret %s (%s) but no longer does",
+			consumer, s.Name, configPos(p, req.Pos)), DependsOn: []string{c.path}})
 	}
 	if len(found) == 0 {
 		at := workspace.Pos{Line: req.Pos.Line, Col: req.Pos.Col}
-		p.ReportWith(RequiredRule.ID, p.Workspace.Display(p.Config.Path), workspace.Span{Start: at},
-			fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow),
-			lint.DependsOn(p.Workspace.Display(filepath.Join(p.Workspace.RepoRoot, ".github", "workflows"))+"/"))
+		p.Report(lint.Diagnostic{Rule: RequiredRule.ID, Path: p.Workspace.Display(p.Config.Path), Span: workspace.Span{Start: at}, Message: fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow), DependsOn: []string{p.Workspace.Display(filepath.Join(p.Workspace.RepoRoot, ".github", "workflows")) + "/"}})
 	}
 }
 

@@ -78,7 +78,7 @@ func checkDefault(p *lint.Pass, a *workspace.Action, in *workspace.ActionInput) 
 			if available[r.Context] {
 				continue
 			}
-			p.ReportSpan(Rule.ID, a.File, a.LocateSpan(d, x.Start, x.End),
+			p.Reportf(Rule.ID, a.File, a.LocateSpan(d, x.Start, x.End),
 				"inputs.%s default: %s names the %s context, which the runner does not provide when it evaluates input defaults (only github, strategy, matrix, job, runner and hashFiles() are)",
 				in.Name, refText(x, r), r.Context)
 			break
@@ -127,11 +127,11 @@ func contextsIn(p *lint.Pass, a *workspace.Action, field string, s *actionlint.S
 			span := refSpan(a.File, s, x, r, bare && x.Start == 0 && !strings.HasPrefix(s.Value, "${{"))
 			switch {
 			case r.Context == "secrets":
-				p.ReportSpan(Rule.ID, a.File, span,
+				p.Reportf(Rule.ID, a.File, span,
 					"%s: %s is always empty in a composite action, which has no secrets context; pass the secret in as an input",
 					field, refText(x, r))
 			case !stepContexts[r.Context]:
-				p.ReportSpan(Rule.ID, a.File, span,
+				p.Reportf(Rule.ID, a.File, span,
 					"%s: %s names %q, which is not a context of a composite action's steps (those are %s), so the runner fails the step with \"Unrecognized named-value\"%s",
 					field, refText(x, r), r.Context, "github, env, vars, inputs, steps, runner, job, strategy, matrix", didYouMean(r.Context))
 			default:

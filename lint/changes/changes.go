@@ -31,7 +31,6 @@ import (
 	"strings"
 
 	"github.com/releasegate/releasegate/lint/workspace"
-	"github.com/releasegate/releasegate/report"
 )
 
 // Set is what changed in the working tree of a repository since a commit.
@@ -155,60 +154,15 @@ func (s *Set) Changed(abs string) bool {
 	return s.files.anyChanged(func(p string) bool { return r == "." || strings.HasPrefix(p, r+"/") })
 }
 
-// Filter removes from res the findings that are not new and records what
-// it did in res.NewFrom. abs turns a display path into an absolute one;
-// config is the configuration file ("" for none): when it changed, every
-// finding counts as new. ref is what the user named.
-func (s *Set) Filter(res *report.Result, abs func(string) string, config, ref string) {
-	out := &report.NewFromOutcome{Rev: s.Rev, Ref: ref}
-	res.NewFrom = out
-	if config != "" && s.Changed(config) {
-		return
-	}
-	s.compareAhead(res.Findings, abs)
-	kept := res.Findings[:0]
-	for _, f := range res.Findings {
-		if s.isNew(f, abs) {
-			kept = append(kept, f)
-			continue
-		}
-		out.Hidden++
-	}
-	res.Findings = kept
-}
-
-// compareAhead compares the files the findings are in and depend on in
-// one go, so that their old contents come from one git process.
-func (s *Set) compareAhead(findings []report.Finding, abs func(string) string) {
+// Compare works out in one go what changed in the files at the absolute
+// paths abs (old contents come from one git process), before Lines and
+// Changed ask about them one at a time.
+func (s *Set) Compare(abs []string) {
 	var rels []string
-	add := func(p string) {
+	for _, p := range abs {
 		if r, ok := s.rel(p); ok {
 			rels = append(rels, r)
 		}
 	}
-	for _, f := range findings {
-		add(abs(f.File))
-		for _, d := range f.DependsOn {
-			if !strings.HasSuffix(d, "/") {
-				add(abs(d))
-			}
-		}
-	}
 	s.files.compare(rels)
-}
-
-func (s *Set) isNew(f report.Finding, abs func(string) string) bool {
-	if s.Lines(abs(f.File), f.Line, max(f.Line, f.EndLine)) {
-		return true
-	}
-	for _, d := range f.DependsOn {
-		p := abs(d)
-		if strings.HasSuffix(d, "/") {
-			p += "/"
-		}
-		if s.Changed(p) {
-			return true
-		}
-	}
-	return false
 }

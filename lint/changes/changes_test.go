@@ -1,17 +1,16 @@
-package changes
+package changes_test
 
 import (
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/releasegate/releasegate/lint/changes"
 	"github.com/releasegate/releasegate/lint/linttest"
-	"github.com/releasegate/releasegate/report"
 )
 
 func newRepo(t *testing.T) *linttest.GitRepo { return linttest.NewGitRepo(t) }
@@ -50,7 +49,7 @@ func TestSince(t *testing.T) {
 	r.Write("b.yml", strings.Join(b, "\n"))
 	r.Write("new.yml", "n\nn\n")
 
-	s, err := Since(r.Dir, base)
+	s, err := changes.Since(r.Dir, base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,53 +87,6 @@ func TestSince(t *testing.T) {
 	}
 }
 
-// TestFilter: findings on unchanged lines are left out unless a file
-// they depend on changed; a changed configuration makes every finding
-// new.
-func TestFilter(t *testing.T) {
-	r := newRepo(t)
-	r.Write("w.yml", lines(10, "w"))
-	r.Write("target.md", "# T\n")
-	r.Write("cfg.yaml", "version: 1\n")
-	r.Commit("base")
-	w := strings.Split(lines(10, "w"), "\n")
-	w[4] = "changed"
-	r.Write("w.yml", strings.Join(w, "\n"))
-	r.Write("target.md", "# Renamed\n")
-
-	abs := func(p string) string { return filepath.Join(r.Dir, p) }
-	findings := []report.Finding{
-		{Rule: "a", File: "w.yml", Line: 5, EndLine: 5},
-		{Rule: "b", File: "w.yml", Line: 2, EndLine: 2},
-		{Rule: "c", File: "w.yml", Line: 8, EndLine: 8, DependsOn: []string{"target.md"}},
-		{Rule: "d", File: "w.yml", Line: 9, EndLine: 9, DependsOn: []string{"other.md"}},
-	}
-	s, err := Since(r.Dir, "HEAD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := &report.Result{Findings: slices.Clone(findings)}
-	s.Filter(res, abs, abs("cfg.yaml"), "HEAD")
-	var got []string
-	for _, f := range res.Findings {
-		got = append(got, f.Rule)
-	}
-	if !slices.Equal(got, []string{"a", "c"}) || res.NewFrom.Hidden != 2 || res.NewFrom.Ref != "HEAD" || len(res.NewFrom.Rev) != 40 {
-		t.Errorf("kept %v, outcome %+v; want [a c], 2 hidden", got, res.NewFrom)
-	}
-
-	r.Write("cfg.yaml", "version: 1\nrules: {a: off}\n")
-	s, err = Since(r.Dir, "HEAD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res = &report.Result{Findings: slices.Clone(findings)}
-	s.Filter(res, abs, abs("cfg.yaml"), "HEAD")
-	if len(res.Findings) != 4 {
-		t.Errorf("with the configuration changed, kept %d findings, want all 4", len(res.Findings))
-	}
-}
-
 func TestSinceMergeBase(t *testing.T) {
 	r := newRepo(t)
 	r.Write("w.yml", lines(6, "w"))
@@ -147,7 +99,7 @@ func TestSinceMergeBase(t *testing.T) {
 	r.Commit("main")
 	r.Git("checkout", "-q", "topic")
 
-	s, err := SinceMergeBase(r.Dir, "main")
+	s, err := changes.SinceMergeBase(r.Dir, "main")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,13 +109,13 @@ func TestSinceMergeBase(t *testing.T) {
 	if s.Changed(filepath.Join(r.Dir, "other.yml")) {
 		t.Error("a change on main after the branch point counts as the branch's")
 	}
-	if _, err := SinceMergeBase(r.Dir, "no-such-branch"); err == nil || !strings.Contains(err.Error(), "fetch it first") {
+	if _, err := changes.SinceMergeBase(r.Dir, "no-such-branch"); err == nil || !strings.Contains(err.Error(), "fetch it first") {
 		t.Errorf("unknown ref: %v", err)
 	}
-	if _, err := Since(r.Dir, "no-such-rev"); err == nil || !strings.Contains(err.Error(), "not a commit") {
+	if _, err := changes.Since(r.Dir, "no-such-rev"); err == nil || !strings.Contains(err.Error(), "not a commit") {
 		t.Errorf("unknown rev: %v", err)
 	}
-	if _, err := Since(t.TempDir(), "HEAD"); err == nil || !strings.Contains(err.Error(), "not inside a git repository") {
+	if _, err := changes.Since(t.TempDir(), "HEAD"); err == nil || !strings.Contains(err.Error(), "not inside a git repository") {
 		t.Errorf("outside a repository: %v", err)
 	}
 }
@@ -198,7 +150,7 @@ func TestRepositoryCommandsNotRun(t *testing.T) {
 				r.Git("config", tt.config[i], strings.ReplaceAll(tt.config[i+1], "$CMD", cmd))
 			}
 			r.Write("w.yml", "a\nc\n")
-			s, err := Since(r.Dir, "HEAD")
+			s, err := changes.Since(r.Dir, "HEAD")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -259,7 +211,7 @@ func TestNoLazyFetch(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dst, "w.yml"), []byte("a\nc\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Since(dst, "HEAD")
+	s, err := changes.Since(dst, "HEAD")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +269,7 @@ func TestSinceFileKinds(t *testing.T) {
 	must(t, os.Remove(filepath.Join(r.Dir, "to-link.yml")))
 	must(t, os.Symlink("same.yml", filepath.Join(r.Dir, "to-link.yml")))
 
-	s, err := Since(r.Dir, "HEAD")
+	s, err := changes.Since(r.Dir, "HEAD")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +317,7 @@ func TestSinceSHA256(t *testing.T) {
 	r.Write("b.yml", "a\nb\n")
 	r.Commit("base")
 	r.Write("b.yml", "a\nc\n")
-	s, err := Since(dir, "HEAD")
+	s, err := changes.Since(dir, "HEAD")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 func (f *File) Edit(start, end int, text string) report.Edit {
 	sp := f.OffsetSpan(start, end)
 	return report.Edit{
-		File: f.Path, Start: start, End: end,
+		File: f.Path, Abs: f.Abs, Start: start, End: end,
 		Line: sp.Start.Line, Column: sp.Start.Col, EndLine: sp.End.Line, EndColumn: sp.End.Col,
 		Text: text,
 	}

@@ -83,8 +83,15 @@ func (ws *Workspace) HasWorkflow(rel string) bool {
 	return slices.ContainsFunc(ws.Workflows, func(wf *Workflow) bool { return wf.Rel == rel })
 }
 
-// Display renders an absolute path the way findings show paths.
-func (ws *Workspace) Display(abs string) string { return displayPath(abs, ws.cwd) }
+// Display renders a path the way findings show paths: relative to the
+// working directory (Options.WorkingDir) when below it, slash-separated.
+// A relative path is taken as relative to the working directory.
+func (ws *Workspace) Display(path string) string {
+	if !filepath.IsAbs(path) && ws.cwd != "" {
+		path = filepath.Join(ws.cwd, path)
+	}
+	return DisplayPath(path, ws.cwd)
+}
 
 // Resolve turns a path as findings show it back into a file system path.
 func (ws *Workspace) Resolve(display string) string {
@@ -463,7 +470,7 @@ func (ws *Workspace) skipped(c classified) (bool, *report.InputError) {
 	if !isUnderGitHub(c.path) {
 		return true, nil
 	}
-	return true, &report.InputError{File: displayPath(c.path, ws.cwd), Message: "skipped, not checked: " + reason}
+	return true, &report.InputError{File: DisplayPath(c.path, ws.cwd), Message: "skipped, not checked: " + reason}
 }
 
 // irregular says why a listed file is not read, or "" when it is a
@@ -616,7 +623,7 @@ func (ws *Workspace) workflow(f *File) (*Workflow, *report.InputError) {
 }
 
 func (ws *Workspace) readFile(c candidate) (*File, *report.InputError) {
-	f := &File{Abs: c.path, Path: displayPath(c.path, ws.cwd), Rel: relSlash(ws.RepoRoot, c.path), root: c.root}
+	f := &File{Abs: c.path, Path: DisplayPath(c.path, ws.cwd), Rel: relSlash(ws.RepoRoot, c.path), root: c.root}
 	src, ierr := f.read()
 	if ierr != nil {
 		return nil, ierr
@@ -657,7 +664,10 @@ func (f *File) Loaded() *File {
 	return &File{Path: f.Path, Abs: f.Abs, Rel: f.Rel, Src: src, root: f.root}
 }
 
-func displayPath(abs, cwd string) string {
+// DisplayPath renders an absolute path the way findings show paths:
+// relative to cwd when below it, slash-separated. It is the one place
+// that decides; a Workspace's Display uses its working directory.
+func DisplayPath(abs, cwd string) string {
 	if rel, err := filepath.Rel(cwd, abs); err == nil && !strings.HasPrefix(rel, "..") {
 		return filepath.ToSlash(rel)
 	}

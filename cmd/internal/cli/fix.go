@@ -4,20 +4,23 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/releasegate/releasegate/cmd/internal/command"
+	"github.com/releasegate/releasegate/lint"
 	"github.com/releasegate/releasegate/lint/fix"
 	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
 )
 
 // fixes applies (--fix) or shows (--diff) the safe fixes of a run's
-// findings. After applying them it lints again, so the report and the
-// exit code say what is left.
-func (c *common) fixes(res *report.Result, l lintFlags, again func() (*report.Result, error), adopt *adoption) (*report.Result, error) {
+// findings. After applying them it runs lint again with the same options,
+// so the report and the exit code say what is left.
+func (c *common) fixes(res *report.Result, l lintFlags, opts lint.Options) (*report.Result, error) {
+	files := editedFiles(res.Findings)
 	plan, err := fix.NewPlan(res.Findings, fix.Options{
-		Read:    func(p string) ([]byte, error) { return os.ReadFile(absPath(p)) },
+		Read:    func(p string) ([]byte, error) { return os.ReadFile(files[p]) },
 		Fixable: c.fixable,
 	})
 	if err != nil {
@@ -42,7 +45,7 @@ func (c *common) fixes(res *report.Result, l lintFlags, again func() (*report.Re
 		c.note("nothing to fix")
 		return res, nil
 	}
-	if err := plan.Write(absPath); err != nil {
+	if err := plan.Write(func(p string) string { return files[p] }); err != nil {
 		return nil, err
 	}
 	names := make([]string, len(plan.Files))
@@ -50,18 +53,46 @@ func (c *common) fixes(res *report.Result, l lintFlags, again func() (*report.Re
 		names[i] = report.Text(f.Path)
 	}
 	c.note("fixed %s in %s", report.Plural(plan.Fixed(), "finding"), strings.Join(names, ", "))
-	after, err := again()
-	if err != nil {
-		return nil, err
+	return lint.Run(opts)
+}
+
+// editedFiles maps the display path of each file the findings' fixes
+// edit to its absolute path.
+func editedFiles(findings []report.Finding) map[string]string {
+	files := map[string]string{}
+	for _, f := range findings {
+		if f.Fix == nil {
+			continue
+		}
+		for _, e := range f.Fix.Edits {
+			files[e.File] = e.Abs
+		}
 	}
-	adopt.apply(after)
-	return after, nil
+	return files
 }
 
 // fixable reports whether a rule has automatic fixes.
 func (c *common) fixable(id string) bool {
 	r, ok := c.Rules.Get(id)
 	return ok && r.AutoFix != ""
+}
+
+// writeBaseline records every unsuppressed finding of res in file. A run
+// that could not check everything records nothing: its baseline would
+// miss the findings of what it could not read.
+func writeBaseline(res *report.Result, file string) error {
+	if len(res.Errors) > 0 {
+		return fmt.Errorf("--baseline-write: not written: %s could not be checked, and a baseline must cover the whole repository", report.Plural(len(res.Errors), "input"))
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return fmt.Errorf("--baseline-write: %w", err)
+	}
+	b := report.NewBaseline(res.Findings, report.RelTo(filepath.Dir(abs)))
+	if err := command.CreateFile(file, b.Write); err != nil {
+		return fmt.Errorf("--baseline-write: %w", err)
+	}
+	return nil
 }
 
 // recordBaseline writes the baseline of --baseline-write and reports the

@@ -1,11 +1,10 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -72,31 +71,16 @@ func runLint(c *common, paths []string, l lintFlags) error {
 	if err != nil {
 		return undecided(err)
 	}
-	run := func() (*report.Result, error) {
-		exclusions := cfg.NewExclusions()
-		res, err := lint.Run(lint.Options{
-			Load: workspace.Options{Paths: paths, Exclude: exclusions.Excluded}, Config: cfg, Checks: catalog.Checks(), Rules: c.Rules,
-			Disable: l.disable, EnableOnly: l.enableOnly,
-		})
-		if err == nil {
-			warnUnmatched(res, cfg, exclusions, paths)
-		}
-		return res, err
-	}
-	adopt, err := newAdoption(l, cfg, paths)
-	if err != nil {
-		return undecided(err)
-	}
-	res, err := run()
+	opts := lintOptions(c, cfg, paths, l)
+	res, err := lint.Run(opts)
 	if err != nil {
 		return undecided(err)
 	}
 	if l.baselineWrite != "" {
 		return c.recordBaseline(res, l, threshold)
 	}
-	adopt.apply(res)
 	if l.fix || l.diff {
-		if res, err = c.fixes(res, l, run, adopt); err != nil {
+		if res, err = c.fixes(res, l, opts); err != nil {
 			return undecided(err)
 		}
 		if l.diff {
@@ -110,6 +94,25 @@ func runLint(c *common, paths []string, l lintFlags) error {
 		return undecided(err)
 	}
 	return withOutcome(res.Outcome(threshold), nil)
+}
+
+// lintOptions are the options of lint.Run that the flags and the
+// configuration ask for. The baseline is --baseline, or lint.baseline in
+// the configuration, except when --baseline-write records a new one.
+func lintOptions(c *common, cfg *config.Config, paths []string, l lintFlags) lint.Options {
+	opts := lint.Options{
+		Load: workspace.Options{Paths: paths}, Config: cfg, Checks: catalog.Checks(), Rules: c.Rules,
+		Disable: l.disable, EnableOnly: l.enableOnly,
+		NewFrom: cmp.Or(l.newFromRev, l.newFromMergeBase), NewFromMergeBase: l.newFromMergeBase != "",
+	}
+	switch {
+	case l.baselineWrite != "":
+	case l.baseline != "":
+		opts.Baseline, opts.BaselineSetting = l.baseline, "--baseline"
+	case cfg.Lint.Baseline != "":
+		opts.Baseline, opts.BaselineSetting = cfg.BaselinePath(), "lint.baseline"
+	}
+	return opts
 }
 
 // writeLint writes one run's result everywhere it was asked for: --format
@@ -138,49 +141,4 @@ func (c *common) writeLint(res *report.Result, sarif string, threshold rule.Seve
 		}
 	}
 	return nil
-}
-
-// warnUnmatched warns about exclude patterns that matched no file, when
-// the run scanned the whole directory the configuration governs (a run
-// over one subdirectory cannot tell).
-func warnUnmatched(res *report.Result, cfg *config.Config, ex *config.Exclusions, paths []string) {
-	if cfg.Path == "" || !scansDir(paths, cfg.Dir) {
-		return
-	}
-	for _, p := range ex.Unmatched() {
-		res.Warnings = append(res.Warnings, report.InputError{
-			File: displayPath(cfg.Path), Line: p.Pos.Line, Column: p.Pos.Col,
-			Message: fmt.Sprintf("exclude: %q matches no file (patterns are relative to the configuration's directory; ** matches any number of directories)", p.Glob),
-		})
-	}
-	res.Sort()
-}
-
-// scansDir reports whether one of the scanned paths is dir or above it.
-func scansDir(paths []string, dir string) bool {
-	for _, p := range paths {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			continue
-		}
-		if rel, err := filepath.Rel(abs, dir); err == nil && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel) {
-			return true
-		}
-	}
-	return false
-}
-
-// displayPath renders a path the way findings show paths: relative to the
-// working directory when inside it.
-func displayPath(p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return filepath.ToSlash(p)
-	}
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return filepath.ToSlash(abs)
 }

@@ -15,9 +15,9 @@ func TestAtMost(t *testing.T) {
 	r := rule.Rule{ID: "probe", Half: rule.Lint, Severity: rule.Warning, Summary: "s", Why: "w", Bad: "b", Good: "g", Fix: "f"}
 	check := lint.Check{Name: "probe", Rules: []rule.Rule{r}, Workflow: func(p *lint.Pass, wf *workspace.Workflow) {
 		span := wf.File.TokenSpan(workspace.Pos{Line: 1, Col: 1})
-		p.ReportWith(r.ID, wf.Path, span, "plain")
-		p.ReportWith(r.ID, wf.Path, span, "capped", lint.AtMost(rule.Note))
-		p.ReportWith(r.ID, wf.Path, span, "raised", lint.AtMost(rule.Error))
+		p.Reportf(r.ID, wf.File, span, "plain")
+		p.Report(lint.Diagnostic{Rule: r.ID, Path: wf.Path, Span: span, Message: "capped", AtMost: rule.Note})
+		p.Report(lint.Diagnostic{Rule: r.ID, Path: wf.Path, Span: span, Message: "raised", AtMost: rule.Error})
 	}}
 	const wf = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n"
 	for _, tc := range []struct {

@@ -11,7 +11,8 @@
 # Over the same directories it also runs the steps after the checks:
 # --baseline-write then lint with that baseline, --new-from-rev and
 # --new-from-merge-base on a two-commit git repository made from the
-# directory (the first commit holds the first half of each file's lines),
+# directory (the first commit holds the first half of each file's lines
+# but the whole configuration),
 # and --diff and --fix (the files --fix wrote are compared too). Each runs
 # in a scratch copy at the same path for both binaries.
 # Exits 1 and prints the differences when anything differs, 2 on misuse.
@@ -87,7 +88,10 @@ adopt() {
 	while IFS= read -r f; do
 		mkdir -p "$tmp/full/$(dirname "${f#"$tmp/w/"}")"
 		cp "$f" "$tmp/full/${f#"$tmp/w/"}"
-		head -n $(($(wc -l <"$f") / 2)) "$tmp/full/${f#"$tmp/w/"}" >"$f"
+		case ${f##*/} in
+		.releasegate.y*ml) ;; # a changed configuration makes every finding new
+		*) head -n $(($(wc -l <"$f") / 2)) "$tmp/full/${f#"$tmp/w/"}" >"$f" ;;
+		esac
 	done <"$tmp/files"
 	GIT_AUTHOR_DATE=2000-01-01T00:00:00Z GIT_COMMITTER_DATE=2000-01-01T00:00:00Z
 	export GIT_AUTHOR_DATE GIT_COMMITTER_DATE # the same commits for both binaries

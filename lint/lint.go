@@ -32,6 +32,8 @@ import (
 // Workflow (p.Shared), or the *workspace.Workflow itself for the few it
 // must look at again, so memory does not grow with whole trees.
 type Check struct {
+	// Name is the name of the check's package (its directory under
+	// checks/): one scheme for every check, whatever its rules are called.
 	Name     string
 	Rules    []rule.Rule
 	Workflow func(*Pass, *workspace.Workflow)

@@ -40,7 +40,7 @@ var Rule = rule.Rule{
 }
 
 // Check runs actionlint's rules over every workflow.
-var Check = lint.Check{Name: "actionlint", Rules: []rule.Rule{Rule}, Workflow: lintOne,
+var Check = lint.Check{Name: "actionlintrules", Rules: []rule.Rule{Rule}, Workflow: lintOne,
 	Run: func(p *lint.Pass) { sharedOnce(p).report(p) }}
 
 type projectsKey struct{}

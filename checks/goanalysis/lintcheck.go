@@ -32,7 +32,7 @@ func NewCheck(opt Options) lint.Check {
 	if opt.GoTimeout <= 0 {
 		opt.GoTimeout = defaultGoTimeout
 	}
-	return lint.Check{Name: "go-analyzers", Rules: Rules, Run: func(p *lint.Pass) { run(p, opt) }}
+	return lint.Check{Name: "goanalysis", Rules: Rules, Run: func(p *lint.Pass) { run(p, opt) }}
 }
 
 func run(p *lint.Pass, opt Options) {

@@ -1,6 +1,9 @@
 // Package lint runs releasegate's static checks over a workspace and
-// collects their findings, applying rule selection, severity overrides and
-// inline suppressions in one place so individual checks need not.
+// collects their findings. After the checks, the findings go through one
+// ordered chain of processors (process.go): rule selection and severity,
+// inline suppressions, unmatched exclude patterns, one sort, fingerprints,
+// the changed-lines filter and the baseline, so that individual checks
+// and the command line need not.
 package lint
 
 import (

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -343,5 +344,38 @@ func write(t testing.TB, file, content string) {
 	}
 	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWorkingDir: paths in findings are relative to the run's working
+// directory (lint.Options.Load.WorkingDir), not to the process's: a
+// finding at the configuration and its dependencies alike.
+func TestWorkingDir(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join(fixtures, "missing-anchor"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, cfgFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, wd := range []string{dir, filepath.Dir(dir)} {
+		res, err := lint.Run(lint.Options{
+			Load:   workspace.Options{Paths: []string{dir}, WorkingDir: wd},
+			Config: cfg, Checks: []lint.Check{parity.Check}, Rules: rule.NewSet(parity.Check.Rules),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefix, _ := filepath.Rel(wd, dir)
+		want := path.Join(filepath.ToSlash(prefix), cfgFile)
+		if len(res.Findings) != 1 || res.Findings[0].File != want {
+			t.Fatalf("working directory %s: findings\n%s want one at %s", wd, dump(res.Findings), want)
+		}
+		for _, d := range res.Findings[0].DependsOn {
+			if path.IsAbs(d) || (prefix != "." && !strings.HasPrefix(d, filepath.ToSlash(prefix)+"/")) {
+				t.Errorf("working directory %s: depends on %q, not relative to it", wd, d)
+			}
+		}
 	}
 }

@@ -203,7 +203,7 @@ func pairWants(dir string, marks []Pos) ([]*want, error) {
 		}
 		w, err := parseWant(text)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", path, n, err)
+			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
 		}
 		w.src = fmt.Sprintf("%s:%d", path, n)
 		key := fmt.Sprintf("%s:%d", w.File, w.Line)
@@ -262,7 +262,7 @@ func parseWant(text string) (*want, error) {
 	}
 	pattern, _ := strconv.Unquote(quoted)
 	if w.msg, err = regexp.Compile(pattern); err != nil {
-		return nil, fmt.Errorf("want line %q: %v", text, err)
+		return nil, fmt.Errorf("want line %q: %w", text, err)
 	}
 	return w, nil
 }

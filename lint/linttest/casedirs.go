@@ -113,32 +113,49 @@ func (w *want) String() string {
 }
 
 func runCaseDir(t *testing.T, dir string, checks []lint.Check) {
-	files, err := readCase(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, marks := Strip(files)
-	wants, err := pairWants(dir, marks)
+	files, wants, err := loadCase(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res := RunDir(t, Write(t, files), checks...)
+	for _, problem := range judge(dir, wants, res) {
+		t.Error(problem)
+	}
+}
+
+// loadCase reads a case directory: its files with the markers stripped,
+// and the findings its WantFile and markers expect.
+func loadCase(dir string) (map[string]string, []*want, error) {
+	files, err := readCase(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, marks := Strip(files)
+	wants, err := pairWants(dir, marks)
+	return files, wants, err
+}
+
+// judge compares a run's result with what the case wants and returns
+// one line per difference, positioned at the case's file.
+func judge(dir string, wants []*want, res *report.Result) []string {
+	var problems []string
 	for _, e := range res.Errors {
-		t.Errorf("input error: %+v", e)
+		problems = append(problems, fmt.Sprintf("input error: %+v", e))
 	}
 	for _, f := range res.Findings {
 		if f.Suppressed {
 			continue // suppressed findings are not reported
 		}
 		if problem := matchFinding(wants, f); problem != "" {
-			t.Errorf("%s:%d:%d-%d:%d: %s", filepath.Join(dir, f.File), f.Line, f.Column, f.EndLine, f.EndColumn, problem)
+			problems = append(problems, fmt.Sprintf("%s:%d:%d-%d:%d: %s", filepath.Join(dir, f.File), f.Line, f.Column, f.EndLine, f.EndColumn, problem))
 		}
 	}
 	for _, w := range wants {
 		if !w.matched {
-			t.Errorf("%s:%d:%d: missing finding %s (%s)", filepath.Join(dir, w.File), w.Line, w.Col, w, w.src)
+			problems = append(problems, fmt.Sprintf("%s:%d:%d: missing finding %s (%s)", filepath.Join(dir, w.File), w.Line, w.Col, w, w.src))
 		}
 	}
+	return problems
 }
 
 // matchFinding marks the want f fulfils and returns "", or says what is

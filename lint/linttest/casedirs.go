@@ -17,7 +17,7 @@ import (
 	"github.com/releasegate/releasegate/rule"
 )
 
-// WantFile is the file of a case directory that lists the findings the
+// wantFile is the file of a case directory that lists the findings the
 // case expects, one line each:
 //
 //	.github/workflows/w.yml:9 empty-expression "is empty when .* runs on push"
@@ -29,16 +29,17 @@ import (
 // takes as many want lines, paired in column order. Lines starting with #
 // are comments; a want file with no finding line means the case must stay
 // clean.
-const WantFile = "want"
+const wantFile = "want"
 
 // RunCaseDirs runs checks over every case directory below dir as a
-// subtest named by its path. A case directory holds a WantFile and a small
+// subtest named by its path. A case directory holds a wantFile and a small
 // repository laid out as in a real one (.github/workflows/*.yml,
 // action.yml, docs/*.md, .releasegate.yaml for config) with » and «
 // markers where findings start and end; the markers are stripped before
-// the checks run. A directory without a WantFile is a group of cases.
+// the checks run. A directory without a wantFile is a group of cases.
 // Every finding must be wanted (position, rule, severity, message) and
-// every wanted finding present; suppressed findings count as absent.
+// every wanted finding present (the severity and message where the want
+// line gives them); suppressed findings count as absent.
 // Directories named fuzz (Go's fuzz corpus) and src (analysistest) are
 // not cases.
 func RunCaseDirs(t *testing.T, dir string, checks ...lint.Check) {
@@ -70,7 +71,7 @@ func caseDirs(dir string) ([]string, error) {
 			continue
 		}
 		sub := filepath.Join(dir, e.Name())
-		if _, err := os.Stat(filepath.Join(sub, WantFile)); err == nil {
+		if _, err := os.Stat(filepath.Join(sub, wantFile)); err == nil {
 			out = append(out, sub)
 			continue
 		}
@@ -79,7 +80,7 @@ func caseDirs(dir string) ([]string, error) {
 			return nil, err
 		}
 		if len(more) == 0 {
-			return nil, fmt.Errorf("%s: neither a case (no %s file) nor a group of cases", sub, WantFile)
+			return nil, fmt.Errorf("%s: neither a case (no %s file) nor a group of cases", sub, wantFile)
 		}
 		out = append(out, more...)
 	}
@@ -88,7 +89,7 @@ func caseDirs(dir string) ([]string, error) {
 
 // want is one expected finding: a marker's position and its want line.
 type want struct {
-	Pos
+	mark
 	rule     string
 	severity rule.Severity // "" when not asserted
 	msg      *regexp.Regexp
@@ -124,13 +125,13 @@ func runCaseDir(t *testing.T, dir string, checks []lint.Check) {
 }
 
 // loadCase reads a case directory: its files with the markers stripped,
-// and the findings its WantFile and markers expect.
+// and the findings its wantFile and markers expect.
 func loadCase(dir string) (map[string]string, []*want, error) {
 	files, err := readCase(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	files, marks := Strip(files)
+	files, marks := stripMarkers(files)
 	wants, err := pairWants(dir, marks)
 	return files, wants, err
 }
@@ -184,7 +185,7 @@ func matchFinding(wants []*want, f report.Finding) string {
 }
 
 // readCase returns the files of a case directory (slash paths relative to
-// it), without its WantFile.
+// it), without its wantFile.
 func readCase(dir string) (map[string]string, error) {
 	files := map[string]string{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -192,7 +193,7 @@ func readCase(dir string) (map[string]string, error) {
 			return err
 		}
 		rel, err := filepath.Rel(dir, p)
-		if err != nil || rel == WantFile {
+		if err != nil || rel == wantFile {
 			return err
 		}
 		b, err := os.ReadFile(p)
@@ -202,10 +203,10 @@ func readCase(dir string) (map[string]string, error) {
 	return files, err
 }
 
-// pairWants reads dir's WantFile and pairs each line with a marker on the
+// pairWants reads dir's wantFile and pairs each line with a marker on the
 // line it names, in column order; markers and want lines must pair up.
-func pairWants(dir string, marks []Pos) ([]*want, error) {
-	path := filepath.Join(dir, WantFile)
+func pairWants(dir string, marks []mark) ([]*want, error) {
+	path := filepath.Join(dir, wantFile)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -229,7 +230,7 @@ func pairWants(dir string, marks []Pos) ([]*want, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	marked := map[string][]Pos{}
+	marked := map[string][]mark{}
 	for _, m := range marks {
 		key := fmt.Sprintf("%s:%d", m.File, m.Line)
 		marked[key] = append(marked[key], m)
@@ -240,15 +241,15 @@ func pairWants(dir string, marks []Pos) ([]*want, error) {
 		if len(ms) != len(ws) {
 			return nil, fmt.Errorf("%s: %d want line(s) for %s, which has %d » marker(s)", ws[0].src, len(ws), key, len(ms))
 		}
-		slices.SortFunc(ms, func(a, b Pos) int { return a.Col - b.Col })
+		slices.SortFunc(ms, func(a, b mark) int { return a.Col - b.Col })
 		for i, w := range ws {
-			w.Pos = ms[i]
+			w.mark = ms[i]
 			out = append(out, w)
 		}
 		delete(marked, key)
 	}
 	for key := range marked {
-		return nil, fmt.Errorf("%s: marker at %s has no line in %s", dir, key, WantFile)
+		return nil, fmt.Errorf("%s: marker at %s has no line in %s", dir, key, wantFile)
 	}
 	return out, nil
 }
@@ -265,7 +266,7 @@ func parseWant(text string) (*want, error) {
 	if id == "" {
 		return nil, fmt.Errorf("want line %q names no rule", text)
 	}
-	w := &want{Pos: Pos{File: file, Line: line}, rule: id}
+	w := &want{mark: mark{File: file, Line: line}, rule: id}
 	rest = strings.TrimSpace(rest)
 	if word, after, _ := strings.Cut(rest, " "); slices.Contains([]rule.Severity{rule.Note, rule.Warning, rule.Error}, rule.Severity(word)) {
 		w.severity, rest = rule.Severity(word), strings.TrimSpace(after)

@@ -12,7 +12,7 @@ import (
 // (the second with its end marked) and one on line 6, and its want file.
 var caseFiles = map[string]string{
 	".github/workflows/w.yml": "on: push\njobs:\n  a:\n    runs-on: »${{ vars.A }} »${{ vars.B }}«\n    steps:\n      - run: »make\n",
-	WantFile: "# two on a line, paired in column order\n" +
+	wantFile: "# two on a line, paired in column order\n" +
 		".github/workflows/w.yml:4 empty-expression error \"vars.A is empty\"\n" +
 		".github/workflows/w.yml:4 empty-expression `vars\\.B`\n" +
 		"\n.github/workflows/w.yml:6 other-rule warning\n",
@@ -98,7 +98,7 @@ func TestMalformedCases(t *testing.T) {
 		{"bad regexp", "a: »b\n", wf + ":1 r \"(\"\n", "missing closing )"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := Write(t, map[string]string{wf: tc.body, WantFile: tc.want})
+			dir := Write(t, map[string]string{wf: tc.body, wantFile: tc.want})
 			_, _, err := loadCase(dir)
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("error %v, want one containing %q", err, tc.err)

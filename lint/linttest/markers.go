@@ -5,43 +5,43 @@ import (
 	"unicode/utf8"
 )
 
-// Marker is placed in fixture text where a finding is expected to start;
-// EndMarker, optional, where its span ends (just past its last
-// character). Strip removes both.
+// startMarker is placed in a case's files where a finding is expected to
+// start; endMarker, optional, where its span ends (just past its last
+// character). stripMarkers removes both.
 const (
-	Marker    = "»"
-	EndMarker = "«"
+	startMarker = "»"
+	endMarker   = "«"
 )
 
-// Pos is an expected finding position. EndLine is 0 when no EndMarker
-// followed the Marker.
-type Pos struct {
+// mark is an expected finding position. EndLine is 0 when no endMarker
+// followed the startMarker.
+type mark struct {
 	File            string
 	Line, Col       int
 	EndLine, EndCol int
 }
 
-// Strip removes every marker from each file and returns the files and the
-// positions (1-based line and character column) the markers stood at. An
-// EndMarker closes the span of the Marker before it.
-func Strip(files map[string]string) (map[string]string, []Pos) {
+// stripMarkers removes every marker from each file and returns the files
+// and the positions (1-based line and character column) the markers stood
+// at. An endMarker closes the span of the startMarker before it.
+func stripMarkers(files map[string]string) (map[string]string, []mark) {
 	out := make(map[string]string, len(files))
-	var want []Pos
+	var want []mark
 	for name, body := range files {
 		line, col := 1, 1
 		open := -1
 		var b strings.Builder
 		for i := 0; i < len(body); {
 			switch {
-			case strings.HasPrefix(body[i:], Marker):
-				want = append(want, Pos{File: name, Line: line, Col: col})
+			case strings.HasPrefix(body[i:], startMarker):
+				want = append(want, mark{File: name, Line: line, Col: col})
 				open = len(want) - 1
-				i += len(Marker)
+				i += len(startMarker)
 				continue
-			case strings.HasPrefix(body[i:], EndMarker) && open >= 0:
+			case strings.HasPrefix(body[i:], endMarker) && open >= 0:
 				want[open].EndLine, want[open].EndCol = line, col
 				open = -1
-				i += len(EndMarker)
+				i += len(endMarker)
 				continue
 			}
 			r, w := utf8.DecodeRuneInString(body[i:])

@@ -214,7 +214,13 @@ func (ix *index) reportHeld(p *lint.Pass) {
 			deps = append(deps, c.path)
 		}
 		for _, f := range h.found {
-			p.Report(lint.Diagnostic{Rule: Rule.ID, Path: h.path, Span: f.span, Message: f.msg, Remedy: f.detail, AtMost: f.cap, DependsOn: deps})
+			p.Report(lint.Diagnostic{
+				Rule: Rule.ID, Path: h.path, Span: f.span,
+				Message:   f.msg,
+				Remedy:    f.detail,
+				AtMost:    f.cap,
+				DependsOn: deps,
+			})
 		}
 	}
 	ix.held = nil

@@ -324,9 +324,13 @@ func reportCascade(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, c *c
 	if prepared != "" {
 		why = fmt.Sprintf("although %q, which it also needs, runs there", prepared)
 	}
-	p.Report(lint.Diagnostic{Rule: Rule.ID, Path: wf.Path, Span: wf.TokenSpan(jobCondition(wf, j)), Message: fmt.Sprintf("job %q never runs on %s: %q is skipped there by its if: %s, and without a status function the implicit "+
-		"success() skips every job below a skipped one, %s; add `!failure() && !cancelled()` to this job's if:",
-		j.ID.Value, c.t.label, root.ID.Value, strings.TrimSpace(root.If.Value), why), Remedy: fixes.chainStatus(wf, j, "!failure() && !cancelled()", func(need string) bool { return !c.skipped[need] && !c.below[need] })})
+	p.Report(lint.Diagnostic{
+		Rule: Rule.ID, Path: wf.Path, Span: wf.TokenSpan(jobCondition(wf, j)),
+		Message: fmt.Sprintf("job %q never runs on %s: %q is skipped there by its if: %s, and without a status function the implicit "+
+			"success() skips every job below a skipped one, %s; add `!failure() && !cancelled()` to this job's if:",
+			j.ID.Value, c.t.label, root.ID.Value, strings.TrimSpace(root.If.Value), why),
+		Remedy: fixes.chainStatus(wf, j, "!failure() && !cancelled()", func(need string) bool { return !c.skipped[need] && !c.below[need] }),
+	})
 }
 
 // jobCondition is where a finding about a job's if: points: the
@@ -388,12 +392,16 @@ func checkFilterSkips(p *lint.Pass, wf *workspace.Workflow, fixes *jobFixes) {
 				continue
 			}
 			if other := otherOutputOf(reads, gate, b.Needs); other != "" {
-				p.Report(lint.Diagnostic{Rule: Rule.ID, Path: wf.Path, Span: wf.TokenSpan(jobCondition(wf, b)), Message: fmt.Sprintf("job %q is skipped whenever %q is (its if: %s), because without a status function a skipped need skips it, "+
-					"although it reads %s to decide for itself what to run; add `!failure() && !cancelled()` to this job's if:",
-					b.ID.Value, a.ID.Value, strings.TrimSpace(a.If.Value), other), Remedy: fixes.chainStatus(wf, b, "!failure() && !cancelled()", func(need string) bool {
-					n := w.Jobs[need]
-					return n != nil && n.If == nil && len(n.Needs) == 0 // runs whenever the workflow does
-				})})
+				p.Report(lint.Diagnostic{
+					Rule: Rule.ID, Path: wf.Path, Span: wf.TokenSpan(jobCondition(wf, b)),
+					Message: fmt.Sprintf("job %q is skipped whenever %q is (its if: %s), because without a status function a skipped need skips it, "+
+						"although it reads %s to decide for itself what to run; add `!failure() && !cancelled()` to this job's if:",
+						b.ID.Value, a.ID.Value, strings.TrimSpace(a.If.Value), other),
+					Remedy: fixes.chainStatus(wf, b, "!failure() && !cancelled()", func(need string) bool {
+						n := w.Jobs[need]
+						return n != nil && n.If == nil && len(n.Needs) == 0 // runs whenever the workflow does
+					}),
+				})
 				break
 			}
 		}

@@ -284,8 +284,12 @@ func check(p *lint.Pass, s site) bool {
 	}
 	switch {
 	case c.missing:
-		p.Report(lint.Diagnostic{Rule: Rule.ID, Path: s.f.Path, Span: span, Message: fmt.Sprintf("if: %s names %q, which is no earlier step of this job, so the test is never true and the %s never runs; check the step id",
-			found.text, found.id, s.at), Remedy: lint.WithoutFix("the test names a step id this job does not have before it: no status function makes it hold")})
+		p.Report(lint.Diagnostic{
+			Rule: Rule.ID, Path: s.f.Path, Span: span,
+			Message: fmt.Sprintf("if: %s names %q, which is no earlier step of this job, so the test is never true and the %s never runs; check the step id",
+				found.text, found.id, s.at),
+			Remedy: lint.WithoutFix("the test names a step id this job does not have before it: no status function makes it hold"),
+		})
 	case found.only && c.always:
 		reportSuccessResult(p, s, span, *found)
 	default:
@@ -308,9 +312,13 @@ func checkGuarded(p *lint.Pass, s site, node actionlint.ExprNode, src string, ba
 	fail := failureConjunct(node)
 	if s.at == jobLevel && fail != nil && s.above {
 		at := fail.Token().Offset
-		p.Report(lint.Diagnostic{Rule: Rule.ID, Path: s.f.Path, Span: s.f.LocateSpan(s.cond, base+at, base+at+len(callText(src, at))), Message: "if: failure() is never true here: every job above this one has continue-on-error: true, and a job that continues " +
-			"on error counts as succeeded even when it fails; to act on a failure, set an output from a failure() step of " +
-			"that job and test the output, or drop continue-on-error", Remedy: lint.WithoutFix("no status function makes it hold: the signal must come from the jobs above")})
+		p.Report(lint.Diagnostic{
+			Rule: Rule.ID, Path: s.f.Path, Span: s.f.LocateSpan(s.cond, base+at, base+at+len(callText(src, at))),
+			Message: "if: failure() is never true here: every job above this one has continue-on-error: true, and a job that continues " +
+				"on error counts as succeeded even when it fails; to act on a failure, set an output from a failure() step of " +
+				"that job and test the output, or drop continue-on-error",
+			Remedy: lint.WithoutFix("no status function makes it hold: the signal must come from the jobs above"),
+		})
 		return true
 	}
 	if readsNeeds(node) != (s.at == jobLevel) {
@@ -328,9 +336,13 @@ func checkGuarded(p *lint.Pass, s site, node actionlint.ExprNode, src string, ba
 		case t.only && c.always && (s.at == jobLevel || t.conclusion):
 			reportSuccessResult(p, s, span, t)
 		case s.at == stepLevel && fail != nil && c.ever && !c.missing:
-			p.Report(lint.Diagnostic{Rule: Rule.ID, Path: s.f.Path, Span: span, Message: fmt.Sprintf("if: %s is behind failure(), but step %q continues on error: when it fails the job goes on and failure() "+
-				"stays false, so this step does not run after that failure; write `%s && ...` instead of failure()",
-				t.text, t.id, guard(node, src, s.at)), Remedy: replaceFailure(s.f, s.cond, base, fail, guard(node, src, s.at))})
+			p.Report(lint.Diagnostic{
+				Rule: Rule.ID, Path: s.f.Path, Span: span,
+				Message: fmt.Sprintf("if: %s is behind failure(), but step %q continues on error: when it fails the job goes on and failure() "+
+					"stays false, so this step does not run after that failure; write `%s && ...` instead of failure()",
+					t.text, t.id, guard(node, src, s.at)),
+				Remedy: replaceFailure(s.f, s.cond, base, fail, guard(node, src, s.at)),
+			})
 		default:
 			return false
 		}
@@ -346,14 +358,22 @@ func checkGuarded(p *lint.Pass, s site, node actionlint.ExprNode, src string, ba
 // conclusion is 'success'; its outcome is 'failure').
 func reportSuccessResult(p *lint.Pass, s site, span workspace.Span, t test) {
 	if s.at == stepLevel {
-		p.Report(lint.Diagnostic{Rule: Rule.ID, Path: s.f.Path, Span: span, Message: fmt.Sprintf("if: %s is never true: step %q has continue-on-error: true, so when it fails its conclusion is "+
-			"'success' (its outcome is 'failure'); test steps.%s.outcome instead", t.text, t.id, t.id), Remedy: lint.WithoutFix("which property the handler means is the author's call: outcome sees the failure, conclusion never does")})
+		p.Report(lint.Diagnostic{
+			Rule: Rule.ID, Path: s.f.Path, Span: span,
+			Message: fmt.Sprintf("if: %s is never true: step %q has continue-on-error: true, so when it fails its conclusion is "+
+				"'success' (its outcome is 'failure'); test steps.%s.outcome instead", t.text, t.id, t.id),
+			Remedy: lint.WithoutFix("which property the handler means is the author's call: outcome sees the failure, conclusion never does"),
+		})
 		return
 	}
-	p.Report(lint.Diagnostic{Rule: Rule.ID, Path: s.f.Path, Span: span, Message: fmt.Sprintf("if: %s is never true: %s has continue-on-error: true, and a job that continues on error reports the result "+
-		"'success' to the jobs that need it even when it fails; to act on its failure, set an output from a failure() step "+
-		"of that job and test the output, or drop continue-on-error", t.text, needName(t.id)), Remedy: lint.WithoutFix("no status function makes the test hold: the signal must come from the needed job (an output set by a failure() step) " +
-		"or from dropping its continue-on-error")})
+	p.Report(lint.Diagnostic{
+		Rule: Rule.ID, Path: s.f.Path, Span: span,
+		Message: fmt.Sprintf("if: %s is never true: %s has continue-on-error: true, and a job that continues on error reports the result "+
+			"'success' to the jobs that need it even when it fails; to act on its failure, set an output from a failure() step "+
+			"of that job and test the output, or drop continue-on-error", t.text, needName(t.id)),
+		Remedy: lint.WithoutFix("no status function makes the test hold: the signal must come from the needed job (an output set by a failure() step) " +
+			"or from dropping its continue-on-error"),
+	})
 }
 
 func needName(id string) string {

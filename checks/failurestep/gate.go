@@ -87,10 +87,14 @@ func checkGate(p *lint.Pass, wf *workspace.Workflow, j *actionlint.Job, continue
 	if j.If != nil {
 		where = "its if: has no status function"
 	}
-	p.Report(lint.Diagnostic{Rule: Rule.ID, Path: wf.Path, Span: wf.TokenSpan(pos), Message: fmt.Sprintf("job %q reads %s (line %d) to act on the results of the jobs it needs, but %s, so the implicit success() "+
-		"skips the whole job as soon as a needed job fails or is skipped (and a skipped required check counts as "+
-		"passed); write `always() && ...` in the job's if:",
-		j.ID.Value, r.text, wf.Locate(r.at, r.off).Line, where), Remedy: fix("always()")})
+	p.Report(lint.Diagnostic{
+		Rule: Rule.ID, Path: wf.Path, Span: wf.TokenSpan(pos),
+		Message: fmt.Sprintf("job %q reads %s (line %d) to act on the results of the jobs it needs, but %s, so the implicit success() "+
+			"skips the whole job as soon as a needed job fails or is skipped (and a skipped required check counts as "+
+			"passed); write `always() && ...` in the job's if:",
+			j.ID.Value, r.text, wf.Locate(r.at, r.off).Line, where),
+		Remedy: fix("always()"),
+	})
 }
 
 // runsAfterFailure reports whether a job-level if: lets the job run after

@@ -129,8 +129,12 @@ func analyze(p *lint.Pass, analyzers []*analysis.Analyzer, roots []*packages.Pac
 			if remedy == (lint.Remedy{}) {
 				remedy = noFixNote(id, d)
 			}
-			p.Report(lint.Diagnostic{Rule: id, Path: p.Workspace.Display(pos.Filename), Span: span, Message: d.Message,
-				Remedy: remedy, DependsOn: dependsOn(p.Workspace, act)})
+			p.Report(lint.Diagnostic{
+				Rule: id, Path: p.Workspace.Display(pos.Filename), Span: span,
+				Message:   d.Message,
+				Remedy:    remedy,
+				DependsOn: dependsOn(p.Workspace, act),
+			})
 		}
 	}
 }

@@ -150,7 +150,11 @@ func checkSteps(p *lint.Pass, f *workspace.File, root string, steps []step, top 
 		if what == "" || missing && (!top || madeBefore(root, rel, steps[:i])) {
 			continue
 		}
-		p.Report(lint.Diagnostic{Rule: Rule.ID, Path: f.Path, Span: f.LocateSpan(s.uses, 0, len(s.uses.Value)), Message: what, Remedy: lint.WithoutFix("where the action should come from is a decision for the workflow's author")})
+		p.Report(lint.Diagnostic{
+			Rule: Rule.ID, Path: f.Path, Span: f.LocateSpan(s.uses, 0, len(s.uses.Value)),
+			Message: what,
+			Remedy:  lint.WithoutFix("where the action should come from is a decision for the workflow's author"),
+		})
 	}
 }
 

@@ -204,7 +204,11 @@ func (r *runner) file(rel string) (f *workspace.File, notFound bool, ok bool) {
 // its section makes it.
 func (r *runner) missing(pos config.Pos, spec config.Parity, format string, args ...any) {
 	p := workspace.Pos{Line: max(pos.Line, 1), Col: max(pos.Col, 1)} // its end: the token there
-	r.p.Report(lint.Diagnostic{Rule: Missing.ID, Path: r.cfg, Span: workspace.Span{Start: p}, Message: fmt.Sprintf(format, args...), DependsOn: r.specFiles(spec)})
+	r.p.Report(lint.Diagnostic{
+		Rule: Missing.ID, Path: r.cfg, Span: workspace.Span{Start: p},
+		Message:   fmt.Sprintf(format, args...),
+		DependsOn: r.specFiles(spec),
+	})
 }
 
 // specFiles are the files a parity spec compares, as display paths.
@@ -326,8 +330,12 @@ func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 	srcItems := prepare(src, cp.Replace)
 	for _, c := range copies {
 		if len(c.items) == 0 { // the marker is there but nothing follows it
-			r.p.Report(lint.Diagnostic{Rule: Missing.ID, Path: f.Path, Span: c.marker, Message: fmt.Sprintf("parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
-				spec.Name, cp.Section), DependsOn: []string{src.file.Path}})
+			r.p.Report(lint.Diagnostic{
+				Rule: Missing.ID, Path: f.Path, Span: c.marker,
+				Message: fmt.Sprintf("parity %s: marker %q is here but no list items or bold-led paragraphs follow it",
+					spec.Name, cp.Section),
+				DependsOn: []string{src.file.Path},
+			})
 			continue
 		}
 		cmpr := comparison{exact: spec.Mode == "exact", allowExtra: cp.ExtraItems == "allow", marker: c.marker}
@@ -336,7 +344,11 @@ func (r *runner) copy(spec config.Parity, src source, cp config.ParityCopy) {
 			cpyItems[i] = newItem(it.Text, f, c.span(it.Off, it.End))
 		}
 		for _, is := range cmpr.compare(srcItems, cpyItems) {
-			r.p.Report(lint.Diagnostic{Rule: Drift.ID, Path: f.Path, Span: is.span, Message: fmt.Sprintf("parity %s: %s", spec.Name, is.msg), DependsOn: []string{src.file.Path}})
+			r.p.Report(lint.Diagnostic{
+				Rule: Drift.ID, Path: f.Path, Span: is.span,
+				Message:   fmt.Sprintf("parity %s: %s", spec.Name, is.msg),
+				DependsOn: []string{src.file.Path},
+			})
 		}
 	}
 }

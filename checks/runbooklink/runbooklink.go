@@ -477,7 +477,11 @@ func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at 
 			Message: fmt.Sprintf("runbook-link: cannot check link to %s: %v", rel, inputfile.ErrOutside)})
 		return
 	case err != nil:
-		c.p.Report(lint.Diagnostic{Rule: Rule.ID, Path: f.Path, Span: at, Message: fmt.Sprintf("link %s: %s does not exist in this repository", link, rel), DependsOn: c.dependsOn(abs)})
+		c.p.Report(lint.Diagnostic{
+			Rule: Rule.ID, Path: f.Path, Span: at,
+			Message:   fmt.Sprintf("link %s: %s does not exist in this repository", link, rel),
+			DependsOn: c.dependsOn(abs),
+		})
 		return
 	}
 	if anchor == "" || st.IsDir() {
@@ -491,7 +495,11 @@ func (c *checker) target(f *workspace.File, link, abs, shown, anchor string, at 
 	anchors := c.fileAnchors(abs)
 	want := strings.ToLower(unescape(anchor))
 	if anchors != nil && !anchors[want] && !anchors[strings.TrimPrefix(want, "user-content-")] {
-		c.p.Report(lint.Diagnostic{Rule: Rule.ID, Path: f.Path, Span: at, Message: fmt.Sprintf("link %s: %s has no heading or anchor #%s", link, rel, anchor), DependsOn: c.dependsOn(abs)})
+		c.p.Report(lint.Diagnostic{
+			Rule: Rule.ID, Path: f.Path, Span: at,
+			Message:   fmt.Sprintf("link %s: %s has no heading or anchor #%s", link, rel, anchor),
+			DependsOn: c.dependsOn(abs),
+		})
 	}
 }
 
@@ -511,7 +519,11 @@ func (c *checker) lineAnchor(f *workspace.File, link, abs, rel, anchor string, a
 	}
 	for _, g := range m[1:] {
 		if n, err := strconv.Atoi(g); err == nil && n > lines {
-			c.p.Report(lint.Diagnostic{Rule: Rule.ID, Path: f.Path, Span: at, Message: fmt.Sprintf("link %s: %s has %d lines, so #%s points past its end", link, rel, lines, anchor), DependsOn: c.dependsOn(abs)})
+			c.p.Report(lint.Diagnostic{
+				Rule: Rule.ID, Path: f.Path, Span: at,
+				Message:   fmt.Sprintf("link %s: %s has %d lines, so #%s points past its end", link, rel, lines, anchor),
+				DependsOn: c.dependsOn(abs),
+			})
 			return
 		}
 	}

@@ -230,12 +230,20 @@ func reportVariant(p *lint.Pass, f *workspace.File, what, name string, locate fu
 	span, fix := locate()
 	members := familyMembers(p.Config, fam)
 	if len(members) == 0 {
-		p.Report(lint.Diagnostic{Rule: VariantRule.ID, Path: f.Path, Span: span, Message: fmt.Sprintf("%s is in the %s family, which declares no secret; declare it under secrets: or remove it",
-			what, fam.Prefix), Remedy: lint.WithoutFix("the family declares no secret to rename it to")})
+		p.Report(lint.Diagnostic{
+			Rule: VariantRule.ID, Path: f.Path, Span: span,
+			Message: fmt.Sprintf("%s is in the %s family, which declares no secret; declare it under secrets: or remove it",
+				what, fam.Prefix),
+			Remedy: lint.WithoutFix("the family declares no secret to rename it to"),
+		})
 		return
 	}
-	p.Report(lint.Diagnostic{Rule: VariantRule.ID, Path: f.Path, Span: span, Message: fmt.Sprintf("%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
-		what, fam.Prefix, strings.Join(members, ", ")), Remedy: fix})
+	p.Report(lint.Diagnostic{
+		Rule: VariantRule.ID, Path: f.Path, Span: span,
+		Message: fmt.Sprintf("%s is in the %s family but is not a declared secret (declared: %s); use one of those names",
+			what, fam.Prefix, strings.Join(members, ", ")),
+		Remedy: fix,
+	})
 }
 
 // checkRequired reports required consumers that no longer reference
@@ -259,12 +267,20 @@ func checkOneRequired(p *lint.Pass, s config.Secret, req config.Scope, found []c
 		}
 		// The reference went away anywhere in the file, not on the
 		// reported line.
-		p.Report(lint.Diagnostic{Rule: RequiredRule.ID, Path: c.path, Span: c.span, Message: fmt.Sprintf("%s is required to reference secret %s (%s) but no longer does",
-			consumer, s.Name, configPos(p, req.Pos)), DependsOn: []string{c.path}})
+		p.Report(lint.Diagnostic{
+			Rule: RequiredRule.ID, Path: c.path, Span: c.span,
+			Message: fmt.Sprintf("%s is required to reference secret %s (%s) but no longer does",
+				consumer, s.Name, configPos(p, req.Pos)),
+			DependsOn: []string{c.path},
+		})
 	}
 	if len(found) == 0 {
 		at := workspace.Pos{Line: req.Pos.Line, Col: req.Pos.Col}
-		p.Report(lint.Diagnostic{Rule: RequiredRule.ID, Path: p.Workspace.Display(p.Config.Path), Span: workspace.Span{Start: at}, Message: fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow), DependsOn: []string{p.Workspace.Display(filepath.Join(p.Workspace.RepoRoot, ".github", "workflows")) + "/"}})
+		p.Report(lint.Diagnostic{
+			Rule: RequiredRule.ID, Path: p.Workspace.Display(p.Config.Path), Span: workspace.Span{Start: at},
+			Message:   fmt.Sprintf("secret %s is required in workflow %q, but no such workflow exists (renamed or removed?)", s.Name, req.Workflow),
+			DependsOn: []string{p.Workspace.Display(filepath.Join(p.Workspace.RepoRoot, ".github", "workflows")) + "/"},
+		})
 	}
 }
 

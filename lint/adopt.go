@@ -30,8 +30,8 @@ type adoption struct {
 // newAdoption reads the baseline and asks git what changed. Anything it
 // cannot read is an error: a check must never pass because its baseline
 // went missing.
-func newAdoption(opts Options, cwd string) (*adoption, error) {
-	a := &adoption{}
+func newAdoption(opts Options) (*adoption, error) {
+	a, cwd := &adoption{}, opts.Load.WorkingDir
 	if opts.Config.Path != "" {
 		a.config = absIn(cwd, opts.Config.Path)
 	}

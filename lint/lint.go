@@ -131,7 +131,7 @@ func Run(opts Options) (*report.Result, error) {
 		}
 		opts.Load.WorkingDir = wd
 	}
-	adopt, err := newAdoption(opts, opts.Load.WorkingDir)
+	adopt, err := newAdoption(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +148,20 @@ func Run(opts Options) (*report.Result, error) {
 	if err := p.runChecks(opts); err != nil {
 		return nil, err
 	}
+	res := p.result()
+	r := &run{
+		ws: p.Workspace, cfg: opts.Config, sel: sel, cwd: opts.Load.WorkingDir, paths: opts.Load.Paths,
+		exclusions: exclusions, adoption: adopt,
+	}
+	for _, process := range r.processors() {
+		process(res)
+	}
+	return res, nil
+}
+
+// result is what the checks found and what the workspace counted, before
+// the processors.
+func (p *Pass) result() *report.Result {
 	ws := p.Workspace
 	res := &report.Result{
 		Findings: p.findings,
@@ -163,11 +177,7 @@ func Run(opts Options) (*report.Result, error) {
 	for _, md := range ws.Markdown {
 		res.Scanned.Fences += len(md.Fences)
 	}
-	r := &run{ws: ws, cfg: opts.Config, sel: sel, cwd: opts.Load.WorkingDir, paths: opts.Load.Paths, exclusions: exclusions, adoption: adopt}
-	for _, process := range r.processors() {
-		process(res)
-	}
-	return res, nil
+	return res
 }
 
 // runChecks runs the enabled checks: their Workflow functions as the

@@ -21,9 +21,9 @@ type run struct {
 	ws         *workspace.Workspace
 	cfg        *config.Config
 	sel        *selection
-	cwd        string   // what display paths are relative to
-	paths      []string // the paths scanned, as given
-	exclusions *config.Exclusions
+	cwd        string             // what display paths are relative to
+	paths      []string           // the paths scanned, as given
+	exclusions *config.Exclusions // nil when the workspace was given, not loaded
 	adoption   *adoption
 	// lines holds the first line of each finding, by file and number,
 	// read by readSources for fingerprint: files are read once.

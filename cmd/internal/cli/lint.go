@@ -106,7 +106,7 @@ func lintOptions(c *common, cfg *config.Config, paths []string, l lintFlags) lin
 		NewFrom: cmp.Or(l.newFromRev, l.newFromMergeBase), NewFromMergeBase: l.newFromMergeBase != "",
 	}
 	switch {
-	case l.baselineWrite != "":
+	case l.baselineWrite != "": // records every finding: none hidden
 	case l.baseline != "":
 		opts.Baseline, opts.BaselineSetting = l.baseline, "--baseline"
 	case cfg.Lint.Baseline != "":

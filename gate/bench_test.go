@@ -13,9 +13,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // benchLatency models a registry across the internet.
@@ -37,7 +37,7 @@ const benchLatency = 20 * time.Millisecond
 //
 //	go test ./internal/gate -run '^$' -bench VerifyVsNaive -benchtime 5x
 func BenchmarkVerifyVsNaive(b *testing.B) {
-	env, err := localregistry.StartEnv(2)
+	env, err := scenariotest.StartEnv(2)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,9 +11,10 @@ import (
 	"time"
 
 	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/registry/tagdelete"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // cleanupEnv is the seeds' half-published release in two registry:2
@@ -33,7 +34,7 @@ func startHalfPublished(t *testing.T, bothArches bool, mw func(http.Handler) htt
 	if mw == nil {
 		mw = func(h http.Handler) http.Handler { return h }
 	}
-	env, err := localregistry.StartEnv(2, localregistry.WithMiddleware(mw))
+	env, err := scenariotest.StartEnv(2, localregistry.WithMiddleware(mw))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,18 +8,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // TestPolicyMemoryBound: a user policy that would fill the memory of the
 // machine ends the run in decision error (exit 2) with the facts kept and
 // the bound named, as a registry that could not be verified does.
 func TestPolicyMemoryBound(t *testing.T) {
-	env, err := localregistry.StartEnv(1)
+	env, err := scenariotest.StartEnv(1)
 	if err != nil {
 		t.Fatal(err)
 	}

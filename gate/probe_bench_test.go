@@ -17,9 +17,9 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // BenchmarkCatalogProbeVsCurlLoop walks a registry of 200 repositories x 5
@@ -41,7 +41,7 @@ import (
 func BenchmarkCatalogProbeVsCurlLoop(b *testing.B) {
 	const repos = 200
 	start := time.Now()
-	cat := localregistry.Catalog(b, repos, 11)
+	cat := scenariotest.Catalog(b, repos, 11)
 	plantBenchFaults(b, cat)
 	want := cat.Broken()
 	fmt.Printf("catalog: %d repositories x %d tags, %d broken tags planted (set up in %s), %s per request\n",

@@ -11,15 +11,16 @@ import (
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
 	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // publishCatalog starts a registry (catalog pages of 4, so listing
 // paginates) with n repositories of scenario.CatalogTags.
 func publishCatalog(t *testing.T, n int) *scenario.Catalog {
-	return localregistry.Catalog(t, n, 3, localregistry.WithCatalogPage(4))
+	return scenariotest.Catalog(t, n, 3, localregistry.WithCatalogPage(4))
 }
 
 // breakCatalog plants the seeds' failures: an orphan index (a child

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 var (
@@ -127,7 +127,7 @@ func startSoakTargets(t *testing.T) []*soakTarget {
 	errs := make([]error, len(scenario.Scenarios))
 	var wg sync.WaitGroup
 	for i, s := range scenario.Scenarios {
-		env, err := localregistry.StartEnv(2)
+		env, err := scenariotest.StartEnv(2)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,8 @@ import (
 	"github.com/releasegate/releasegate/internal/faultproxy"
 	"github.com/releasegate/releasegate/internal/localregistry"
 	"github.com/releasegate/releasegate/internal/pushgateway"
-	"github.com/releasegate/releasegate/internal/scenario"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // probeJSON is the part of `gate probe --format json` these tests read.
@@ -80,7 +81,7 @@ func probeJSONRun(t *testing.T, args ...string) (int, probeJSON, string) {
 
 // catalogRegistry starts a registry with n repositories of release history.
 func catalogRegistry(t *testing.T, n int) *scenario.Catalog {
-	return localregistry.Catalog(t, n, 5, localregistry.WithCatalogPage(5))
+	return scenariotest.Catalog(t, n, 5, localregistry.WithCatalogPage(5))
 }
 
 // readMetrics parses a metrics file as node_exporter would.

@@ -18,7 +18,7 @@ import (
 	"github.com/releasegate/releasegate/cmd/internal/command"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/gate"
-	gateattest "github.com/releasegate/releasegate/gate/attest"
+	"github.com/releasegate/releasegate/gate/attestconfig"
 	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
@@ -261,7 +261,7 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 		}
 		att.TrustedRoot = tr
 	}
-	o.Attest = gateattest.Collector(att, cfg.Dir)
+	o.Attest = attestconfig.Collector(att, cfg.Dir)
 	fromConfig, err := insideRepository(cfg, gc.Policies)
 	if err != nil {
 		return o, err

@@ -1,11 +1,11 @@
-package attest_test
+package attestconfig_test
 
 import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
 
-	gateattest "github.com/releasegate/releasegate/gate/attest"
+	"github.com/releasegate/releasegate/gate/attestconfig"
 	"github.com/releasegate/releasegate/registry"
 )
 
@@ -40,7 +40,7 @@ func TestTargets(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, tg := range gateattest.Targets(repo, tc.version) {
+			for _, tg := range attestconfig.Targets(repo, tc.version) {
 				got = append(got, tg.Platform+"="+tg.Digest)
 			}
 			if len(got) != len(tc.want) {

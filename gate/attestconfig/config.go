@@ -1,4 +1,4 @@
-package attest
+package attestconfig
 
 import (
 	"path/filepath"

@@ -1,11 +1,11 @@
-// Package attest plugs attestation verification (registry/attest) into
+// Package attestconfig plugs attestation verification (registry/attest) into
 // the gate: it turns gate.attestations from the configuration into the
 // gate.AttestationCollector the CLI installs.
 // For every configured image whose version tag exists it checks the
 // version's index digest and each platform image digest, puts the facts
 // next to the image for the policies, and the run-wide summary (settings,
 // bundle counts) under "attestations".
-package attest
+package attestconfig
 
 import (
 	"context"

@@ -8,7 +8,6 @@ package config
 // the key), a flag its name.
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,7 +30,7 @@ var OnExistingValues = []string{"fail", "skip", "warn"}
 // complaint formats a rule's error; string arguments are clipped as
 // errf clips them.
 func complaint(format string, args ...any) error {
-	return errors.New(fmt.Sprintf(format, clipArgs(args)...))
+	return fmt.Errorf(format, clipArgs(args)...)
 }
 
 func clipArgs(args []any) []any {
@@ -43,7 +42,7 @@ func clipArgs(args []any) []any {
 	return args
 }
 
-// CheckPlatform: a platform is os/arch[/variant], lower case.
+// CheckPlatform refuses what is not a platform: os/arch[/variant], lower case.
 func CheckPlatform(s string) error {
 	if !platformRe().MatchString(s) {
 		return complaint("platform %q is not os/arch[/variant]", s)
@@ -51,7 +50,8 @@ func CheckPlatform(s string) error {
 	return nil
 }
 
-// CheckOnExisting: what an existing version tag means, fail, skip or warn.
+// CheckOnExisting refuses what an existing version tag cannot mean: it
+// means fail, skip or warn.
 func CheckOnExisting(s string) error { return checkEnum(s, OnExistingValues...) }
 
 func checkEnum(s string, allowed ...string) error {
@@ -61,8 +61,8 @@ func checkEnum(s string, allowed ...string) error {
 	return nil
 }
 
-// CheckTag: a tag as registries take it (what names a "kind" tag in the
-// error, e.g. "moving tag").
+// CheckTag refuses a tag registries do not take (kind names the tag in
+// the error, e.g. "moving tag").
 func CheckTag(kind, s string) error {
 	if !tagRe().MatchString(s) {
 		return complaint("%s %q is not a valid tag", kind, s)
@@ -72,8 +72,8 @@ func CheckTag(kind, s string) error {
 
 func checkMovingTag(s string) error { return CheckTag("moving tag", s) }
 
-// CheckArchTag: a per-arch tag template names {arch} and no placeholder
-// but {version}, {arch}, {os} and {variant}.
+// CheckArchTag refuses a per-arch tag template without {arch} or with a
+// placeholder other than {version}, {arch}, {os} and {variant}.
 func CheckArchTag(s string) error {
 	for _, ph := range placeholder().FindAllString(s, -1) {
 		switch ph {
@@ -88,7 +88,8 @@ func CheckArchTag(s string) error {
 	return nil
 }
 
-// CheckImage: an image is a repository reference, not a URL.
+// CheckImage refuses an image that is not a repository reference (a URL,
+// blanks, nothing).
 func CheckImage(s string) error {
 	if strings.ContainsAny(s, " \t") || s == "" || strings.Contains(s, "://") {
 		return complaint("image %q is not a repository reference like docker.io/org/app", s)
@@ -96,7 +97,7 @@ func CheckImage(s string) error {
 	return nil
 }
 
-// CheckCatalog: a registry a probe walks is HOST[:PORT].
+// CheckCatalog refuses a registry to walk that is not HOST[:PORT].
 func CheckCatalog(s string) error {
 	if !hostRe().MatchString(s) {
 		return complaint("%q is not HOST[:PORT]", s)
@@ -104,8 +105,8 @@ func CheckCatalog(s string) error {
 	return nil
 }
 
-// CheckProbeGlob: a probe's repository or tag glob, with a leading ! to
-// exclude, within the bounds on globs.
+// CheckProbeGlob refuses what is not a probe's repository or tag glob
+// (with a leading ! to exclude) or is past the bounds on globs.
 func CheckProbeGlob(s string) error {
 	if err := probeGlobSyntax(s); err != nil {
 		return err

@@ -65,7 +65,7 @@ func BenchmarkVerifyVsNaive(b *testing.B) {
 		start := time.Now()
 		client := registry.New(registry.WithInsecureRegistry(hosts...))
 		res, err := Run(context.Background(), Options{
-			Phase: Verify, Version: scenario.Version, Images: images, Platforms: l.Platforms,
+			Phase: Verify{}, Version: scenario.Version, Images: images, Platforms: l.Platforms,
 			ArchTag: l.ArchTag, MovingTags: l.MovingTags, Client: client,
 		})
 		if err != nil || res.Decision != Pass {

@@ -20,9 +20,6 @@ import (
 	"github.com/releasegate/releasegate/rule"
 )
 
-// Cleanup is the phase name of `gate cleanup`.
-const Cleanup = "cleanup"
-
 // Cleanup item outcomes beyond tagdelete's.
 const (
 	Planned      = "planned"       // to delete; --apply not given
@@ -116,7 +113,7 @@ func RunCleanup(ctx context.Context, opts CleanupOptions) (*CleanupResult, error
 		res.Source = opts.LedgerFile
 	}
 	r := &runner{client: opts.Client, opts: Options{
-		Phase: Preflight, Version: opts.Version, Images: opts.Images, Platforms: opts.Platforms,
+		Phase: Preflight{}, Version: opts.Version, Images: opts.Images, Platforms: opts.Platforms,
 		ArchTag: opts.ArchTag, OnExisting: "fail", Client: opts.Client,
 	}}
 	if res.Facts, err = r.collect(ctx); err != nil {
@@ -157,9 +154,12 @@ func validateCleanup(o *CleanupOptions) error {
 	if o.FailOn == "" {
 		o.FailOn = rule.Error
 	}
-	base := Options{Phase: Preflight, Version: o.Version, Images: o.Images, Platforms: o.Platforms, ArchTag: o.ArchTag}
-	if err := validate(&base); err != nil {
-		return usagef("gate cleanup%s", strings.TrimPrefix(err.Error(), "gate preflight"))
+	base := Options{Version: o.Version, Images: o.Images, Platforms: o.Platforms, ArchTag: o.ArchTag}
+	if err := base.requireRelease(Cleanup); err != nil {
+		return err
+	}
+	if err := base.checkShared(); err != nil {
+		return err
 	}
 	if o.Client == nil {
 		o.Client = registry.New(registry.WithDeleteScope())

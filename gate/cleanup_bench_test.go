@@ -59,7 +59,7 @@ func BenchmarkCleanupRequests(b *testing.B) {
 		b.StopTimer()
 		halfPublish()
 		pc, pcount := counted()
-		if _, err := Run(context.Background(), Options{Phase: Preflight, Version: "2.0.0", Images: images,
+		if _, err := Run(context.Background(), Options{Phase: Preflight{}, Version: "2.0.0", Images: images,
 			Platforms: l.Platforms, ArchTag: l.ArchTag, OnExisting: "fail", Client: pc}); err != nil {
 			b.Fatal(err)
 		}

@@ -84,7 +84,7 @@ func (e *cleanupEnv) cleanup(t *testing.T, o CleanupOptions) *CleanupResult {
 func (e *cleanupEnv) preflight(t *testing.T) *Result {
 	t.Helper()
 	l := e.env.Layout
-	res, err := Run(context.Background(), Options{Phase: Preflight, Version: scenario.Version, Images: e.env.Images,
+	res, err := Run(context.Background(), Options{Phase: Preflight{}, Version: scenario.Version, Images: e.env.Images,
 		Platforms: l.Platforms, ArchTag: l.ArchTag, OnExisting: "fail", Client: registry.New(registry.WithInsecureRegistry(e.hosts()...))})
 	if err != nil {
 		t.Fatal(err)
@@ -360,7 +360,7 @@ func TestCleanupFromPartialRecord(t *testing.T) {
 	t.Parallel()
 	e := startHalfPublished(t, false, nil)
 	l := e.env.Layout
-	rec, err := Run(context.Background(), Options{Phase: Record, Version: scenario.Version, Images: e.env.Images,
+	rec, err := Run(context.Background(), Options{Phase: Record{}, Version: scenario.Version, Images: e.env.Images,
 		Platforms: l.Platforms, ArchTag: l.ArchTag, Client: registry.New(registry.WithInsecureRegistry(e.hosts()...))})
 	if err != nil {
 		t.Fatal(err)

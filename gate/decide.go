@@ -49,7 +49,8 @@ func failClosed(vs []policies.Violation, f *Facts) []policies.Violation {
 }
 
 func (r *runner) decide(vs []policies.Violation, f *Facts) string {
-	skipMode := r.opts.Phase == Preflight && r.opts.OnExisting == "skip"
+	_, preflight := r.opts.Phase.(Preflight)
+	skipMode := preflight && r.opts.OnExisting == "skip"
 	failed := false
 	for _, v := range vs {
 		if v.Rule == gaterule.Unverifiable {

@@ -36,7 +36,7 @@ func TestPolicyMemoryBound(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	res, err := Run(ctx, Options{
-		Phase: Verify, Version: scenario.Version, Images: env.Images[:1], Platforms: env.Layout.Platforms,
+		Phase: Verify{}, Version: scenario.Version, Images: env.Images[:1], Platforms: env.Layout.Platforms,
 		ArchTag: env.Layout.ArchTag, MovingTags: env.Layout.MovingTags,
 		Policies: []string{bomb}, PolicyMemory: 32 << 20,
 		Client: registry.New(registry.WithInsecureRegistry(env.Registries[0].Host)),

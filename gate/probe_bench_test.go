@@ -58,7 +58,7 @@ func BenchmarkCatalogProbeVsCurlLoop(b *testing.B) {
 	for range b.N {
 		start := time.Now()
 		client := registry.New(registry.WithInsecureRegistry(p.Host))
-		res, err := Run(context.Background(), Options{Phase: Probe, Catalogs: []string{p.Host}, Client: client})
+		res, err := Run(context.Background(), Options{Phase: Probe{Catalogs: []string{p.Host}}, Client: client})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -143,7 +143,7 @@ func heapWhileProbing(b *testing.B, host string, tags int) {
 		}
 	})
 	client := registry.New(registry.WithInsecureRegistry(host))
-	res, err := Run(context.Background(), Options{Phase: Probe, Catalogs: []string{host}, Client: client, Progress: progress})
+	res, err := Run(context.Background(), Options{Phase: Probe{Catalogs: []string{host}, Progress: progress}, Client: client})
 	if err != nil {
 		b.Fatal(err)
 	}

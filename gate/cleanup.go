@@ -108,7 +108,7 @@ func RunCleanup(ctx context.Context, opts CleanupOptions) (*CleanupResult, error
 	if err != nil {
 		return nil, err
 	}
-	res := &CleanupResult{Version: 1, Phase: Cleanup, Release: opts.Version, Source: "flags", Errors: []string{}}
+	res := &CleanupResult{Version: 1, Phase: cleanupName, Release: opts.Version, Source: "flags", Errors: []string{}}
 	if opts.Ledger != nil {
 		res.Source = opts.LedgerFile
 	}
@@ -119,7 +119,7 @@ func RunCleanup(ctx context.Context, opts CleanupOptions) (*CleanupResult, error
 	if res.Facts, err = r.collect(ctx); err != nil {
 		return nil, err
 	}
-	res.Facts.Phase = Cleanup
+	res.Facts.Phase = cleanupName
 	res.Items = candidates(ctx, opts, res.Facts)
 	if err := decideCleanup(ctx, engine, opts, res); err != nil {
 		res.Errors = append(res.Errors, err.Error())
@@ -155,7 +155,7 @@ func validateCleanup(o *CleanupOptions) error {
 		o.FailOn = rule.Error
 	}
 	base := Options{Version: o.Version, Images: o.Images, Platforms: o.Platforms, ArchTag: o.ArchTag}
-	if err := base.requireRelease(Cleanup); err != nil {
+	if err := base.requireRelease(cleanupName); err != nil {
 		return err
 	}
 	if err := base.checkShared(); err != nil {
@@ -264,7 +264,7 @@ type cleanupCandid struct {
 // decides, or whose facts are unknown, is kept and makes the run
 // undecided: nothing is deleted on a guess.
 func decideCleanup(ctx context.Context, e *policies.Engine, o CleanupOptions, res *CleanupResult) error {
-	in := cleanupInput{Phase: Cleanup, Version: o.Version, AllFromRun: o.AllFromRun, Platforms: res.Facts.Platforms, Images: res.Facts.Images}
+	in := cleanupInput{Phase: cleanupName, Version: o.Version, AllFromRun: o.AllFromRun, Platforms: res.Facts.Platforms, Images: res.Facts.Images}
 	for _, it := range res.Items {
 		in.Candidates = append(in.Candidates, cleanupCandid{it.Image, it.Tag, it.Ref, it.Kind, it.State, it.Digest, it.Recorded})
 	}

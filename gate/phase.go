@@ -28,7 +28,7 @@ const (
 	verifyName    = "verify"
 	recordName    = "record"
 	probeName     = "probe"
-	Cleanup       = "cleanup" // the name of gate cleanup, which gathers preflight's facts
+	cleanupName   = "cleanup" // the name of gate cleanup, which gathers preflight's facts
 )
 
 // Preflight checks, before a release, that its version is not already

@@ -15,10 +15,10 @@ import (
 // as the LoadErr that makes every image unverifiable: the run still
 // reports every other fact.
 func Load(a config.Attestations, configDir string) *gate.Attestations {
-	if !Configured(a) {
+	if !configured(a) {
 		return nil
 	}
-	v, err := NewVerifier(a, configDir)
+	v, err := newVerifier(a, configDir)
 	if err != nil {
 		return &gate.Attestations{LoadErr: err}
 	}

@@ -49,8 +49,7 @@ func failClosed(vs []policies.Violation, f *Facts) []policies.Violation {
 }
 
 func (r *runner) decide(vs []policies.Violation, f *Facts) string {
-	_, preflight := r.opts.Phase.(Preflight)
-	skipMode := preflight && r.opts.OnExisting == "skip"
+	skipMode := skipsExisting(&r.opts)
 	failed := false
 	for _, v := range vs {
 		if v.Rule == gaterule.Unverifiable {

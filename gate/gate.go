@@ -95,7 +95,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Version: 1, Phase: opts.Phase.Name(), Decision: r.decide(vs, facts),
 		Violations: vs, Facts: facts, Requests: opts.Client.Requests(),
 	}
-	if p, ok := opts.Phase.(Probe); ok {
+	if p, ok := opts.Phase.(Probe); ok { // a probe sums its walk up
 		res.Probe = r.summarize(p.Shard, facts, vs, res.Decision)
 	}
 	return res, nil

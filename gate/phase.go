@@ -66,6 +66,13 @@ type Probe struct {
 	Progress *Progress
 }
 
+// skipsExisting reports whether an existing version ends the run in
+// skip rather than fail: preflight with on-existing skip.
+func skipsExisting(o *Options) bool {
+	_, preflight := o.Phase.(Preflight)
+	return preflight && o.OnExisting == "skip"
+}
+
 // Name implements Phase.
 func (Preflight) Name() string { return preflightName }
 

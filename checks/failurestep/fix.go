@@ -105,27 +105,11 @@ func conditionBody(v, src string, off int) (from, to int) {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// enclosed reports an expression that parentheses enclose as a whole.
+// enclosed reports an expression that parentheses enclose as a whole:
+// the parenthesis that opens it closes at its end, not before, as in
+// (a) || (b).
 func enclosed(s string) bool {
-	if !strings.HasPrefix(s, "(") || !strings.HasSuffix(s, ")") {
-		return false
-	}
-	depth, quoted := 0, false
-	for i := range len(s) {
-		switch c := s[i]; {
-		case c == '\'':
-			quoted = !quoted
-		case quoted:
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-			if depth == 0 && i < len(s)-1 {
-				return false // closed before the end: (a) || (b)
-			}
-		}
-	}
-	return depth == 0
+	return strings.HasPrefix(s, "(") && expr.Closing(s, 1, '(', ')') == len(s)-1
 }
 
 // isOr reports a top-level ||, which binds looser than the && the fix

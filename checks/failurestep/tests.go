@@ -6,6 +6,7 @@ import (
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
+	"github.com/releasegate/releasegate/checks/internal/expr"
 )
 
 // kind is what a failure test is waiting for.
@@ -215,19 +216,9 @@ func slice(src string, a, b actionlint.ExprNode) (string, int) {
 
 // callText is the call that starts at off, up to its closing parenthesis.
 func callText(src string, off int) string {
-	depth, quoted := 0, false
-	for i := off; i < len(src); i++ {
-		switch c := src[i]; {
-		case c == '\'':
-			quoted = !quoted
-		case quoted:
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-			if depth == 0 {
-				return src[off : i+1]
-			}
+	if i := strings.IndexByte(src[off:], '('); i >= 0 {
+		if end := expr.Closing(src, off+i+1, '(', ')'); end >= 0 {
+			return src[off : end+1]
 		}
 	}
 	return strings.TrimSpace(src[off:])

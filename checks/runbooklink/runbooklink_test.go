@@ -11,7 +11,6 @@ import (
 	"github.com/releasegate/releasegate/checks/runbooklink"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/lint"
-	"github.com/releasegate/releasegate/lint/linttest"
 	"github.com/releasegate/releasegate/lint/workspace"
 	"github.com/releasegate/releasegate/report"
 	"github.com/releasegate/releasegate/rule"
@@ -147,88 +146,4 @@ func write(t *testing.T, file, content string) {
 	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// TestSpansFromTheSyntaxTree: links are found by the Markdown parser, at
-// any nesting, and each finding covers the link's destination (» starts,
-// « ends it); text in code is not a link.
-func TestSpansFromTheSyntaxTree(t *testing.T) {
-	repo := func(md string) map[string]string {
-		return map[string]string{
-			".releasegate.yaml":      "version: 1\ngate:\n  attestations:\n    identity:\n      source-repository: acme/widget\n",
-			"docs/runbooks/ok.md":    "# Ok\n\n## Steps <a name=\"old-steps\"></a>\n\nTokens and steps\n----------------\n",
-			"docs/runbooks/index.md": md,
-		}
-	}
-	linttest.RunCases(t, runbooklink.Rule.ID, runbooklink.Check, []linttest.Case{
-		{Name: "inline links, images and anchors", Files: repo("[a](ok.md#steps) [b](»ok.md#nope«) ![c](»img/x.png«)\n[d](ok.md#old-steps) [e](ok.md#tokens-and-steps) [f](<»no such.md«>)\n")},
-		{Name: "in a block quote inside a list item", Files: repo("1. First\n2. Then:\n\n   > See [the steps](»ok.md#step«)\n   > and [this](ok.md).\n")},
-		{Name: "reference definitions, used or not", Files: repo("See [the steps][s] and [again][s].\n\n[s]: »gone.md#x«\n  [t]: »other.md« \"unused\"\n")},
-		{Name: "links in code are not links", Files: repo("`[x](nope.md)`\n\n```md\n[y](nope.md)\n```\n\n- item\n\n      [z](nope.md)\n")},
-		{Name: "links to this repository as URLs", Files: repo("Bare »https://github.com/acme/widget/blob/main/docs/nope.md«.\n" +
-			"<»https://github.com/acme/widget/blob/main/docs/ok.md#nope«>\n" +
-			"[x](»https://github.com/acme/widget/blob/main/gone.md«)\n" +
-			"<a href=\"»https://github.com/acme/widget/tree/main/nowhere«\">x</a>\n" +
-			"https://github.com/someone/else/blob/main/nope.md\n")},
-		{Name: "heading anchors are GitHub's", Files: repo("# Été 2026: notes!\n\n## Notes\n\n## Notes\n\n[a](#été-2026-notes) [b](#notes-1) [c](»#notes-2«)\n")},
-	})
-}
-
-// TestOnlyRunbooksAreRead: links in product documentation (often site
-// routes or generated pages) are not judged; runbooks are, whichever way
-// they are known.
-func TestOnlyRunbooksAreRead(t *testing.T) {
-	const broken = "# Page\n\nSee [setup](»missing.md«).\n"
-	const brokenIgnored = "# Page\n\nSee [setup](missing.md) and [api](/docs/api/).\n"
-	linktoRunbook := "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n" +
-		"      - run: echo \"see https://github.com/acme/widget/blob/main/docs/recovery.md\"\n"
-	linttest.RunCases(t, runbooklink.Rule.ID, runbooklink.Check, []linttest.Case{
-		{Name: "product docs are not runbooks", Files: map[string]string{"docs/guide/install.md": brokenIgnored, "README.md": brokenIgnored}},
-		{Name: "a folder named runbooks", Files: map[string]string{"ops/Runbooks/tags.md": broken}},
-		{Name: "a file named as a runbook", Files: map[string]string{"docs/release-runbook.md": broken}},
-		{Name: "a file a workflow links to", Files: map[string]string{
-			".releasegate.yaml":             "version: 1\ngate:\n  attestations:\n    identity:\n      source-repository: acme/widget\n",
-			".github/workflows/release.yml": linktoRunbook,
-			"docs/recovery.md":              broken,
-			"docs/other.md":                 brokenIgnored,
-		}},
-		{Name: "a parity source", Files: map[string]string{
-			".releasegate.yaml":             "version: 1\nparity:\n  - name: p\n    source: docs/causes.md#causes\n    copies:\n      - file: .github/workflows/release.yml\n        section: Causes\n",
-			"docs/causes.md":                "# Causes\n\n- See [setup](»missing.md«).\n",
-			".github/workflows/release.yml": "on: push\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n",
-		}},
-		{Name: "configured runbooks globs", Files: map[string]string{
-			".releasegate.yaml":           "version: 1\nrunbooks: [\"handbook/**\"]\n",
-			"handbook/oncall/registry.md": broken,
-			"docs/guide.md":               brokenIgnored,
-		}},
-	})
-}
-
-// TestWorkflowLinks: links in a workflow's string values are found from
-// its syntax tree, descriptions included; a link in a comment is not a
-// link, and an anchored value used through aliases is one link. The last
-// three make the text and the tree disagree, and the workflow is read
-// again as YAML.
-func TestWorkflowLinks(t *testing.T) {
-	const base = "https://github.com/acme/widget/blob/main/docs/runbooks/"
-	repo := func(wf string) map[string]string {
-		return map[string]string{
-			".releasegate.yaml":            "version: 1\ngate:\n  attestations:\n    identity:\n      source-repository: acme/widget\n",
-			"docs/runbooks/ok.md":          "# Ok\n\n## Steps\n",
-			".github/workflows/notify.yml": wf,
-		}
-	}
-	linttest.RunCases(t, runbooklink.Rule.ID, runbooklink.Check, []linttest.Case{
-		{Name: "values and descriptions", Files: repo("on:\n  workflow_dispatch:\n    inputs:\n      why:\n        description: see »" + base + "gone.md«\n" +
-			"jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"»" + base + "ok.md#nope«\"\n      - run: echo " + base + "ok.md#steps\n" +
-			"        env:\n          DOC: '»${{ github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/missing.md«'\n")},
-		{Name: "a comment is not a link", Files: repo("on: push\n# " + base + "gone.md\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
-			"      - run: echo »" + base + "also-gone.md« # " + base + "gone-too.md\n")},
-		{Name: "an expression across lines", Files: repo("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n" +
-			"          echo \"»${{\n            github.server_url }}/${{ github.repository }}/blob/main/docs/runbooks/gone.md«\"\n")},
-		{Name: "a key the syntax tree does not keep", Files: repo("on: push\nx-runbook: »" + base + "gone.md«\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n")},
-		{Name: "an alias repeats one link", Files: repo("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env:\n      DOC: &doc »" + base + "gone.md«\n" +
-			"    steps:\n      - run: echo hi\n        env:\n          AGAIN: *doc\n")},
-	})
 }

@@ -1,5 +1,7 @@
-// Package linttest runs lint checks over small repositories written by a
-// test, so rule tests can state their input inline and assert findings.
+// Package linttest runs lint checks over small repositories: case
+// directories kept under a check's testdata, each with the findings it
+// wants (RunCaseDirs), or repositories a test writes (Run, Write, RunDir)
+// where a table of cases does not fit: properties, generated YAML, fixes.
 package linttest
 
 import (

@@ -133,7 +133,7 @@ func Spans(s string) []Span {
 			return out
 		}
 		start := pos + i
-		end := closing(s, start+3)
+		end := placeholderEnd(s, start+3)
 		if end < 0 {
 			return out
 		}
@@ -142,19 +142,42 @@ func Spans(s string) []Span {
 	}
 }
 
-// closing returns the offset of the "}}" ending an expression body that
-// starts at from, or -1.
-func closing(s string, from int) int {
-	quoted := false
+// Closing returns the offset of the closer that ends a bracket opened
+// just before from: it scans s from from, counting each opener (0 for
+// none) as one more level to close, and skips single-quoted string
+// literals, the only literals expressions have (a doubled quote inside
+// one toggles twice, so it needs no case of its own). It returns -1 when
+// nothing closes the bracket. Closing(s, i+1, '(', ')') is the
+// parenthesis that matches the one at i.
+func Closing(s string, from int, opener, closer byte) int {
+	depth, quoted := 1, false
 	for i := from; i < len(s); i++ {
-		switch {
-		case s[i] == '\'':
-			quoted = !quoted // '' inside a literal toggles twice
-		case !quoted && s[i] == '}' && i+1 < len(s) && s[i+1] == '}':
-			return i
+		switch c := s[i]; {
+		case c == '\'':
+			quoted = !quoted
+		case quoted:
+		case c == closer:
+			if depth--; depth == 0 {
+				return i
+			}
+		case c == opener && opener != 0:
+			depth++
 		}
 	}
 	return -1
+}
+
+// placeholderEnd returns the offset of the "}}" ending a placeholder body
+// that starts at from, or -1: the first "}" outside a literal that another
+// "}" follows.
+func placeholderEnd(s string, from int) int {
+	for {
+		end := Closing(s, from, 0, '}')
+		if end < 0 || end+1 < len(s) && s[end+1] == '}' {
+			return end
+		}
+		from = end + 1
+	}
 }
 
 // Expr parses the span. The result's Node is nil when it does not parse.

@@ -22,12 +22,12 @@ func pos(n *yaml.Node) Pos { return Pos{Line: n.Line, Col: n.Column} }
 // errf builds an error at n. String arguments are clipped: a message
 // quotes at most a short excerpt of one line of the file.
 func (d *decoder) errf(n *yaml.Node, format string, args ...any) error {
-	for i, a := range args {
-		if s, ok := a.(string); ok {
-			args[i] = clip(s)
-		}
-	}
-	return &Error{File: d.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}
+	return d.at(n, fmt.Sprintf(format, clipArgs(args)...))
+}
+
+// at is an error at n whose message is already written (a rule's).
+func (d *decoder) at(n *yaml.Node, msg string) error {
+	return &Error{File: d.file, Line: n.Line, Col: n.Column, Msg: msg}
 }
 
 // maxExcerpt is the most of a value an error message quotes.
@@ -165,6 +165,28 @@ func (d *decoder) strings(n *yaml.Node) ([]string, error) {
 	return out, nil
 }
 
+// list decodes a list of strings of key into out. Each rule in turn
+// looks at every item; the first it refuses is the error, at the item,
+// after "key: " when key is not "".
+func (d *decoder) list(n *yaml.Node, key string, out *[]string, rules ...func(string) error) error {
+	list, err := d.strings(n)
+	if err != nil {
+		return err
+	}
+	if key != "" {
+		key = clip(key) + ": "
+	}
+	for _, check := range rules {
+		for i, s := range list {
+			if err := check(s); err != nil {
+				return d.at(n.Content[i], key+err.Error())
+			}
+		}
+	}
+	*out = list
+	return nil
+}
+
 func (d *decoder) integer(n *yaml.Node) (int, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
 		return 0, d.errf(n, "expected an integer, got %s", kindName(n))
@@ -188,13 +210,11 @@ func (d *decoder) enum(n *yaml.Node, out *string, allowed ...string) error {
 	if err != nil {
 		return err
 	}
-	for _, a := range allowed {
-		if s == a {
-			*out = s
-			return nil
-		}
+	if err := checkEnum(s, allowed...); err != nil {
+		return d.at(n, err.Error())
 	}
-	return d.errf(n, "unknown value %q (want %s)", s, strings.Join(allowed, ", "))
+	*out = s
+	return nil
 }
 
 // filepathMatch validates a glob (`*`, `?`, `[...]`, `{a,b}` and `**`).

@@ -1,12 +1,5 @@
 package config
 
-import (
-	"strings"
-
-	"github.com/bmatcuk/doublestar/v4"
-	"gopkg.in/yaml.v3"
-)
-
 // The bounds on a glob from the configuration. doublestar matches a
 // {a,b} group by trying each alternative with the rest of the pattern, so
 // groups in sequence multiply: ten groups of three alternatives are 59049
@@ -21,21 +14,13 @@ const (
 	maxGlobAlternatives = 64
 )
 
-// glob checks an item of key that is a relative path or glob.
-func (d *decoder) glob(n *yaml.Node, key, glob string) error {
-	if glob == "" || strings.HasPrefix(glob, "/") || !doublestar.ValidatePattern(glob) {
-		return d.errf(n, "%s: %q is not a relative path or glob", key, glob)
-	}
-	return d.globBound(n, key, glob)
-}
-
-// globBound refuses a glob of key past the bounds.
-func (d *decoder) globBound(n *yaml.Node, key, glob string) error {
+// globBound refuses a glob past the bounds.
+func globBound(glob string) error {
 	switch {
 	case len(glob) > maxGlobLen:
-		return d.errf(n, "%s: glob %q is %d bytes long, more than the %d a glob may have", key, glob, len(glob), maxGlobLen)
+		return complaint("glob %q is %d bytes long, more than the %d a glob may have", glob, len(glob), maxGlobLen)
 	case globAlternatives(glob) > maxGlobAlternatives:
-		return d.errf(n, "%s: glob %q expands to more than %d patterns: its {...} groups multiply", key, glob, maxGlobAlternatives)
+		return complaint("glob %q expands to more than %d patterns: its {...} groups multiply", glob, maxGlobAlternatives)
 	}
 	return nil
 }

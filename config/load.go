@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"gopkg.in/yaml.v3"
 
 	"github.com/releasegate/releasegate/internal/inputfile"
@@ -198,13 +197,7 @@ func yamlError(name string, err error) error {
 	return &Error{File: name, Msg: "invalid YAML: " + msg}
 }
 
-var (
-	envName     = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	platformRe  = lazyre.New(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
-	tagRe       = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	placeholder = lazyre.New(`\{[^{}]*\}`)
-	hostRe      = lazyre.New(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
-)
+var envName = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (d *decoder) config(n *yaml.Node, c *Config) error {
 	return d.mapping(n, "configuration", fields{
@@ -224,27 +217,16 @@ func (d *decoder) config(n *yaml.Node, c *Config) error {
 		"parity":   func(v *yaml.Node) error { return d.parity(v, c) },
 		"gate":     func(v *yaml.Node) error { return d.gate(v, &c.Gate) },
 		"rules":    func(v *yaml.Node) error { return d.rules(v, c) },
-		"runbooks": func(v *yaml.Node) error {
-			list, err := d.strings(v)
-			for i, s := range list {
-				if err := d.glob(v.Content[i], "runbooks", s); err != nil {
-					return err
-				}
-			}
-			c.Runbooks = list
-			return err
-		},
-		"lint": func(v *yaml.Node) error { return d.lint(v, c) },
+		"runbooks": func(v *yaml.Node) error { return d.list(v, "runbooks", &c.Runbooks, relativeGlob) },
+		"lint":     func(v *yaml.Node) error { return d.lint(v, c) },
 		"exclude": func(v *yaml.Node) error {
-			list, err := d.strings(v)
-			for i, s := range list {
-				if err := d.glob(v.Content[i], "exclude", s); err != nil {
-					return err
-				}
-				c.excludePos = append(c.excludePos, pos(v.Content[i]))
+			if err := d.list(v, "exclude", &c.Exclude, relativeGlob); err != nil {
+				return err
 			}
-			c.Exclude = list
-			return err
+			for _, item := range v.Content {
+				c.excludePos = append(c.excludePos, pos(item))
+			}
+			return nil
 		},
 	})
 }
@@ -292,19 +274,12 @@ func (d *decoder) secrets(n *yaml.Node, c *Config) error {
 }
 
 func (d *decoder) scopes(n *yaml.Node, s *Secret) error {
-	list, err := d.strings(n)
-	if err != nil {
-		return err
-	}
-	for i, v := range list {
-		switch v {
-		case "read", "write", "delete":
-		default:
-			return d.errf(n.Content[i], "unknown scope %q (want read, write or delete)", v)
+	return d.list(n, "", &s.Scopes, func(v string) error {
+		if v != "read" && v != "write" && v != "delete" {
+			return complaint("unknown scope %q (want read, write or delete)", v)
 		}
-	}
-	s.Scopes = list
-	return nil
+		return nil
+	})
 }
 
 func (d *decoder) workflowScopes(n *yaml.Node, what string, out *[]Scope) error {
@@ -324,8 +299,8 @@ func (d *decoder) workflowScopes(n *yaml.Node, what string, out *[]Scope) error 
 			if _, err := filepathMatch(g); err != nil {
 				return d.errf(item, "bad glob %q: %v", g, err)
 			}
-			if err := d.globBound(item, what, g); err != nil {
-				return err
+			if err := globBound(g); err != nil {
+				return d.at(item, clip(what)+": "+err.Error())
 			}
 		}
 		*out = append(*out, Scope{Workflow: wf, Job: job, Raw: raw, Pos: pos(item)})
@@ -365,16 +340,7 @@ func (d *decoder) families(n *yaml.Node, c *Config) error {
 			return nil
 		}
 		err := d.mapping(v, "family "+f.Prefix, fields{
-			"hosts": func(v *yaml.Node) error {
-				hosts, err := d.strings(v)
-				for i, h := range hosts {
-					if !hostRe().MatchString(h) {
-						return d.errf(v.Content[i], "host %q must be a bare host name (no scheme or path)", h)
-					}
-				}
-				f.Hosts = hosts
-				return err
-			},
+			"hosts": func(v *yaml.Node) error { return d.list(v, "", &f.Hosts, checkHost) },
 		})
 		c.Families = append(c.Families, f)
 		return err
@@ -448,115 +414,32 @@ func (d *decoder) copies(n *yaml.Node, p *Parity) error {
 func (d *decoder) gate(n *yaml.Node, g *Gate) error {
 	g.Pos = pos(n)
 	return d.mapping(n, "gate", fields{
-		"images": func(v *yaml.Node) error {
-			list, err := d.strings(v)
-			for i, s := range list {
-				if strings.ContainsAny(s, " \t") || s == "" || strings.Contains(s, "://") {
-					return d.errf(v.Content[i], "image %q is not a repository reference like docker.io/org/app", s)
-				}
-			}
-			g.Images = list
-			return err
-		},
-		"platforms": func(v *yaml.Node) error {
-			list, err := d.strings(v)
-			for i, s := range list {
-				if !platformRe().MatchString(s) {
-					return d.errf(v.Content[i], "platform %q is not os/arch[/variant]", s)
-				}
-			}
-			g.Platforms = list
-			return err
-		},
+		"images":    func(v *yaml.Node) error { return d.list(v, "", &g.Images, CheckImage) },
+		"platforms": func(v *yaml.Node) error { return d.list(v, "", &g.Platforms, CheckPlatform) },
 		"arch-tag": func(v *yaml.Node) error {
 			if err := d.into(v, &g.ArchTag); err != nil {
 				return err
 			}
-			for _, ph := range placeholder().FindAllString(g.ArchTag, -1) {
-				switch ph {
-				case "{version}", "{arch}", "{os}", "{variant}":
-				default:
-					return d.errf(v, "arch-tag: unknown placeholder %s (use {version}, {arch}, {os}, {variant})", ph)
-				}
-			}
-			if g.ArchTag != "" && !strings.Contains(g.ArchTag, "{arch}") {
-				return d.errf(v, "arch-tag %q must contain {arch}", g.ArchTag)
+			if err := CheckArchTag(g.ArchTag); err != nil {
+				return d.at(v, err.Error())
 			}
 			return nil
 		},
-		"moving-tags": func(v *yaml.Node) error {
-			list, err := d.strings(v)
-			for i, s := range list {
-				if !tagRe().MatchString(s) {
-					return d.errf(v.Content[i], "moving tag %q is not a valid tag", s)
-				}
-			}
-			g.MovingTags = list
-			return err
-		},
-		"on-existing":  func(v *yaml.Node) error { return d.enum(v, &g.OnExisting, "fail", "skip", "warn") },
+		"moving-tags":  func(v *yaml.Node) error { return d.list(v, "", &g.MovingTags, checkMovingTag) },
+		"on-existing":  func(v *yaml.Node) error { return d.enum(v, &g.OnExisting, OnExistingValues...) },
 		"attestations": func(v *yaml.Node) error { return d.attestations(v, &g.Attestations) },
-		"policies": func(v *yaml.Node) error {
-			list, err := d.strings(v)
-			g.Policies = list
-			return err
-		},
-		"probe": func(v *yaml.Node) error { return d.probe(v, &g.Probe) },
+		"policies":     func(v *yaml.Node) error { return d.list(v, "", &g.Policies) },
+		"probe":        func(v *yaml.Node) error { return d.probe(v, &g.Probe) },
 	})
 }
 
 func (d *decoder) probe(n *yaml.Node, p *Probe) error {
 	p.Pos = pos(n)
-	glob := func(what string) func(string) string {
-		return func(s string) string {
-			if pat := strings.TrimPrefix(s, "!"); pat == "" || !doublestar.ValidatePattern(pat) {
-				return fmt.Sprintf("probe %s: %q is not a glob (a leading ! excludes)", what, s)
-			}
-			return ""
-		}
-	}
 	return d.mapping(n, "probe", fields{
-		"catalogs": func(v *yaml.Node) error {
-			return d.checkedStrings(v, &p.Catalogs, func(s string) string {
-				if !hostRe().MatchString(s) {
-					return fmt.Sprintf("probe catalogs: %q is not HOST[:PORT]", s)
-				}
-				return ""
-			})
-		},
-		"repos": func(v *yaml.Node) error { return d.probeGlobs(v, &p.Repos, "repos", glob("repos")) },
-		"tags":  func(v *yaml.Node) error { return d.probeGlobs(v, &p.Tags, "tags", glob("tags")) },
+		"catalogs": func(v *yaml.Node) error { return d.list(v, "probe catalogs", &p.Catalogs, CheckCatalog) },
+		"repos":    func(v *yaml.Node) error { return d.list(v, "probe repos", &p.Repos, probeGlobSyntax, probeGlobBound) },
+		"tags":     func(v *yaml.Node) error { return d.list(v, "probe tags", &p.Tags, probeGlobSyntax, probeGlobBound) },
 	})
-}
-
-// probeGlobs decodes the probe's globs of key into out: valid, and within
-// the bounds once a leading ! is taken off.
-func (d *decoder) probeGlobs(n *yaml.Node, out *[]string, key string, bad func(string) string) error {
-	if err := d.checkedStrings(n, out, bad); err != nil {
-		return err
-	}
-	for i, s := range *out {
-		if err := d.globBound(n.Content[i], "probe "+key, strings.TrimPrefix(s, "!")); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkedStrings decodes a list of strings into out, refusing the first
-// item for which bad has something to say.
-func (d *decoder) checkedStrings(n *yaml.Node, out *[]string, bad func(string) string) error {
-	list, err := d.strings(n)
-	if err != nil {
-		return err
-	}
-	for i, s := range list {
-		if msg := bad(s); msg != "" {
-			return d.errf(n.Content[i], "%s", msg)
-		}
-	}
-	*out = list
-	return nil
 }
 
 func (d *decoder) attestations(n *yaml.Node, a *Attestations) error {
@@ -583,11 +466,7 @@ func (d *decoder) attestations(n *yaml.Node, a *Attestations) error {
 				"build-signer-uri":  func(v *yaml.Node) error { return d.into(v, &id.BuildSignerURI) },
 			})
 		},
-		"predicate-types": func(v *yaml.Node) error {
-			list, err := d.strings(v)
-			a.PredicateTypes = list
-			return err
-		},
+		"predicate-types": func(v *yaml.Node) error { return d.list(v, "", &a.PredicateTypes) },
 	})
 }
 

@@ -13,9 +13,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // benchLatency models a registry across the internet.
@@ -37,7 +37,7 @@ const benchLatency = 20 * time.Millisecond
 //
 //	go test ./internal/gate -run '^$' -bench VerifyVsNaive -benchtime 5x
 func BenchmarkVerifyVsNaive(b *testing.B) {
-	env, err := localregistry.StartEnv(2)
+	env, err := scenariotest.StartEnv(2)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func BenchmarkVerifyVsNaive(b *testing.B) {
 		start := time.Now()
 		client := registry.New(registry.WithInsecureRegistry(hosts...))
 		res, err := Run(context.Background(), Options{
-			Phase: Verify, Version: scenario.Version, Images: images, Platforms: l.Platforms,
+			Phase: Verify{}, Version: scenario.Version, Images: images, Platforms: l.Platforms,
 			ArchTag: l.ArchTag, MovingTags: l.MovingTags, Client: client,
 		})
 		if err != nil || res.Decision != Pass {

@@ -20,9 +20,6 @@ import (
 	"github.com/releasegate/releasegate/rule"
 )
 
-// Cleanup is the phase name of `gate cleanup`.
-const Cleanup = "cleanup"
-
 // Cleanup item outcomes beyond tagdelete's.
 const (
 	Planned      = "planned"       // to delete; --apply not given
@@ -111,18 +108,18 @@ func RunCleanup(ctx context.Context, opts CleanupOptions) (*CleanupResult, error
 	if err != nil {
 		return nil, err
 	}
-	res := &CleanupResult{Version: 1, Phase: Cleanup, Release: opts.Version, Source: "flags", Errors: []string{}}
+	res := &CleanupResult{Version: 1, Phase: cleanupName, Release: opts.Version, Source: "flags", Errors: []string{}}
 	if opts.Ledger != nil {
 		res.Source = opts.LedgerFile
 	}
 	r := &runner{client: opts.Client, opts: Options{
-		Phase: Preflight, Version: opts.Version, Images: opts.Images, Platforms: opts.Platforms,
+		Phase: Preflight{}, Version: opts.Version, Images: opts.Images, Platforms: opts.Platforms,
 		ArchTag: opts.ArchTag, OnExisting: "fail", Client: opts.Client,
 	}}
 	if res.Facts, err = r.collect(ctx); err != nil {
 		return nil, err
 	}
-	res.Facts.Phase = Cleanup
+	res.Facts.Phase = cleanupName
 	res.Items = candidates(ctx, opts, res.Facts)
 	if err := decideCleanup(ctx, engine, opts, res); err != nil {
 		res.Errors = append(res.Errors, err.Error())
@@ -157,9 +154,12 @@ func validateCleanup(o *CleanupOptions) error {
 	if o.FailOn == "" {
 		o.FailOn = rule.Error
 	}
-	base := Options{Phase: Preflight, Version: o.Version, Images: o.Images, Platforms: o.Platforms, ArchTag: o.ArchTag}
-	if err := validate(&base); err != nil {
-		return usagef("gate cleanup%s", strings.TrimPrefix(err.Error(), "gate preflight"))
+	base := Options{Version: o.Version, Images: o.Images, Platforms: o.Platforms, ArchTag: o.ArchTag}
+	if err := base.requireRelease(cleanupName); err != nil {
+		return err
+	}
+	if err := base.checkShared(); err != nil {
+		return err
 	}
 	if o.Client == nil {
 		o.Client = registry.New(registry.WithDeleteScope())
@@ -264,7 +264,7 @@ type cleanupCandid struct {
 // decides, or whose facts are unknown, is kept and makes the run
 // undecided: nothing is deleted on a guess.
 func decideCleanup(ctx context.Context, e *policies.Engine, o CleanupOptions, res *CleanupResult) error {
-	in := cleanupInput{Phase: Cleanup, Version: o.Version, AllFromRun: o.AllFromRun, Platforms: res.Facts.Platforms, Images: res.Facts.Images}
+	in := cleanupInput{Phase: cleanupName, Version: o.Version, AllFromRun: o.AllFromRun, Platforms: res.Facts.Platforms, Images: res.Facts.Images}
 	for _, it := range res.Items {
 		in.Candidates = append(in.Candidates, cleanupCandid{it.Image, it.Tag, it.Ref, it.Kind, it.State, it.Digest, it.Recorded})
 	}

@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/registry/tagdelete"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // BenchmarkCleanupRequests counts what `gate cleanup --apply` costs a
@@ -23,7 +23,7 @@ import (
 //
 //	go test ./gate -run '^$' -bench CleanupRequests -benchtime 3x
 func BenchmarkCleanupRequests(b *testing.B) {
-	env, err := localregistry.StartEnv(2)
+	env, err := scenariotest.StartEnv(2)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func BenchmarkCleanupRequests(b *testing.B) {
 		b.StopTimer()
 		halfPublish()
 		pc, pcount := counted()
-		if _, err := Run(context.Background(), Options{Phase: Preflight, Version: "2.0.0", Images: images,
+		if _, err := Run(context.Background(), Options{Phase: Preflight{}, Version: "2.0.0", Images: images,
 			Platforms: l.Platforms, ArchTag: l.ArchTag, OnExisting: "fail", Client: pc}); err != nil {
 			b.Fatal(err)
 		}

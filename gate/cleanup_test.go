@@ -11,9 +11,10 @@ import (
 	"time"
 
 	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/registry/tagdelete"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // cleanupEnv is the seeds' half-published release in two registry:2
@@ -33,7 +34,7 @@ func startHalfPublished(t *testing.T, bothArches bool, mw func(http.Handler) htt
 	if mw == nil {
 		mw = func(h http.Handler) http.Handler { return h }
 	}
-	env, err := localregistry.StartEnv(2, localregistry.WithMiddleware(mw))
+	env, err := scenariotest.StartEnv(2, localregistry.WithMiddleware(mw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func (e *cleanupEnv) cleanup(t *testing.T, o CleanupOptions) *CleanupResult {
 func (e *cleanupEnv) preflight(t *testing.T) *Result {
 	t.Helper()
 	l := e.env.Layout
-	res, err := Run(context.Background(), Options{Phase: Preflight, Version: scenario.Version, Images: e.env.Images,
+	res, err := Run(context.Background(), Options{Phase: Preflight{}, Version: scenario.Version, Images: e.env.Images,
 		Platforms: l.Platforms, ArchTag: l.ArchTag, OnExisting: "fail", Client: registry.New(registry.WithInsecureRegistry(e.hosts()...))})
 	if err != nil {
 		t.Fatal(err)
@@ -359,7 +360,7 @@ func TestCleanupFromPartialRecord(t *testing.T) {
 	t.Parallel()
 	e := startHalfPublished(t, false, nil)
 	l := e.env.Layout
-	rec, err := Run(context.Background(), Options{Phase: Record, Version: scenario.Version, Images: e.env.Images,
+	rec, err := Run(context.Background(), Options{Phase: Record{}, Version: scenario.Version, Images: e.env.Images,
 		Platforms: l.Platforms, ArchTag: l.ArchTag, Client: registry.New(registry.WithInsecureRegistry(e.hosts()...))})
 	if err != nil {
 		t.Fatal(err)

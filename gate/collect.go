@@ -13,54 +13,44 @@ import (
 	"github.com/releasegate/releasegate/registry"
 )
 
-// collect gathers the facts of every image concurrently.
+// collect gathers the facts of the run's phase.
 func (r *runner) collect(ctx context.Context) (*Facts, error) {
 	o := r.opts
 	f := &Facts{
-		Phase: o.Phase, Version: o.Version, Platforms: nonNil(o.Platforms), ArchTag: o.ArchTag,
+		Phase: o.Phase.Name(), Version: o.Version, Platforms: nonNil(o.Platforms), ArchTag: o.ArchTag,
 		MovingTags: nonNil(o.MovingTags), OnExisting: o.OnExisting,
 		Expected: map[string]map[string]Expected{},
 	}
-	if o.Phase == Preflight {
-		f.MovingTags = []string{}
+	if err := o.Phase.gather(ctx, r, f); err != nil {
+		return nil, err
 	}
-	if o.Phase == Probe && (len(o.Refs) > 0 || len(o.Catalogs) > 0) {
-		return r.collectProbe(ctx, f)
-	}
-	repos := make([]name.Repository, len(o.Images))
-	for i, s := range o.Images {
+	return f, nil
+}
+
+// images parses the configured images and adds each to f.
+func (r *runner) images(f *Facts) ([]name.Repository, error) {
+	repos := make([]name.Repository, len(r.opts.Images))
+	for i, s := range r.opts.Images {
 		repo, err := r.client.ParseRepository(s)
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
-		if _, err := name.NewTag(repo.Name() + ":" + o.Version); err != nil {
-			return nil, usagef("%s:%s is not a valid reference", repo.Name(), o.Version)
+		if _, err := name.NewTag(repo.Name() + ":" + r.opts.Version); err != nil {
+			return nil, usagef("%s:%s is not a valid reference", repo.Name(), r.opts.Version)
 		}
 		repos[i] = repo
 		f.Images = append(f.Images, newImage(s))
 	}
-	if err := r.expectations(f); err != nil {
-		return nil, err
-	}
+	return repos, nil
+}
+
+// each gathers every image concurrently with do.
+func (r *runner) each(repos []name.Repository, f *Facts, do func(name.Repository, *ImageFacts)) {
 	var wg sync.WaitGroup
 	for i, repo := range repos {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			img := f.Images[i]
-			switch o.Phase {
-			case Preflight:
-				r.preflightImage(ctx, repo, img)
-			case Verify, Record:
-				r.verifyImage(ctx, repo, img, o.Phase == Verify)
-			case Probe:
-				r.probeImage(ctx, repo, o.Version, img)
-			}
-		}()
+		wg.Go(func() { do(repo, f.Images[i]) })
 	}
 	wg.Wait()
-	r.collectAttestations(ctx, f)
-	return f, nil
 }
 
 func (r *runner) archTags(repo name.Repository) []registry.TagFact {
@@ -191,16 +181,16 @@ func (r *runner) probeImage(ctx context.Context, repo name.Repository, tag strin
 }
 
 // collectProbeRefs walks explicit references (tags or digests).
-func (r *runner) collectProbeRefs(ctx context.Context, f *Facts) (*Facts, error) {
+func (r *runner) collectProbeRefs(ctx context.Context, refs []string, f *Facts) error {
 	type item struct {
 		repo name.Repository
 		id   string
 	}
-	items := make([]item, len(r.opts.Refs))
-	for i, s := range r.opts.Refs {
+	items := make([]item, len(refs))
+	for i, s := range refs {
 		ref, err := r.client.ParseReference(s)
 		if err != nil {
-			return nil, usagef("%v", err)
+			return usagef("%v", err)
 		}
 		items[i] = item{ref.Context(), ref.Identifier()}
 		f.Images = append(f.Images, newImage(s))
@@ -214,18 +204,14 @@ func (r *runner) collectProbeRefs(ctx context.Context, f *Facts) (*Facts, error)
 		}()
 	}
 	wg.Wait()
-	return f, nil
+	return nil
 }
 
 // expectations turns --expect and --ledger into facts.expected.
-func (r *runner) expectations(f *Facts) error {
-	o := r.opts
-	if o.Phase != Verify {
-		return nil
-	}
-	if len(o.Expect) > 0 {
+func (v Verify) expectations(version string, f *Facts) error {
+	if len(v.Expect) > 0 {
 		e := Expected{Platforms: map[string]string{}}
-		for p, d := range o.Expect {
+		for p, d := range v.Expect {
 			if p == "index" {
 				e.Digest = d
 			} else {
@@ -233,19 +219,19 @@ func (r *runner) expectations(f *Facts) error {
 			}
 		}
 		for _, img := range f.Images {
-			f.Expected[img.Image] = map[string]Expected{o.Version: e}
+			f.Expected[img.Image] = map[string]Expected{version: e}
 		}
 	}
-	if o.Ledger == nil {
+	if v.Ledger == nil {
 		return nil
 	}
-	if o.Ledger.Release != o.Version {
-		return usagef("ledger %s records version %s, not %s", o.LedgerFile, o.Ledger.Release, o.Version)
+	if v.Ledger.Release != version {
+		return usagef("ledger %s records version %s, not %s", v.LedgerFile, v.Ledger.Release, version)
 	}
 	for _, img := range f.Images {
-		tags, ok := o.Ledger.Images[img.Image]
+		tags, ok := v.Ledger.Images[img.Image]
 		if !ok {
-			img.Errors = append(img.Errors, fmt.Sprintf("ledger %s has no record for %s", o.LedgerFile, img.Image))
+			img.Errors = append(img.Errors, fmt.Sprintf("ledger %s has no record for %s", v.LedgerFile, img.Image))
 			continue
 		}
 		if f.Expected[img.Image] == nil {

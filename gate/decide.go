@@ -49,7 +49,7 @@ func failClosed(vs []policies.Violation, f *Facts) []policies.Violation {
 }
 
 func (r *runner) decide(vs []policies.Violation, f *Facts) string {
-	skipMode := r.opts.Phase == Preflight && r.opts.OnExisting == "skip"
+	skipMode := skipsExisting(&r.opts)
 	failed := false
 	for _, v := range vs {
 		if v.Rule == gaterule.Unverifiable {

@@ -39,8 +39,8 @@ func TestFailClosedBackstop(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			img := newImage("r/a")
 			tt.img(img)
-			f := &Facts{Phase: Verify, Images: []*ImageFacts{img}}
-			r := &runner{opts: Options{Phase: Verify, FailOn: rule.Error}}
+			f := &Facts{Phase: Verify{}.Name(), Images: []*ImageFacts{img}}
+			r := &runner{opts: Options{Phase: Verify{}, FailOn: rule.Error}}
 			vs := failClosed(append([]policies.Violation(nil), tt.given...), f)
 			if got := r.decide(vs, f); got != tt.decision {
 				t.Fatalf("decision %s, want %s (%+v)", got, tt.decision, vs)

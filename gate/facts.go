@@ -8,14 +8,6 @@ import (
 	"github.com/releasegate/releasegate/registry/attest"
 )
 
-// Phases.
-const (
-	Preflight = "preflight"
-	Verify    = "verify"
-	Probe     = "probe"
-	Record    = "record"
-)
-
 // Decisions.
 const (
 	Pass  = "pass"
@@ -35,9 +27,8 @@ type Facts struct {
 	OnExisting string                         `json:"on_existing,omitempty"`
 	Images     []*ImageFacts                  `json:"images"`
 	Expected   map[string]map[string]Expected `json:"expected"` // image -> tag -> recorded digests
-	// Attestations is the run-wide attestation summary an
-	// AttestationCollector sets (configuration, counts); nil without
-	// gate.attestations.
+	// Attestations is the run-wide attestation summary of a verify run
+	// (configuration, counts); nil without gate.attestations.
 	Attestations *attest.Summary `json:"attestations,omitempty"`
 	// Catalogs describes each registry a probe walked through its
 	// catalog. Images then holds, of its tags, only those with a problem.
@@ -74,7 +65,7 @@ type ImageFacts struct {
 	Moving       []registry.TagFact `json:"moving"`
 	Arch         []registry.TagFact `json:"arch"`
 	Integrity    []registry.Object  `json:"integrity"`
-	Attestations []attest.Digest    `json:"attestations"` // per digest; filled by an AttestationCollector
+	Attestations []attest.Digest    `json:"attestations"` // per digest; filled by verify (Verify.Attestations)
 	Errors       []string           `json:"errors"`       // facts that could not be established for the whole image
 	// Listed is true for a tag a catalog probe found in the registry's
 	// own tag list (so "absent" means listed but not served).

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/releasegate/releasegate/config"
 )
 
 // Filter selects names by globs: a name passes when it matches one of the
@@ -20,15 +22,16 @@ type Filter struct {
 	include, exclude []string
 }
 
-// ParseFilter reads globs such as `acme/**` or `!**/test-*`. what names
+// ParseFilter reads globs such as `acme/**` or `!**/test-*`, held to the
+// rule of gate.probe.repos and tags (config.CheckProbeGlob). what names
 // the flag in errors.
 func ParseFilter(what string, globs []string) (Filter, error) {
 	var f Filter
 	for _, g := range globs {
-		pat, exclude := strings.CutPrefix(g, "!")
-		if pat == "" || !doublestar.ValidatePattern(pat) {
-			return Filter{}, fmt.Errorf("%s %q: not a glob", what, g)
+		if err := config.CheckProbeGlob(g); err != nil {
+			return Filter{}, fmt.Errorf("%s: %w", what, err)
 		}
+		pat, exclude := strings.CutPrefix(g, "!")
 		if exclude {
 			f.exclude = append(f.exclude, pat)
 		} else {

@@ -40,7 +40,7 @@ type runner struct {
 	client *registry.Client
 }
 
-// Run gathers the facts for opts.Phase, evaluates the policies and
+// Run gathers the facts of opts.Phase, evaluates the policies and
 // decides. An error means the run could not start (bad options, bad
 // policies); registry trouble is reported in the result as unverifiable.
 //
@@ -92,11 +92,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	vs = r.applyRuleSettings(vs)
 	vs = failClosed(vs, facts)
 	res := &Result{
-		Version: 1, Phase: opts.Phase, Decision: r.decide(vs, facts),
+		Version: 1, Phase: opts.Phase.Name(), Decision: r.decide(vs, facts),
 		Violations: vs, Facts: facts, Requests: opts.Client.Requests(),
 	}
-	if opts.Phase == Probe {
-		res.Probe = r.summarize(facts, vs, res.Decision)
+	if p, ok := opts.Phase.(Probe); ok { // a probe sums its walk up
+		res.Probe = r.summarize(p.Shard, facts, vs, res.Decision)
 	}
 	return res, nil
 }

@@ -8,18 +8,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/report"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // TestPolicyMemoryBound: a user policy that would fill the memory of the
 // machine ends the run in decision error (exit 2) with the facts kept and
 // the bound named, as a registry that could not be verified does.
 func TestPolicyMemoryBound(t *testing.T) {
-	env, err := localregistry.StartEnv(1)
+	env, err := scenariotest.StartEnv(1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestPolicyMemoryBound(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	res, err := Run(ctx, Options{
-		Phase: Verify, Version: scenario.Version, Images: env.Images[:1], Platforms: env.Layout.Platforms,
+		Phase: Verify{}, Version: scenario.Version, Images: env.Images[:1], Platforms: env.Layout.Platforms,
 		ArchTag: env.Layout.ArchTag, MovingTags: env.Layout.MovingTags,
 		Policies: []string{bomb}, PolicyMemory: 32 << 20,
 		Client: registry.New(registry.WithInsecureRegistry(env.Registries[0].Host)),

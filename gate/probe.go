@@ -18,26 +18,26 @@ import (
 // collectProbe gathers the facts of a probe of explicit references and
 // catalogs: the references first (they are few), then every catalog at
 // once, each registry with its own request slots.
-func (r *runner) collectProbe(ctx context.Context, f *Facts) (*Facts, error) {
+func (r *runner) collectProbe(ctx context.Context, p *Probe, f *Facts) error {
 	var regs []name.Registry
-	for _, host := range r.opts.Catalogs {
+	for _, host := range p.Catalogs {
 		reg, err := r.client.ParseRegistry(host)
 		if err != nil {
-			return nil, usagef("--catalog: %v", err)
+			return usagef("--catalog: %v", err)
 		}
 		if !slices.ContainsFunc(regs, func(x name.Registry) bool { return x.RegistryStr() == reg.RegistryStr() }) {
 			regs = append(regs, reg)
 		}
 	}
-	if len(r.opts.Refs) > 0 {
-		if _, err := r.collectProbeRefs(ctx, f); err != nil {
-			return nil, err
+	if len(p.Refs) > 0 {
+		if err := r.collectProbeRefs(ctx, p.Refs, f); err != nil {
+			return err
 		}
 	}
 	walks := make([]*catalogWalk, len(regs))
 	var wg sync.WaitGroup
 	for i, reg := range regs {
-		walks[i] = r.newCatalogWalk(reg)
+		walks[i] = r.newCatalogWalk(p, reg)
 		wg.Go(func() { walks[i].run(ctx) })
 	}
 	wg.Wait()
@@ -45,12 +45,12 @@ func (r *runner) collectProbe(ctx context.Context, f *Facts) (*Facts, error) {
 		f.Catalogs = append(f.Catalogs, w.facts)
 		f.Images = append(f.Images, w.problems...)
 	}
-	return f, nil
+	return nil
 }
 
 // catalogWalk probes one registry through its catalog.
 type catalogWalk struct {
-	opts   *Options
+	opts   *Probe
 	client *registry.Client
 	reg    name.Registry
 
@@ -59,10 +59,10 @@ type catalogWalk struct {
 	problems []*ImageFacts
 }
 
-func (r *runner) newCatalogWalk(reg name.Registry) *catalogWalk {
+func (r *runner) newCatalogWalk(p *Probe, reg name.Registry) *catalogWalk {
 	return &catalogWalk{
-		opts: &r.opts, client: r.client.Derive(), reg: reg,
-		facts: &CatalogFacts{Registry: reg.RegistryStr(), Shard: r.opts.Shard.String(), Repositories: []string{}, Errors: []TargetError{}},
+		opts: p, client: r.client.Derive(), reg: reg,
+		facts: &CatalogFacts{Registry: reg.RegistryStr(), Shard: p.Shard.String(), Repositories: []string{}, Errors: []TargetError{}},
 	}
 }
 

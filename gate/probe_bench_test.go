@@ -17,9 +17,9 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // BenchmarkCatalogProbeVsCurlLoop walks a registry of 200 repositories x 5
@@ -41,7 +41,7 @@ import (
 func BenchmarkCatalogProbeVsCurlLoop(b *testing.B) {
 	const repos = 200
 	start := time.Now()
-	cat := localregistry.Catalog(b, repos, 11)
+	cat := scenariotest.Catalog(b, repos, 11)
 	plantBenchFaults(b, cat)
 	want := cat.Broken()
 	fmt.Printf("catalog: %d repositories x %d tags, %d broken tags planted (set up in %s), %s per request\n",
@@ -58,7 +58,7 @@ func BenchmarkCatalogProbeVsCurlLoop(b *testing.B) {
 	for range b.N {
 		start := time.Now()
 		client := registry.New(registry.WithInsecureRegistry(p.Host))
-		res, err := Run(context.Background(), Options{Phase: Probe, Catalogs: []string{p.Host}, Client: client})
+		res, err := Run(context.Background(), Options{Phase: Probe{Catalogs: []string{p.Host}}, Client: client})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -143,7 +143,7 @@ func heapWhileProbing(b *testing.B, host string, tags int) {
 		}
 	})
 	client := registry.New(registry.WithInsecureRegistry(host))
-	res, err := Run(context.Background(), Options{Phase: Probe, Catalogs: []string{host}, Client: client, Progress: progress})
+	res, err := Run(context.Background(), Options{Phase: Probe{Catalogs: []string{host}, Progress: progress}, Client: client})
 	if err != nil {
 		b.Fatal(err)
 	}

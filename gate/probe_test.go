@@ -11,15 +11,16 @@ import (
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
 	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // publishCatalog starts a registry (catalog pages of 4, so listing
 // paginates) with n repositories of scenario.CatalogTags.
 func publishCatalog(t *testing.T, n int) *scenario.Catalog {
-	return localregistry.Catalog(t, n, 3, localregistry.WithCatalogPage(4))
+	return scenariotest.Catalog(t, n, 3, localregistry.WithCatalogPage(4))
 }
 
 // breakCatalog plants the seeds' failures: an orphan index (a child
@@ -43,9 +44,10 @@ func breakCatalog(t *testing.T, cat *scenario.Catalog) {
 	}
 }
 
-func probeCatalog(t *testing.T, hosts []string, opts Options) *Result {
+func probeCatalog(t *testing.T, hosts []string, p Probe) *Result {
 	t.Helper()
-	opts.Phase, opts.Catalogs = Probe, hosts
+	p.Catalogs = hosts
+	opts := Options{Phase: p}
 	opts.Client = registry.New(registry.WithInsecureRegistry(hosts...), registry.WithPageSize(3),
 		registry.WithRetry(3, time.Millisecond, 5*time.Millisecond), registry.WithMaxRetryAfter(10*time.Millisecond))
 	res, err := Run(context.Background(), opts)
@@ -67,7 +69,7 @@ func brokenTags(res *Result) []string {
 func TestCatalogProbeReportsExactlyTheBrokenTags(t *testing.T) {
 	cat := publishCatalog(t, 8)
 	host := cat.Registry.Host
-	clean := probeCatalog(t, []string{host}, Options{})
+	clean := probeCatalog(t, []string{host}, Probe{})
 	if clean.Decision != Pass || len(clean.Violations) != 0 || len(clean.Facts.Images) != 0 {
 		t.Fatalf("clean catalog: %s %v", clean.Decision, clean.Violations)
 	}
@@ -82,7 +84,7 @@ func TestCatalogProbeReportsExactlyTheBrokenTags(t *testing.T) {
 	if len(want) != 9 {
 		t.Fatalf("planted %d broken tags, want 9: %v", len(want), want)
 	}
-	res := probeCatalog(t, []string{host}, Options{})
+	res := probeCatalog(t, []string{host}, Probe{})
 	if got := brokenTags(res); res.Decision != Fail || res.Outcome().ExitCode() != 1 || !slices.Equal(got, want) {
 		t.Fatalf("decision %s\n got %v\nwant %v\n%v", res.Decision, got, want, res.Violations)
 	}
@@ -125,7 +127,7 @@ func TestCatalogFilters(t *testing.T) {
 	for _, tt := range tests {
 		repos, _ := ParseFilter("--repo", tt.repos)
 		tags, _ := ParseFilter("--tag", tt.tags)
-		res := probeCatalog(t, []string{host}, Options{Repos: repos, Tags: tags})
+		res := probeCatalog(t, []string{host}, Probe{Repos: repos, Tags: tags})
 		c := res.Facts.Catalogs[0]
 		if res.Decision != Pass || !slices.Equal(c.Repositories, tt.wantRepos) || c.Tags != tt.wantTags {
 			t.Errorf("--repo %v --tag %v: %s, repositories %v, %d tags; want %v, %d", tt.repos, tt.tags,
@@ -159,7 +161,7 @@ func TestCatalogFaultsAreUnverifiable(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer p.Close()
-			res := probeCatalog(t, []string{p.Host}, Options{})
+			res := probeCatalog(t, []string{p.Host}, Probe{})
 			if res.Decision != Error || res.Outcome().ExitCode() != 2 || res.Facts.Catalogs[0].Accessible != tt.accessible {
 				t.Fatalf("decision %s, accessible %v: %v", res.Decision, res.Facts.Catalogs[0].Accessible, res.Violations)
 			}
@@ -184,7 +186,7 @@ func TestProgressCountsTheWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &Progress{}
-	res := probeCatalog(t, []string{cat.Registry.Host}, Options{Progress: p})
+	res := probeCatalog(t, []string{cat.Registry.Host}, Probe{Progress: p})
 	got := p.Snapshot()
 	c := res.Facts.Catalogs[0]
 	want := ProgressSnapshot{Listed: 4, Walked: 4, Tags: int64(c.Tags), Objects: int64(c.Objects), Problems: 5}
@@ -273,7 +275,7 @@ func TestParseShard(t *testing.T) {
 }
 
 func TestParseFilter(t *testing.T) {
-	if _, err := ParseFilter("--repo", []string{"acme/[z-"}); err == nil || !strings.Contains(err.Error(), `--repo "acme/[z-": not a glob`) {
+	if _, err := ParseFilter("--repo", []string{"acme/[z-"}); err == nil || !strings.Contains(err.Error(), `--repo: "acme/[z-" is not a glob (a leading ! excludes)`) {
 		t.Errorf("bad glob: %v", err)
 	}
 	if _, err := ParseFilter("--tag", []string{"!"}); err == nil {

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 var (
@@ -69,7 +69,7 @@ func TestSoak(t *testing.T) {
 	start = time.Now()
 	defer func() { t.Logf("soak: runs took %s", time.Since(start).Round(time.Millisecond)) }()
 	fdsBefore := openFiles()
-	phases := []string{Preflight, Verify, Probe}
+	phases := []Phase{Preflight{}, Verify{}, Probe{}}
 
 	type outcome struct {
 		same, undecided int
@@ -94,14 +94,14 @@ func TestSoak(t *testing.T) {
 				mu.Lock()
 				switch {
 				case err != nil:
-					total.bad = append(total.bad, fmt.Sprintf("run %d (%s %s, %s): %v", i, tg.scenario.Name, phase, desc, err))
-				case got == tg.want[phase]:
+					total.bad = append(total.bad, fmt.Sprintf("run %d (%s %s, %s): %v", i, tg.scenario.Name, phase.Name(), desc, err))
+				case got == tg.want[phase.Name()]:
 					total.same++
 				case strings.HasPrefix(got, Error+" "):
 					total.undecided++
 				default:
 					total.bad = append(total.bad, fmt.Sprintf("run %d (%s %s, %s):\n  got  %s\n  want %s",
-						i, tg.scenario.Name, phase, desc, got, tg.want[phase]))
+						i, tg.scenario.Name, phase.Name(), desc, got, tg.want[phase.Name()]))
 				}
 				mu.Unlock()
 			}
@@ -127,7 +127,7 @@ func startSoakTargets(t *testing.T) []*soakTarget {
 	errs := make([]error, len(scenario.Scenarios))
 	var wg sync.WaitGroup
 	for i, s := range scenario.Scenarios {
-		env, err := localregistry.StartEnv(2)
+		env, err := scenariotest.StartEnv(2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,12 +152,12 @@ func (tg *soakTarget) setup() error {
 	if _, err := tg.scenario.Setup(context.Background(), tg.env); err != nil {
 		return fmt.Errorf("%s: %w", tg.scenario.Name, err)
 	}
-	for _, phase := range []string{Preflight, Verify, Probe} {
+	for _, phase := range []Phase{Preflight{}, Verify{}, Probe{}} {
 		got, _, err := soakRun(tg, phase, nil)
 		if err != nil || strings.HasPrefix(got, Error+" ") {
-			return fmt.Errorf("%s %s without faults: %s: %w", tg.scenario.Name, phase, got, err)
+			return fmt.Errorf("%s %s without faults: %s: %w", tg.scenario.Name, phase.Name(), got, err)
 		}
-		tg.want[phase] = got
+		tg.want[phase.Name()] = got
 	}
 	return nil
 }
@@ -165,7 +165,7 @@ func (tg *soakTarget) setup() error {
 // soakRun runs one phase through fresh proxies; with rng, they fault at
 // random. It returns the decision and violations with the proxies' hosts
 // written A and B, and a description of the faults.
-func soakRun(tg *soakTarget, phase string, rng *rand.Rand) (string, string, error) {
+func soakRun(tg *soakTarget, phase Phase, rng *rand.Rand) (string, string, error) {
 	var images, hosts []string
 	desc := "no faults"
 	var opts []faultproxy.Option

@@ -18,10 +18,10 @@ import (
 	"github.com/releasegate/releasegate/rule"
 )
 
-// summarize builds the probe summary from the facts, the violations and
-// the requests sent.
-func (r *runner) summarize(f *Facts, vs []policies.Violation, decision string) *probereport.Summary {
-	s := &probereport.Summary{Shard: r.opts.Shard.String(), Registries: []probereport.Registry{}, Broken: []probereport.BrokenTag{},
+// summarize builds the summary of a probe (of shard) from the facts, the
+// violations and the requests sent.
+func (r *runner) summarize(shard Shard, f *Facts, vs []policies.Violation, decision string) *probereport.Summary {
+	s := &probereport.Summary{Shard: shard.String(), Registries: []probereport.Registry{}, Broken: []probereport.BrokenTag{},
 		Requests: requestsByAnswer(r.client.Answers()), Decided: decision != Error}
 	rows := map[string]*probereport.Registry{}
 	row := func(reg string) *probereport.Registry {

@@ -275,9 +275,8 @@ func notAttestation(vs []policies.Violation) []policies.Violation {
 }
 
 // writeAttestations summarises the attestation checks of one image. The
-// per-digest facts come from registry/attest through the
-// AttestationCollector; each names the digest reference its violations
-// target.
+// per-digest facts come from registry/attest (Verify.Attestations);
+// each names the digest reference its violations target.
 func writeAttestations(b *strings.Builder, p report.Painter, img *ImageFacts, byTarget map[string][]policies.Violation) {
 	if len(img.Attestations) == 0 {
 		return

@@ -26,7 +26,7 @@ func hostileResult(s string) *Result {
 	moving := tag("latest" + s)
 	moving.Digest = "sha256:other"
 	return &Result{
-		Phase: Probe, Decision: Fail,
+		Phase: Probe{}.Name(), Decision: Fail,
 		Facts: &Facts{Version: s, Images: []*ImageFacts{{
 			Image: image, Version: version, Moving: []registry.TagFact{moving},
 			Integrity: []registry.Object{{Kind: "manifest", Digest: "sha256:" + s, Platform: s, State: registry.Missing, Ref: image + "@sha256:" + s}},

@@ -9,14 +9,15 @@ import (
 	"testing"
 
 	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // catalogEnv starts one registry whose catalog pages hold at most four
 // repositories, publishes n repositories into it and returns the catalog.
 func catalogEnv(t *testing.T, n int) *scenario.Catalog {
-	return localregistry.Catalog(t, n, 1, localregistry.WithCatalogPage(4))
+	return scenariotest.Catalog(t, n, 1, localregistry.WithCatalogPage(4))
 }
 
 func listCatalog(c *registry.Client, host string) ([]string, int, error) {
@@ -140,7 +141,7 @@ func TestCatalogFailsClosed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env, err := localregistry.StartEnv(1, catalogAnswer(tt.answer))
+			env, err := scenariotest.StartEnv(1, catalogAnswer(tt.answer))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,8 +16,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
 )
 
 // route is a crafted answer for one path suffix (a tag or a digest).

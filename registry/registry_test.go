@@ -14,8 +14,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // published starts one registry (optionally behind middleware) holding
@@ -26,7 +27,7 @@ func published(t *testing.T, mw func(http.Handler) http.Handler) (*scenario.Env,
 	if mw != nil {
 		opts = append(opts, localregistry.WithMiddleware(mw))
 	}
-	env, err := localregistry.StartEnv(1, opts...)
+	env, err := scenariotest.StartEnv(1, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 var forbidden = regexp.MustCompile(strings.Join([]string{
 	`^github\.com/releasegate/releasegate/internal/(faultproxy|sigstoretest|localregistry|benchcorpus|pushgateway|hubapi|ghcrapi)(/|$)`,
 	`^github\.com/releasegate/releasegate/lint/linttest(/|$)`,
+	`^github\.com/releasegate/releasegate/scenario/scenariotest(/|$)`,
 	`^github\.com/releasegate/releasegate/.*/(testdata|fixtures)(/|$)`,
 	`^github\.com/releasegate/releasegate/fixtures(/|$)`,
 	`^github\.com/distribution/distribution/`,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -31,7 +32,8 @@ var layers = []struct {
 	{"report", 20},
 	{"registry", 30}, // libraries: registry facts and Rego decisions
 	{"policies", 30},
-	{"internal", 35}, // test doubles and demo content, over the libraries they serve
+	{"scenario", 35}, // demo content (releases pushed into registries), over the libraries it serves
+	{"internal", 6},  // test doubles: below everything, importing nothing of the project outside internal/
 	{"lint", 40},     // the lint engine and its input model
 	{"checks", 50},   // rule families, and the gate engine
 	{"gate", 50},
@@ -98,6 +100,25 @@ func TestImportsRunDownhill(t *testing.T) {
 			if impRank > rank || (impRank == rank && to != from) {
 				t.Errorf("%s (layer %s) imports %s (layer %s)", p.ImportPath, from, imp, to)
 			}
+		}
+	}
+}
+
+// TestInternalImportsOnlyInternal keeps internal/ the ground floor: no
+// package there depends, even indirectly, on a package of the module
+// outside internal/, so anything may import it.
+func TestInternalImportsOnlyInternal(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", module+"/internal/...").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, module+"/internal/localregistry") {
+		t.Fatalf("go list -deps did not list internal/localregistry: %v", deps)
+	}
+	for _, d := range deps {
+		if strings.HasPrefix(d, module+"/") && !strings.HasPrefix(d, module+"/internal/") {
+			t.Errorf("a package under internal/ depends on %s", d)
 		}
 	}
 }

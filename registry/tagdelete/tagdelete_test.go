@@ -10,9 +10,9 @@ import (
 	"github.com/releasegate/releasegate/internal/ghcrapi"
 	"github.com/releasegate/releasegate/internal/hubapi"
 	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/registry/tagdelete"
+	"github.com/releasegate/releasegate/scenario"
 )
 
 // fixture is one registry:2 with acme/app holding a per-arch tag

@@ -57,7 +57,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
-	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
+	"github.com/releasegate/releasegate/checks/goanalysis/internal/vetsuppress"
 	"github.com/releasegate/releasegate/rule"
 
 	"github.com/releasegate/releasegate/internal/lazyre"
@@ -94,7 +94,7 @@ func New(src *rgconfig.Source) *analysis.Analyzer {
 		Doc:  Rule.Summary + "\n\n" + Rule.Why,
 		URL:  "https://github.com/releasegate/releasegate/blob/main/docs/go-analyzers.md#go-json-interpolation",
 		Run: func(pass *analysis.Pass) (any, error) {
-			return run(pass, suppress.Reporter(pass, Rule.ID, src.HonorSuppressions()))
+			return run(pass, vetsuppress.Reporter(pass, Rule.ID, src.HonorSuppressions()))
 		},
 		// A package whose dependencies are missing still has its syntax and
 		// the types that resolve (fmt, strings and the rest of the standard

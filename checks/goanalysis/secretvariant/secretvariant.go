@@ -40,7 +40,7 @@ import (
 
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/envcall"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
-	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
+	"github.com/releasegate/releasegate/checks/goanalysis/internal/vetsuppress"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/rule"
 )
@@ -110,7 +110,7 @@ func run(pass *analysis.Pass, src *rgconfig.Source) (any, error) {
 	if len(cfg.Families) == 0 {
 		return nil, nil
 	}
-	report := suppress.Reporter(pass, Rule.ID, src.HonorSuppressions())
+	report := vetsuppress.Reporter(pass, Rule.ID, src.HonorSuppressions())
 	for _, file := range pass.Files {
 		ast.Inspect(file, func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {

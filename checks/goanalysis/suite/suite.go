@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/releasegate/releasegate/checks/goanalysis/deletescope"
+	"github.com/releasegate/releasegate/checks/goanalysis/deletecall"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
 	"github.com/releasegate/releasegate/checks/goanalysis/jsoninterp"
 	"github.com/releasegate/releasegate/checks/goanalysis/secretvariant"
@@ -18,7 +18,7 @@ import (
 )
 
 // Rules documents the three Go rules, in analyzer order.
-var Rules = []rule.Rule{secretvariant.Rule, deletescope.Rule, jsoninterp.Rule}
+var Rules = []rule.Rule{secretvariant.Rule, deletecall.Rule, jsoninterp.Rule}
 
 // Analyzers returns analyzers that discover .releasegate.yaml upward from
 // each package, or read the file named by their -config flags.
@@ -32,7 +32,7 @@ func WithConfigFile(path string) []*analysis.Analyzer { return build(rgconfig.Fi
 func WithConfig(cfg *config.Config) []*analysis.Analyzer { return build(rgconfig.Fixed(cfg)) }
 
 func build(src *rgconfig.Source) []*analysis.Analyzer {
-	return []*analysis.Analyzer{secretvariant.New(src), deletescope.New(src), jsoninterp.New(src)}
+	return []*analysis.Analyzer{secretvariant.New(src), deletecall.New(src), jsoninterp.New(src)}
 }
 
 // RuleID maps an analyzer name (go_delete_scope) to its rule id

@@ -14,8 +14,8 @@ import (
 
 	"github.com/releasegate/releasegate/internal/hubapi"
 	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
+	"github.com/releasegate/releasegate/scenario"
 )
 
 // cleanupCLI is the half-published release in one counted registry:2,

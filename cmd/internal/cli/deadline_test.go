@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
-	"github.com/releasegate/releasegate/internal/scenario"
+	"github.com/releasegate/releasegate/scenario"
 )
 
 // deadlineFaults are registries that never finish answering: a ping or

@@ -179,7 +179,7 @@ var examples = map[string]exampleRepo{
 // type-check without the network.
 func ggcrStub(t *testing.T, dir string) {
 	t.Helper()
-	src := filepath.Join("..", "..", "..", "checks", "goanalysis", "deletescope", "testdata", "src", "github.com", "google", "go-containerregistry")
+	src := filepath.Join("..", "..", "..", "checks", "goanalysis", "deletecall", "testdata", "src", "github.com", "google", "go-containerregistry")
 	dst := filepath.Join(dir, "ggcr")
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

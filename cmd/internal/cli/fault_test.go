@@ -14,7 +14,8 @@ import (
 
 	"github.com/releasegate/releasegate/internal/faultproxy"
 	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // proxied points a scenario's gate runs at fault proxies in front of its
@@ -169,7 +170,7 @@ func TestDigestAlgorithmFaults(t *testing.T) {
 				"/manifests/sha256:" + hex.EncodeToString(isum[:]): []byte(idx),
 				"/manifests/" + tt.digest:                          tt.served,
 			}
-			env, err := localregistry.StartEnv(1, localregistry.WithMiddleware(func(next http.Handler) http.Handler {
+			env, err := scenariotest.StartEnv(1, localregistry.WithMiddleware(func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					for suffix, body := range routes {
 						if strings.HasSuffix(r.URL.Path, suffix) {

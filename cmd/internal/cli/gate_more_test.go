@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasegate/releasegate/internal/scenario"
+	"github.com/releasegate/releasegate/scenario"
 )
 
 // TestRecordThenOverwrite reproduces an accidental release that overwrote

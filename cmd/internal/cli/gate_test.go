@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasegate/releasegate/internal/localregistry"
-	"github.com/releasegate/releasegate/internal/scenario"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // gateEnv is a scenario published into two in-process registries, plus a
@@ -26,7 +26,7 @@ type gateEnv struct {
 
 func startScenario(t *testing.T, s scenario.Scenario) *gateEnv {
 	t.Helper()
-	env, err := localregistry.StartEnv(2)
+	env, err := scenariotest.StartEnv(2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
@@ -75,9 +76,10 @@ func checkHandOff(c *common) error {
 }
 
 // forGate reports whether args run a command of the gate half, directly
-// or through help or shell completion.
-func forGate(args []string) bool {
-	words := commandWords(args)
+// or through help or shell completion. global are the flags every command
+// takes, as the root declares them.
+func forGate(args []string, global *pflag.FlagSet) bool {
+	words := commandWords(args, global)
 	if len(words) > 1 && (words[0] == "help" || strings.HasPrefix(words[0], "__complete")) {
 		words = words[1:]
 	}
@@ -86,7 +88,7 @@ func forGate(args []string) bool {
 
 // commandWords are the arguments that are not global flags or their
 // values, up to a "--".
-func commandWords(args []string) []string {
+func commandWords(args []string, global *pflag.FlagSet) []string {
 	var words []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -94,7 +96,7 @@ func commandWords(args []string) []string {
 		case a == "--":
 			return words
 		case strings.HasPrefix(a, "-"):
-			if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue(name) {
+			if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue(global, name) {
 				i++ // its value
 			}
 		default:
@@ -104,13 +106,23 @@ func commandWords(args []string) []string {
 	return words
 }
 
-// takesValue reports whether the global flag name is followed by a value.
-func takesValue(name string) bool {
-	switch name {
-	case "config", "output", "o", "fail-on", "color":
-		return true
+// takesValue reports whether the global flag name (or shorthand) is
+// followed by a value: it is declared and is not a boolean-like flag
+// (one with a value it takes when given alone).
+func takesValue(global *pflag.FlagSet, name string) bool {
+	f := global.Lookup(name)
+	if f == nil && len(name) == 1 {
+		f = global.ShorthandLookup(name)
 	}
-	return false
+	return f != nil && f.NoOptDefVal == ""
+}
+
+// globalFlags are the flags the root declares for every command, read
+// from their declaration (command.Env.GlobalFlags).
+func globalFlags() *pflag.FlagSet {
+	root := &cobra.Command{}
+	(&command.Env{}).GlobalFlags(root)
+	return root.PersistentFlags()
 }
 
 // handOff runs the gate binary with args and returns the exit code; on

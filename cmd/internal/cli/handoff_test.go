@@ -19,6 +19,11 @@ func TestForGate(t *testing.T) {
 		{[]string{"demo"}, true},
 		{[]string{"--config", "x.yaml", "gate", "check"}, true},
 		{[]string{"--color=never", "-q", "demo"}, true},
+		{[]string{"--quiet", "gate", "preflight"}, true},     // a boolean flag takes no value
+		{[]string{"--output", "gate", "lint"}, false},        // the value of a flag named in full
+		{[]string{"--color", "never", "demo"}, true},         // every value-taking global flag
+		{[]string{"--no-such-flag", "gate", "verify"}, true}, // an unknown flag takes no value
+		{[]string{"-q", "-o", "demo", "lint", "."}, false},   // shorthands, boolean and not
 		{[]string{"-o", "out.json", "--fail-on", "warning", "gate", "probe"}, true},
 		{[]string{"help", "gate", "probe"}, true},
 		{[]string{"__complete", "gate", "verify", "--format", ""}, true},
@@ -32,7 +37,7 @@ func TestForGate(t *testing.T) {
 		{nil, false},
 	}
 	for _, tt := range tests {
-		if got := forGate(tt.args); got != tt.gate {
+		if got := forGate(tt.args, globalFlags()); got != tt.gate {
 			t.Errorf("forGate(%q) = %v, want %v", tt.args, got, tt.gate)
 		}
 	}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/report/reporttest"
+	"github.com/releasegate/releasegate/scenario"
 )
 
 // outputCase is one file a command writes: its flags or environment

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasegate/releasegate/internal/scenario"
+	"github.com/releasegate/releasegate/scenario"
 )
 
 // TestPolicyPaths: a user policy named by --policy or by gate.policies is

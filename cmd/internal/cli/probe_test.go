@@ -19,7 +19,8 @@ import (
 	"github.com/releasegate/releasegate/internal/faultproxy"
 	"github.com/releasegate/releasegate/internal/localregistry"
 	"github.com/releasegate/releasegate/internal/pushgateway"
-	"github.com/releasegate/releasegate/internal/scenario"
+	"github.com/releasegate/releasegate/scenario"
+	"github.com/releasegate/releasegate/scenario/scenariotest"
 )
 
 // probeJSON is the part of `gate probe --format json` these tests read.
@@ -80,7 +81,7 @@ func probeJSONRun(t *testing.T, args ...string) (int, probeJSON, string) {
 
 // catalogRegistry starts a registry with n repositories of release history.
 func catalogRegistry(t *testing.T, n int) *scenario.Catalog {
-	return localregistry.Catalog(t, n, 5, localregistry.WithCatalogPage(5))
+	return scenariotest.Catalog(t, n, 5, localregistry.WithCatalogPage(5))
 }
 
 // readMetrics parses a metrics file as node_exporter would.
@@ -266,8 +267,8 @@ func TestProbeUsageErrors(t *testing.T) {
 		{[]string{"--repo", "acme/*", "127.0.0.1:1/a:b"}, "narrow a --catalog probe"},
 		{[]string{"--catalog", "127.0.0.1:1", "--shard", "3/3"}, "--shard 3/3"},
 		{[]string{"--catalog", "127.0.0.1:1", "--shard", "auto/3"}, "JOB_COMPLETION_INDEX is not set"},
-		{[]string{"--catalog", "127.0.0.1:1", "--repo", "[x"}, `--repo "[x": not a glob`},
-		{[]string{"--catalog", "https://registry.example"}, "--catalog: registry"},
+		{[]string{"--catalog", "127.0.0.1:1", "--repo", "[x"}, `--repo: "[x" is not a glob (a leading ! excludes)`},
+		{[]string{"--catalog", "https://registry.example"}, `--catalog: "https://registry.example" is not HOST[:PORT]`},
 		{[]string{"--expect", "linux/amd64=sha256:x", "a/b:c"}, "unknown flag: --expect"},
 		{[]string{"--platform", "linux/amd64", "a/b:c"}, "unknown flag: --platform"},
 		{[]string{"--trusted-root", "root.json", "a/b:c"}, "unknown flag: --trusted-root"},

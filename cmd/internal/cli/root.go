@@ -36,7 +36,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, opts ...Opti
 	}
 	info, _ := debug.ReadBuildInfo()
 	c.Build = command.ResolveBuild(c.Build, info)
-	if c.extra == nil && c.handOff && forGate(args) {
+	if c.extra == nil && c.handOff && forGate(args, globalFlags()) {
 		return handOff(args, c.Build, stderr)
 	}
 	if err := checkHandOff(c); err != nil {

@@ -82,7 +82,7 @@ func runCleanup(c *common, g *gateFlags, cf *cleanupFlags) error {
 // cleanupResult checks the flags and the credentials (before any request)
 // and runs the cleanup.
 func cleanupResult(c *common, g *gateFlags, cf *cleanupFlags) (*gate.CleanupResult, error) {
-	base, cfg, err := c.gateOptions(g, gate.Cleanup, nil)
+	base, cfg, err := c.gateOptions(g, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -14,9 +14,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/releasegate/releasegate/gate"
-	"github.com/releasegate/releasegate/internal/scenario"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/registry/tagdelete"
+	"github.com/releasegate/releasegate/scenario"
 )
 
 func newDemoCmd(c *common) *cobra.Command {
@@ -55,18 +55,21 @@ func runDemo(c *common) error {
 		env.Images[0], env.Images[1], l.Platforms[0], l.Platforms[1], l.ArchTag)
 
 	ok := true
-	for _, step := range []struct{ phase, why, want string }{
-		{gate.Preflight, "before the push: is the way clear for " + scenario.Version + "?", gate.Fail},
-		{gate.Verify, "after the push: does every tag point where the release says?", gate.Fail},
+	for _, step := range []struct {
+		phase     gate.Phase
+		why, want string
+	}{
+		{gate.Preflight{}, "before the push: is the way clear for " + scenario.Version + "?", gate.Fail},
+		{gate.Verify{}, "after the push: does every tag point where the release says?", gate.Fail},
 	} {
-		fmt.Fprintf(out, "\n$ releasegate gate %s --version %s   # %s\n\n", step.phase, scenario.Version, step.why)
+		fmt.Fprintf(out, "\n$ releasegate gate %s --version %s   # %s\n\n", step.phase.Name(), scenario.Version, step.why)
 		res, err := gate.Run(ctx, gate.Options{
 			Phase: step.phase, Version: scenario.Version, Images: env.Images,
 			Platforms: l.Platforms, ArchTag: l.ArchTag, MovingTags: l.MovingTags, OnExisting: "fail",
 			Client: registry.New(registry.WithInsecureRegistry(env.Registries[0].Host, env.Registries[1].Host)),
 		})
 		if err != nil {
-			return undecided(fmt.Errorf("demo: %s: %w", step.phase, err))
+			return undecided(fmt.Errorf("demo: %s: %w", step.phase.Name(), err))
 		}
 		if err := gate.Write(out, "text", res, gate.WriteOptions{Color: c.Color()}); err != nil {
 			return undecided(err)
@@ -112,7 +115,7 @@ func demoCleanup(ctx context.Context, c *common, env *scenario.Env) bool {
 	}
 	fmt.Fprintf(out, "\n$ releasegate gate preflight --version %s   # the retry's gate: is the way clear now?\n\n", scenario.Version)
 	res, err := gate.Run(ctx, gate.Options{
-		Phase: gate.Preflight, Version: scenario.Version, Images: env.Images, Platforms: l.Platforms, ArchTag: l.ArchTag,
+		Phase: gate.Preflight{}, Version: scenario.Version, Images: env.Images, Platforms: l.Platforms, ArchTag: l.ArchTag,
 		OnExisting: "fail", Client: registry.New(registry.WithInsecureRegistry(hosts...)),
 	})
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 	"github.com/releasegate/releasegate/cmd/internal/command"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/gate"
-	gateattest "github.com/releasegate/releasegate/gate/attest"
+	"github.com/releasegate/releasegate/gate/attestconfig"
 	"github.com/releasegate/releasegate/internal/inputfile"
 	"github.com/releasegate/releasegate/policies/gaterule"
 	"github.com/releasegate/releasegate/registry"
@@ -54,27 +54,27 @@ func newGateCmd(c *common) *cobra.Command {
 		Long: "gate gathers facts from the configured image repositories with go-containerregistry and decides with " +
 			"Rego policies. It never turns \"could not verify\" into a pass: registry trouble ends in decision error, exit 2.",
 	}
-	phase := func(use, short, phase string, args cobra.PositionalArgs) *cobra.Command {
+	phase := func(use, short string, phase phaseFlags) *cobra.Command {
 		sub := &cobra.Command{
-			Use: use, Short: short, Args: args,
-			RunE: func(cmd *cobra.Command, args []string) error { return runGate(c, g, phase, args) },
+			Use: use, Short: short, Args: cobra.NoArgs,
+			RunE: func(*cobra.Command, []string) error { return runGate(c, g, phase) },
 		}
 		c.FormatFlag(sub, gate.Formats)
 		g.shared(sub)
 		g.releaseFlags(sub)
 		return sub
 	}
-	preflight := phase("preflight --version V", "Before a release: is the version already (partly) published?", gate.Preflight, cobra.NoArgs)
+	preflight := phase("preflight --version V", "Before a release: is the version already (partly) published?", g.preflight)
 	g.versionFlag(preflight)
 	preflight.Flags().StringVar(&g.onExisting, "on-existing", "", "what an existing version tag means: `fail|skip|warn` (default gate.on-existing, else fail)")
-	command.Complete(preflight, "on-existing", "fail", "skip", "warn")
+	command.Complete(preflight, "on-existing", config.OnExistingValues...)
 
-	verify := phase("verify --version V", "After a release: do all tags point where the release says, and can every object be pulled?", gate.Verify, cobra.NoArgs)
+	verify := phase("verify --version V", "After a release: do all tags point where the release says, and can every object be pulled?", g.verify)
 	g.versionFlag(verify)
 	verify.Flags().StringArrayVar(&g.expect, "expect", nil, "`PLATFORM=DIGEST` recorded at push time (repeatable; PLATFORM may be \"index\")")
 	verify.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` written by gate record: the digests to expect")
 
-	record := phase("record --version V --ledger FILE", "After a push: record the digests of the version and per-arch tags in a ledger", gate.Record, cobra.NoArgs)
+	record := phase("record --version V --ledger FILE", "After a push: record the digests of the version and per-arch tags in a ledger", g.record)
 	g.versionFlag(record)
 	record.Flags().StringVar(&g.ledger, "ledger", "", "ledger `FILE` to write (required)")
 	record.Flags().BoolVar(&g.partial, "partial", false, "record the tags that exist so far, skipping absent ones (after each push, for gate cleanup)")
@@ -118,8 +118,67 @@ func (g *gateFlags) shared(cmd *cobra.Command) {
 	f.DurationVar(&g.maxWait, "max-retry-after", 30*time.Second, "longest Retry-After `DURATION` honoured for one retry")
 }
 
-func runGate(c *common, g *gateFlags, phase string, args []string) error {
-	res, err := gateResult(c, g, phase, args)
+// phaseFlags turns a gate command's own flags (and the configuration)
+// into its phase, and says what to do with the result (nil: nothing).
+type phaseFlags func(cfg *config.Config) (gate.Phase, afterRun, error)
+
+// afterRun is a phase's work on the CLI side once the result is in.
+type afterRun func(c *common, res *gate.Result) error
+
+func (g *gateFlags) preflight(*config.Config) (gate.Phase, afterRun, error) {
+	return gate.Preflight{}, nil, nil
+}
+
+// verify reads --expect, --ledger and gate.attestations (with
+// --trusted-root).
+func (g *gateFlags) verify(cfg *config.Config) (gate.Phase, afterRun, error) {
+	v := gate.Verify{}
+	if len(g.expect) > 0 {
+		v.Expect = map[string]string{}
+		for _, e := range g.expect {
+			p, d, ok := strings.Cut(e, "=")
+			if !ok || p == "" || !strings.HasPrefix(d, "sha256:") || len(d) != 71 {
+				return nil, nil, fmt.Errorf("--expect %q: want PLATFORM=sha256:<64 hex> (or index=sha256:...)", e)
+			}
+			v.Expect[p] = d
+		}
+	}
+	if g.ledger != "" {
+		l, err := gate.ReadLedger(g.ledger)
+		if err != nil {
+			return nil, nil, err
+		}
+		v.Ledger, v.LedgerFile = l, g.ledger
+	}
+	att := cfg.Gate.Attestations
+	if g.trustedRoot != "" {
+		// The flag is relative to the working directory, config paths to
+		// the config file's directory: make it absolute so both resolve.
+		tr, err := filepath.Abs(g.trustedRoot)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--trusted-root %q: %w", g.trustedRoot, err)
+		}
+		att.TrustedRoot = tr
+	}
+	v.Attestations = attestconfig.Load(att, cfg.Dir)
+	return v, nil, nil
+}
+
+// record needs --ledger, and writes it once the result is decided.
+func (g *gateFlags) record(*config.Config) (gate.Phase, afterRun, error) {
+	if g.ledger == "" {
+		return nil, nil, errors.New("gate record: --ledger FILE is required")
+	}
+	return gate.Record{}, func(c *common, res *gate.Result) error {
+		if res.Decision == gate.Error {
+			return nil
+		}
+		return record(c, g, res)
+	}, nil
+}
+
+func runGate(c *common, g *gateFlags, phase phaseFlags) error {
+	res, err := gateResult(c, g, phase)
 	if err != nil {
 		writeUndecidedOutputs()
 		return undecided(err)
@@ -141,22 +200,27 @@ func writeUndecidedOutputs() {
 	}
 }
 
-// gateResult runs the gate: flags and configuration, the run itself and,
-// for record, the ledger. An error means there is no result to write.
-func gateResult(c *common, g *gateFlags, phase string, args []string) (*gate.Result, error) {
-	opts, _, err := c.gateOptions(g, phase, args)
+// gateResult runs the gate: flags and configuration, the run itself and
+// what the phase does after it (record's ledger). An error means there
+// is no result to write.
+func gateResult(c *common, g *gateFlags, phase phaseFlags) (*gate.Result, error) {
+	var after afterRun
+	opts, _, err := c.gateOptions(g, func(cfg *config.Config) (p gate.Phase, err error) {
+		p, after, err = phase(cfg)
+		return p, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.warnCredentials(opts)
+	c.warnCredentials(opts.Images, nil, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	defer cancel()
 	res, err := gate.Run(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	if phase == gate.Record && res.Decision != gate.Error {
-		if err := record(c, g, res); err != nil {
+	if after != nil {
+		if err := after(c, res); err != nil {
 			return nil, err
 		}
 	}
@@ -164,8 +228,9 @@ func gateResult(c *common, g *gateFlags, phase string, args []string) (*gate.Res
 }
 
 // gateOptions checks --format and --fail-on, loads the configuration and
-// merges it with the flags into one run's options.
-func (c *common) gateOptions(g *gateFlags, phase string, args []string) (gate.Options, *config.Config, error) {
+// merges it with the flags into one run's options; phase (nil for
+// cleanup, which is no gate.Phase) makes the phase of its command.
+func (c *common) gateOptions(g *gateFlags, phase func(*config.Config) (gate.Phase, error)) (gate.Options, *config.Config, error) {
 	if err := gate.CheckFormat(c.Format); err != nil {
 		return gate.Options{}, nil, err
 	}
@@ -177,32 +242,36 @@ func (c *common) gateOptions(g *gateFlags, phase string, args []string) (gate.Op
 	if err != nil {
 		return gate.Options{}, nil, err
 	}
-	opts, err := g.options(cfg, phase, args)
+	opts, err := g.options(cfg)
+	if err == nil && phase != nil {
+		opts.Phase, err = phase(cfg)
+	}
 	opts.FailOn = threshold
 	return opts, cfg, err
 }
 
-// warnCredentials prints, on stderr, each registry the run contacts for
-// which the Docker config names only a credential helper that is not
-// installed (registry.CredentialWarnings): the run would go anonymous.
-func (c *common) warnCredentials(opts gate.Options) {
+// warnCredentials prints, on stderr, each registry the run contacts
+// (through images, references and catalogs) for which the Docker config
+// names only a credential helper that is not installed
+// (registry.CredentialWarnings): the run would go anonymous.
+func (c *common) warnCredentials(images, refs, catalogs []string) {
 	var hosts []string
 	add := func(host string) {
 		if !slices.Contains(hosts, host) {
 			hosts = append(hosts, host)
 		}
 	}
-	for _, img := range opts.Images {
+	for _, img := range images {
 		if repo, err := name.NewRepository(img); err == nil {
 			add(repo.RegistryStr())
 		}
 	}
-	for _, ref := range opts.Refs {
+	for _, ref := range refs {
 		if r, err := name.ParseReference(ref); err == nil {
 			add(r.Context().RegistryStr())
 		}
 	}
-	for _, h := range opts.Catalogs {
+	for _, h := range catalogs {
 		if reg, err := name.NewRegistry(h); err == nil {
 			add(reg.RegistryStr())
 		}
@@ -234,13 +303,14 @@ func undecidedReason(res *gate.Result) error {
 	return fmt.Errorf("could not decide: %s", first)
 }
 
-// options merges the config file's gate section with the flags.
-func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (gate.Options, error) {
+// options merges the config file's gate section with the flags every
+// phase shares.
+func (g *gateFlags) options(cfg *config.Config) (gate.Options, error) {
 	gc := cfg.Gate
 	o := gate.Options{
-		Phase: phase, Version: g.version, Images: gc.Images, Platforms: gc.Platforms,
+		Version: g.version, Images: gc.Images, Platforms: gc.Platforms,
 		ArchTag: gc.ArchTag, MovingTags: gc.MovingTags, OnExisting: gc.OnExisting,
-		Rules: cfg.Rules, Refs: args,
+		Rules: cfg.Rules,
 	}
 	if len(g.images) > 0 {
 		o.Images = g.images
@@ -251,42 +321,11 @@ func (g *gateFlags) options(cfg *config.Config, phase string, args []string) (ga
 	if g.onExisting != "" {
 		o.OnExisting = g.onExisting
 	}
-	att := gc.Attestations
-	if g.trustedRoot != "" {
-		// The flag is relative to the working directory, config paths to
-		// the config file's directory: make it absolute so both resolve.
-		tr, err := filepath.Abs(g.trustedRoot)
-		if err != nil {
-			return o, fmt.Errorf("--trusted-root %q: %w", g.trustedRoot, err)
-		}
-		att.TrustedRoot = tr
-	}
-	o.Attest = gateattest.Collector(att, cfg.Dir)
 	fromConfig, err := insideRepository(cfg, gc.Policies)
 	if err != nil {
 		return o, err
 	}
 	o.Policies = slices.Concat(fromConfig, g.policies)
-	if len(g.expect) > 0 {
-		o.Expect = map[string]string{}
-		for _, e := range g.expect {
-			p, d, ok := strings.Cut(e, "=")
-			if !ok || p == "" || !strings.HasPrefix(d, "sha256:") || len(d) != 71 {
-				return o, fmt.Errorf("--expect %q: want PLATFORM=sha256:<64 hex> (or index=sha256:...)", e)
-			}
-			o.Expect[p] = d
-		}
-	}
-	switch {
-	case phase == gate.Verify && g.ledger != "":
-		l, err := gate.ReadLedger(g.ledger)
-		if err != nil {
-			return o, err
-		}
-		o.Ledger, o.LedgerFile = l, g.ledger
-	case phase == gate.Record && g.ledger == "":
-		return o, errors.New("gate record: --ledger FILE is required")
-	}
 	o.Client = registry.New(
 		registry.WithInsecureRegistry(g.insecure...),
 		registry.WithJobs(g.jobs),

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/releasegate/releasegate/cmd/internal/command"
+	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/gate"
 	"github.com/releasegate/releasegate/gate/probemetrics"
 )
@@ -62,46 +63,48 @@ func newProbeCmd(c *common, g *gateFlags) *cobra.Command {
 }
 
 func runProbe(c *common, g *gateFlags, p *probeFlags, args []string) error {
-	opts, cfg, err := c.gateOptions(g, gate.Probe, args)
-	if err == nil {
-		err = p.apply(&opts, cfg.Gate.Probe.Catalogs, cfg.Gate.Probe.Repos, cfg.Gate.Probe.Tags)
-	}
+	var probe gate.Probe
+	opts, _, err := c.gateOptions(g, func(cfg *config.Config) (gate.Phase, error) {
+		var err error
+		probe, err = p.phase(args, cfg.Gate.Probe)
+		return probe, err
+	})
 	if err != nil {
 		writeUndecidedOutputs()
 		return undecided(err)
 	}
-	c.warnCredentials(opts)
+	c.warnCredentials(opts.Images, probe.Refs, probe.Catalogs)
 	started := time.Now()
-	res, err := p.run(c, g, opts)
+	res, err := p.run(c, g, opts, probe)
 	if err != nil {
 		writeUndecidedOutputs()
 		return undecided(err)
 	}
 	run := probemetrics.Run{Summary: res.Probe, Started: started, Finished: time.Now()}
-	if err := errors.Join(c.writeGate(res), p.export(run, opts.Shard)); err != nil {
+	if err := errors.Join(c.writeGate(res), p.export(run, probe.Shard)); err != nil {
 		return undecided(err)
 	}
 	return command.WithOutcome(res.Outcome(), undecidedReason(res))
 }
 
-// apply adds the probe flags (or, without them, the config's
-// gate.probe) to opts.
-func (p *probeFlags) apply(opts *gate.Options, catalogs, repos, tags []string) error {
-	opts.Catalogs = or(p.catalogs, catalogs)
-	for _, h := range opts.Catalogs {
-		if _, err := opts.Client.ParseRegistry(h); err != nil {
-			return fmt.Errorf("--catalog: %w", err)
+// phase makes the probe of refs from the probe flags (or, without them,
+// the config's gate.probe).
+func (p *probeFlags) phase(refs []string, cfg config.Probe) (gate.Probe, error) {
+	probe := gate.Probe{Refs: refs, Catalogs: or(p.catalogs, cfg.Catalogs)}
+	for _, h := range probe.Catalogs {
+		if err := config.CheckCatalog(h); err != nil {
+			return probe, fmt.Errorf("--catalog: %w", err)
 		}
 	}
 	var err error
-	if opts.Repos, err = gate.ParseFilter("--repo", or(p.repos, repos)); err != nil {
-		return err
+	if probe.Repos, err = gate.ParseFilter("--repo", or(p.repos, cfg.Repos)); err != nil {
+		return probe, err
 	}
-	if opts.Tags, err = gate.ParseFilter("--tag", or(p.tags, tags)); err != nil {
-		return err
+	if probe.Tags, err = gate.ParseFilter("--tag", or(p.tags, cfg.Tags)); err != nil {
+		return probe, err
 	}
-	opts.Shard, err = gate.ParseShard(p.shard, os.Getenv)
-	return err
+	probe.Shard, err = gate.ParseShard(p.shard, os.Getenv)
+	return probe, err
 }
 
 func or(flag, config []string) []string {
@@ -114,12 +117,13 @@ func or(flag, config []string) []string {
 // run runs the probe, showing progress on stderr while it walks a
 // catalog: a live line on a terminal, a line every few seconds elsewhere,
 // nothing with --quiet.
-func (p *probeFlags) run(c *common, g *gateFlags, opts gate.Options) (*gate.Result, error) {
+func (p *probeFlags) run(c *common, g *gateFlags, opts gate.Options, probe gate.Probe) (*gate.Result, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	defer cancel()
-	if len(opts.Catalogs) > 0 && !c.Quiet {
-		opts.Progress = &gate.Progress{}
-		stop := gate.ShowProgress(c.Stderr, opts.Progress, gate.ProgressDisplay{
+	if len(probe.Catalogs) > 0 && !c.Quiet {
+		probe.Progress = &gate.Progress{}
+		opts.Phase = probe
+		stop := gate.ShowProgress(c.Stderr, probe.Progress, gate.ProgressDisplay{
 			Live: isTerminal(c.Stderr), Every: p.progress,
 			Requests: func() int { return opts.Client.Requests().Total },
 		})

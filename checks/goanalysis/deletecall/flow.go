@@ -1,4 +1,4 @@
-package deletescope
+package deletecall
 
 import (
 	"go/types"

@@ -1,17 +1,21 @@
-package localregistry
+// Package scenariotest runs scenarios on the distribution registry
+// (internal/localregistry) for tests: registries with storage in
+// temporary directories, and catalogs of release history in them.
+package scenariotest
 
 import (
 	"context"
 	"os"
 	"testing"
 
-	"github.com/releasegate/releasegate/internal/scenario"
+	"github.com/releasegate/releasegate/internal/localregistry"
+	"github.com/releasegate/releasegate/scenario"
 )
 
 // StartEnv runs n registries, each with storage in a fresh temporary
 // directory, ready for a scenario to publish into. Close the Env to stop
 // them and remove their storage.
-func StartEnv(n int, opts ...Option) (*scenario.Env, error) {
+func StartEnv(n int, opts ...localregistry.Option) (*scenario.Env, error) {
 	var regs []scenario.Registry
 	var closers []func()
 	closeAll := func() {
@@ -25,7 +29,7 @@ func StartEnv(n int, opts ...Option) (*scenario.Env, error) {
 			closeAll()
 			return nil, err
 		}
-		r, err := Start(dir, opts...)
+		r, err := localregistry.Start(dir, opts...)
 		if err != nil {
 			_ = os.RemoveAll(dir)
 			closeAll()
@@ -40,7 +44,7 @@ func StartEnv(n int, opts ...Option) (*scenario.Env, error) {
 // StartCatalog runs one registry filled with n repositories of release
 // history (scenario.PublishCatalog, content from seed). Call stop when
 // done.
-func StartCatalog(n int, seed int64, opts ...Option) (cat *scenario.Catalog, stop func(), err error) {
+func StartCatalog(n int, seed int64, opts ...localregistry.Option) (cat *scenario.Catalog, stop func(), err error) {
 	env, err := StartEnv(1, opts...)
 	if err != nil {
 		return nil, nil, err
@@ -55,7 +59,7 @@ func StartCatalog(n int, seed int64, opts ...Option) (cat *scenario.Catalog, sto
 
 // Catalog is StartCatalog for tests: it fails tb on error and stops the
 // registry when tb ends.
-func Catalog(tb testing.TB, n int, seed int64, opts ...Option) *scenario.Catalog {
+func Catalog(tb testing.TB, n int, seed int64, opts ...localregistry.Option) *scenario.Catalog {
 	tb.Helper()
 	cat, stop, err := StartCatalog(n, seed, opts...)
 	if err != nil {

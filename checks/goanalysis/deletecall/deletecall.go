@@ -1,4 +1,4 @@
-// Package deletescope defines the go-delete-scope analyzer: a Go program
+// Package deletecall defines the go-delete-scope analyzer: a Go program
 // sends a DELETE to a registry with a credential that derives from a
 // secret declared without the delete scope.
 //
@@ -42,7 +42,7 @@
 // or that is not declared at all but belongs to a token family or the URL
 // names one of a family's hosts. The message names the variable and where
 // it was read.
-package deletescope
+package deletecall
 
 import (
 	"fmt"
@@ -61,7 +61,7 @@ import (
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/envcall"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/partialssa"
 	"github.com/releasegate/releasegate/checks/goanalysis/internal/rgconfig"
-	"github.com/releasegate/releasegate/checks/goanalysis/internal/suppress"
+	"github.com/releasegate/releasegate/checks/goanalysis/internal/vetsuppress"
 	"github.com/releasegate/releasegate/config"
 	"github.com/releasegate/releasegate/rule"
 )
@@ -176,7 +176,7 @@ func run(pass *analysis.Pass, src *rgconfig.Source) (any, error) {
 	a := &pkgAnalysis{
 		pass:   pass,
 		cfg:    cfg,
-		emit:   suppress.Reporter(pass, Rule.ID, src.HonorSuppressions()),
+		emit:   vetsuppress.Reporter(pass, Rule.ID, src.HonorSuppressions()),
 		tokens: map[*ssa.Function]*TokenFact{},
 		sinks:  map[*ssa.Function]*SinkFact{},
 	}

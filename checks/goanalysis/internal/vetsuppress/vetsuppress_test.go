@@ -1,4 +1,4 @@
-package suppress
+package vetsuppress
 
 import (
 	"go/ast"

@@ -2,9 +2,9 @@
 // with go-containerregistry: real pushes of small deterministic images and
 // multi-platform indexes. Each scenario reproduces a way a real release
 // went wrong. `releasegate demo` publishes one into in-memory registries,
-// the gate tests publish every one into registry:2 (internal/localregistry),
-// so this package is demo content, not a test double, and must not import
-// one.
+// the gate tests publish every one into registry:2 (internal/localregistry,
+// through scenario/scenariotest), so this package is demo content, not a
+// test double, and must not import one.
 package scenario
 
 import (

@@ -1,15 +1,14 @@
-package attest_test
+package gate
 
 import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
 
-	gateattest "github.com/releasegate/releasegate/gate/attest"
 	"github.com/releasegate/releasegate/registry"
 )
 
-func TestTargets(t *testing.T) {
+func TestAttestTargets(t *testing.T) {
 	repo, err := name.NewRepository("registry.example/acme/app")
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +39,7 @@ func TestTargets(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, tg := range gateattest.Targets(repo, tc.version) {
+			for _, tg := range attestTargets(repo, tc.version) {
 				got = append(got, tg.Platform+"="+tg.Digest)
 			}
 			if len(got) != len(tc.want) {

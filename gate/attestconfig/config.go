@@ -1,4 +1,4 @@
-package attest
+package attestconfig
 
 import (
 	"path/filepath"
@@ -7,15 +7,15 @@ import (
 	"github.com/releasegate/releasegate/registry/attest"
 )
 
-// Configured reports whether gate.attestations asks for anything at all.
-func Configured(a config.Attestations) bool {
+// configured reports whether gate.attestations asks for anything at all.
+func configured(a config.Attestations) bool {
 	return a.Required || a.TrustedRoot != "" || a.PublicKey != "" || len(a.PredicateTypes) > 0
 }
 
-// NewVerifier loads the trust material gate.attestations names and builds
+// newVerifier loads the trust material gate.attestations names and builds
 // a verifier. Relative paths resolve from baseDir, the directory of the
 // configuration file (an absolute --trusted-root is left as it is).
-func NewVerifier(a config.Attestations, baseDir string) (*attest.Verifier, error) {
+func newVerifier(a config.Attestations, baseDir string) (*attest.Verifier, error) {
 	o := attest.Options{Identity: identity(a.Identity)}
 	if a.TrustedRoot != "" {
 		roots, err := attest.LoadTrustedRoots(relTo(baseDir, a.TrustedRoot))

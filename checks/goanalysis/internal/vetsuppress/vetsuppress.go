@@ -1,15 +1,15 @@
-// Package suppress applies releasegate's inline suppressions
+// Package vetsuppress applies releasegate's inline suppressions
 // (//releasegate:ignore[RULE] reason, on the finding's line or the line
 // above) inside the analyzers, for drivers that know nothing about them:
 // go vet and golangci-lint. `releasegate lint` applies suppressions itself
 // so that suppressed findings still show in its JSON output; there the
 // analyzers report everything.
-package suppress
+package vetsuppress
 
 import (
 	"go/ast"
 
-	rgsuppress "github.com/releasegate/releasegate/internal/suppress"
+	"github.com/releasegate/releasegate/internal/suppress"
 
 	"golang.org/x/tools/go/analysis"
 )
@@ -54,6 +54,6 @@ func suppressedLines(pass *analysis.Pass, ruleID string) map[fileLine]bool {
 // applies reports whether c is a suppression of ruleID that gives a
 // reason. Only a comment that starts with the directive counts.
 func applies(c *ast.Comment, ruleID string) bool {
-	d, ok := rgsuppress.Find(c.Text)
+	d, ok := suppress.Find(c.Text)
 	return ok && d.At == 0 && d.Reason != "" && d.Names(ruleID)
 }

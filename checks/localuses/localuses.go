@@ -28,6 +28,7 @@ package localuses
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"os"
 	"path"
 	"path/filepath"
@@ -172,11 +173,20 @@ func localPath(uses *actionlint.String) (string, bool) {
 
 // look says what is wrong with the directory rel of the repository at
 // root ("" when it holds action metadata), and whether the finding is
-// one the job could have avoided by making the path.
+// one the job could have avoided by making the path. It looks through
+// the repository boundary: a committed symbolic link that leads outside
+// the repository is not followed, and such a path is not judged (what
+// it leads to on a runner is not in the repository).
 func look(root, rel string) (what string, missing bool) {
+	r, err := inputfile.NewRoot(root)
+	if err != nil {
+		return "", false
+	}
 	dir := filepath.Join(root, filepath.FromSlash(rel))
-	fi, err := os.Stat(dir)
+	fi, err := r.Stat(dir)
 	switch {
+	case errors.Is(err, inputfile.ErrOutside) || err != nil && linkLeaves(root, rel):
+		return "", false
 	case err != nil:
 		return "uses: ./" + rel + " does not exist in this repository, so the step fails as it starts; " +
 			"point it at the directory that holds action.yml", true
@@ -188,12 +198,42 @@ func look(root, rel string) (what string, missing bool) {
 			"point it at the action's directory", false
 	}
 	for _, name := range []string{"action.yml", "action.yaml"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+		_, err := r.Stat(filepath.Join(dir, name))
+		if err == nil {
+			return "", false
+		}
+		if errors.Is(err, inputfile.ErrOutside) {
 			return "", false
 		}
 	}
 	return "uses: ./" + rel + " holds no action.yml or action.yaml, so the step fails as it starts; " +
 		"point it at the directory that holds the action's metadata", true
+}
+
+// linkLeaves reports whether a component of rel is a symbolic link
+// whose target, read as written, is outside root: a dangling link out of
+// the repository says nothing about the repository.
+func linkLeaves(root, rel string) bool {
+	at := root
+	for _, seg := range strings.Split(rel, "/") {
+		at = filepath.Join(at, seg)
+		fi, err := os.Lstat(at)
+		if err != nil {
+			return false
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			continue
+		}
+		target, err := os.Readlink(at)
+		if err != nil {
+			return true
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(at), target)
+		}
+		return !inputfile.Within(root, filepath.Clean(target))
+	}
+	return false
 }
 
 func isWorkflow(rel string) bool {

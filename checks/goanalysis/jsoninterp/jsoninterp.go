@@ -246,8 +246,8 @@ func unsafeHoles(pass *analysis.Pass, holes []hole) []ast.Expr {
 }
 
 // textLike reports whether e may carry arbitrary text: a non-constant
-// string, byte slice or interface value, or a constant that needs JSON
-// escaping.
+// string (unless it is plain: an encoder's output, see plain), byte
+// slice or interface value, or a constant that needs JSON escaping.
 func textLike(pass *analysis.Pass, e ast.Expr) bool {
 	tv, ok := pass.TypesInfo.Types[e]
 	if !ok || tv.Type == nil {
@@ -258,7 +258,7 @@ func textLike(pass *analysis.Pass, e ast.Expr) bool {
 	}
 	switch u := tv.Type.Underlying().(type) {
 	case *types.Basic:
-		return u.Info()&types.IsString != 0
+		return u.Info()&types.IsString != 0 && !plain(pass, e, 0)
 	case *types.Slice:
 		b, ok := u.Elem().Underlying().(*types.Basic)
 		return ok && b.Kind() == types.Byte

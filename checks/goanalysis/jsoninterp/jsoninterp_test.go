@@ -29,3 +29,11 @@ func TestJSONPieces(t *testing.T) {
 func TestPartialTypes(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), jsoninterp.Analyzer, "partial")
 }
+
+// TestPlainValues: a value only an encoder without quotes in its
+// alphabet made (hex, base64, strconv's numbers), followed through local
+// variables and this package's functions, is not reported; one
+// assignment of other text, a taken address or a range clause is.
+func TestPlainValues(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), jsoninterp.Analyzer, "plain")
+}

@@ -30,6 +30,13 @@
 //     helper when it is declared in the package, else at the first such
 //     call.
 //
+// A value that cannot hold a quote, a backslash or a control character
+// is not reported: what encoding/hex, base64 or base32 EncodeToString
+// or strconv's number formats made, followed through local variables
+// every assignment of which is such a value, and through function
+// literals and this package's functions every return of which is (a
+// hex digest in an in-toto subject, a certificate's base64).
+//
 // A package whose imports do not resolve is analysed with the types
 // that do: fmt, strings and the rest of the standard library.
 //

@@ -30,19 +30,28 @@ func (r *runner) applyRuleSettings(vs []policies.Violation) []policies.Violation
 }
 
 // failClosed guarantees an unverifiable violation for every fact that
-// could not be established, even if a policy forgot one.
+// could not be established, even if a policy forgot one, or the policies
+// could not be evaluated at all (then the report still says, per target,
+// what was not known, beside why nothing was judged). A target the
+// policies already called unverifiable is not named twice.
 func failClosed(vs []policies.Violation, f *Facts) []policies.Violation {
-	has := false
+	named := map[string]bool{}
 	for _, v := range vs {
 		if v.Rule == gaterule.Unverifiable {
-			has = true
+			named[v.Target] = true
 		}
 	}
-	if u := f.unknowns(); len(u) > 0 && !has {
-		for _, s := range u {
-			target, msg, _ := strings.Cut(s, ": ")
-			vs = append(vs, policies.Violation{Rule: gaterule.Unverifiable, Severity: rule.Error, Target: target, Message: msg})
+	added := false
+	for _, s := range f.unknowns() {
+		target, msg, _ := strings.Cut(s, ": ")
+		if named[target] {
+			continue
 		}
+		named[target] = true
+		vs = append(vs, policies.Violation{Rule: gaterule.Unverifiable, Severity: rule.Error, Target: target, Message: msg})
+		added = true
+	}
+	if added {
 		policies.SortViolations(vs)
 	}
 	return vs

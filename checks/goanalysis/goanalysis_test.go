@@ -498,16 +498,19 @@ func TestInlineSuppression(t *testing.T) {
 	}
 }
 
-// TestTestFilesAreCheckedOnce: like go vet, lint checks _test.go files,
+// TestTestFilesAreCheckedOnce: like go vet, lint checks _test.go files
+// (with the analyzers that read them: go-json-interpolation does not),
 // and a finding in a file shared by a package and its test variant is
 // reported once.
 func TestTestFilesAreCheckedOnce(t *testing.T) {
 	dir := linttest.Write(t, map[string]string{
 		"go.mod":         "module example.test/tt\n\ngo 1.22\n",
 		"tt.go":          "package tt\n\nimport \"fmt\"\n\nfunc Body(s string) string { return fmt.Sprintf(`{\"a\":\"%s\"}`, s) }\n",
-		"tt_test.go":     "package tt\n\nimport (\n\t\"fmt\"\n\t\"testing\"\n)\n\nfunc TestX(t *testing.T) { _ = fmt.Sprintf(`{\"b\":\"%s\"}`, t.Name()) }\n",
+		"tt_test.go":     "package tt\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestX(t *testing.T) { _ = os.Getenv(\"DOCKERHUB_TOKEN\") }\n",
 		"ext_test.go":    "package tt_test\n\nimport \"testing\"\n\nfunc TestY(t *testing.T) {}\n",
 		"only/o_test.go": "package only\n",
+		".releasegate.yaml": "version: 1\nsecrets:\n  DOCKERHUB_TOKEN_RW:\n    scopes: [read, write]\n" +
+			"families:\n  DOCKERHUB_TOKEN:\n    hosts: [hub.docker.com]\n",
 	})
 	res := lintDir(t, dir)
 	if len(res.Errors) > 0 {

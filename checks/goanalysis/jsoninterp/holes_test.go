@@ -61,3 +61,34 @@ func FuzzFormatHoles(f *testing.F) {
 		_ = flatObject().MatchString(format)
 	})
 }
+
+// TestLooksLikeJSON: text that starts as a JSON object or array does;
+// Go source a code generator writes, INI sections and Markdown task
+// items that open with [ do not.
+func TestLooksLikeJSON(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{`{"a":"%s"}`, true},
+		{`  [ "%s", "b" ]`, true},
+		{`[%s]`, true},
+		{`[{"name":"%s"}]`, true},
+		{`[-1, 2]`, true},
+		{`[true, "%s"]`, true},
+		{`[null]`, true},
+		{`[]`, true},
+		{"[\n  \"%s\"\n]", true},
+		{`[]any{"%s-item1", "%s-item2"}`, false},
+		{`[]byte("%s-val")`, false},
+		{`[]string{%q}`, false},
+		{`[Unit]` + "\nDescription=%s", false},
+		{`[x] %s`, false},
+		{`name: "%s"`, false},
+	}
+	for _, tt := range tests {
+		if got := looksLikeJSON(tt.text); got != tt.want {
+			t.Errorf("looksLikeJSON(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

@@ -57,7 +57,7 @@ func plain(pass *analysis.Pass, e ast.Expr, depth int) bool {
 	return false
 }
 
-// plainCall: a plain encoder, or a function of this package (declared,
+// plainCall: a plain encoder, a time in a plain layout, or a function of this package (declared,
 // or a literal held by a local variable) whose every return is plain.
 func plainCall(pass *analysis.Pass, call *ast.CallExpr, depth int) bool {
 	var id *ast.Ident
@@ -74,10 +74,13 @@ func plainCall(pass *analysis.Pass, call *ast.CallExpr, depth int) bool {
 		if plainEncoders[obj.FullName()] {
 			return true
 		}
+		if obj.FullName() == "(time.Time).Format" && len(call.Args) == 1 {
+			return plain(pass, call.Args[0], depth) // a layout without quotes gives none
+		}
 		if obj.Pkg() != pass.Pkg {
 			return false
 		}
-		if decl := funcDecl(pass, obj); decl != nil && decl.Body != nil {
+		if decl := declIn(pass, obj); decl != nil && decl.Body != nil {
 			return plainReturns(pass, decl.Body, depth)
 		}
 	case *types.Var:
@@ -192,18 +195,4 @@ func setsIn(n ast.Node, is func(ast.Expr) bool) bool {
 		return n.Key != nil && is(n.Key) || n.Value != nil && is(n.Value)
 	}
 	return false
-}
-
-// funcDecl is the declaration of fn in this package, or nil.
-func funcDecl(pass *analysis.Pass, fn *types.Func) *ast.FuncDecl {
-	f := fileOf(pass, fn.Pos())
-	if f == nil {
-		return nil
-	}
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && pass.TypesInfo.Defs[fd.Name] == fn {
-			return fd
-		}
-	}
-	return nil
 }

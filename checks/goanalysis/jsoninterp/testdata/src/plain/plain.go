@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Values whose alphabet has no quote, backslash or control character
@@ -75,3 +76,13 @@ func loud(user string, blob []byte, names []string) {
 }
 
 func set(p *string) { *p = `"` }
+
+// A time in a layout without quotes has none.
+func stamp(t time.Time) string {
+	return fmt.Sprintf(`{"at":"%s"}`, t.Format(time.RFC3339))
+}
+
+// Go source that a code generator writes opens with [ but is not JSON.
+func goLiteral(name string) string {
+	return fmt.Sprintf(`[]any{"%s-item1", "%s-item2"}`, name, name)
+}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/releasegate/releasegate/internal/localregistry"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/registry/tagdelete"
@@ -77,7 +79,35 @@ func (e *cleanupEnv) cleanup(t *testing.T, o CleanupOptions) *CleanupResult {
 	if err != nil {
 		t.Fatal(err)
 	}
+	validateCleanupJSON(t, res) // every outcome these tests reach has the documented shape
 	return res
+}
+
+// cleanupSchema is gate cleanup's JSON Schema, compiled once per test
+// binary run.
+var cleanupSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	return jsonschema.NewCompiler().Compile("cleanup.schema.json")
+})
+
+// validateCleanupJSON fails the test unless res, written as JSON, is
+// valid against cleanup.schema.json.
+func validateCleanupJSON(t *testing.T, res *CleanupResult) {
+	t.Helper()
+	sch, err := cleanupSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := WriteCleanup(&out, "json", res, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(doc); err != nil {
+		t.Errorf("cleanup JSON does not validate against cleanup.schema.json: %v", err)
+	}
 }
 
 // preflight is the retry's gate: does it let the release go ahead now?

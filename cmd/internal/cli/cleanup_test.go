@@ -72,6 +72,9 @@ func (c *cleanupCLI) run(t *testing.T, extra ...string) (int, string, string) {
 	args := append([]string{"gate", "cleanup", "--config", c.cfg, "--version", scenario.Version, "--insecure-registry", c.reg.Host, "--format", "json"}, fastFlags...)
 	var stdout, stderr bytes.Buffer
 	code := runMain(append(args, extra...), strings.NewReader(""), &stdout, &stderr)
+	if strings.TrimSpace(stdout.String()) != "" { // every plan and result has the documented shape
+		ValidateJSON(t, CleanupSchema, stdout.String())
+	}
 	return code, stdout.String(), stderr.String()
 }
 

@@ -20,9 +20,11 @@ import (
 
 // The JSON Schemas of the two halves' outputs, kept in the repository.
 const (
-	LintSchema  = "../../../report/lint.schema.json"
-	GateSchema  = "../../../gate/gate.schema.json"
-	sarifSchema = "testdata/sarif-schema-2.1.0.json"
+	LintSchema = "../../../report/lint.schema.json"
+	GateSchema = "../../../gate/gate.schema.json"
+	// CleanupSchema is gate cleanup's JSON output.
+	CleanupSchema = "../../../gate/cleanup.schema.json"
+	sarifSchema   = "testdata/sarif-schema-2.1.0.json"
 )
 
 // schemas caches compiled schemas across the tests of the package.

@@ -34,6 +34,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/rhysd/actionlint"
 
@@ -147,7 +148,7 @@ func checkSteps(p *lint.Pass, f *workspace.File, root string, steps []step, top 
 		if !ok {
 			continue
 		}
-		what, missing := look(root, rel)
+		what, missing := lookups(p).look(root, rel)
 		if what == "" || missing && (!top || madeBefore(root, rel, steps[:i])) {
 			continue
 		}
@@ -171,17 +172,56 @@ func localPath(uses *actionlint.String) (string, bool) {
 	return rel, true
 }
 
+// lookup is what look found for one path.
+type lookup struct {
+	what    string
+	missing bool
+}
+
+// looker answers look for a run: one boundary per repository root, and
+// each path looked at once (many workflows name the same local action).
+// Workflow calls run concurrently, hence the lock.
+type looker struct {
+	mu    sync.Mutex
+	roots map[string]*inputfile.Root
+	found map[[2]string]lookup
+}
+
+type lookerKey struct{}
+
+func lookups(p *lint.Pass) *looker {
+	return p.Shared(lookerKey{}, func() any {
+		return &looker{roots: map[string]*inputfile.Root{}, found: map[[2]string]lookup{}}
+	}).(*looker)
+}
+
+func (l *looker) look(root, rel string) (what string, missing bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	key := [2]string{root, rel}
+	if f, ok := l.found[key]; ok {
+		return f.what, f.missing
+	}
+	r, ok := l.roots[root]
+	if !ok {
+		r, _ = inputfile.NewRoot(root) // nil when root cannot be resolved: nothing is judged
+		l.roots[root] = r
+	}
+	var f lookup
+	if r != nil {
+		f.what, f.missing = look(r, root, rel)
+	}
+	l.found[key] = f
+	return f.what, f.missing
+}
+
 // look says what is wrong with the directory rel of the repository at
 // root ("" when it holds action metadata), and whether the finding is
 // one the job could have avoided by making the path. It looks through
-// the repository boundary: a committed symbolic link that leads outside
-// the repository is not followed, and such a path is not judged (what
-// it leads to on a runner is not in the repository).
-func look(root, rel string) (what string, missing bool) {
-	r, err := inputfile.NewRoot(root)
-	if err != nil {
-		return "", false
-	}
+// the repository boundary r: a committed symbolic link that leads
+// outside the repository is not followed, and such a path is not judged
+// (what it leads to on a runner is not in the repository).
+func look(r *inputfile.Root, root, rel string) (what string, missing bool) {
 	dir := filepath.Join(root, filepath.FromSlash(rel))
 	fi, err := r.Stat(dir)
 	switch {

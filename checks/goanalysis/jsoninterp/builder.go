@@ -54,10 +54,10 @@ func builderWrite(pass *analysis.Pass, report func(analysis.Diagnostic), helpers
 	case isConst:
 		st.inStr = scanQuotes(text, st.inStr)
 	case !st.inStr && method == "WriteString":
-		if u, ok := quoterCall(pass, arg); ok {
+		if u, ok := quoterCall(helpers.values, arg); ok {
 			helpers.use(u, kind)
 		}
-	case st.inStr && method == "WriteString" && (textLike(pass, arg) || untyped(pass, arg)):
+	case st.inStr && method == "WriteString" && (helpers.values.textLike(arg) || untyped(pass, arg)):
 		st.done = true
 		report(analysis.Diagnostic{Pos: call.Pos(), End: call.End(), Message: fmt.Sprintf(
 			"%s builds JSON text with %s pasted inside JSON quotes; a quote or backslash in the value breaks the document: build it with encoding/json",

@@ -122,7 +122,7 @@ var formatArg = map[string]int{
 
 func run(pass *analysis.Pass, report func(analysis.Diagnostic)) (any, error) {
 	quoters(pass)
-	helpers := &helperReports{pass: pass, report: report, done: map[*types.Func]bool{}}
+	helpers := &helperReports{pass: pass, report: report, done: map[*types.Func]bool{}, values: newValues(pass)}
 	ins := inspector.New(shipped(pass))
 	inner := map[ast.Expr]bool{} // + expressions that are operands of a larger chain
 	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil), (*ast.BinaryExpr)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)}, func(n ast.Node) {
@@ -199,11 +199,11 @@ func checkFormat(pass *analysis.Pass, report func(analysis.Diagnostic), helpers 
 		return
 	}
 	for _, h := range holes {
-		if u, ok := quoterCall(pass, h.arg); ok && !h.quote && (h.verb == 's' || h.verb == 'v') {
+		if u, ok := quoterCall(helpers.values, h.arg); ok && !h.quote && (h.verb == 's' || h.verb == 'v') {
 			helpers.use(u, "fmt."+fn.Name())
 		}
 	}
-	bad := unsafeHoles(pass, holes)
+	bad := unsafeHoles(helpers.values, holes)
 	if len(bad) == 0 {
 		return
 	}
@@ -254,13 +254,13 @@ func formatHoles(format string, args []ast.Expr) ([]hole, bool) {
 
 // unsafeHoles keeps the holes inside quotes filled by text-like values
 // that are not harmless constants.
-func unsafeHoles(pass *analysis.Pass, holes []hole) []ast.Expr {
+func unsafeHoles(v *values, holes []hole) []ast.Expr {
 	var bad []ast.Expr
 	for _, h := range holes {
 		if !h.quote || (h.verb != 's' && h.verb != 'v') {
 			continue
 		}
-		if textLike(pass, h.arg) || (h.verb == 's' && untyped(pass, h.arg)) {
+		if v.textLike(h.arg) || (h.verb == 's' && untyped(v.pass, h.arg)) {
 			// %s of a value whose type is unknown (its package did not
 			// load) formats it as text.
 			bad = append(bad, h.arg)
@@ -272,8 +272,8 @@ func unsafeHoles(pass *analysis.Pass, holes []hole) []ast.Expr {
 // textLike reports whether e may carry arbitrary text: a non-constant
 // string (unless it is plain: an encoder's output, see plain), byte
 // slice or interface value, or a constant that needs JSON escaping.
-func textLike(pass *analysis.Pass, e ast.Expr) bool {
-	tv, ok := pass.TypesInfo.Types[e]
+func (v *values) textLike(e ast.Expr) bool {
+	tv, ok := v.pass.TypesInfo.Types[e]
 	if !ok || tv.Type == nil {
 		return false
 	}
@@ -282,7 +282,7 @@ func textLike(pass *analysis.Pass, e ast.Expr) bool {
 	}
 	switch u := tv.Type.Underlying().(type) {
 	case *types.Basic:
-		return u.Info()&types.IsString != 0 && !plain(pass, e, 0)
+		return u.Info()&types.IsString != 0 && !v.plain(e)
 	case *types.Slice:
 		b, ok := u.Elem().Underlying().(*types.Basic)
 		return ok && b.Kind() == types.Byte
@@ -388,9 +388,9 @@ func checkConcat(pass *analysis.Pass, report func(analysis.Diagnostic), helpers 
 			inStr = scanQuotes(s, inStr)
 			continue
 		}
-		if inStr && (textLike(pass, p) || untyped(pass, p)) {
+		if inStr && (helpers.values.textLike(p) || untyped(pass, p)) {
 			bad = append(bad, p)
-		} else if u, ok := quoterCall(pass, p); ok && !inStr {
+		} else if u, ok := quoterCall(helpers.values, p); ok && !inStr {
 			helpers.use(u, "string concatenation")
 		}
 	}

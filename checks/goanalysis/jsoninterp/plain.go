@@ -9,11 +9,6 @@ import (
 	"golang.org/x/tools/go/analysis"
 )
 
-// plainDepth bounds how many variables and functions plain follows from
-// one value: deep enough for "v := f(); return v", short enough that a
-// cycle of assignments costs nothing.
-const plainDepth = 4
-
 // plainEncoders are functions whose result never holds a quote, a
 // backslash or a control character, whatever their input: their
 // alphabets are digits, letters and a few marks. A value they make is
@@ -31,35 +26,79 @@ var plainEncoders = map[string]bool{
 	"(*math/big.Int).String": true,
 }
 
-// plain reports whether e can only hold text JSON need not escape: a
-// constant without quotes, backslashes or control characters, a call of
-// a plainEncoders function, or a local variable (a function literal or a
-// function of this package) every assignment (every return) of which is
-// plain. It is what keeps `"sha256":"%s"` of a hex digest quiet: a
+// values answers, for one package, which values are plain: they can
+// only hold text JSON need not escape. It reads the package once, on
+// the first question, and remembers every answer, so a generated file
+// with thousands of holes costs one pass over it, and a cycle of
+// assignments ends.
+type values struct {
+	pass *analysis.Pass
+	// assigned lists what each local variable is given; a variable set
+	// in a way this does not follow (a range clause, a multi-value
+	// call, ++, +=, its address taken) is in spoiled.
+	assigned map[*types.Var][]ast.Expr
+	spoiled  map[*types.Var]bool
+	answers  map[any]answer // *types.Var or function body -> answer
+}
+
+type answer uint8
+
+const (
+	unknown answer = iota
+	pending        // being worked out: a cycle counts as not plain
+	yes
+	no
+)
+
+func newValues(pass *analysis.Pass) *values { return &values{pass: pass} }
+
+// plain reports whether e is plain: a constant without quotes,
+// backslashes or control characters, a plainEncoders call (or a time in
+// a plain layout), part of a plain string, or a local variable, function
+// literal or function of this package every assignment (every return)
+// of which is plain. It keeps `"sha256":"%s"` of a hex digest quiet: a
 // finding there would be about a value that cannot break the document.
-func plain(pass *analysis.Pass, e ast.Expr, depth int) bool {
-	if depth > plainDepth {
-		return false
-	}
+func (v *values) plain(e ast.Expr) bool {
 	e = ast.Unparen(e)
-	if tv, ok := pass.TypesInfo.Types[e]; ok && tv.Value != nil {
+	if tv, ok := v.pass.TypesInfo.Types[e]; ok && tv.Value != nil {
 		return tv.Value.Kind() == constant.String && !needsEscape(constant.StringVal(tv.Value))
 	}
 	switch e := e.(type) {
 	case *ast.Ident:
-		v, ok := pass.TypesInfo.Uses[e].(*types.Var)
-		return ok && plainVar(pass, v, depth+1)
+		obj, ok := v.pass.TypesInfo.Uses[e].(*types.Var)
+		return ok && v.local(obj) && v.remember(obj, func() bool { return v.allPlain(obj) })
 	case *ast.CallExpr:
-		return plainCall(pass, e, depth+1)
+		return v.plainCall(e)
 	case *ast.SliceExpr:
-		return plain(pass, e.X, depth) // part of a plain string is plain
+		return v.plain(e.X) // part of a plain string is plain
 	}
 	return false
 }
 
-// plainCall: a plain encoder, a time in a plain layout, or a function of this package (declared,
-// or a literal held by a local variable) whose every return is plain.
-func plainCall(pass *analysis.Pass, call *ast.CallExpr, depth int) bool {
+// remember answers the question about key once.
+func (v *values) remember(key any, work func() bool) bool {
+	if v.answers == nil {
+		v.answers = map[any]answer{}
+	}
+	switch v.answers[key] {
+	case yes:
+		return true
+	case no, pending:
+		return false
+	}
+	v.answers[key] = pending
+	a := no
+	if work() {
+		a = yes
+	}
+	v.answers[key] = a
+	return a == yes
+}
+
+// plainCall: a plain encoder, a time in a plain layout, or a function of
+// this package (declared, or a literal held by a local variable) whose
+// every return is plain.
+func (v *values) plainCall(call *ast.CallExpr) bool {
 	var id *ast.Ident
 	switch fn := ast.Unparen(call.Fun).(type) {
 	case *ast.Ident:
@@ -69,23 +108,27 @@ func plainCall(pass *analysis.Pass, call *ast.CallExpr, depth int) bool {
 	default:
 		return false
 	}
-	switch obj := pass.TypesInfo.Uses[id].(type) {
+	switch obj := v.pass.TypesInfo.Uses[id].(type) {
 	case *types.Func:
-		if plainEncoders[obj.FullName()] {
+		switch {
+		case plainEncoders[obj.FullName()]:
 			return true
-		}
-		if obj.FullName() == "(time.Time).Format" && len(call.Args) == 1 {
-			return plain(pass, call.Args[0], depth) // a layout without quotes gives none
-		}
-		if obj.Pkg() != pass.Pkg {
+		case obj.FullName() == "(time.Time).Format" && len(call.Args) == 1:
+			return v.plain(call.Args[0]) // a layout without quotes gives none
+		case obj.Pkg() != v.pass.Pkg:
 			return false
 		}
-		if decl := declIn(pass, obj); decl != nil && decl.Body != nil {
-			return plainReturns(pass, decl.Body, depth)
+		if decl := declIn(v.pass, obj); decl != nil && decl.Body != nil {
+			return v.remember(decl.Body, func() bool { return v.plainReturns(decl.Body) })
 		}
 	case *types.Var:
-		if lit, ok := onlyValue(pass, obj).(*ast.FuncLit); ok {
-			return plainReturns(pass, lit.Body, depth)
+		if !v.local(obj) {
+			return false
+		}
+		if vals := v.assignments(obj); len(vals) == 1 {
+			if lit, ok := vals[0].(*ast.FuncLit); ok {
+				return v.remember(lit.Body, func() bool { return v.plainReturns(lit.Body) })
+			}
 		}
 	}
 	return false
@@ -93,7 +136,7 @@ func plainCall(pass *analysis.Pass, call *ast.CallExpr, depth int) bool {
 
 // plainReturns reports whether every return of body (not of the
 // function literals inside it) gives one plain value.
-func plainReturns(pass *analysis.Pass, body *ast.BlockStmt, depth int) bool {
+func (v *values) plainReturns(body *ast.BlockStmt) bool {
 	ok, any := true, false
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -101,98 +144,115 @@ func plainReturns(pass *analysis.Pass, body *ast.BlockStmt, depth int) bool {
 			return false
 		case *ast.ReturnStmt:
 			any = true
-			ok = ok && len(n.Results) == 1 && plain(pass, n.Results[0], depth)
+			ok = ok && len(n.Results) == 1 && v.plain(n.Results[0])
 		}
 		return ok
 	})
 	return ok && any
 }
 
-// plainVar: a variable of a function body every assignment of which is
-// plain, whose address is never taken.
-func plainVar(pass *analysis.Pass, v *types.Var, depth int) bool {
-	if v.Pkg() != pass.Pkg || v.Parent() == nil || v.Parent() == pass.Pkg.Scope() {
-		return false // a parameter, field or package variable: set where this cannot see
-	}
-	values, ok := assignments(pass, v)
-	if !ok || len(values) == 0 {
+// allPlain: every value given to obj is plain, and it is given values
+// only in ways this follows.
+func (v *values) allPlain(obj *types.Var) bool {
+	vals := v.assignments(obj)
+	if len(vals) == 0 {
 		return false
 	}
-	for _, val := range values {
-		if !plain(pass, val, depth) {
+	for _, e := range vals {
+		if !v.plain(e) {
 			return false
 		}
 	}
 	return true
 }
 
-// onlyValue is the one value ever assigned to v, or nil.
-func onlyValue(pass *analysis.Pass, v *types.Var) ast.Expr {
-	if v.Pkg() != pass.Pkg || v.Parent() == nil || v.Parent() == pass.Pkg.Scope() {
-		return nil
-	}
-	values, ok := assignments(pass, v)
-	if !ok || len(values) != 1 {
-		return nil
-	}
-	return values[0]
+// local reports a variable of a function body of this package: its
+// every assignment is in the package's files. Parameters, results,
+// fields and package variables are set where this cannot see.
+func (v *values) local(obj *types.Var) bool {
+	return obj.Pkg() == v.pass.Pkg && obj.Kind() == types.LocalVar
 }
 
-// assignments lists every value given to the local variable v in its
-// file; ok is false when v is also set another way (a range clause, a
-// multi-value call, its address taken, ++), which this does not follow.
-func assignments(pass *analysis.Pass, v *types.Var) (values []ast.Expr, ok bool) {
-	file := fileOf(pass, v.Pos())
-	if file == nil {
-		return nil, false
+// assignments is what obj is given, nil when it is spoiled.
+func (v *values) assignments(obj *types.Var) []ast.Expr {
+	if v.assigned == nil {
+		v.index()
 	}
-	is := func(e ast.Expr) bool {
-		id, isID := ast.Unparen(e).(*ast.Ident)
-		return isID && (pass.TypesInfo.Defs[id] == v || pass.TypesInfo.Uses[id] == v)
+	if v.spoiled[obj] {
+		return nil
 	}
-	ok, declared := true, false
-	ast.Inspect(file, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.AssignStmt:
-			for i, lhs := range n.Lhs {
-				if !is(lhs) {
-					continue
-				}
-				declared = declared || n.Tok == token.DEFINE
-				if len(n.Lhs) != len(n.Rhs) || (n.Tok != token.ASSIGN && n.Tok != token.DEFINE) {
-					ok = false
-				} else {
-					values = append(values, n.Rhs[i])
-				}
-			}
-		case *ast.ValueSpec:
-			for i, name := range n.Names {
-				if is(name) {
-					declared = true
-					if len(n.Values) != len(n.Names) {
-						ok = false
-					} else {
-						values = append(values, n.Values[i])
-					}
-				}
-			}
-		case *ast.UnaryExpr:
-			ok = ok && !(n.Op == token.AND && is(n.X))
-		case *ast.IncDecStmt, *ast.RangeStmt:
-			ok = ok && !setsIn(n, is)
-		}
-		return ok
-	})
-	return values, ok && declared
+	return v.assigned[obj]
 }
 
-// setsIn reports whether a ++/-- or a range clause sets the variable.
-func setsIn(n ast.Node, is func(ast.Expr) bool) bool {
-	switch n := n.(type) {
-	case *ast.IncDecStmt:
-		return is(n.X)
-	case *ast.RangeStmt:
-		return n.Key != nil && is(n.Key) || n.Value != nil && is(n.Value)
+// index reads the package's files once for every variable's
+// assignments.
+func (v *values) index() {
+	v.assigned, v.spoiled = map[*types.Var][]ast.Expr{}, map[*types.Var]bool{}
+	for _, f := range v.pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				v.assign(n)
+			case *ast.ValueSpec:
+				for i, name := range n.Names {
+					v.give(v.varOf(name), n.Values, len(n.Values) == len(n.Names), i)
+				}
+			case *ast.UnaryExpr:
+				if n.Op == token.AND {
+					v.spoil(v.varOf(n.X))
+				}
+			case *ast.IncDecStmt:
+				v.spoil(v.varOf(n.X))
+			case *ast.RangeStmt:
+				v.spoil(v.varOf(n.Key))
+				v.spoil(v.varOf(n.Value))
+			}
+			return true
+		})
 	}
-	return false
+}
+
+// assign records an assignment: = and := of one value per variable are
+// followed, anything else (a multi-value call, +=) spoils.
+func (v *values) assign(n *ast.AssignStmt) {
+	followed := len(n.Lhs) == len(n.Rhs) && (n.Tok == token.ASSIGN || n.Tok == token.DEFINE)
+	for i, lhs := range n.Lhs {
+		v.give(v.varOf(lhs), n.Rhs, followed, i)
+	}
+}
+
+// give records rhs[i] as a value of obj, or spoils obj when the values
+// cannot be paired with the variables. A declaration without values
+// (var s string) gives the zero value, "", which is plain.
+func (v *values) give(obj *types.Var, rhs []ast.Expr, followed bool, i int) {
+	switch {
+	case obj == nil:
+	case followed:
+		v.assigned[obj] = append(v.assigned[obj], rhs[i])
+	case len(rhs) > 0:
+		v.spoil(obj)
+	}
+}
+
+func (v *values) spoil(obj *types.Var) {
+	if obj != nil {
+		v.spoiled[obj] = true
+	}
+}
+
+// varOf is the variable an expression names, or nil.
+func (v *values) varOf(e ast.Expr) *types.Var {
+	if e == nil {
+		return nil
+	}
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	obj := v.pass.TypesInfo.Defs[id]
+	if obj == nil {
+		obj = v.pass.TypesInfo.Uses[id]
+	}
+	vr, _ := obj.(*types.Var)
+	return vr
 }

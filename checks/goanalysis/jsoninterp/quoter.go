@@ -127,7 +127,8 @@ type quoterUse struct {
 
 // quoterCall matches e against a call of a function with a QuoterFact
 // whose quoted argument is not a harmless constant.
-func quoterCall(pass *analysis.Pass, e ast.Expr) (quoterUse, bool) {
+func quoterCall(v *values, e ast.Expr) (quoterUse, bool) {
+	pass := v.pass
 	call, ok := ast.Unparen(e).(*ast.CallExpr)
 	if !ok {
 		return quoterUse{}, false
@@ -138,7 +139,7 @@ func quoterCall(pass *analysis.Pass, e ast.Expr) (quoterUse, bool) {
 		return quoterUse{}, false
 	}
 	arg := call.Args[fact.Param]
-	if !textLike(pass, arg) && !untyped(pass, arg) {
+	if !v.textLike(arg) && !untyped(pass, arg) {
 		return quoterUse{}, false
 	}
 	return quoterUse{fn: fn, call: call}, true
@@ -149,6 +150,9 @@ type helperReports struct {
 	pass   *analysis.Pass
 	report func(analysis.Diagnostic)
 	done   map[*types.Func]bool
+	// values says which values are plain; one per package, as the
+	// reports are, so every check of the run shares its answers.
+	values *values
 }
 
 // use reports the helper of a call whose result lands in JSON text

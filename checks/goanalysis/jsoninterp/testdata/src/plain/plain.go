@@ -86,3 +86,34 @@ func stamp(t time.Time) string {
 func goLiteral(name string) string {
 	return fmt.Sprintf(`[]any{"%s-item1", "%s-item2"}`, name, name)
 }
+
+// A value passed along a chain of variables stays plain, however long.
+func chain(blob []byte) string {
+	a := hex.EncodeToString(blob)
+	b := a
+	c := b
+	d := c
+	e := d
+	return fmt.Sprintf(`{"digest":"%s"}`, e)
+}
+
+// Variables that feed each other in a cycle are not followed to the
+// end: reported, the safe side.
+func cycle(blob []byte, n int) string {
+	a := hex.EncodeToString(blob)
+	b := a
+	for i := 0; i < n; i++ {
+		a = b
+		b = a
+	}
+	return fmt.Sprintf(`{"digest":"%s"}`, b) // want `pasted`
+}
+
+// A parameter is set by callers this cannot see, whatever the body
+// assigns to it elsewhere.
+func param(s string, raw bool) string {
+	if !raw {
+		s = hex.EncodeToString([]byte(s))
+	}
+	return fmt.Sprintf(`{"s":"%s"}`, s) // want `pasted`
+}

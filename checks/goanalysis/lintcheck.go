@@ -261,10 +261,11 @@ func recovering(a *analysis.Analyzer) *analysis.Analyzer {
 // offlineEnv is the environment for go list: never download a module
 // (lint must not reach the network; a module missing from the cache is a
 // package loaded in part), never fetch a toolchain, never write go.mod,
-// never run cgo (a C compiler on the scanned code). The user's other
-// settings, -mod=vendor included, are kept.
+// never run cgo (a C compiler on the scanned code), never read a go.work
+// (its modules are the repository's: see buildableOutside). The user's
+// other settings, -mod=vendor included, are kept.
 func offlineEnv(environ []string) []string {
-	out := make([]string, 0, len(environ)+7)
+	out := make([]string, 0, len(environ)+8)
 	var flags []string
 	for _, kv := range environ {
 		k, v, _ := strings.Cut(kv, "=")
@@ -275,13 +276,13 @@ func offlineEnv(environ []string) []string {
 					flags = append(flags, f)
 				}
 			}
-		case "GOPROXY", "GOTOOLCHAIN", "GOVCS", "GONOPROXY", "GOPRIVATE", "CGO_ENABLED":
+		case "GOPROXY", "GOTOOLCHAIN", "GOVCS", "GONOPROXY", "GOPRIVATE", "CGO_ENABLED", "GOWORK":
 		default:
 			out = append(out, kv)
 		}
 	}
 	return append(out, "GOFLAGS="+strings.Join(flags, " "), "GOPROXY=off", "GOTOOLCHAIN=local",
-		"GOVCS=*:off", "GONOPROXY=", "GOPRIVATE=", "CGO_ENABLED=0")
+		"GOVCS=*:off", "GONOPROXY=", "GOPRIVATE=", "CGO_ENABLED=0", "GOWORK=off")
 }
 
 // countPlain counts packages, not their test variants (IDs like

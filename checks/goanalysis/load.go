@@ -106,10 +106,19 @@ type session struct {
 // (go.work, replace directives to a directory); one that was not stays
 // unresolved.
 func (s *session) loadGroup(g group, pkgs []*packages.Package) (whole bool) {
-	deps, err := s.loader.loadDeps(g.dir, slices.DeleteFunc(missingDeps(pkgs, nil), func(id string) bool {
+	ids, inRepo, err := s.loader.buildableOutside(g.dir, slices.DeleteFunc(missingDeps(pkgs, nil), func(id string) bool {
 		_, ok := s.scanned[id]
 		return ok
-	}))
+	}), s.root)
+	var deps map[string]*packages.Package
+	if err == nil {
+		deps, err = s.loader.loadDeps(g.dir, ids)
+	}
+	for _, id := range inRepo {
+		if deps != nil {
+			deps[id] = notBuilt(id)
+		}
+	}
 	if err != nil {
 		s.pass.Warn(moduleWarning(s.pass.Workspace, g, err))
 		deps = s.loader.stdlib(pkgs, err)

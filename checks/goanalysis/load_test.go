@@ -377,3 +377,56 @@ func TestGoFilesStayInsideTheRepository(t *testing.T) {
 		t.Errorf("exit code %d, want 2", code)
 	}
 }
+
+// TestRepositoryDependenciesAreNeverBuilt: code of the repository that
+// the scanned module imports as a dependency — a vendored module, or a
+// replace directive to a directory the lint was not pointed at — is
+// repository content too, so the go command must not build it for its
+// export data. The imports stay unresolved instead (a warning, types in
+// part); a -toolexec script records any build.
+func TestRepositoryDependenciesAreNeverBuilt(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		lint  string // the directory lint is pointed at, under the repository
+	}{
+		{"vendored module", map[string]string{
+			"go.mod":                         "module example.test/app\n\ngo 1.22\n\nrequire example.test/dep v1.0.0\n",
+			"vendor/modules.txt":             "# example.test/dep v1.0.0\n## explicit\nexample.test/dep\n",
+			"vendor/example.test/dep/dep.go": "package dep\n\n// Open starts a JSON object.\nconst Open = `{\"id\":\"`\n",
+			"app.go":                         "package app\n\nimport \"example.test/dep\"\n\nfunc Body(id string) string { return dep.Open + id + `\"}` }\n",
+		}, "."},
+		{"replace to a directory not scanned", map[string]string{
+			"lib/go.mod": "module example.test/lib\n\ngo 1.22\n",
+			"lib/lib.go": "package lib\n\n// Open starts a JSON object.\nconst Open = `{\"id\":\"`\n",
+			"app/go.mod": "module example.test/app\n\ngo 1.22\n\nrequire example.test/lib v0.0.0\n\nreplace example.test/lib => ../lib\n",
+			"app/app.go": "package app\n\nimport \"example.test/lib\"\n\nfunc Body(id string) string { return lib.Open + id + `\"}` }\n",
+		}, "app"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bin := t.TempDir()
+			marker := filepath.Join(bin, "tools-ran")
+			script := filepath.Join(bin, "toolexec")
+			if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$@\" >> '"+marker+"'\nexec \"$@\"\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("GOFLAGS", "-toolexec="+script)
+			repo := linttest.NewGitRepo(t) // the repository is the checkout, above the directory linted
+			for name, body := range tt.files {
+				repo.Write(name, body)
+			}
+			repo.Commit("repository")
+			res := lintDir(t, filepath.Join(repo.Dir, tt.lint))
+			if ran, err := os.ReadFile(marker); err == nil {
+				t.Errorf("the go command built repository code:\n%s", ran)
+			}
+			if len(res.Errors) != 0 {
+				t.Errorf("errors %v, want none", res.Errors)
+			}
+			if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Message, "lint never builds") {
+				t.Errorf("warnings %v, want one saying the repository's dependency is not built", res.Warnings)
+			}
+		})
+	}
+}

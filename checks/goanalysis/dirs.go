@@ -6,7 +6,6 @@ import (
 	"cmp"
 	"go/build"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -28,7 +27,7 @@ import (
 // FIFO or a huge file is not read (it is an invalid file, which the parse
 // then reports).
 func dirPackages(g group, ctxt build.Context, root *inputfile.Root) []*packages.Package {
-	modPath, goVer := readModFile(g.dir)
+	modPath, goVer := readModFile(g.dir, root)
 	module := &packages.Module{Path: modPath, Dir: g.dir, GoVersion: goVer, Main: true}
 	ctxt.CgoEnabled = true
 	ctxt.OpenFile = func(path string) (io.ReadCloser, error) {
@@ -133,9 +132,10 @@ func abs(dir string, lists ...[]string) []string {
 }
 
 // readModFile reads the module path and go version of dir/go.mod with
-// no go command (which may be what failed).
-func readModFile(dir string) (modPath, goVersion string) {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+// no go command (which may be what failed), through the repository
+// boundary: a go.mod that is a link out of it names no module.
+func readModFile(dir string, root *inputfile.Root) (modPath, goVersion string) {
+	data, err := root.ReadFile(filepath.Join(dir, "go.mod"), 0)
 	if err != nil {
 		return "", ""
 	}

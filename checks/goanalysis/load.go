@@ -120,7 +120,7 @@ func (s *session) loadGroup(g group, pkgs []*packages.Package) (whole bool) {
 		}
 	}
 	if err != nil {
-		s.pass.Warn(moduleWarning(s.pass.Workspace, g, err))
+		s.pass.Warn(moduleWarning(s.pass.Workspace, g, s.root, err))
 		deps = s.loader.stdlib(pkgs, err)
 	}
 	if deps == nil {
@@ -204,9 +204,9 @@ func (l loader) stdlib(pkgs []*packages.Package, loadErr error) map[string]*pack
 
 // moduleWarning is the one warning for a module the go command could
 // not list.
-func moduleWarning(ws *workspace.Workspace, g group, err error) report.InputError {
+func moduleWarning(ws *workspace.Workspace, g group, root *inputfile.Root, err error) report.InputError {
 	name, file := ws.Display(g.dir), ws.Display(g.dir)
-	if modPath, _ := readModFile(g.dir); modPath != "" {
+	if modPath, _ := readModFile(g.dir, root); modPath != "" {
 		name, file = modPath, ws.Display(filepath.Join(g.dir, "go.mod"))
 	}
 	how := "from their syntax and the standard library's types"

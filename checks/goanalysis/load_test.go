@@ -430,3 +430,32 @@ func TestRepositoryDependenciesAreNeverBuilt(t *testing.T) {
 		})
 	}
 }
+
+// TestGoModLinkOutside: a go.mod that is a symbolic link out of the
+// repository is not read by releasegate: nothing of the outside file
+// (here, the module path it declares) shows in any message.
+func TestGoModLinkOutside(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "go.mod")
+	if err := os.WriteFile(outside, []byte("module example.test/outsidename\n\ngo 9.99\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := linttest.Write(t, map[string]string{
+		"tool.go": "package tool\n\nimport \"fmt\"\n\nfunc Body(s string) string { return fmt.Sprintf(`{\"k\":\"%s\"}`, s) }\n",
+	})
+	if err := os.Symlink(outside, filepath.Join(dir, "go.mod")); err != nil {
+		t.Fatal(err)
+	}
+	res := lintDir(t, dir)
+	var all []string
+	for _, e := range append(res.Errors, res.Warnings...) {
+		all = append(all, e.File+": "+e.Message)
+	}
+	for _, f := range res.Findings {
+		all = append(all, f.File+": "+f.Message)
+	}
+	for _, m := range all {
+		if strings.Contains(m, "outsidename") {
+			t.Errorf("a message carries the outside go.mod's module path: %s", m)
+		}
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -70,12 +69,8 @@ func (c *Client) SendRepeatable(ctx context.Context, req APIRequest) (*APIRespon
 			return 0, 0, permanent(err)
 		}
 		hreq.Header = req.Header.Clone()
-		resp, err := client.Do(hreq)
+		resp, err := send(client, hreq)
 		if err != nil {
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err // the URL is already in the FetchError
-			}
 			return 0, 0, err
 		}
 		defer resp.Body.Close()

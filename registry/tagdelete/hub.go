@@ -139,9 +139,9 @@ func apiMessage(b []byte) string {
 	return s
 }
 
-// apiResult classifies an API answer: 404 is gone, 401 and 403
-// (permission, immutability) are refused with the manual step, anything
-// else failed.
+// apiResult classifies an API answer: 404 is gone (also when a retried
+// delete gets it), 401 and 403 (permission, immutability) are refused
+// with the manual step, anything else failed.
 func apiResult(err error, via, manual string) Result {
 	if err == nil {
 		return Result{Outcome: Deleted, Via: via}
@@ -149,9 +149,10 @@ func apiResult(err error, via, manual string) Result {
 	var ae *APIError
 	ok := errors.As(err, &ae)
 	switch {
-	case ok && ae.Status == http.StatusNotFound && ae.Attempts > 1:
-		// The attempt whose answer was lost most likely deleted it.
-		return Result{Outcome: Gone, Via: via, Message: ae.Error() + ": an earlier attempt's answer was lost, and most likely that attempt deleted it"}
+	case ok && ae.Status == http.StatusNotFound && ae.Method == http.MethodDelete && ae.Attempts > 1:
+		// An earlier attempt got no usable answer (a reset, a stall, a
+		// 5xx) but most likely deleted it: done, not failed.
+		return Result{Outcome: Gone, Via: via, Message: ae.Error() + ": an earlier attempt got no usable answer, and most likely that attempt deleted it"}
 	case ok && ae.Status == http.StatusNotFound:
 		return Result{Outcome: Gone, Via: via, Message: ae.Error()}
 	case ok && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden):

@@ -274,7 +274,7 @@ func TestAPIRetries(t *testing.T) {
 		{name: "endless 500: failed after the attempts", fault: faultproxy.Status500, outcome: tagdelete.Failed, extra: 2,
 			message: "500 Internal Server Error: " + `{"errors":[{"code":"UNKNOWN","message":"injected server error"}]} (after 3 attempts)`},
 		{name: "answer lost after the delete: the retry's 404 is gone", fault: faultproxy.Lost, times: 1, outcome: tagdelete.Gone, extra: 1,
-			message: "(on attempt 2): an earlier attempt's answer was lost"},
+			message: "(on attempt 2): an earlier attempt got no usable answer"},
 		{name: "401: refused, not retried", fault: faultproxy.Status401, outcome: tagdelete.Refused, message: "401 Unauthorized"},
 		{name: "the request before the delete reset once, then deleted", fault: faultproxy.Reset, times: 1, method: "before", outcome: tagdelete.Deleted, extra: 1},
 		{name: "the request before the delete: endless 503, failed", fault: faultproxy.Status503, method: "before", outcome: tagdelete.Failed, extra: 2,

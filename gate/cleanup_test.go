@@ -12,6 +12,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/releasegate/releasegate/internal/faultproxy"
+	"github.com/releasegate/releasegate/internal/hubapi"
 	"github.com/releasegate/releasegate/internal/localregistry"
 	"github.com/releasegate/releasegate/registry"
 	"github.com/releasegate/releasegate/registry/tagdelete"
@@ -421,5 +423,67 @@ func TestCleanupFromPartialRecord(t *testing.T) {
 	}
 	if pf := e.preflight(t); pf.Decision != Pass {
 		t.Errorf("after cleanup preflight says %s", pf.Decision)
+	}
+}
+
+// TestCleanupThroughHubAPIRetries: Docker Hub's API calls (the double,
+// behind a fault proxy) are retried and counted in the run's requests; a
+// delete that still fails after the attempts fails the run as an OCI
+// delete does, and a second run finishes.
+func TestCleanupThroughHubAPIRetries(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		times    int // 503s the tag delete gets; 0: every attempt
+		outcome  tagdelete.Outcome
+		decision string
+	}{
+		{"503 once: deleted on the retry", 1, tagdelete.Deleted, Pass},
+		{"endless 503: failed, a second run finishes", 0, tagdelete.Failed, Fail},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := startHalfPublished(t, false, nil)
+			amd64 := archTagOf("linux/amd64")
+			hub := hubapi.Start(e.env.Registries[0].URL, []hubapi.Account{{User: "acme", Token: "del", Delete: true}})
+			t.Cleanup(hub.Close)
+			proxy, err := faultproxy.Start(hub.URL, faultproxy.WithRules(faultproxy.Rule{Fault: faultproxy.Status503, Times: tt.times,
+				Match: func(r *http.Request) bool { return r.Method == http.MethodDelete }}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = proxy.Close() })
+			viaHub := func(api string) CleanupOptions {
+				o := e.options(true)
+				o.Deleter = tagdelete.New(o.Client, tagdelete.WithMechanism(e.env.Registries[0].Host, tagdelete.Hub), tagdelete.WithHub(api, "acme", "del"))
+				return o
+			}
+			first := e.cleanup(t, viaHub(proxy.URL))
+			if got := outcomes(first)[amd64]; got != string(tt.outcome) || first.Decision != tt.decision {
+				t.Fatalf("outcome %s, decision %s; want %s, %s (%+v)", got, first.Decision, tt.outcome, tt.decision, first.Items)
+			}
+			// e.options retries twice: the 503 and the retry, plus the login.
+			if by := first.Requests.ByMethod; by[http.MethodDelete] != 2 || by[http.MethodPost] != 1 {
+				t.Errorf("requests %s: want the login and both delete attempts counted", first.Requests)
+			}
+			if tt.outcome != tagdelete.Failed {
+				return
+			}
+			var msg string
+			for _, it := range first.Items {
+				if it.Image == e.env.Images[0] && it.Tag == amd64 {
+					msg = it.Message
+				}
+			}
+			if first.Outcome().ExitCode() != 1 || !strings.Contains(first.Finish, "gate cleanup --version "+scenario.Version) ||
+				!strings.Contains(msg, "DELETE "+proxy.URL+"/v2/repositories/acme/app/tags/"+amd64+"/: 503 Service Unavailable") {
+				t.Errorf("exit %d, finish %q, message %q", first.Outcome().ExitCode(), first.Finish, msg)
+			}
+			second := e.cleanup(t, viaHub(hub.URL))
+			if got := outcomes(second); got[amd64] != string(tagdelete.Deleted) || second.Decision != Pass {
+				t.Errorf("second run: %v, decision %s", got, second.Decision)
+			}
+		})
 	}
 }

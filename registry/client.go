@@ -35,6 +35,7 @@ type Client struct {
 	counter *Counter
 	base    http.RoundTripper // counting, body-capping and realm-checking; the client's own requests retry around it
 	retrier http.RoundTripper // base behind the retry path, for other go-containerregistry callers
+	api     http.RoundTripper // counting only, for SendRepeatable: APIs beside the registries have no realms, and their bodies are bounded there
 	sem     chan struct{}
 	walked  atomic.Int64 // objects the integrity walks of this run have taken on
 
@@ -151,6 +152,7 @@ func New(opts ...Option) *Client {
 	c := &Client{opts: o, counter: &Counter{}, sem: make(chan struct{}, o.jobs), repos: map[string]*repoClient{}}
 	c.base = guardRealms(capBodies(CountingTransport(o.transport, c.counter)), o.transport, o.resolver)
 	c.retrier = &retryTransport{c: c}
+	c.api = CountingTransport(o.transport, c.counter)
 	return c
 }
 

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -111,12 +110,8 @@ func (c *Client) DeleteManifest(ctx context.Context, repo name.Repository, ref s
 		if err != nil {
 			return 0, 0, permanent(err)
 		}
-		resp, err := client.Do(req)
+		resp, err := send(client, req)
 		if err != nil {
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
 			return 0, 0, err
 		}
 		defer resp.Body.Close()

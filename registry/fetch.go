@@ -233,12 +233,8 @@ func (r *repoClient) do(ctx context.Context, method, target, accept string, chec
 		if accept != "" {
 			req.Header.Set("Accept", accept)
 		}
-		resp, err := client.Do(req)
+		resp, err := send(client, req)
 		if err != nil {
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err // the URL is already in the FetchError
-			}
 			return 0, 0, err
 		}
 		defer resp.Body.Close()
@@ -268,6 +264,17 @@ func (r *repoClient) do(ctx context.Context, method, target, accept string, chec
 		return resp.StatusCode, 0, nil
 	})
 	return out, err
+}
+
+// send sends one attempt's request. A failure is its bare cause: the
+// FetchError that retry makes of it already names the method and URL.
+func send(client *http.Client, req *http.Request) (*http.Response, error) {
+	resp, err := client.Do(req)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return resp, err
 }
 
 // registryMessage summarises an error body: the registry's error codes

@@ -1,7 +1,7 @@
 // Package faultproxy is a loopback HTTP proxy that injects registry
-// failures (5xx bursts, 429 with Retry-After, connection resets, stalled,
-// truncated or corrupted bodies, 401) and latency in front of a real
-// registry. The gate's tests use it to prove that transient faults recover
+// failures (5xx bursts, 429 with Retry-After, connection resets, answers
+// lost after the server did the work, stalled, truncated or corrupted
+// bodies, 401) and latency in front of a real registry or API double. The gate's tests use it to prove that transient faults recover
 // and persistent ones end in "could not verify", never in a pass; the
 // benchmark uses its latency to model a distant registry.
 package faultproxy
@@ -26,9 +26,11 @@ type Fault string
 // Faults.
 const (
 	Status500 Fault = "500"
+	Status503 Fault = "503"
 	Status429 Fault = "429"      // with Retry-After: 1
 	Status401 Fault = "401"      // no challenge: plain refusal
 	Reset     Fault = "reset"    // TCP connection reset before any answer
+	Lost      Fault = "lost"     // the request reaches the server, which does its work; its answer is dropped with a reset
 	Stall     Fault = "stall"    // GET: headers and half the body, then nothing; HEAD: no answer at all
 	Truncate  Fault = "truncate" // GET: Content-Length promises more than is sent
 	Corrupt   Fault = "corrupt"  // GET: body differs from what its digest says
@@ -187,12 +189,20 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch f := p.pick(r); f {
 	case Status500:
 		writeError(w, http.StatusInternalServerError, "UNKNOWN", "injected server error")
+	case Status503:
+		writeError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "injected outage")
 	case Status429:
 		w.Header().Set("Retry-After", "1")
 		writeError(w, http.StatusTooManyRequests, "TOOMANYREQUESTS", "injected rate limit")
 	case Status401:
 		writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "injected authentication failure")
 	case Reset:
+		reset(w)
+	case Lost:
+		if resp, err := p.upstream(r); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
 		reset(w)
 	case Stall, Truncate, Corrupt, Trickle:
 		p.forward(w, r, f)
@@ -224,6 +234,15 @@ func reset(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
+// upstream sends r to the target.
+func (p *Proxy) upstream(r *http.Request) (*http.Response, error) {
+	out := r.Clone(r.Context())
+	out.RequestURI = ""
+	out.URL.Scheme, out.URL.Host = p.target.Scheme, p.target.Host
+	out.Host = p.target.Host
+	return p.client.Do(out)
+}
+
 // forward sends r upstream and copies the answer back, applying a body
 // fault when asked.
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, f Fault) {
@@ -231,11 +250,7 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, f Fault) {
 		<-stallUntil(r.Context())
 		return
 	}
-	out := r.Clone(r.Context())
-	out.RequestURI = ""
-	out.URL.Scheme, out.URL.Host = p.target.Scheme, p.target.Host
-	out.Host = p.target.Host
-	resp, err := p.client.Do(out)
+	resp, err := p.upstream(r)
 	if err != nil {
 		writeError(w, http.StatusBadGateway, "UNKNOWN", err.Error())
 		return

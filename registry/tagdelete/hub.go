@@ -11,17 +11,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
-)
 
-const defaultTimeout = 30 * time.Second
+	"github.com/releasegate/releasegate/registry"
+)
 
 type hubOptions struct {
 	base, user, token string
@@ -47,10 +45,15 @@ type APIError struct {
 	Method, URL string
 	Status      int
 	Message     string
+	Attempts    int // above 1: the answers of earlier attempts were lost or deferred
 }
 
 func (e *APIError) Error() string {
-	return fmt.Sprintf("%s %s: %d %s: %s", e.Method, e.URL, e.Status, http.StatusText(e.Status), e.Message)
+	s := fmt.Sprintf("%s %s: %d %s: %s", e.Method, e.URL, e.Status, http.StatusText(e.Status), e.Message)
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (on attempt %d)", e.Attempts)
+	}
+	return s
 }
 
 func (d *Deleter) deleteHub(ctx context.Context, repo name.Repository, t Target) Result {
@@ -97,37 +100,26 @@ func (d *Deleter) hubLogin(ctx context.Context) (string, error) {
 	return h.jwt, nil
 }
 
-// call sends one API request and returns the body of a 2xx answer; any
-// other answer is an *APIError. Bodies are bounded.
+// call sends one API request through the registry client's retry path
+// (every request here is safe to repeat: a listing, a login, a delete
+// whose repetition finds the object gone) and returns the body of a 2xx
+// answer; any other answer is an *APIError. Bodies are bounded there.
 func (d *Deleter) call(ctx context.Context, method, target, auth string, body []byte) ([]byte, error) {
-	var rd io.Reader
+	h := http.Header{"Accept": {"application/json"}}
 	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, target, rd)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		h.Set("Content-Type", "application/json")
 	}
 	if auth != "" {
-		req.Header.Set("Authorization", auth)
+		h.Set("Authorization", auth)
 	}
-	resp, err := d.http.Do(req)
+	resp, err := d.client.SendRepeatable(ctx, registry.APIRequest{Method: method, URL: target, Header: h, Body: body})
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, target, err)
+		return nil, err // a *registry.FetchError: method, URL, last status, attempts
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading the answer: %w", method, target, err)
+	if resp.Status/100 != 2 {
+		return nil, &APIError{Method: method, URL: target, Status: resp.Status, Message: apiMessage(resp.Body), Attempts: resp.Attempts}
 	}
-	if resp.StatusCode/100 != 2 {
-		return nil, &APIError{Method: method, URL: target, Status: resp.StatusCode, Message: apiMessage(b)}
-	}
-	return b, nil
+	return resp.Body, nil
 }
 
 // apiMessage is an API error body in short: its message or detail field
@@ -147,9 +139,9 @@ func apiMessage(b []byte) string {
 	return s
 }
 
-// apiResult classifies an API answer: 404 is gone, 401 and 403
-// (permission, immutability) are refused with the manual step, anything
-// else failed.
+// apiResult classifies an API answer: 404 is gone (also when a retried
+// delete gets it), 401 and 403 (permission, immutability) are refused
+// with the manual step, anything else failed.
 func apiResult(err error, via, manual string) Result {
 	if err == nil {
 		return Result{Outcome: Deleted, Via: via}
@@ -157,6 +149,10 @@ func apiResult(err error, via, manual string) Result {
 	var ae *APIError
 	ok := errors.As(err, &ae)
 	switch {
+	case ok && ae.Status == http.StatusNotFound && ae.Method == http.MethodDelete && ae.Attempts > 1:
+		// An earlier attempt got no usable answer (a reset, a stall, a
+		// 5xx) but most likely deleted it: done, not failed.
+		return Result{Outcome: Gone, Via: via, Message: ae.Error() + ": an earlier attempt got no usable answer, and most likely that attempt deleted it"}
 	case ok && ae.Status == http.StatusNotFound:
 		return Result{Outcome: Gone, Via: via, Message: ae.Error()}
 	case ok && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden):

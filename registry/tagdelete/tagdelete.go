@@ -16,7 +16,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -82,7 +81,6 @@ type Result struct {
 // Deleter deletes tags. Build one per run.
 type Deleter struct {
 	client *registry.Client
-	http   *http.Client
 	mechs  map[string]Mechanism
 	hub    hubOptions
 	ghcr   ghcrOptions
@@ -97,16 +95,14 @@ func WithMechanism(host string, m Mechanism) Option {
 	return func(d *Deleter) { d.mechs[host] = m }
 }
 
-// WithHTTPClient sets the client for Docker Hub's and GitHub's APIs
-// (default: one with a 30s timeout).
-func WithHTTPClient(c *http.Client) Option { return func(d *Deleter) { d.http = c } }
-
 // New returns a Deleter resolving and deleting through client, which must
-// carry the delete-scoped credential (registry.WithDeleteScope).
+// carry the delete-scoped credential (registry.WithDeleteScope). Docker
+// Hub's and GitHub's API calls go through client too
+// (registry.Client.SendRepeatable): retried, bounded and counted in its
+// Requests like its own.
 func New(client *registry.Client, opts ...Option) *Deleter {
 	d := &Deleter{
 		client: client,
-		http:   &http.Client{Timeout: defaultTimeout},
 		mechs:  map[string]Mechanism{},
 		hub:    hubOptions{base: "https://hub.docker.com"},
 		ghcr:   ghcrOptions{base: "https://api.github.com"},

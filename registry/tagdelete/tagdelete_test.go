@@ -2,11 +2,13 @@ package tagdelete_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/releasegate/releasegate/internal/faultproxy"
 	"github.com/releasegate/releasegate/internal/ghcrapi"
 	"github.com/releasegate/releasegate/internal/hubapi"
 	"github.com/releasegate/releasegate/internal/localregistry"
@@ -207,5 +209,118 @@ func TestCompareAndDeleteGHCR(t *testing.T) {
 				t.Errorf("latest lost or no manual step: %+v", res)
 			}
 		})
+	}
+}
+
+// apiDouble is Docker Hub's or GitHub's API double for the fixture's
+// registry, behind a fault proxy, and the Deleter options that reach it.
+type apiDouble struct {
+	mech tagdelete.Mechanism
+	// clean is what one delete costs with no fault, in client requests
+	// by method other than HEAD: the registry's two GETs (its ping, over
+	// HTTPS then HTTP) and the API's requests.
+	clean map[string]int
+	// before is the API request sent before the delete: the login, the
+	// version listing.
+	before string
+	start  func(t *testing.T, f *fixture, rules ...faultproxy.Rule) []tagdelete.Option
+}
+
+func behindProxy(t *testing.T, url string, rules []faultproxy.Rule) string {
+	t.Helper()
+	p, err := faultproxy.Start(url, faultproxy.WithRules(rules...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	return p.URL
+}
+
+var apiDoubles = []apiDouble{
+	{mech: tagdelete.Hub, clean: map[string]int{"GET": 2, "POST": 1, "DELETE": 1}, before: http.MethodPost,
+		start: func(t *testing.T, f *fixture, rules ...faultproxy.Rule) []tagdelete.Option {
+			hub := hubapi.Start(f.reg.URL, []hubapi.Account{{User: "acme", Token: "tok-delete", Delete: true}})
+			t.Cleanup(hub.Close)
+			return []tagdelete.Option{tagdelete.WithMechanism(f.reg.Host, tagdelete.Hub), tagdelete.WithHub(behindProxy(t, hub.URL, rules), "acme", "tok-delete")}
+		}},
+	{mech: tagdelete.GHCR, clean: map[string]int{"GET": 3, "DELETE": 1}, before: http.MethodGet,
+		start: func(t *testing.T, f *fixture, rules ...faultproxy.Rule) []tagdelete.Option {
+			gh := ghcrapi.Start(f.reg.URL, []ghcrapi.Token{{Value: "gh-delete", Delete: true}})
+			t.Cleanup(gh.Close)
+			return []tagdelete.Option{tagdelete.WithMechanism(f.reg.Host, tagdelete.GHCR), tagdelete.WithGHCR(behindProxy(t, gh.URL, rules), "gh-delete")}
+		}},
+}
+
+// TestAPIRetries: Docker Hub's and GitHub's API calls are retried and
+// counted as registry requests are. The client makes 3 attempts, gives
+// each 1s and honours Retry-After up to 150ms.
+func TestAPIRetries(t *testing.T) {
+	const maxWait, attemptTimeout = 150 * time.Millisecond, time.Second
+	tests := []struct {
+		name    string
+		fault   faultproxy.Fault
+		times   int    // 0: every matching request
+		method  string // the faulted request: "" the delete, "before" the one before it, "nothing" none
+		outcome tagdelete.Outcome
+		extra   int           // attempts of that method beyond a clean run
+		message string        // in the result's message
+		waits   time.Duration // what the delete must wait, and not much longer: the Retry-After bound, the attempt timeout
+	}{
+		{name: "no fault", fault: faultproxy.Status503, times: 1, method: "nothing", outcome: tagdelete.Deleted},
+		{name: "503 once, then deleted", fault: faultproxy.Status503, times: 1, outcome: tagdelete.Deleted, extra: 1},
+		{name: "429 with Retry-After: waits the bound, then deleted", fault: faultproxy.Status429, times: 1, outcome: tagdelete.Deleted, extra: 1, waits: maxWait},
+		{name: "reset before the delete's answer, then deleted", fault: faultproxy.Reset, times: 1, outcome: tagdelete.Deleted, extra: 1},
+		{name: "the delete stalls once: retried after the attempt timeout, then deleted", fault: faultproxy.Stall, times: 1, outcome: tagdelete.Deleted, extra: 1, waits: attemptTimeout},
+		{name: "endless 500: failed after the attempts", fault: faultproxy.Status500, outcome: tagdelete.Failed, extra: 2,
+			message: "500 Internal Server Error: " + `{"errors":[{"code":"UNKNOWN","message":"injected server error"}]} (after 3 attempts)`},
+		{name: "answer lost after the delete: the retry's 404 is gone", fault: faultproxy.Lost, times: 1, outcome: tagdelete.Gone, extra: 1,
+			message: "(on attempt 2): an earlier attempt got no usable answer"},
+		{name: "401: refused, not retried", fault: faultproxy.Status401, outcome: tagdelete.Refused, message: "401 Unauthorized"},
+		{name: "the request before the delete reset once, then deleted", fault: faultproxy.Reset, times: 1, method: "before", outcome: tagdelete.Deleted, extra: 1},
+		{name: "the request before the delete: endless 503, failed", fault: faultproxy.Status503, method: "before", outcome: tagdelete.Failed, extra: 2,
+			message: "503 Service Unavailable"},
+	}
+	for _, api := range apiDoubles {
+		for _, tt := range tests {
+			t.Run(string(api.mech)+"/"+tt.name, func(t *testing.T) {
+				f := newFixture(t, asIs, false)
+				f.client = registry.New(registry.WithInsecureRegistry(f.reg.Host), registry.WithDeleteScope(),
+					registry.WithRetry(3, time.Millisecond, time.Millisecond), registry.WithMaxRetryAfter(maxWait), registry.WithAttemptTimeout(attemptTimeout))
+				method := map[string]string{"": http.MethodDelete, "before": api.before}[tt.method]
+				rule := faultproxy.Rule{Fault: tt.fault, Times: tt.times, Match: func(r *http.Request) bool { return r.Method == method }}
+				d := tagdelete.New(f.client, api.start(t, f, rule)...)
+				start := time.Now()
+				res := d.CompareAndDelete(context.Background(), tagdelete.Target{Image: f.image, Tag: archTag, Digest: f.amd64})
+				took := time.Since(start)
+				if res.Outcome != tt.outcome || !strings.Contains(res.Message, tt.message) {
+					t.Fatalf("outcome %s (%s), want %s with %q", res.Outcome, res.Message, tt.outcome, tt.message)
+				}
+				if gone := f.state(t, archTag).State == registry.Absent; gone != (tt.outcome == tagdelete.Deleted || tt.outcome == tagdelete.Gone) {
+					t.Errorf("tag gone = %v after %s", gone, res.Outcome)
+				}
+				if tt.outcome == tagdelete.Failed && !strings.Contains(res.Message, "http://") {
+					t.Errorf("the failure names no URL: %s", res.Message)
+				}
+				if tt.outcome == tagdelete.Refused && res.Manual == "" {
+					t.Error("a refusal names no manual step")
+				}
+				want := maps.Clone(api.clean)
+				if method != "" {
+					want[method] += tt.extra
+				}
+				if tt.outcome != tagdelete.Deleted && tt.outcome != tagdelete.Gone && tt.method == "before" {
+					delete(want, http.MethodDelete) // it never got that far
+				}
+				got := f.client.Requests().ByMethod
+				delete(got, http.MethodHead) // the resolve before the delete
+				if !maps.Equal(got, want) {
+					t.Errorf("client requests %v, want %v", got, want)
+				}
+				// The slack is well below the 1s Retry-After the proxy asks for.
+				if slack := 700 * time.Millisecond; took < tt.waits || took > tt.waits+slack {
+					t.Errorf("took %s, want %s to %s (Retry-After bounded by %s, an attempt by %s)", took, tt.waits, tt.waits+slack, maxWait, attemptTimeout)
+				}
+			})
+		}
 	}
 }

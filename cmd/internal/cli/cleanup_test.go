@@ -140,6 +140,9 @@ func TestCleanupThroughHubAPI(t *testing.T) {
 	var res struct {
 		Decision string
 		Items    []struct{ Tag, Outcome, Via string }
+		Requests struct {
+			ByMethod map[string]int `json:"by_method"`
+		}
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
@@ -152,6 +155,9 @@ func TestCleanupThroughHubAPI(t *testing.T) {
 	}
 	if deleted != 1 || c.tagLeft(t) || hub.Requests() != 2 {
 		t.Errorf("deleted %d via hub, tag left %v, hub saw %d requests (want login + delete)", deleted, c.tagLeft(t), hub.Requests())
+	}
+	if by := res.Requests.ByMethod; by["POST"] != 1 || by["DELETE"] != 1 {
+		t.Errorf("requests by method %v: the login and the delete are not counted", by)
 	}
 	summary, _ := os.ReadFile(os.Getenv("GITHUB_STEP_SUMMARY"))
 	outputs, _ := os.ReadFile(os.Getenv("GITHUB_OUTPUT"))

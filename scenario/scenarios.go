@@ -84,14 +84,7 @@ var Scenarios = []Scenario{
 		Name:        "clean",
 		Description: "a complete release in both registries: version, per-arch tags and latest agree",
 		Setup: func(ctx context.Context, env *Env) (*Release, error) {
-			cur, err := afterPrevious(env)
-			if err != nil {
-				return nil, err
-			}
-			if err := publishEverywhere(env, cur, Version, always); err != nil {
-				return nil, err
-			}
-			return cur, nil
+			return completeAfterPrevious(env, always)
 		},
 	},
 	{
@@ -111,14 +104,7 @@ var Scenarios = []Scenario{
 		Name:        "latest-drift",
 		Description: "the release is complete in both registries, but latest in the second still points at the previous version",
 		Setup: func(ctx context.Context, env *Env) (*Release, error) {
-			cur, err := afterPrevious(env)
-			if err != nil {
-				return nil, err
-			}
-			if err := publishEverywhere(env, cur, Version, func(i int) bool { return i == 0 }); err != nil {
-				return nil, err
-			}
-			return cur, nil
+			return completeAfterPrevious(env, func(i int) bool { return i == 0 })
 		},
 	},
 	{
@@ -209,4 +195,17 @@ var Demo = Scenario{
 		pl := env.Layout.Platforms[0]
 		return cur, env.Publisher.PushArch(env.Images[1], cur, pl, registry.ArchTag(env.Layout.ArchTag, Version, pl))
 	},
+}
+
+// completeAfterPrevious is the release after the previous one, published
+// whole to the registries which selects (by index).
+func completeAfterPrevious(env *Env, which func(int) bool) (*Release, error) {
+	cur, err := afterPrevious(env)
+	if err != nil {
+		return nil, err
+	}
+	if err := publishEverywhere(env, cur, Version, which); err != nil {
+		return nil, err
+	}
+	return cur, nil
 }

@@ -322,13 +322,7 @@ func TestWarningsNameFilesOfTheirPackage(t *testing.T) {
 // builds no package of either (a -toolexec script would record any
 // compile), and the app is checked against the library's own types.
 func TestScannedCodeIsNeverBuilt(t *testing.T) {
-	bin := t.TempDir()
-	marker := filepath.Join(bin, "tools-ran")
-	script := filepath.Join(bin, "toolexec")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$@\" >> '"+marker+"'\nexec \"$@\"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("GOFLAGS", "-toolexec="+script)
+	marker := recordBuilds(t)
 	dir := linttest.Write(t, map[string]string{
 		"lib/go.mod": "module example.test/lib\n\ngo 1.22\n",
 		"lib/lib.go": "package lib\n\n// Open starts a JSON object with a string member.\nconst Open = `{\"id\":\"`\n",
@@ -405,13 +399,7 @@ func TestRepositoryDependenciesAreNeverBuilt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			bin := t.TempDir()
-			marker := filepath.Join(bin, "tools-ran")
-			script := filepath.Join(bin, "toolexec")
-			if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$@\" >> '"+marker+"'\nexec \"$@\"\n"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			t.Setenv("GOFLAGS", "-toolexec="+script)
+			marker := recordBuilds(t)
 			repo := linttest.NewGitRepo(t) // the repository is the checkout, above the directory linted
 			for name, body := range tt.files {
 				repo.Write(name, body)
@@ -458,4 +446,19 @@ func TestGoModLinkOutside(t *testing.T) {
 			t.Errorf("a message carries the outside go.mod's module path: %s", m)
 		}
 	}
+}
+
+// recordBuilds makes every tool the go command runs (compile, asm, link)
+// append its command line to the file it returns, through -toolexec: the
+// file exists afterwards only if something was built.
+func recordBuilds(t *testing.T) string {
+	t.Helper()
+	bin := t.TempDir()
+	marker := filepath.Join(bin, "tools-ran")
+	script := filepath.Join(bin, "toolexec")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$@\" >> '"+marker+"'\nexec \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOFLAGS", "-toolexec="+script)
+	return marker
 }

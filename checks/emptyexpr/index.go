@@ -5,6 +5,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/rhysd/actionlint"
@@ -54,6 +55,11 @@ type caller struct {
 	line     int    // of the job
 	inherit  bool
 	secrets  map[string]bool // passed by name, lower case
+	// literals are the inputs passed as plain text (no ${{ }}), by lower
+	// case name: what the callee's inputs are in this call; passed names
+	// every input the call sets, however.
+	literals map[string]string
+	passed   map[string]bool
 }
 
 type indexKey struct{}
@@ -108,7 +114,7 @@ func (ix *index) add(wf *workspace.Workflow, m *model) bool {
 				secrets[name] = true
 			}
 			calls[rel] = append(calls[rel], caller{abs: wf.Abs, job: id, path: wf.Path, line: j.Pos.Line,
-				inherit: j.WorkflowCall.InheritSecrets, secrets: secrets})
+				inherit: j.WorkflowCall.InheritSecrets, secrets: secrets, literals: literalInputs(j.WorkflowCall), passed: passedInputs(j.WorkflowCall)})
 		}
 	}
 	ix.mu.Lock()
@@ -224,4 +230,24 @@ func (ix *index) reportHeld(p *lint.Pass) {
 		}
 	}
 	ix.held = nil
+}
+
+// literalInputs are the inputs a call passes as plain text.
+func literalInputs(call *actionlint.WorkflowCall) map[string]string {
+	out := map[string]string{}
+	for name, in := range call.Inputs {
+		if in != nil && in.Value != nil && !strings.Contains(in.Value.Value, "${{") {
+			out[strings.ToLower(name)] = in.Value.Value
+		}
+	}
+	return out
+}
+
+// passedInputs are the names of the inputs a call sets, lower case.
+func passedInputs(call *actionlint.WorkflowCall) map[string]bool {
+	out := make(map[string]bool, len(call.Inputs))
+	for name := range call.Inputs {
+		out[strings.ToLower(name)] = true
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/rhysd/actionlint"
 
 	"github.com/releasegate/releasegate/checks/internal/emptiness"
+	"github.com/releasegate/releasegate/checks/internal/expr"
 )
 
 // mode selects what the resolver assumes about inputs.
@@ -197,7 +198,7 @@ func (r *resolver) secret(p *emptiness.Path) (emptiness.Value, bool) {
 		return emptiness.Shapes(emptiness.Str, nil), true
 	}
 	for _, c := range r.m.callers() {
-		if c.inherit || c.secrets[name] {
+		if c.inherit || c.secrets[name] || r.skippedInCall(c) {
 			continue
 		}
 		return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
@@ -394,6 +395,60 @@ func (r *resolver) matrix(p *emptiness.Path) (emptiness.Value, bool) {
 	if matrixMissing(r.job.Strategy.Matrix, p.Parts[1]) {
 		return emptiness.Shapes(emptiness.Str|emptiness.EmptyStr,
 			r.why(p, "is not set in every matrix combination (only some include entries define it)")), true
+	}
+	return emptiness.Value{}, false
+}
+
+// skippedInCall reports whether the job or step being read does not run
+// in c's call: its if: is false with the string inputs as c sets them (as
+// plain text, or not at all: then the default, or ”). A step guarded by
+// inputs.environment == 'staging' needs none of the secrets of a call
+// that passes environment: unstable, or no environment.
+func (r *resolver) skippedInCall(c caller) bool {
+	if r.job == nil {
+		return false
+	}
+	conds := []*actionlint.String{r.job.If}
+	if r.step >= 0 && r.step < len(r.job.Steps) && r.job.Steps[r.step] != nil {
+		conds = append(conds, r.job.Steps[r.step].If)
+	}
+	inputs := callInputs{}
+	for name, in := range r.m.callIn {
+		if in == nil || in.Type != actionlint.WorkflowCallEventInputTypeString {
+			continue
+		}
+		switch v, literal := c.literals[name]; {
+		case literal:
+			inputs[name] = v
+		case c.passed[name]: // an expression: unknown
+		case in.Default == nil:
+			inputs[name] = ""
+		case !strings.Contains(in.Default.Value, "${{"):
+			inputs[name] = in.Default.Value
+		}
+	}
+	for _, cond := range conds {
+		if cond == nil {
+			continue
+		}
+		if n, src, _ := expr.Condition(cond.Value); n != nil {
+			if v := emptiness.Eval(n, src, inputs); v.Known && !v.Const.Truthy() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// callInputs resolves inputs.NAME to the text one call passes; the rest
+// is unknown.
+type callInputs map[string]string
+
+func (in callInputs) Resolve(p *emptiness.Path) (emptiness.Value, bool) {
+	if p.N == 2 && p.Parts[0] == "inputs" {
+		if s, ok := in[p.Parts[1]]; ok {
+			return emptiness.String(s, nil), true
+		}
 	}
 	return emptiness.Value{}, false
 }

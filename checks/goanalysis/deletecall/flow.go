@@ -20,10 +20,15 @@ type funcAnalysis struct {
 	// arguments of calls that receive a pointer into it (json.Unmarshal
 	// writes what it was given into its target).
 	memory map[ssa.Value][]ssa.Value
+	// names holds, for each name argument of a lookup, the parameters
+	// it derives from; nil while being worked out. A name that comes from
+	// the lookup itself (name = os.Getenv(name) in a loop) would
+	// otherwise send sources and envName round for ever.
+	names map[ssa.Value][]int
 }
 
 func newFuncAnalysis(a *pkgAnalysis, fn *ssa.Function, report bool) *funcAnalysis {
-	fa := &funcAnalysis{pkgAnalysis: a, fn: fn, report: report, memory: map[ssa.Value][]ssa.Value{}}
+	fa := &funcAnalysis{pkgAnalysis: a, fn: fn, report: report, memory: map[ssa.Value][]ssa.Value{}, names: map[ssa.Value][]int{}}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			fa.indexMemory(instr)
@@ -88,14 +93,17 @@ func callArgs(c *ssa.CallCommon) []ssa.Value {
 
 // sources returns where the values vs derive from: the backward slice's
 // parameters and environment lookups, with facts of called functions
-// applied.
+// applied. It walks with a work list, not recursion: the slice of a
+// large generated function is deep enough to overflow the stack.
 func (fa *funcAnalysis) sources(vs ...ssa.Value) []Source {
 	seen := map[ssa.Value]bool{}
 	set := map[Source]bool{}
-	var walk func(v ssa.Value)
-	walk = func(v ssa.Value) {
+	work := slices.Clone(vs)
+	for len(work) > 0 {
+		v := work[len(work)-1]
+		work = work[:len(work)-1]
 		if v == nil || seen[v] {
-			return
+			continue
 		}
 		seen[v] = true
 		switch x := v.(type) {
@@ -103,29 +111,24 @@ func (fa *funcAnalysis) sources(vs ...ssa.Value) []Source {
 			if i := slices.Index(fa.fn.Params, x); i >= 0 && carries(x.Type()) {
 				set[Source{Param: i, NameParam: -1}] = true
 			}
-			return
+			continue
 		case *ssa.Call:
 			for _, s := range fa.callSources(x) {
 				set[s] = true
 			}
 		case *ssa.Alloc:
-			for _, m := range fa.memory[x] {
-				walk(m)
-			}
-			return
+			work = append(work, fa.memory[x]...)
+			continue
 		}
 		instr, ok := v.(ssa.Instruction)
 		if !ok {
-			return // constants, globals, free variables, functions
+			continue // constants, globals, free variables, functions
 		}
 		for _, op := range instr.Operands(nil) {
 			if op != nil {
-				walk(*op)
+				work = append(work, *op)
 			}
 		}
-	}
-	for _, v := range vs {
-		walk(v)
 	}
 	return sortedSources(set)
 }
@@ -199,12 +202,27 @@ func (fa *funcAnalysis) envName(arg ssa.Value, call, where string) []Source {
 		return []Source{{Param: -1, NameParam: -1, Env: name, Call: call, Where: where}}
 	}
 	var out []Source
-	for _, s := range fa.sources(arg) {
-		if s.Param >= 0 {
-			out = append(out, Source{Param: -1, NameParam: s.Param, Call: call, Where: where})
-		}
+	for _, p := range fa.nameParams(arg) {
+		out = append(out, Source{Param: -1, NameParam: p, Call: call, Where: where})
 	}
 	return out
+}
+
+// nameParams is the parameters a lookup's name argument derives from,
+// worked out once per argument; a cycle back to it finds none.
+func (fa *funcAnalysis) nameParams(arg ssa.Value) []int {
+	if ps, ok := fa.names[arg]; ok {
+		return ps
+	}
+	fa.names[arg] = nil
+	var ps []int
+	for _, s := range fa.sources(arg) {
+		if s.Param >= 0 {
+			ps = append(ps, s.Param)
+		}
+	}
+	fa.names[arg] = ps
+	return ps
 }
 
 func pkgQualified(fn *ssa.Function) string {

@@ -85,6 +85,12 @@ func TestLooksLikeJSON(t *testing.T) {
 		{`[Unit]` + "\nDescription=%s", false},
 		{`[x] %s`, false},
 		{`name: "%s"`, false},
+		{`{ "a": %s }`, true},
+		{"{\n\t\"a\": \"%s\"\n}", true},
+		{`{}`, true},
+		{`{%q: %q}`, true},
+		{`{Group:"%s" Terminal:%t}`, false},
+		{`{{ .Name }} "%s"`, false},
 	}
 	for _, tt := range tests {
 		if got := looksLikeJSON(tt.text); got != tt.want {

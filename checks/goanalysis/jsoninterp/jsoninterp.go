@@ -308,10 +308,22 @@ func needsEscape(s string) bool {
 
 func looksLikeJSON(s string) bool {
 	t := strings.TrimSpace(s)
-	if strings.HasPrefix(t, "[") {
+	switch {
+	case strings.HasPrefix(t, "["):
 		return arrayStart(t[1:])
+	case strings.HasPrefix(t, "{"):
+		return objectStart(t[1:])
 	}
-	return strings.HasPrefix(t, "{")
+	return false
+}
+
+// objectStart reports whether rest, what follows a leading {, can go on
+// a JSON object: a quoted member name (or a verb that fills one), or the
+// } that closes it. Go's %+v-like debug text ({Group:"x" …}) and
+// templates ({{ .x }}) do not.
+func objectStart(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t\r\n")
+	return rest == "" || strings.ContainsRune(`"}%`, rune(rest[0]))
 }
 
 // arrayStart reports whether rest, what follows a leading [, can go on

@@ -29,7 +29,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -225,7 +224,7 @@ func look(r *inputfile.Root, root, rel string) (what string, missing bool) {
 	dir := filepath.Join(root, filepath.FromSlash(rel))
 	fi, err := r.Stat(dir)
 	switch {
-	case errors.Is(err, inputfile.ErrOutside) || err != nil && linkLeaves(root, rel):
+	case errors.Is(err, inputfile.ErrOutside):
 		return "", false
 	case err != nil:
 		return "uses: ./" + rel + " does not exist in this repository, so the step fails as it starts; " +
@@ -248,32 +247,6 @@ func look(r *inputfile.Root, root, rel string) (what string, missing bool) {
 	}
 	return "uses: ./" + rel + " holds no action.yml or action.yaml, so the step fails as it starts; " +
 		"point it at the directory that holds the action's metadata", true
-}
-
-// linkLeaves reports whether a component of rel is a symbolic link
-// whose target, read as written, is outside root: a dangling link out of
-// the repository says nothing about the repository.
-func linkLeaves(root, rel string) bool {
-	at := root
-	for _, seg := range strings.Split(rel, "/") {
-		at = filepath.Join(at, seg)
-		fi, err := os.Lstat(at)
-		if err != nil {
-			return false
-		}
-		if fi.Mode()&os.ModeSymlink == 0 {
-			continue
-		}
-		target, err := os.Readlink(at)
-		if err != nil {
-			return true
-		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(at), target)
-		}
-		return !inputfile.Within(root, filepath.Clean(target))
-	}
-	return false
 }
 
 func isWorkflow(rel string) bool {

@@ -96,12 +96,49 @@ func (r *Root) Resolve(name string) (string, error) {
 	}
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
+		if r.real != "" && r.danglesOut(abs) {
+			err = ErrOutside // what is missing is outside: not the repository's to say
+		}
 		return "", &Error{Path: name, Err: err}
 	}
 	if r.real != "" && !Within(r.real, real) {
 		return "", &Error{Path: name, Err: ErrOutside}
 	}
 	return real, nil
+}
+
+// danglesOut reports whether a symbolic link on the way to abs, which
+// does not resolve, points outside the root as written: a link out of the
+// repository to something that does not exist here says nothing about
+// the repository either.
+func (r *Root) danglesOut(abs string) bool {
+	rel, err := filepath.Rel(r.dir, abs)
+	if err != nil || !filepath.IsLocal(rel) {
+		return false
+	}
+	at := r.dir
+	for _, seg := range strings.Split(rel, string(filepath.Separator)) {
+		at = filepath.Join(at, seg)
+		fi, err := os.Lstat(at)
+		if err != nil {
+			return false
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			continue
+		}
+		target, err := os.Readlink(at)
+		if err != nil {
+			return true
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(at), target)
+		}
+		if !Within(r.dir, target) && !Within(r.real, target) {
+			return true
+		}
+		at = target
+	}
+	return false
 }
 
 // Stat resolves name and stats what it leads to.

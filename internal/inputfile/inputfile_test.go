@@ -41,6 +41,8 @@ func tree(t *testing.T) (repo, outside string) {
 	link(outside+"/token", "absolute-escape.md")
 	link("/dev/zero", "zero.md")
 	link("docs/missing.md", "dangling.md")
+	link("../outside/missing", "dangling-out.md")
+	link("/nonexistent-dir/x", "dangling-absolute.md")
 	link("../outside", "outdir")
 	if err := syscall.Mkfifo(filepath.Join(repo, "fifo.md"), 0o644); err != nil {
 		t.Fatal(err)
@@ -69,6 +71,11 @@ func TestReadFile(t *testing.T) {
 		{"outdir/token", ErrOutside},
 		{"../outside/token", ErrOutside},
 		{"dangling.md", fs.ErrNotExist},
+		// A link out of the repository to nothing is outside, not missing:
+		// whether something exists out there is not the repository's.
+		{"dangling-out.md", ErrOutside},
+		{"dangling-absolute.md", ErrOutside},
+		{"outdir/missing", ErrOutside},
 		{"fifo.md", ErrNotRegular},
 		{"docs", ErrNotRegular},
 		{"big.md", ErrTooLarge},

@@ -14,7 +14,10 @@
 // # What is reported
 //
 //   - A constant format (or the constant parts of a + chain, or the
-//     constant writes into a builder) that starts like JSON ({ or [) and
+//     constant writes into a builder) that starts like JSON — { then a
+//     quoted name, a verb or }; [ then a value, a verb or the ] that ends
+//     the text; so not Go source like []any{…} or debug text like
+//     {Name:"%s"} — and
 //     has a %s or %v verb, or a non-constant operand, inside a JSON
 //     string, filled by a value of string, []byte, interface or unknown
 //     type. Constants that need no escaping are not reported.

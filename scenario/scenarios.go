@@ -112,11 +112,8 @@ var Scenarios = []Scenario{
 		Description: "after a clean release, an accidental release from an old branch pushed other images " +
 			"under the same version (and its per-arch tags) to the first registry",
 		Setup: func(ctx context.Context, env *Env) (*Release, error) {
-			cur, err := afterPrevious(env)
+			cur, err := completeAfterPrevious(env, always)
 			if err != nil {
-				return nil, err
-			}
-			if err := publishEverywhere(env, cur, Version, always); err != nil {
 				return nil, err
 			}
 			acc, err := Build(seedAccidental, env.Layout.Platforms)
@@ -131,11 +128,8 @@ var Scenarios = []Scenario{
 		Description: "a tag cleanup deleted the arm64 image of the release in the first registry and the " +
 			"registry's garbage collector removed it; the version index still lists it",
 		Setup: func(ctx context.Context, env *Env) (*Release, error) {
-			cur, err := afterPrevious(env)
+			cur, err := completeAfterPrevious(env, always)
 			if err != nil {
-				return nil, err
-			}
-			if err := publishEverywhere(env, cur, Version, always); err != nil {
 				return nil, err
 			}
 			arm := env.Layout.Platforms[1]

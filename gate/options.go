@@ -64,7 +64,9 @@ func (o *Options) requireRelease(phase string) error {
 }
 
 // checkShared checks the settings every phase shares and fills in their
-// defaults.
+// defaults. The configuration file's values were checked as it loaded,
+// with their positions, so a value refused here came from a flag, which
+// the message names.
 func (o *Options) checkShared() error {
 	if o.OnExisting == "" {
 		o.OnExisting = "fail"
@@ -77,7 +79,7 @@ func (o *Options) checkShared() error {
 	}
 	if o.Version != "" {
 		if err := config.CheckTag("tag", o.Version); err != nil {
-			return usagef("%v", err)
+			return usagef("--version: %v", err)
 		}
 		for _, t := range o.MovingTags {
 			if err := config.CheckTag("moving tag", t); err != nil {
@@ -90,12 +92,12 @@ func (o *Options) checkShared() error {
 	}
 	for _, img := range o.Images {
 		if err := config.CheckImage(img); err != nil {
-			return usagef("%v", err)
+			return usagef("--image: %v", err)
 		}
 	}
 	for _, p := range o.Platforms {
 		if err := config.CheckPlatform(p); err != nil {
-			return usagef("%v", err)
+			return usagef("--platform: %v", err)
 		}
 	}
 	return nil

@@ -14,7 +14,8 @@ import (
 // TestGateSettingsOneRule: a gate setting that a flag can override is
 // held to one rule, the configuration's (package config): the same bad
 // value is refused from .releasegate.yaml and from the flag, exit 2, in
-// the same words.
+// the same words; from a flag, the message names the flag (the file's
+// names its position).
 func TestGateSettingsOneRule(t *testing.T) {
 	long := strings.Repeat("a", 600) // past the bound on a glob's length
 	tests := []struct {
@@ -63,6 +64,9 @@ func TestGateSettingsOneRule(t *testing.T) {
 				code := runMain(args, strings.NewReader(""), &stdout, &stderr)
 				if code != 2 || !strings.Contains(stderr.String(), want) || strings.Count(stderr.String(), "\n") != 1 {
 					t.Errorf("from the %s: exit %d, stderr %q; want exit 2 and one line with %q", run.from, code, stderr.String(), want)
+				}
+				if flag := tt.flags[len(tt.flags)-2]; run.from == "flag" && !strings.Contains(stderr.String(), flag+":") {
+					t.Errorf("from the flag: stderr %q does not name %s", stderr.String(), flag)
 				}
 			}
 		})
